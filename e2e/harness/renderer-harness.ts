@@ -1,0 +1,79 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { createHandlers, type Handlers } from '../../electron/core/api/handlers.js';
+import { CONTENT_SECURITY_POLICY } from '../../electron/main/csp.js';
+import { initSim } from '../../electron/core/sim/init-sim.js';
+import type { SimSystem } from '../../electron/core/sim/sim-system.js';
+import { isInvokeChannel } from '../../shared/channels.js';
+
+/** The built renderer is served from this made-up origin by request interception: no web server runs. */
+export const ORIGIN = 'http://qubes-stateless.test';
+const RENDERER_DIR = path.resolve(import.meta.dirname, '../../dist/renderer');
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml' };
+
+export interface RendererSession {
+  readonly sim: SimSystem;
+  readonly handlers: Handlers;
+  readonly events: unknown[];
+  /** Calls the renderer made, in order (channel names), for assertions. */
+  readonly calls: string[];
+  emit(event: unknown): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Serve the built renderer to `page` and give it a `window.api` bridged to `handlers` — the same handlers the
+ * Electron main process registers. Used by the e2e tests and by the Chromium preview of `npm start`.
+ */
+export async function bridgeRenderer(page: Page, handlers: Handlers, calls: string[] = []): Promise<{ emit(event: unknown): Promise<void> }> {
+  await page.route(`${ORIGIN}/**`, async (route) => {
+    const url = new URL(route.request().url());
+    const rel = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
+    const file = path.resolve(RENDERER_DIR, rel);
+    if (!file.startsWith(RENDERER_DIR + path.sep)) return route.fulfill({ status: 404 });
+    const body = await readFile(file).catch(() => null);
+    if (!body) return route.fulfill({ status: 404 });
+    return route.fulfill({ status: 200, body, headers: { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-security-policy': CONTENT_SECURITY_POLICY } });
+  });
+  // The same trust rule as the IPC shell: only our page's main frame may call.
+  await page.exposeBinding('__qsInvoke', async (source, channel: unknown, payload: unknown) => {
+    if (source.frame !== page.mainFrame() || new URL(source.frame.url()).origin !== ORIGIN) {
+      return { ok: false, error: { code: 'untrusted-sender', kind: 'internal', message: 'refused', params: {} } };
+    }
+    if (!isInvokeChannel(channel)) return { ok: false, error: { code: 'invalid-request', kind: 'internal', message: `unknown channel ${String(channel)}`, params: {} } };
+    calls.push(channel);
+    return handlers[channel](payload);
+  });
+  await page.addInitScript(() => {
+    const listeners = new Set<(e: unknown) => void>();
+    const w = window as unknown as { __qsInvoke: (c: unknown, r: unknown) => Promise<unknown>; __qsEmit: (e: unknown) => void; api: unknown };
+    w.__qsEmit = (e) => listeners.forEach((l) => l(e));
+    w.api = Object.freeze({
+      invoke: (channel: unknown, request: unknown) => w.__qsInvoke(channel, request),
+      onEvent: (l: (e: unknown) => void) => {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+    });
+  });
+  return {
+    emit: async (event) => {
+      await page.evaluate((e) => (window as unknown as { __qsEmit: (x: unknown) => void }).__qsEmit(e), event as never);
+    },
+  };
+}
+
+/** Open the renderer over a fresh simulated dom0 (`setup` may change it first). */
+export async function openRenderer(page: Page, opts: { profile?: string; setup?: (sim: SimSystem) => Promise<void> } = {}): Promise<RendererSession> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'qs-e2e-'));
+  const sim = await initSim(path.join(dir, 'dom0'), opts.profile ?? 'qubes-4.2');
+  await opts.setup?.(sim);
+  const events: unknown[] = [];
+  const calls: string[] = [];
+  const handlers = createHandlers({ system: sim, version: '0.0.0-e2e', emit: (e) => void events.push(e) });
+  const bridge = await bridgeRenderer(page, handlers, calls);
+  await page.goto(`${ORIGIN}/index.html`);
+  return { sim, handlers, events, calls, emit: bridge.emit, dispose: () => rm(dir, { recursive: true, force: true }) };
+}

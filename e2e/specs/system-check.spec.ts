@@ -1,0 +1,73 @@
+import { expect, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import path from 'node:path';
+import { openRenderer, type RendererSession } from '../harness/renderer-harness.js';
+import { SystemCheckPage } from '../pages/system-check-page.js';
+
+let session: RendererSession | null = null;
+test.afterEach(async () => {
+  await session?.dispose();
+  session = null;
+});
+
+test('system check shows the simulated dom0 facts and the simulation banner', async ({ page }) => {
+  session = await openRenderer(page, { profile: 'qubes-4.2' });
+  const screen = new SystemCheckPage(page);
+  await expect(screen.heading).toBeVisible();
+  await expect(screen.banner).toContainText('Simulated dom0');
+  await expect(screen.banner).toContainText(session.sim.dir);
+  await expect(screen.fact('release')).toHaveText('Qubes release 4.2.4 (R4.2)');
+  await expect(screen.fact('boot-mode')).toHaveText('Persistent (from disk)');
+  await expect(screen.fact('host-memory')).toHaveText('31.8 GiB (Xen 4.17.5)');
+  await expect(screen.fact('root')).toContainText('/dev/mapper/qubes_dom0-root (ext4)');
+  await expect(screen.fact('pools')).toContainText('vm-pool (lvm_thin)');
+  await expect(screen.check('boot-mode')).toHaveAttribute('data-status', 'ok');
+  expect(session.calls).toEqual(['app:info', 'facts:get']);
+  if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: path.resolve(import.meta.dirname, '../screenshots/system-check.png') });
+});
+
+test('4.3 profile shows zram swap and its own release', async ({ page }) => {
+  session = await openRenderer(page, { profile: 'qubes-4.3' });
+  const screen = new SystemCheckPage(page);
+  await expect(screen.fact('release')).toHaveText('Qubes release 4.3.0 (R4.3)');
+  await expect(screen.fact('swap')).toContainText('/dev/zram0');
+});
+
+test('a stateless session blocks with a clear reason', async ({ page }) => {
+  session = await openRenderer(page, {
+    setup: (sim) =>
+      sim.updateState((s) => {
+        const root = s.mounts.find((m) => m.target === '/')!;
+        root.source = 'none';
+        root.fsType = 'tmpfs';
+      }),
+  });
+  const screen = new SystemCheckPage(page);
+  await expect(screen.check('boot-mode')).toHaveAttribute('data-status', 'block');
+  await expect(screen.check('boot-mode')).toContainText('This session runs from RAM (tmpfs)');
+});
+
+test('a broken simulated file shows an error naming it, and retry recovers', async ({ page }) => {
+  session = await openRenderer(page, { setup: (sim) => sim.tree.writeAtomic('/proc/swaps', 'garbage\n') });
+  const screen = new SystemCheckPage(page);
+  await expect(screen.error).toHaveAttribute('data-code', 'parse-error');
+  await expect(screen.error).toContainText('/proc/swaps');
+  await session.sim.tree.writeAtomic('/proc/swaps', 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n');
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await expect(screen.fact('swap')).toHaveText('none');
+});
+
+test('the handlers reject malformed payloads from the page', async ({ page }) => {
+  session = await openRenderer(page);
+  const res = await page.evaluate(() => (window as unknown as { api: { invoke: (c: string, r: unknown) => Promise<unknown> } }).api.invoke('facts:get', { refresh: 'yes', extra: 1 }));
+  expect(res).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+  const unknown = await page.evaluate(() => (window as unknown as { api: { invoke: (c: string, r: unknown) => Promise<unknown> } }).api.invoke('shell:exec', {}));
+  expect(unknown).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+});
+
+test('system check has no accessibility violations', async ({ page }) => {
+  session = await openRenderer(page);
+  await expect(new SystemCheckPage(page).fact('release')).toBeVisible();
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+});

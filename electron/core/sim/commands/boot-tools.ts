@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { dracutModules, renderGrubCfg, renderInitramfs } from '../boot-render.js';
+import type { SimCommand } from './sim-command.js';
+import { UsageError, asTool, ok, parseArgs } from './sim-command.js';
+
+/** `grub2-mkconfig -o FILE`: writes FILE.new, then replaces FILE (util/grub-mkconfig.in). */
+export const grub2Mkconfig: SimCommand = {
+  requiresRoot: true,
+  run: (ctx, args) =>
+    asTool('grub2-mkconfig', async () => {
+      const p = parseArgs(args, { valued: { '-o': { key: 'out' }, '--output': { key: 'out' } } });
+      const out = p.values.out?.[0];
+      if (!out || p.positional.length) throw new UsageError('usage: grub2-mkconfig [-o FILE]');
+      const cfg = await renderGrubCfg(ctx.tree, ctx.state);
+      await ctx.tree.writeAtomic(out, cfg, { mode: 0o600 });
+      const stderr = ['Generating grub configuration file ...', 'done'].join('\n') + '\n';
+      for (const l of stderr.trimEnd().split('\n')) ctx.onLine?.(l, 'stderr');
+      return { exitCode: 0, stdout: '', stderr };
+    }),
+};
+
+/** `dracut --force [--kver K] [IMAGE [K]]`: builds one image; prints the module lines dracut prints. */
+export const dracut: SimCommand = {
+  requiresRoot: true,
+  run: (ctx, args) =>
+    asTool('dracut', async () => {
+      const p = parseArgs(args, { valued: { '--kver': { key: 'kver' } }, flags: { '-f': 'force', '--force': 'force', '-q': 'quiet', '--quiet': 'quiet', '-v': 'verbose', '--verbose': 'verbose' } });
+      const [image, posKver, ...extra] = p.positional;
+      const kver = p.values.kver?.[0] ?? posKver;
+      if (extra.length || !kver) throw new UsageError('usage: dracut [OPTION...] [<image> [<kernel version>]]');
+      const target = image ?? `/boot/initramfs-${kver}.img`;
+      if (!(await ctx.tree.stat(`/lib/modules/${kver}`)) && !(await ctx.tree.stat(`/boot/vmlinuz-${kver}`))) {
+        return { exitCode: 1, stdout: '', stderr: `dracut: Cannot find module directory /lib/modules/${kver}/\n` };
+      }
+      if ((await ctx.tree.stat(target)) && !p.flags.has('force')) {
+        return { exitCode: 1, stdout: '', stderr: `dracut: Will not override existing initramfs (${target}) without --force\n` };
+      }
+      const modules = await dracutModules(ctx.tree);
+      const hashes: string[] = [];
+      for (const m of modules) {
+        const dir = (await ctx.tree.list('/usr/lib/dracut/modules.d')).find((d) => d.slice(2) === m);
+        if (!dir) continue;
+        const h = createHash('sha256');
+        for (const f of await ctx.tree.list(`/usr/lib/dracut/modules.d/${dir}`)) h.update(f).update(await ctx.tree.read(`/usr/lib/dracut/modules.d/${dir}/${f}`));
+        hashes.push(`${m}:${h.digest('hex').slice(0, 16)}`);
+      }
+      const lines = [`dracut: Executing: /usr/bin/dracut ${args.join(' ')}`, ...modules.map((m) => `dracut: *** Including module: ${m} ***`), `dracut: *** Creating image file '${target}' ***`, `dracut: *** Creating initramfs image file '${target}' done ***`];
+      for (const l of lines) ctx.onLine?.(l, 'stderr');
+      await ctx.tree.writeAtomic(target, renderInitramfs(kver, modules, hashes), { mode: 0o600 });
+      return { exitCode: 0, stdout: '', stderr: lines.join('\n') + '\n' };
+    }),
+};
+
+/** `swapoff DEVICE|-a` / `swapon DEVICE|-a`: the simulated /proc/swaps follows. */
+export const swapoff: SimCommand = {
+  requiresRoot: true,
+  run: (ctx, args) =>
+    asTool('swapoff', async () => {
+      if (args.length !== 1) throw new UsageError('usage: swapoff [-a] [<spec>]');
+      const swaps = (await ctx.tree.read('/proc/swaps')).toString().split('\n');
+      const [head, ...rows] = swaps;
+      const keep = rows.filter((r) => r.trim() !== '' && !(args[0] === '-a' ? !r.startsWith('/dev/zram') : r.startsWith(`${args[0]} `) || r.startsWith(`${args[0]}\t`) || (args[0] === '/dev/mapper/qubes_dom0-swap' && r.startsWith('/dev/dm-2'))));
+      if (args[0] !== '-a' && keep.length === rows.filter((r) => r.trim() !== '').length) {
+        return { exitCode: 4, stdout: '', stderr: `swapoff: ${args[0]}: swapoff failed: Invalid argument\n` };
+      }
+      await ctx.tree.writeAtomic('/proc/swaps', [head, ...keep, ''].join('\n'));
+      return ok();
+    }),
+};

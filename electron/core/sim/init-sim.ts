@@ -1,0 +1,44 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../errors.js';
+import { renderGrubCfg } from './boot-render.js';
+import { PROFILES, PROFILE_NAMES, profileState } from './profiles/profiles.js';
+import { dom0Files } from './profiles/dom0-tree.js';
+import { SimSystem, STATE_FILE } from './sim-system.js';
+import { SimTree } from './sim-tree.js';
+import { BIN } from '../system/binaries.js';
+
+/**
+ * Create a simulated dom0 in `dir` (which must not exist or be empty) from a profile. The boot files that
+ * dom0 generates (grub.cfg, initramfs images) are produced by the simulated tools themselves.
+ */
+export async function initSim(dir: string, profileName: string): Promise<SimSystem> {
+  const profile = PROFILES[profileName];
+  if (!profile) {
+    throw new AppError('unknown-profile', 'user', `unknown profile "${profileName}" (known: ${PROFILE_NAMES.join(', ')})`, { profile: profileName, known: PROFILE_NAMES.join(', ') });
+  }
+  const abs = path.resolve(dir);
+  const entries = await fs.readdir(abs).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? [] : e));
+  if (entries instanceof Error) throw new AppError('sim-dir-unreadable', 'user', `cannot use ${abs}: ${entries.code}`, { dir: abs, reason: entries.code ?? 'error' });
+  if (entries.length > 0) throw new AppError('sim-dir-not-empty', 'user', `${abs} is not empty; choose a new directory for the simulated dom0`, { dir: abs });
+  try {
+    await fs.mkdir(abs, { recursive: true });
+  } catch (e) {
+    throw new AppError('sim-dir-unreadable', 'user', `cannot create ${abs}: ${(e as NodeJS.ErrnoException).code}`, { dir: abs, reason: (e as NodeJS.ErrnoException).code ?? 'error' });
+  }
+  const tree = new SimTree(abs);
+  for (const f of dom0Files(profile)) {
+    await fs.mkdir(path.dirname(tree.hostPath(f.path)), { recursive: true });
+    await fs.writeFile(tree.hostPath(f.path), f.content, { mode: f.mode });
+    await fs.chmod(tree.hostPath(f.path), f.mode);
+  }
+  const state = profileState(profile);
+  await fs.writeFile(path.join(abs, STATE_FILE), JSON.stringify(state, null, 2) + '\n');
+  await fs.writeFile(tree.hostPath('/boot/grub2/grub.cfg'), await renderGrubCfg(tree, state), { mode: 0o600 });
+  const sim = await SimSystem.open(abs);
+  for (const k of profile.kernels) {
+    await sim.run({ bin: BIN.dracut, args: ['--force', `/boot/initramfs-${k}.img`, k], privileged: true });
+  }
+  await fs.rm(path.join(abs, 'commands.jsonl'), { force: true });
+  return sim;
+}

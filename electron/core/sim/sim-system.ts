@@ -1,0 +1,226 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { AppError, CommandError } from '../errors.js';
+import { BIN } from '../system/binaries.js';
+import { checkResult, effectiveArgv } from '../system/check-result.js';
+import type { Command, CommandResult, FileInfo, System, WriteOptions } from '../system/system.js';
+import { grub2Mkconfig, dracut, swapoff } from './commands/boot-tools.js';
+import { findmnt, mountFor, usedBytes } from './commands/findmnt.js';
+import { qvmClone, qvmCreate, qvmRemove } from './commands/qvm-lifecycle.js';
+import { qvmLs } from './commands/qvm-ls.js';
+import { qvmPool } from './commands/qvm-pool.js';
+import { qubesPrefs, qvmPrefs } from './commands/qvm-prefs.js';
+import { qvmVolume } from './commands/qvm-volume.js';
+import type { SimCommand, SimContext, SimOutput } from './commands/sim-command.js';
+import { xl } from './commands/xl.js';
+import type { SimState } from './sim-state.js';
+import { SimStateSchema } from './sim-state.js';
+import { SimTree } from './sim-tree.js';
+
+const COMMANDS: Readonly<Record<string, SimCommand>> = {
+  [BIN.xl]: xl,
+  [BIN.findmnt]: findmnt,
+  [BIN.qvmLs]: qvmLs,
+  [BIN.qvmPrefs]: qvmPrefs,
+  [BIN.qubesPrefs]: qubesPrefs,
+  [BIN.qvmPool]: qvmPool,
+  [BIN.qvmVolume]: qvmVolume,
+  [BIN.qvmClone]: qvmClone,
+  [BIN.qvmCreate]: qvmCreate,
+  [BIN.qvmRemove]: qvmRemove,
+  [BIN.grub2Mkconfig]: grub2Mkconfig,
+  [BIN.dracut]: dracut,
+  [BIN.swapoff]: swapoff,
+  [BIN.true]: { requiresRoot: false, run: () => ({ exitCode: 0, stdout: '', stderr: '' }) },
+};
+
+export const STATE_FILE = 'state.json';
+export const COMMAND_LOG = 'commands.jsonl';
+
+export interface LoggedCommand {
+  readonly argv: readonly string[];
+  readonly exitCode: number | null;
+}
+
+/**
+ * A simulated dom0 in a directory: `root/` is its file tree, `state.json` what qubesd and Xen know,
+ * `commands.jsonl` every command it was asked to run. Commands answer in the real programs' formats,
+ * so the same probes and parsers serve both systems.
+ */
+export class SimSystem implements System {
+  readonly kind = 'simulated' as const;
+  readonly tree: SimTree;
+  private saving: Promise<void> = Promise.resolve();
+
+  private constructor(readonly dir: string, private state: SimState) {
+    this.tree = new SimTree(dir);
+  }
+
+  get description(): string {
+    return `simulated dom0 at ${this.dir}`;
+  }
+
+  /** Opens an existing simulated dom0; every problem is a clear error naming the file, and nothing is written. */
+  static async open(dir: string): Promise<SimSystem> {
+    const abs = path.resolve(dir);
+    const st = await fs.stat(abs).catch((e: NodeJS.ErrnoException) => e);
+    if (st instanceof Error) {
+      throw new AppError('sim-dir-unreadable', 'user', `cannot use ${abs} as a simulated dom0: ${st.code === 'ENOENT' ? 'it does not exist' : st.code}`, { dir: abs, reason: st.code ?? 'error' });
+    }
+    if (!st.isDirectory()) throw new AppError('sim-dir-unreadable', 'user', `${abs} is not a directory`, { dir: abs, reason: 'ENOTDIR' });
+    try {
+      await fs.access(abs, fs.constants.R_OK | fs.constants.X_OK);
+    } catch (e) {
+      throw new AppError('sim-dir-unreadable', 'user', `${abs} cannot be read`, { dir: abs, reason: (e as NodeJS.ErrnoException).code ?? 'EACCES' });
+    }
+    const statePath = path.join(abs, STATE_FILE);
+    let raw: string;
+    try {
+      raw = await fs.readFile(statePath, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new AppError('sim-file-missing', 'user', `${statePath} is missing: is ${abs} a simulated dom0? Create one with "sim init"`, { path: statePath });
+      throw new AppError('sim-dir-unreadable', 'user', `${statePath} cannot be read (${code})`, { dir: abs, reason: code ?? 'error' });
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch (e) {
+      throw new AppError('sim-state-invalid', 'user', `${statePath} is not valid JSON: ${(e as Error).message}`, { path: statePath, detail: (e as Error).message });
+    }
+    const parsed = SimStateSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const detail = `${issue.path.join('.') || '(top)'}: ${issue.message}`;
+      throw new AppError('sim-state-invalid', 'user', `${statePath} is not a simulated dom0 state: ${detail}`, { path: statePath, detail });
+    }
+    if (!(await fs.stat(path.join(abs, 'root')).catch(() => null))?.isDirectory()) {
+      throw new AppError('sim-file-missing', 'user', `${path.join(abs, 'root')} is missing: the simulated dom0's file tree is gone`, { path: path.join(abs, 'root') });
+    }
+    return new SimSystem(abs, parsed.data);
+  }
+
+  /** A copy of the current state (tests and the CLI read it; changes go through commands). */
+  snapshotState(): SimState {
+    return structuredClone(this.state);
+  }
+
+  /** Replace the state (tests set up running qubes, refused sudo, scripted failures). */
+  async updateState(mutate: (s: SimState) => void): Promise<void> {
+    mutate(this.state);
+    this.state = SimStateSchema.parse(this.state);
+    await this.saveState();
+  }
+
+  private async saveState(): Promise<void> {
+    const write = async () => this.writeHostFile(path.join(this.dir, STATE_FILE), JSON.stringify(this.state, null, 2) + '\n');
+    this.saving = this.saving.then(write, write);
+    await this.saving;
+  }
+
+  private async writeHostFile(file: string, content: string): Promise<void> {
+    const tmp = `${file}.tmp`;
+    const fh = await fs.open(tmp, 'w', 0o644);
+    try {
+      await fh.writeFile(content);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fs.rename(tmp, file);
+  }
+
+  async commandLog(): Promise<LoggedCommand[]> {
+    const raw = await fs.readFile(path.join(this.dir, COMMAND_LOG), 'utf8').catch(() => '');
+    return raw.split('\n').filter(Boolean).map((l) => JSON.parse(l) as LoggedCommand);
+  }
+
+  async run(cmd: Command): Promise<CommandResult> {
+    const argv = effectiveArgv(cmd, BIN.sudo);
+    const impl = COMMANDS[cmd.bin];
+    let out: SimOutput | null = null;
+    let dirty = false;
+    if (!impl || this.state.missingBinaries.includes(cmd.bin)) {
+      await this.log(argv, null);
+      return checkResult(cmd, { exitCode: null, stderr: `${cmd.bin}: No such file or directory`, missing: true });
+    }
+    if (cmd.privileged && this.state.sudo === 'refused') {
+      out = { exitCode: 1, stdout: '', stderr: 'sudo: a password is required\n' };
+    }
+    const scripted = out ? undefined : this.state.failures.find((f) => f.argvPrefix.every((a, i) => [cmd.bin, ...cmd.args][i] === a));
+    if (scripted) {
+      out = { exitCode: scripted.exitCode, stdout: '', stderr: scripted.stderr.endsWith('\n') ? scripted.stderr : `${scripted.stderr}\n` };
+      if (--scripted.times === 0) this.state.failures.splice(this.state.failures.indexOf(scripted), 1);
+      dirty = true;
+    }
+    if (!out && impl.requiresRoot && !cmd.privileged) {
+      out = { exitCode: 1, stdout: '', stderr: `${path.basename(cmd.bin)}: Permission denied (must be run as root)\n` };
+    }
+    if (!out) {
+      const ctx: SimContext = { state: this.state, tree: this.tree, stdin: cmd.stdin ?? '', markDirty: () => (dirty = true), onLine: cmd.onLine };
+      out = await impl.run(ctx, cmd.args);
+    }
+    if (dirty) await this.saveState();
+    await this.log(argv, out.exitCode);
+    return checkResult(cmd, out);
+  }
+
+  private async log(argv: readonly string[], exitCode: number | null): Promise<void> {
+    await fs.appendFile(path.join(this.dir, COMMAND_LOG), JSON.stringify({ argv, exitCode }) + '\n');
+  }
+
+  readFile(p: string): Promise<Buffer> {
+    return this.tree.read(p);
+  }
+
+  async readText(p: string): Promise<string> {
+    return (await this.tree.read(p)).toString('utf8');
+  }
+
+  stat(p: string): Promise<FileInfo | null> {
+    return this.tree.stat(p);
+  }
+
+  listDir(p: string): Promise<string[]> {
+    return this.tree.list(p);
+  }
+
+  /** Refused sudo and full filesystems fail as `install` would on dom0, before anything changes. */
+  private async privilegedStep(bin: string, args: readonly string[]): Promise<void> {
+    if (this.state.sudo === 'refused') {
+      await this.log([BIN.sudo, '-n', '--', bin, ...args], 1);
+      throw new CommandError({ bin, args, exitCode: 1, stderr: 'sudo: a password is required', code: 'sudo-refused' });
+    }
+    const scripted = this.state.failures.find((f) => f.argvPrefix.every((a, i) => [bin, ...args][i] === a));
+    if (scripted) {
+      if (--scripted.times === 0) this.state.failures.splice(this.state.failures.indexOf(scripted), 1);
+      await this.saveState();
+      await this.log([BIN.sudo, '-n', '--', bin, ...args], scripted.exitCode);
+      throw new CommandError({ bin, args, exitCode: scripted.exitCode, stderr: scripted.stderr });
+    }
+    await this.log([BIN.sudo, '-n', '--', bin, ...args], 0);
+  }
+
+  async writeFileAtomic(p: string, content: string | Buffer, options: WriteOptions = {}): Promise<void> {
+    await this.privilegedStep(BIN.install, ['-T', '--', '(staged)', p]);
+    const mount = mountFor(this.state, p);
+    if (mount && mount.fsType !== 'tmpfs') {
+      const old = (await this.tree.stat(p))?.size ?? 0;
+      const bytes = typeof content === 'string' ? Buffer.byteLength(content) : content.length;
+      if ((await usedBytes(this.state, this.tree, mount.target)) - old + bytes > mount.sizeBytes) {
+        throw new CommandError({ bin: BIN.install, args: ['-T', '--', '(staged)', p], exitCode: 1, stderr: `install: error writing '${p}': No space left on device` });
+      }
+    }
+    await this.tree.writeAtomic(p, content, options);
+  }
+
+  async removeFile(p: string): Promise<void> {
+    await this.privilegedStep(BIN.rm, ['-f', '--', p]);
+    await this.tree.remove(p);
+  }
+
+  async makeDir(p: string, mode = 0o755): Promise<void> {
+    await this.privilegedStep(BIN.mkdir, ['-p', '-m', mode.toString(8).padStart(4, '0'), '--', p]);
+    await this.tree.mkdir(p, mode);
+  }
+}

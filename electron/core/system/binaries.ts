@@ -1,0 +1,32 @@
+/**
+ * Absolute paths of every program the app runs on dom0 (Fedora 37/41 layout; /usr/sbin still resolves on
+ * releases that merged it into /usr/bin). Commands never go through PATH or a shell.
+ */
+export const BIN = {
+  sudo: '/usr/bin/sudo',
+  xl: '/usr/sbin/xl',
+  findmnt: '/usr/bin/findmnt',
+  qvmLs: '/usr/bin/qvm-ls',
+  qvmPrefs: '/usr/bin/qvm-prefs',
+  qubesPrefs: '/usr/bin/qubes-prefs',
+  qvmPool: '/usr/bin/qvm-pool',
+  qvmVolume: '/usr/bin/qvm-volume',
+  qvmClone: '/usr/bin/qvm-clone',
+  qvmCreate: '/usr/bin/qvm-create',
+  qvmRemove: '/usr/bin/qvm-remove',
+  qvmFeatures: '/usr/bin/qvm-features',
+  grub2Mkconfig: '/usr/sbin/grub2-mkconfig',
+  dracut: '/usr/bin/dracut',
+  swapoff: '/usr/sbin/swapoff',
+  swapon: '/usr/sbin/swapon',
+  systemctl: '/usr/bin/systemctl',
+  install: '/usr/bin/install',
+  mv: '/usr/bin/mv',
+  rm: '/usr/bin/rm',
+  mkdir: '/usr/bin/mkdir',
+  sync: '/usr/bin/sync',
+  cat: '/usr/bin/cat',
+  true: '/usr/bin/true',
+} as const;
+
+export type BinPath = (typeof BIN)[keyof typeof BIN];

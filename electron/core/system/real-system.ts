@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { AppError } from '../errors.js';
+import { BIN } from './binaries.js';
+import { checkResult, effectiveArgv } from './check-result.js';
+import type { Command, CommandResult, FileInfo, System, WriteOptions } from './system.js';
+import { fileInfoFromStats, fsError } from './fs-errors.js';
+
+/** Split a stream into lines for Command.onLine, keeping a partial last line until the next chunk. */
+function lineSplitter(emit: (line: string) => void): { push(chunk: Buffer | string): void; end(): void } {
+  let rest = '';
+  return {
+    push(chunk) {
+      const parts = (rest + chunk.toString()).split(/\r?\n/);
+      rest = parts.pop() ?? '';
+      for (const p of parts) emit(p);
+    },
+    end() {
+      if (rest !== '') emit(rest);
+      rest = '';
+    },
+  };
+}
+
+/** dom0 itself. Reads as the user; every change goes through `sudo -n` with coreutils, argv only. */
+export class RealSystem implements System {
+  readonly kind = 'real' as const;
+  readonly description = 'dom0';
+  private readonly sudo: string;
+
+  /** `sudoPath` exists for tests (a stand-in that refuses); dom0 uses /usr/bin/sudo. */
+  constructor(options: { sudoPath?: string } = {}) {
+    this.sudo = options.sudoPath ?? BIN.sudo;
+  }
+
+  async run(cmd: Command): Promise<CommandResult> {
+    const { result } = await this.exec(cmd, 'utf8');
+    return result;
+  }
+
+  /** Runs a command; with 'buffer' the stdout bytes are also returned untouched (binary files read via sudo). */
+  private async exec(cmd: Command, encoding: 'utf8' | 'buffer'): Promise<{ result: CommandResult; bytes: Buffer }> {
+    const [bin, ...args] = effectiveArgv(cmd, this.sudo);
+    const child = execa(bin!, args, {
+      reject: false,
+      shell: false,
+      encoding,
+      input: cmd.stdin ?? '',
+      timeout: cmd.timeoutMs,
+      stripFinalNewline: false,
+      // Parsers expect the C locale's formats.
+      env: { LC_ALL: 'C', LANG: 'C' },
+      extendEnv: true,
+    });
+    if (cmd.onLine) {
+      const out = lineSplitter((l) => cmd.onLine!(l, 'stdout'));
+      const err = lineSplitter((l) => cmd.onLine!(l, 'stderr'));
+      child.stdout?.on('data', (c: Buffer) => out.push(c));
+      child.stderr?.on('data', (c: Buffer) => err.push(c));
+      child.stdout?.on('end', () => out.end());
+      child.stderr?.on('end', () => err.end());
+    }
+    const r = await child;
+    const text = (v: unknown): string => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v ?? ''));
+    if (r.exitCode === undefined) {
+      checkResult(cmd, { exitCode: null, stderr: r.code === 'ENOENT' ? `${bin}: not found` : (r.message ?? ''), missing: true });
+    }
+    const bytes = r.stdout instanceof Uint8Array ? Buffer.from(r.stdout) : Buffer.from(text(r.stdout), 'utf8');
+    const result = checkResult(cmd, { exitCode: r.exitCode ?? -1, stdout: text(r.stdout), stderr: text(r.stderr) });
+    return { result, bytes };
+  }
+
+  async readFile(p: string): Promise<Buffer> {
+    try {
+      return await fs.readFile(p);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EACCES') {
+        return (await this.exec({ bin: BIN.cat, args: ['--', p], privileged: true }, 'buffer')).bytes;
+      }
+      throw fsError(e, p);
+    }
+  }
+
+  async readText(p: string): Promise<string> {
+    return (await this.readFile(p)).toString('utf8');
+  }
+
+  async stat(p: string): Promise<FileInfo | null> {
+    try {
+      return fileInfoFromStats(await fs.lstat(p));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw fsError(e, p);
+    }
+  }
+
+  async listDir(p: string): Promise<string[]> {
+    try {
+      return await fs.readdir(p);
+    } catch (e) {
+      throw fsError(e, p);
+    }
+  }
+
+  async writeFileAtomic(dest: string, content: string | Buffer, options: WriteOptions = {}): Promise<void> {
+    if (!path.isAbsolute(dest)) throw new AppError('internal', 'internal', `not an absolute path: ${dest}`);
+    const existing = await this.stat(dest);
+    const mode = options.mode ?? existing?.mode ?? 0o644;
+    const uid = options.uid ?? existing?.uid ?? 0;
+    const gid = options.gid ?? existing?.gid ?? 0;
+    const stageDir = await fs.mkdtemp(path.join(os.tmpdir(), 'qubes-stateless-'));
+    const staged = path.join(stageDir, 'content');
+    const tmp = `${dest}.qs-${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      const fh = await fs.open(staged, 'wx', 0o600);
+      try {
+        await fh.writeFile(content);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      // install copies with the final mode and owner into the target directory; sync FILE fsyncs it;
+      // mv -T is rename(2) within one directory, so readers see the old or the new file, never a mix.
+      await this.run({ bin: BIN.install, args: ['-m', mode.toString(8).padStart(4, '0'), '-o', String(uid), '-g', String(gid), '-T', '--', staged, tmp], privileged: true });
+      try {
+        await this.run({ bin: BIN.sync, args: ['--', tmp], privileged: true });
+        await this.run({ bin: BIN.mv, args: ['-f', '-T', '--', tmp, dest], privileged: true });
+      } catch (e) {
+        await this.run({ bin: BIN.rm, args: ['-f', '--', tmp], privileged: true }).catch(() => undefined);
+        throw e;
+      }
+      await this.run({ bin: BIN.sync, args: ['--', path.dirname(dest)], privileged: true });
+    } finally {
+      await fs.rm(stageDir, { recursive: true, force: true });
+    }
+  }
+
+  async removeFile(p: string): Promise<void> {
+    await this.run({ bin: BIN.rm, args: ['-f', '--', p], privileged: true });
+    await this.run({ bin: BIN.sync, args: ['--', path.dirname(p)], privileged: true });
+  }
+
+  async makeDir(p: string, mode = 0o755): Promise<void> {
+    await this.run({ bin: BIN.mkdir, args: ['-p', '-m', mode.toString(8).padStart(4, '0'), '--', p], privileged: true });
+  }
+}

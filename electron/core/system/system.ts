@@ -1,0 +1,64 @@
+/**
+ * Everything the app reads from or changes on dom0 goes through `System`.
+ * Two implementations: the real dom0 (execa + sudo -n) and a simulated dom0 (a directory tree plus a state file).
+ * Paths are always absolute dom0 paths; the simulated system maps them into its tree.
+ */
+
+export interface Command {
+  /** Absolute path of the binary: no PATH lookup, no shell. */
+  readonly bin: string;
+  readonly args: readonly string[];
+  /** Run through `sudo -n` (never prompts; refusal is a typed error). */
+  readonly privileged?: boolean;
+  /** Exit codes that count as success; anything else throws CommandError. Default [0]. */
+  readonly expectExit?: readonly number[];
+  readonly stdin?: string;
+  readonly timeoutMs?: number;
+  /** Called with each line of stdout/stderr as it arrives (long commands such as dracut). */
+  readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+}
+
+export interface CommandResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface FileInfo {
+  readonly kind: 'file' | 'dir' | 'symlink' | 'other';
+  readonly size: number;
+  /** Permission bits only (e.g. 0o644). */
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+export interface WriteOptions {
+  /** Permission bits for a new file; an existing file keeps its own mode and owner unless given. */
+  readonly mode?: number;
+  readonly uid?: number;
+  readonly gid?: number;
+}
+
+export interface SystemReader {
+  readonly kind: 'real' | 'simulated';
+  /** Human-readable location, e.g. "dom0" or "simulated dom0 at /tmp/sim". */
+  readonly description: string;
+  readFile(path: string): Promise<Buffer>;
+  readText(path: string): Promise<string>;
+  /** null when the path does not exist. */
+  stat(path: string): Promise<FileInfo | null>;
+  listDir(path: string): Promise<string[]>;
+  run(cmd: Command): Promise<CommandResult>;
+}
+
+export interface SystemWriter extends SystemReader {
+  /** Privileged, atomic: temp file in the same directory, fsync, rename, fsync directory. */
+  writeFileAtomic(path: string, content: string | Buffer, options?: WriteOptions): Promise<void>;
+  /** Privileged; removing a missing file is not an error. */
+  removeFile(path: string): Promise<void>;
+  /** Privileged; creates parents. */
+  makeDir(path: string, mode?: number): Promise<void>;
+}
+
+export type System = SystemWriter;

@@ -1,0 +1,30 @@
+import type { IpcMainInvokeEvent, WebContents } from 'electron';
+import { ipcMain } from 'electron';
+import { INVOKE_CHANNELS } from '../../shared/channels.js';
+import type { Envelope } from '../../shared/errors.js';
+import type { Handlers } from '../core/api/handlers.js';
+import { APP_ORIGIN } from './csp.js';
+
+/** Only our own window, showing our own bundle, may call the main process. */
+export function isTrustedSender(event: IpcMainInvokeEvent, trusted: () => WebContents | null): boolean {
+  const frame = event.senderFrame;
+  const wc = trusted();
+  if (!frame || !wc || event.sender.id !== wc.id || frame !== wc.mainFrame) return false;
+  try {
+    return new URL(frame.url).origin === APP_ORIGIN;
+  } catch {
+    return false;
+  }
+}
+
+/** Bind every contract channel to its handler; nothing else is registered. */
+export function registerIpc(handlers: Handlers, trusted: () => WebContents | null): void {
+  for (const channel of INVOKE_CHANNELS) {
+    ipcMain.handle(channel, async (event, payload: unknown): Promise<Envelope<unknown>> => {
+      if (!isTrustedSender(event, trusted)) {
+        return { ok: false, error: { code: 'untrusted-sender', kind: 'internal', message: `refused ${channel} from ${event.senderFrame?.url ?? 'unknown frame'}`, params: { channel } } };
+      }
+      return handlers[channel](payload);
+    });
+  }
+}

@@ -1,0 +1,42 @@
+import path from 'node:path';
+import type { BrowserWindow } from 'electron';
+import { app } from 'electron';
+import { createHandlers } from '../core/api/handlers.js';
+import { selectSystem } from '../core/system/select-system.js';
+import { registerAppScheme, serveRenderer } from './app-protocol.js';
+import { APP_ORIGIN } from './csp.js';
+import { registerIpc } from './ipc.js';
+import { createMainWindow } from './window.js';
+
+/** The Electron shell: window, protocol, IPC. Everything else lives in the Electron-free core. */
+const here = __dirname;
+registerAppScheme();
+app.enableSandbox();
+
+function simDirFromArgs(argv: readonly string[]): string | undefined {
+  const i = argv.indexOf('--sim');
+  if (i >= 0) return argv[i + 1];
+  return argv.find((a) => a.startsWith('--sim='))?.slice('--sim='.length) ?? process.env.QUBES_STATELESS_SIM;
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  const system = await selectSystem({ simDir: simDirFromArgs(process.argv) });
+  let win: BrowserWindow | null = null;
+  const handlers = createHandlers({
+    system,
+    version: app.getVersion(),
+    emit: (event) => win?.webContents.send('event:task', event),
+  });
+  registerIpc(handlers, () => win?.webContents ?? null);
+  serveRenderer(path.join(here, '..', 'renderer'));
+  win = createMainWindow(path.join(here, 'preload.cjs'));
+  win.on('closed', () => (win = null));
+  await win.loadURL(`${APP_ORIGIN}/index.html`);
+}
+
+app.on('window-all-closed', () => app.quit());
+start().catch((e: unknown) => {
+  console.error('qubes-stateless failed to start:', e);
+  app.exit(1);
+});

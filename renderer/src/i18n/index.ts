@@ -1,0 +1,15 @@
+import i18next from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import en from './en.json';
+
+/** English now; other languages add a JSON file with the same keys. */
+export async function initI18n(): Promise<typeof i18next> {
+  await i18next.use(initReactI18next).init({
+    lng: 'en',
+    fallbackLng: 'en',
+    resources: { en: { translation: en } },
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
+  return i18next;
+}

@@ -1,0 +1,41 @@
+import { create } from 'zustand';
+import type { AppInfo } from '../../../shared/contracts.js';
+import type { SerializedError } from '../../../shared/errors.js';
+import type { SystemFacts } from '../../../shared/facts.js';
+import { ApiError, call } from '../api.js';
+
+type Load<T> =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'loading' }
+  | { readonly kind: 'ready'; readonly value: T }
+  | { readonly kind: 'failed'; readonly error: SerializedError };
+
+interface SystemStore {
+  readonly info: Load<AppInfo>;
+  readonly facts: Load<SystemFacts>;
+  load(refresh?: boolean): Promise<void>;
+}
+
+const asError = (e: unknown): SerializedError =>
+  e instanceof ApiError ? e.error : { code: 'internal', kind: 'internal', message: String(e), params: {} };
+
+/** What the machine is: app info (real or simulated dom0) and the probed facts. */
+export const useSystemStore = create<SystemStore>((set) => ({
+  info: { kind: 'idle' },
+  facts: { kind: 'idle' },
+  async load(refresh = false) {
+    set({ facts: { kind: 'loading' }, ...(refresh ? {} : { info: { kind: 'loading' } }) });
+    if (!refresh) {
+      try {
+        set({ info: { kind: 'ready', value: await call('app:info', {}) } });
+      } catch (e) {
+        set({ info: { kind: 'failed', error: asError(e) } });
+      }
+    }
+    try {
+      set({ facts: { kind: 'ready', value: await call('facts:get', { refresh }) } });
+    } catch (e) {
+      set({ facts: { kind: 'failed', error: asError(e) } });
+    }
+  },
+}));

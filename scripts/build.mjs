@@ -1,0 +1,40 @@
+// Bundles the four outputs: the Electron main process and preload (CommonJS, Electron loads them),
+// the CLI (an ES module for plain Node), and the renderer (one browser script plus its CSS and HTML).
+import { build } from 'esbuild';
+import { chmod, copyFile, mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.join(root, 'dist');
+const common = { bundle: true, sourcemap: true, logLevel: 'warning', absWorkingDir: root, legalComments: 'none' };
+
+await rm(out, { recursive: true, force: true });
+await Promise.all([
+  build({ ...common, entryPoints: ['electron/main/main.ts'], outfile: 'dist/electron/main.cjs', platform: 'node', format: 'cjs', target: 'node22', external: ['electron'] }),
+  build({ ...common, entryPoints: ['electron/preload/preload.ts'], outfile: 'dist/electron/preload.cjs', platform: 'node', format: 'cjs', target: 'chrome130', external: ['electron'] }),
+  build({
+    ...common,
+    entryPoints: ['electron/cli/bin.ts'],
+    outfile: 'dist/cli/qubes-stateless.mjs',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __qsCreateRequire } from 'node:module';\nconst require = __qsCreateRequire(import.meta.url);" },
+  }),
+  build({
+    ...common,
+    entryPoints: ['renderer/src/main.tsx'],
+    outfile: 'dist/renderer/app.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome130',
+    minify: true,
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': '"production"' },
+  }),
+]);
+await mkdir(path.join(out, 'renderer'), { recursive: true });
+await copyFile(path.join(root, 'renderer/index.html'), path.join(out, 'renderer/index.html'));
+await copyFile(path.join(root, 'renderer/src/app.css'), path.join(out, 'renderer/app.css'));
+await chmod(path.join(out, 'cli/qubes-stateless.mjs'), 0o755);
