@@ -1,0 +1,660 @@
+#!/bin/sh
+# shellcheck shell=sh
+# qubes-stateless-setup: replace the disk root at $NEWROOT with a root in RAM.
+#
+# Run (as a child process, so "exit" is safe here) by the pre-pivot hook when
+# the kernel command line has rd.qubes.stateless=MODE. It never stops the
+# boot: whatever goes wrong, it undoes its own work, leaves the disk root
+# (read-only) at $NEWROOT and the boot continues persistent, with a visible
+# message. The outcome is written to /run/qubes-stateless/status.
+#
+# Every parameter comes from the kernel command line (see assets/README.md),
+# so this file is the same on every machine.
+
+# shellcheck source=/dev/null # dracut's library, present in every initramfs
+type getarg >/dev/null 2>&1 || . /lib/dracut-lib.sh
+
+NEWROOT=${NEWROOT:-/sysroot}
+QS_RUN=/run/qubes-stateless
+QS_STATUS=$QS_RUN/status
+QS_STAGE=$QS_RUN/new
+
+# zram compressor when rd.qubes.stateless.comp is absent (see assets/README.md
+# for the benchmark behind this choice).
+QS_DEFAULT_COMP=lz4
+QS_DEFAULT_RESERVE_MIB=1024
+# Pre-copy estimate of zram RAM per byte of root, in percent. Only decides
+# whether to start; the zram mem_limit enforces the real bound.
+QS_ZRAM_EST_PCT=50
+# Kernel memory per tmpfs inode (inode + dentry slabs), KiB, rounded up.
+QS_TMPFS_INODE_KIB=1
+
+qs_mode=
+qs_result=fallback
+qs_reason=
+qs_message=
+qs_comp=
+qs_cap_kib=
+qs_reserve_mib=
+qs_prompt_s=0
+qs_prompt_answer=
+qs_used_kib=
+qs_used_inodes=
+qs_need_kib=
+qs_avail_kib=
+qs_bytes=
+qs_device=
+qs_fstype=
+qs_zram_id=
+qs_t0=
+qs_seconds=
+
+# --- small helpers --------------------------------------------------------
+
+qs_say() {
+    # Visible on the console (stderr goes to journal+console under systemd)
+    # and on the plymouth splash when it runs.
+    warn "qubes-stateless: $*"
+    if command -v plymouth >/dev/null 2>&1 && plymouth --ping >/dev/null 2>&1; then
+        plymouth display-message --text="qubes-stateless: $*" >/dev/null 2>&1
+    fi
+}
+
+# Uptime in centiseconds (avoids octal surprises from leading zeros).
+qs_now_cs() {
+    read -r _up _rest </proc/uptime
+    _s=${_up%.*}
+    _f=${_up#*.}
+    echo $((_s * 100 + 1$_f - 100))
+}
+
+qs_fmt_cs() {
+    printf '%d.%02d' $(($1 / 100)) $(($1 % 100))
+}
+
+# Decimal without sign or leading zeros, at most 9 digits.
+qs_is_uint() {
+    case $1 in
+        '' | *[!0-9]* | 0?*) return 1 ;;
+    esac
+    [ ${#1} -le 9 ]
+}
+
+qs_meminfo_kib() {
+    while read -r _k _v _u; do
+        if [ "$_k" = "$1:" ]; then
+            echo "$_v"
+            return 0
+        fi
+    done </proc/meminfo
+    echo 0
+    return 1
+}
+
+# The topmost mount at $1, from mountinfo:
+# "fstype source mount-options superblock-options".
+qs_mount_info() {
+    _found=
+    while read -r _id _parent _mm _root _mp _opts _rest; do
+        [ "$_mp" = "$1" ] || continue
+        # Optional fields end with a lone "-".
+        _post=${_rest#*- }
+        # shellcheck disable=SC2086
+        set -- "$1" $_post
+        _found="$2 $3 $_opts $4"
+    done </proc/self/mountinfo
+    [ -n "$_found" ] || return 1
+    echo "$_found"
+}
+
+qs_is_mounted() {
+    qs_mount_info "$1" >/dev/null
+}
+
+# Any mount strictly below $1?
+qs_has_submounts() {
+    while read -r _id _parent _mm _root _mp _rest; do
+        case $_mp in
+            "$1"/*) return 0 ;;
+        esac
+    done </proc/self/mountinfo
+    return 1
+}
+
+qs_umount() {
+    qs_is_mounted "$1" || return 0
+    umount "$1" 2>/dev/null || umount -l "$1"
+}
+
+qs_have() {
+    for _t in "$@"; do
+        command -v "$_t" >/dev/null 2>&1 || {
+            echo "$_t"
+            return 1
+        }
+    done
+    return 0
+}
+
+# --- status -------------------------------------------------------------
+
+qs_write_status() {
+    mkdir -p "$QS_RUN"
+    {
+        echo "version=1"
+        echo "mode=$qs_mode"
+        echo "result=$qs_result"
+        echo "reason=$qs_reason"
+        echo "comp=$qs_comp"
+        echo "size_mib=$([ -n "$qs_cap_kib" ] && echo $((qs_cap_kib / 1024)))"
+        echo "reserve_mib=$qs_reserve_mib"
+        echo "prompt_seconds=$qs_prompt_s"
+        echo "prompt_answer=$qs_prompt_answer"
+        echo "root_used_bytes=$([ -n "$qs_used_kib" ] && echo $((qs_used_kib * 1024)))"
+        echo "root_used_inodes=$qs_used_inodes"
+        echo "need_mib=$([ -n "$qs_need_kib" ] && echo $((qs_need_kib / 1024)))"
+        echo "mem_available_kib=$qs_avail_kib"
+        echo "bytes=$qs_bytes"
+        echo "seconds=$qs_seconds"
+        echo "device=$qs_device"
+        echo "fstype=$qs_fstype"
+        if [ -n "$qs_zram_id" ] && [ -r "/sys/block/zram$qs_zram_id/mm_stat" ]; then
+            read -r _o _c _m _rest <"/sys/block/zram$qs_zram_id/mm_stat"
+            echo "zram_orig_bytes=$_o"
+            echo "zram_compr_bytes=$_c"
+            echo "zram_mem_used_bytes=$_m"
+        fi
+        echo "uptime_cs=$(qs_now_cs)"
+        echo "message=$qs_message"
+    } >"$QS_STATUS.tmp" && mv -f "$QS_STATUS.tmp" "$QS_STATUS"
+}
+
+# Record a fallback, tell the user, write the status. The caller returns.
+qs_fallback() {
+    qs_result=fallback
+    qs_reason=$1
+    shift
+    qs_message=$(printf '%s' "$*" | tr '\n' ' ')
+    qs_say "NOT stateless ($qs_reason): $qs_message -- booting PERSISTENT (disk root)"
+    qs_write_status
+}
+
+# --- parameters -----------------------------------------------------------
+
+qs_parse_args() {
+    qs_mode=$(getarg rd.qubes.stateless=)
+    case $qs_mode in
+        overlay | zram | tmpfs) ;;
+        *)
+            qs_fallback bad-argument "rd.qubes.stateless='$qs_mode' is not overlay, zram or tmpfs"
+            return 1
+            ;;
+    esac
+
+    if [ "$qs_mode" = zram ]; then
+        qs_comp=$(getarg rd.qubes.stateless.comp=) || qs_comp=$QS_DEFAULT_COMP
+        case $qs_comp in
+            lz4 | zstd | lzo-rle) ;;
+            *)
+                qs_fallback bad-argument "rd.qubes.stateless.comp='$qs_comp' is not lz4, zstd or lzo-rle"
+                return 1
+                ;;
+        esac
+    fi
+
+    if _v=$(getarg rd.qubes.stateless.size=); then
+        if ! qs_is_uint "$_v" || [ "$_v" -eq 0 ]; then
+            qs_fallback bad-argument "rd.qubes.stateless.size='$_v' is not a size in MiB"
+            return 1
+        fi
+        qs_cap_kib=$((_v * 1024))
+    fi
+
+    qs_reserve_mib=$QS_DEFAULT_RESERVE_MIB
+    if _v=$(getarg rd.qubes.stateless.reserve=); then
+        if ! qs_is_uint "$_v"; then
+            qs_fallback bad-argument "rd.qubes.stateless.reserve='$_v' is not a size in MiB"
+            return 1
+        fi
+        qs_reserve_mib=$_v
+    fi
+
+    if _v=$(getarg rd.qubes.stateless.prompt=); then
+        if ! qs_is_uint "$_v" || [ "$_v" -gt 3600 ]; then
+            qs_fallback bad-argument "rd.qubes.stateless.prompt='$_v' is not 0..3600 seconds"
+            return 1
+        fi
+        qs_prompt_s=$_v
+    fi
+    return 0
+}
+
+# --- checks ------------------------------------------------------------
+
+qs_check_root() {
+    if ! _info=$(qs_mount_info "$NEWROOT"); then
+        qs_fallback no-root "nothing is mounted at $NEWROOT"
+        return 1
+    fi
+    # shellcheck disable=SC2086
+    set -- $_info
+    qs_root_fstype=$1
+    qs_root_source=$2
+    qs_root_opts=$3
+    qs_root_super=$4
+
+    if qs_has_submounts "$NEWROOT"; then
+        qs_fallback submounts "other filesystems are mounted below $NEWROOT"
+        return 1
+    fi
+    # A separate /usr would be mounted from the disk later (and written to).
+    if [ -r "$NEWROOT/etc/fstab" ]; then
+        while read -r _dev _mp _rest; do
+            case $_dev in '#'*) continue ;; esac
+            if [ "$_mp" = /usr ]; then
+                qs_fallback submounts "/usr is a separate filesystem, which is not supported"
+                return 1
+            fi
+        done <"$NEWROOT/etc/fstab"
+    fi
+
+    case ",$qs_root_opts,$qs_root_super," in
+        *,ro,*,ro,*) ;;
+        *)
+            if ! mount -o remount,ro "$NEWROOT"; then
+                qs_fallback no-root "could not make the disk root read-only"
+                return 1
+            fi
+            ;;
+    esac
+    return 0
+}
+
+qs_check_tools() {
+    case $qs_mode in
+        overlay) _tools="modprobe tar" ;;
+        zram) _tools="modprobe cp stat mke2fs sync sed" ;;
+        *) _tools="cp stat sync sed" ;;
+    esac
+    # shellcheck disable=SC2086
+    if ! _missing=$(qs_have $_tools); then
+        qs_fallback missing-tool "'$_missing' is not in the initramfs"
+        return 1
+    fi
+    return 0
+}
+
+# Measure what must fit and compare with RAM (MemAvailable minus reserve)
+# and with the requested cap.
+qs_check_size() {
+    qs_avail_kib=$(qs_meminfo_kib MemAvailable)
+    _reserve_kib=$((qs_reserve_mib * 1024))
+    _room_kib=$((qs_avail_kib - _reserve_kib))
+
+    if [ "$qs_mode" = overlay ]; then
+        qs_used_kib=0
+        qs_used_inodes=0
+        qs_need_kib=0
+        if [ "$_room_kib" -lt 65536 ]; then
+            qs_fallback not-enough-ram "$((qs_avail_kib / 1024)) MiB available, reserve is $qs_reserve_mib MiB"
+            return 1
+        fi
+        if [ -z "$qs_cap_kib" ] || [ "$qs_cap_kib" -gt "$_room_kib" ]; then
+            qs_cap_kib=$_room_kib
+        fi
+        return 0
+    fi
+
+    # shellcheck disable=SC2046
+    set -- $(stat -f -c '%S %b %f %c %d' "$NEWROOT") || {
+        qs_fallback no-root "cannot stat the disk root"
+        return 1
+    }
+    qs_used_kib=$((($2 - $3) * ($1 / 512) / 2))
+    qs_used_inodes=$(($4 - $5))
+
+    case $qs_mode in
+        tmpfs)
+            _fs_kib=$((qs_used_kib + 16384))
+            qs_need_kib=$((qs_used_kib + qs_used_inodes * QS_TMPFS_INODE_KIB))
+            ;;
+        zram)
+            # ext4 without journal: data, 256-byte inodes (twice what is
+            # used, for the session), group metadata.
+            qs_zram_inodes=$((qs_used_inodes * 2 + 65536))
+            _fs_kib=$((qs_used_kib + qs_used_kib / 32 + qs_zram_inodes / 4 + 65536))
+            qs_need_kib=$((qs_used_kib * QS_ZRAM_EST_PCT / 100))
+            ;;
+    esac
+
+    if [ -n "$qs_cap_kib" ] && [ "$qs_cap_kib" -lt "$_fs_kib" ]; then
+        qs_fallback size-too-small "rd.qubes.stateless.size=$((qs_cap_kib / 1024)) MiB, the root needs $((_fs_kib / 1024 + 1)) MiB"
+        return 1
+    fi
+    if [ "$qs_need_kib" -gt "$_room_kib" ]; then
+        qs_fallback not-enough-ram "the root needs about $((qs_need_kib / 1024)) MiB of RAM, $((qs_avail_kib / 1024)) MiB available, reserve $qs_reserve_mib MiB"
+        return 1
+    fi
+
+    case $qs_mode in
+        tmpfs)
+            # The tmpfs may grow, but never into the reserve.
+            if [ -z "$qs_cap_kib" ] || [ "$qs_cap_kib" -gt "$_room_kib" ]; then
+                qs_cap_kib=$_room_kib
+            fi
+            if [ "$qs_cap_kib" -lt "$_fs_kib" ]; then
+                qs_fallback not-enough-ram "the root needs $((_fs_kib / 1024)) MiB, $((_room_kib / 1024)) MiB usable"
+                return 1
+            fi
+            ;;
+        zram)
+            # The device is thin: its size only caps the filesystem. RAM is
+            # capped by mem_limit below.
+            if [ -z "$qs_cap_kib" ]; then
+                qs_cap_kib=$((_fs_kib + qs_used_kib / 2 + 1048576))
+            fi
+            qs_zram_limit_kib=$_room_kib
+            ;;
+    esac
+    return 0
+}
+
+# --- prompt ---------------------------------------------------------------
+
+# Ask "Boot to RAM?" for up to $qs_prompt_s seconds. Succeeds on a yes only.
+# Hooks have stdin on /dev/null, so the question goes through
+# systemd-ask-password (answered by its console and plymouth agents) in a
+# systemd initramfs, else plymouth or the console directly.
+qs_ask() {
+    _q="Boot to RAM ($qs_mode)? Type y then Enter within $qs_prompt_s s, else the boot is persistent [y/N]:"
+    _a=
+    if [ -n "$DRACUT_SYSTEMD" ] && command -v systemd-ask-password >/dev/null 2>&1; then
+        _a=$(systemd-ask-password --timeout="$qs_prompt_s" --echo=yes --id=qubes-stateless "$_q" 2>/dev/null)
+    elif command -v timeout >/dev/null 2>&1; then
+        if command -v plymouth >/dev/null 2>&1 && plymouth --ping >/dev/null 2>&1; then
+            _a=$(timeout "$qs_prompt_s" plymouth ask-question --prompt="$_q" 2>/dev/null)
+        else
+            printf '%s ' "$_q" >/dev/console
+            # shellcheck disable=SC2016
+            _a=$(timeout "$qs_prompt_s" sh -c 'read -r a </dev/console && printf %s "$a"' 2>/dev/null)
+            echo >/dev/console
+        fi
+    else
+        qs_say "cannot ask (no timeout tool); treating as no answer"
+    fi
+    case $_a in
+        y | Y | yes | Yes | YES)
+            qs_prompt_answer=yes
+            return 0
+            ;;
+        '') qs_prompt_answer=none ;;
+        *) qs_prompt_answer=no ;;
+    esac
+    return 1
+}
+
+# --- building the RAM root ------------------------------------------------
+
+# Undo everything this script set up; $NEWROOT is left as it is.
+qs_cleanup() {
+    qs_umount "$QS_STAGE"
+    qs_umount "$QS_RUN/rw"
+    if [ -n "$qs_lower_bound" ]; then
+        qs_umount "$QS_RUN/lower"
+    fi
+    if [ -n "$qs_zram_id" ] && [ -d "/sys/block/zram$qs_zram_id" ]; then
+        echo 1 >"/sys/block/zram$qs_zram_id/reset" 2>/dev/null
+        echo "$qs_zram_id" >/sys/class/zram-control/hot_remove 2>/dev/null
+    fi
+    qs_zram_id=
+    qs_device=
+    qs_fstype=
+    rmdir "$QS_STAGE" "$QS_RUN/rw" "$QS_RUN/lower" 2>/dev/null
+    return 0
+}
+
+# Copy the disk root into $QS_STAGE: top-level dotfiles included (SRC/.),
+# owners, modes, ACLs, xattrs (SELinux labels), hard links, sparse files.
+# --preserve=xattr makes a lost xattr an error instead of a silent drop.
+# Only the first error lines are kept; cp dies of SIGPIPE after that.
+qs_copy() {
+    rm -f "$QS_RUN/copy.rc"
+    {
+        cp -a -x --preserve=xattr --sparse=always "$NEWROOT/." "$QS_STAGE/" 2>&1 >/dev/null
+        echo $? >"$QS_RUN/copy.rc"
+    } | sed -n '1,5p;5q' >"$QS_RUN/copy-errors"
+    read -r _rc <"$QS_RUN/copy.rc" 2>/dev/null || _rc=141
+    rm -f "$QS_RUN/copy.rc"
+    if [ "$_rc" != 0 ]; then
+        read -r _err <"$QS_RUN/copy-errors" 2>/dev/null
+        qs_copy_error="cp exited with $_rc: ${_err:-killed}"
+        case $qs_mode:$_err in
+            tmpfs:*"Operation not supported"*)
+                # tmpfs keeps user.* xattrs only from Linux 6.6 on.
+                qs_copy_error="$qs_copy_error (this kernel's tmpfs cannot keep an extended attribute of the root; use zram)"
+                ;;
+        esac
+        return 1
+    fi
+    rm -f "$QS_RUN/copy-errors"
+    sync
+    return 0
+}
+
+qs_make_tmpfs() {
+    _inodes=$((qs_used_inodes * 2 + 262144))
+    if ! mount -t tmpfs -o "mode=0755,size=${qs_cap_kib}k,nr_inodes=$_inodes" qubes-stateless "$QS_STAGE"; then
+        qs_fallback mount-failed "could not mount a tmpfs of $((qs_cap_kib / 1024)) MiB"
+        return 1
+    fi
+    qs_device=tmpfs
+    qs_fstype=tmpfs
+    return 0
+}
+
+qs_make_zram() {
+    if [ ! -e /sys/class/zram-control/hot_add ]; then
+        modprobe zram >/dev/null 2>&1
+    fi
+    # Never assume a free zram0 (Qubes 4.3 uses it for swap): add our own.
+    if ! qs_zram_id=$(cat /sys/class/zram-control/hot_add 2>/dev/null) || ! qs_is_uint "$qs_zram_id"; then
+        qs_zram_id=
+        qs_fallback zram-unavailable "cannot add a zram device (is the zram module in the initramfs?)"
+        return 1
+    fi
+    _sys=/sys/block/zram$qs_zram_id
+    _dev=/dev/zram$qs_zram_id
+    qs_device=zram$qs_zram_id
+
+    if ! echo "$qs_comp" >"$_sys/comp_algorithm" 2>/dev/null; then
+        qs_cleanup
+        qs_fallback comp-unavailable "the kernel refused zram compressor '$qs_comp'"
+        return 1
+    fi
+    if ! echo "${qs_zram_limit_kib}K" >"$_sys/mem_limit" \
+        || ! echo "${qs_cap_kib}K" >"$_sys/disksize"; then
+        qs_cleanup
+        qs_fallback zram-unavailable "cannot size $qs_device"
+        return 1
+    fi
+    # Let udev finish with the resized device before formatting it.
+    if command -v udevadm >/dev/null 2>&1; then
+        udevadm settle --timeout=10 >/dev/null 2>&1
+    fi
+    _i=0
+    while [ ! -b "$_dev" ] && [ $_i -lt 50 ]; do
+        sleep 0.1
+        _i=$((_i + 1))
+    done
+    # No journal (nothing survives anyway), no reserved blocks; inode tables
+    # are left to the kernel (unwritten zram pages read as zeros).
+    if ! mke2fs -q -F -t ext4 -O ^has_journal -m 0 -b 4096 -I 256 \
+        -N "$qs_zram_inodes" -E lazy_itable_init=1,nodiscard \
+        -L qubes-stateless "$_dev" >/dev/null 2>&1; then
+        qs_cleanup
+        qs_fallback mkfs-failed "mke2fs failed on $_dev"
+        return 1
+    fi
+    if ! mount -t ext4 -o discard,noinit_itable "$_dev" "$QS_STAGE"; then
+        qs_cleanup
+        qs_fallback mount-failed "could not mount $_dev"
+        return 1
+    fi
+    qs_fstype=ext4
+    return 0
+}
+
+qs_make_overlay() {
+    modprobe overlay >/dev/null 2>&1
+    mkdir -p "$QS_RUN/lower" "$QS_RUN/rw"
+    # The disk root stays reachable as the lower layer; the disk mount at
+    # $NEWROOT is read-only already, the bind is made read-only as well.
+    if ! mount --bind "$NEWROOT" "$QS_RUN/lower"; then
+        qs_cleanup
+        qs_fallback mount-failed "could not bind the disk root"
+        return 1
+    fi
+    qs_lower_bound=1
+    mount -o remount,bind,ro "$QS_RUN/lower" 2>/dev/null
+    # Its own tmpfs for the upper layer: /run is capped at 20% of RAM.
+    if ! mount -t tmpfs -o "mode=0755,size=${qs_cap_kib}k" qubes-stateless-rw "$QS_RUN/rw" \
+        || ! mkdir "$QS_RUN/rw/upper" "$QS_RUN/rw/work"; then
+        qs_cleanup
+        qs_fallback mount-failed "could not mount the upper tmpfs"
+        return 1
+    fi
+    # The merged root directory shows the upper directory's owner, mode and
+    # xattrs (SELinux label): give it those of the disk root.
+    if ! (cd "$QS_RUN/lower" && tar --numeric-owner --xattrs --xattrs-include='*' --acls \
+        --no-recursion -cf - .) | (cd "$QS_RUN/rw/upper" && tar --numeric-owner \
+        --xattrs --xattrs-include='*' --acls -xpf -); then
+        qs_cleanup
+        qs_fallback mount-failed "could not copy the root directory's attributes"
+        return 1
+    fi
+    if ! mount -t overlay -o "lowerdir=$QS_RUN/lower,upperdir=$QS_RUN/rw/upper,workdir=$QS_RUN/rw/work" \
+        qubes-stateless "$QS_STAGE"; then
+        qs_cleanup
+        qs_fallback mount-failed "could not mount the overlay"
+        return 1
+    fi
+    qs_device=overlay
+    qs_fstype=overlay
+    return 0
+}
+
+# Put the prepared root at $NEWROOT. For the copy modes the disk is no
+# longer mounted afterwards; for overlay it stays as the read-only lower.
+qs_switch() {
+    if ! umount "$NEWROOT" 2>/dev/null; then
+        if [ "$qs_mode" = overlay ] || ! umount -l "$NEWROOT"; then
+            qs_cleanup
+            qs_fallback switch-failed "the disk root at $NEWROOT is busy"
+            return 1
+        fi
+    fi
+    if mount --bind "$QS_STAGE" "$NEWROOT"; then
+        qs_umount "$QS_STAGE"
+        rmdir "$QS_STAGE" 2>/dev/null
+        return 0
+    fi
+    # Put the disk root back before giving up.
+    if [ "$qs_mode" = overlay ]; then
+        mount --bind "$QS_RUN/lower" "$NEWROOT"
+    else
+        mount -o ro -t "$qs_root_fstype" "$qs_root_source" "$NEWROOT"
+    fi
+    qs_cleanup
+    qs_fallback switch-failed "could not mount the RAM root at $NEWROOT"
+    return 1
+}
+
+# In the RAM session: no disk swap, journal in RAM only (capped). Both are
+# runtime settings or edits of the RAM copy; the disk is not touched.
+qs_session_settings() {
+    mkdir -p /run/systemd/journald.conf.d
+    {
+        echo "# qubes-stateless: this boot's root is in RAM; keep the journal in RAM, capped."
+        echo "[Journal]"
+        echo "Storage=volatile"
+        echo "RuntimeMaxUse=64M"
+    } >/run/systemd/journald.conf.d/90-qubes-stateless.conf
+
+    _fstab=$NEWROOT/etc/fstab
+    if [ -f "$_fstab" ]; then
+        _swaps=0
+        while read -r _dev _mp _type _rest; do
+            case $_dev in '#'* | '') continue ;; esac
+            [ "$_type" = swap ] && _swaps=$((_swaps + 1))
+        done <"$_fstab"
+        if [ "$_swaps" -gt 0 ]; then
+            # Comment out swap lines in the RAM copy only.
+            sed -i -e 's/^\([[:space:]]*[^#[:space:]][^[:space:]]*[[:space:]][[:space:]]*[^[:space:]][^[:space:]]*[[:space:]][[:space:]]*swap[[:space:]]\)/#qubes-stateless# \1/' "$_fstab"
+        fi
+    fi
+}
+
+qs_main() {
+    if [ -e "$QS_STATUS" ]; then
+        return 0
+    fi
+    mkdir -p "$QS_RUN"
+    qs_parse_args || return 0
+    qs_check_root || return 0
+    qs_check_tools || return 0
+    qs_check_size || return 0
+
+    if [ "$qs_prompt_s" -gt 0 ]; then
+        if ! qs_ask; then
+            if [ "$qs_prompt_answer" = none ]; then
+                qs_fallback no-answer "no answer to the prompt"
+            else
+                qs_fallback declined "declined at the prompt"
+            fi
+            return 0
+        fi
+    fi
+
+    qs_t0=$(qs_now_cs)
+    mkdir -p "$QS_STAGE"
+    case $qs_mode in
+        overlay)
+            qs_say "starting a stateless session: overlay (disk root read-only, changes in RAM)"
+            qs_make_overlay || return 0
+            ;;
+        zram)
+            qs_say "copying the root ($((qs_used_kib / 1024)) MiB) to RAM (zram, $qs_comp)..."
+            qs_make_zram || return 0
+            ;;
+        tmpfs)
+            qs_say "copying the root ($((qs_used_kib / 1024)) MiB) to RAM (tmpfs)..."
+            qs_make_tmpfs || return 0
+            ;;
+    esac
+
+    if [ "$qs_mode" != overlay ]; then
+        qs_copy_error=
+        if ! qs_copy; then
+            qs_cleanup
+            qs_fallback copy-failed "copy to RAM failed ($qs_copy_error); RAM released"
+            return 0
+        fi
+        # shellcheck disable=SC2046
+        set -- $(stat -f -c '%S %b %f' "$QS_STAGE")
+        qs_bytes=$((($2 - $3) * $1))
+    else
+        qs_bytes=0
+    fi
+
+    qs_switch || return 0
+    qs_session_settings
+    qs_seconds=$(qs_fmt_cs $(($(qs_now_cs) - qs_t0)))
+    qs_result=active
+    qs_reason=ok
+    qs_message="root in RAM ($qs_mode)"
+    qs_write_status
+    qs_say "stateless session active: root in RAM ($qs_mode${qs_comp:+, $qs_comp}), set up in ${qs_seconds}s; nothing is saved to disk"
+    return 0
+}
+
+qs_main
