@@ -21,6 +21,16 @@ export const ERROR_CODES = [
   'sudo-refused',
   'not-qubes',
   'unsupported-release',
+  'invalid-qube-name',
+  'invalid-choice',
+  'precondition-failed',
+  'asset-mismatch',
+  'journal-corrupt',
+  'unfinished-transaction',
+  'nothing-installed',
+  'drift-since-plan',
+  'rollback-conflicts',
+  'verify-failed',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

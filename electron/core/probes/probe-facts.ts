@@ -67,7 +67,7 @@ async function probeQubes(sys: SystemReader): Promise<QubeFact[]> {
   const memory = await mapLimited(ls, 4, async (row) =>
     row.klass === 'AdminVM'
       ? null
-      : parseSinglePrefInt((await sys.run({ bin: BIN.qvmPrefs, args: ['--', row.name, 'memory'] })).stdout, `qvm-prefs ${row.name} memory`),
+      : parseSinglePrefInt((await sys.run({ bin: BIN.qvmPrefs, args: [row.name, 'memory'] })).stdout, `qvm-prefs ${row.name} memory`),
   );
   return ls.map((row, i) => {
     const volumes: Record<string, VolumeFact> = {};

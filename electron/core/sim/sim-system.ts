@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AppError, CommandError } from '../errors.js';
 import { BIN } from '../system/binaries.js';
 import { checkResult, effectiveArgv } from '../system/check-result.js';
 import type { Command, CommandResult, FileInfo, System, WriteOptions } from '../system/system.js';
-import { grub2Mkconfig, dracut, swapoff } from './commands/boot-tools.js';
+import { grub2Mkconfig, dracut } from './commands/boot-tools.js';
+import { grub2Editenv, lsinitrd, readlink, swapoff, swapon, systemctl } from './commands/system-tools.js';
 import { findmnt, mountFor, usedBytes } from './commands/findmnt.js';
 import { qvmClone, qvmCreate, qvmRemove } from './commands/qvm-lifecycle.js';
 import { qvmLs } from './commands/qvm-ls.js';
@@ -31,6 +33,11 @@ const COMMANDS: Readonly<Record<string, SimCommand>> = {
   [BIN.grub2Mkconfig]: grub2Mkconfig,
   [BIN.dracut]: dracut,
   [BIN.swapoff]: swapoff,
+  [BIN.swapon]: swapon,
+  [BIN.readlink]: readlink,
+  [BIN.systemctl]: systemctl,
+  [BIN.grub2Editenv]: grub2Editenv,
+  [BIN.lsinitrd]: lsinitrd,
   [BIN.true]: { requiresRoot: false, run: () => ({ exitCode: 0, stdout: '', stderr: '' }) },
 };
 
@@ -203,20 +210,42 @@ export class SimSystem implements System {
 
   async writeFileAtomic(p: string, content: string | Buffer, options: WriteOptions = {}): Promise<void> {
     await this.privilegedStep(BIN.install, ['-T', '--', '(staged)', p]);
-    const mount = mountFor(this.state, p);
-    if (mount && mount.fsType !== 'tmpfs') {
-      const old = (await this.tree.stat(p))?.size ?? 0;
-      const bytes = typeof content === 'string' ? Buffer.byteLength(content) : content.length;
-      if ((await usedBytes(this.state, this.tree, mount.target)) - old + bytes > mount.sizeBytes) {
-        throw new CommandError({ bin: BIN.install, args: ['-T', '--', '(staged)', p], exitCode: 1, stderr: `install: error writing '${p}': No space left on device` });
-      }
-    }
+    await this.checkSpace(p, typeof content === 'string' ? Buffer.byteLength(content) : content.length);
     await this.tree.writeAtomic(p, content, options);
+  }
+
+  /** A full simulated filesystem fails the write the way coreutils would, before anything changes. */
+  private async checkSpace(p: string, bytes: number): Promise<void> {
+    const mount = mountFor(this.state, p);
+    if (!mount || mount.fsType === 'tmpfs') return;
+    const old = (await this.tree.stat(p))?.size ?? 0;
+    if ((await usedBytes(this.state, this.tree, mount.target)) - old + bytes > mount.sizeBytes) {
+      throw new CommandError({ bin: BIN.install, args: ['-T', '--', '(staged)', p], exitCode: 1, stderr: `install: error writing '${p}': No space left on device` });
+    }
   }
 
   async removeFile(p: string): Promise<void> {
     await this.privilegedStep(BIN.rm, ['-f', '--', p]);
     await this.tree.remove(p);
+  }
+
+  async sha256(p: string): Promise<string | null> {
+    if (!(await this.tree.stat(p))) return null;
+    return createHash('sha256').update(await this.tree.read(p)).digest('hex');
+  }
+
+  async removeDir(p: string): Promise<void> {
+    if (!(await this.tree.stat(p))) return;
+    await this.privilegedStep(BIN.rmdir, ['--', p]);
+    await this.tree.removeDir(p);
+  }
+
+  async copyFile(src: string, dest: string): Promise<void> {
+    await this.privilegedStep(BIN.cp, ['--preserve=mode,ownership,timestamps', '-T', '--', src, dest]);
+    const st = await this.tree.stat(src);
+    if (!st) throw new CommandError({ bin: BIN.cp, args: [src, dest], exitCode: 1, stderr: `cp: cannot stat '${src}': No such file or directory` });
+    await this.checkSpace(dest, st.size);
+    await this.tree.writeAtomic(dest, await this.tree.read(src), { mode: st.mode, uid: st.uid, gid: st.gid });
   }
 
   async makeDir(p: string, mode = 0o755): Promise<void> {

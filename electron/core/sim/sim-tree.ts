@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors.js';
+import { tempPathFor } from '../system/temp-path.js';
 import type { FileInfo, WriteOptions } from '../system/system.js';
 import { fileInfoFromStats, fsError } from '../system/fs-errors.js';
 
@@ -50,7 +50,7 @@ export class SimTree {
     const dest = this.hostPath(p);
     const existing = await this.stat(p);
     const mode = options.mode ?? existing?.mode ?? 0o644;
-    const tmp = `${dest}.qs-${randomBytes(4).toString('hex')}.tmp`;
+    const tmp = tempPathFor(dest);
     const fh = await fs.open(tmp, 'wx', mode);
     try {
       await fh.writeFile(content);
@@ -72,6 +72,16 @@ export class SimTree {
   async remove(p: string): Promise<void> {
     await fs.rm(this.hostPath(p), { force: true });
     await syncDir(path.dirname(this.hostPath(p)));
+  }
+
+  async symlink(target: string, p: string): Promise<void> {
+    await fs.symlink(target, this.hostPath(p));
+  }
+
+  async removeDir(p: string): Promise<void> {
+    await fs.rmdir(this.hostPath(p)).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw fsError(e, p);
+    });
   }
 
   async mkdir(p: string, mode = 0o755): Promise<void> {

@@ -23,10 +23,15 @@ export const BIN = {
   install: '/usr/bin/install',
   mv: '/usr/bin/mv',
   rm: '/usr/bin/rm',
+  rmdir: '/usr/bin/rmdir',
+  cp: '/usr/bin/cp',
+  grub2Editenv: '/usr/bin/grub2-editenv',
+  lsinitrd: '/usr/bin/lsinitrd',
   mkdir: '/usr/bin/mkdir',
   sync: '/usr/bin/sync',
   cat: '/usr/bin/cat',
   true: '/usr/bin/true',
+  readlink: '/usr/bin/readlink',
 } as const;
 
 export type BinPath = (typeof BIN)[keyof typeof BIN];

@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { AppError } from '../errors.js';
+import { tempPathFor } from './temp-path.js';
 import { BIN } from './binaries.js';
 import { checkResult, effectiveArgv } from './check-result.js';
 import type { Command, CommandResult, FileInfo, System, WriteOptions } from './system.js';
@@ -105,6 +106,11 @@ export class RealSystem implements System {
     }
   }
 
+  async sha256(p: string): Promise<string | null> {
+    if (!(await this.stat(p))) return null;
+    return createHash('sha256').update(await this.readFile(p)).digest('hex');
+  }
+
   async writeFileAtomic(dest: string, content: string | Buffer, options: WriteOptions = {}): Promise<void> {
     if (!path.isAbsolute(dest)) throw new AppError('internal', 'internal', `not an absolute path: ${dest}`);
     const existing = await this.stat(dest);
@@ -113,7 +119,7 @@ export class RealSystem implements System {
     const gid = options.gid ?? existing?.gid ?? 0;
     const stageDir = await fs.mkdtemp(path.join(os.tmpdir(), 'qubes-stateless-'));
     const staged = path.join(stageDir, 'content');
-    const tmp = `${dest}.qs-${randomBytes(4).toString('hex')}.tmp`;
+    const tmp = tempPathFor(dest);
     try {
       const fh = await fs.open(staged, 'wx', 0o600);
       try {
@@ -141,6 +147,24 @@ export class RealSystem implements System {
   async removeFile(p: string): Promise<void> {
     await this.run({ bin: BIN.rm, args: ['-f', '--', p], privileged: true });
     await this.run({ bin: BIN.sync, args: ['--', path.dirname(p)], privileged: true });
+  }
+
+  async removeDir(p: string): Promise<void> {
+    if (!(await this.stat(p))) return;
+    await this.run({ bin: BIN.rmdir, args: ['--', p], privileged: true });
+  }
+
+  async copyFile(src: string, dest: string): Promise<void> {
+    const tmp = tempPathFor(dest);
+    await this.run({ bin: BIN.cp, args: ['--preserve=mode,ownership,timestamps', '-T', '--', src, tmp], privileged: true });
+    try {
+      await this.run({ bin: BIN.sync, args: ['--', tmp], privileged: true });
+      await this.run({ bin: BIN.mv, args: ['-f', '-T', '--', tmp, dest], privileged: true });
+    } catch (e) {
+      await this.run({ bin: BIN.rm, args: ['-f', '--', tmp], privileged: true }).catch(() => undefined);
+      throw e;
+    }
+    await this.run({ bin: BIN.sync, args: ['--', path.dirname(dest)], privileged: true });
   }
 
   async makeDir(p: string, mode = 0o755): Promise<void> {

@@ -49,6 +49,8 @@ export interface SystemReader {
   /** null when the path does not exist. */
   stat(path: string): Promise<FileInfo | null>;
   listDir(path: string): Promise<string[]>;
+  /** SHA-256 (hex) of a file's bytes, or null when it does not exist; root-only files are read via sudo. */
+  sha256(path: string): Promise<string | null>;
   run(cmd: Command): Promise<CommandResult>;
 }
 
@@ -59,6 +61,10 @@ export interface SystemWriter extends SystemReader {
   removeFile(path: string): Promise<void>;
   /** Privileged; creates parents. */
   makeDir(path: string, mode?: number): Promise<void>;
+  /** Privileged; removes an empty directory (a missing one is not an error). */
+  removeDir(path: string): Promise<void>;
+  /** Privileged, atomic like writeFileAtomic; keeps mode and owner of `src`. For large files (initramfs images). */
+  copyFile(src: string, dest: string): Promise<void>;
 }
 
 export type System = SystemWriter;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { dracutModules, renderGrubCfg, renderInitramfs } from '../boot-render.js';
 import type { SimCommand } from './sim-command.js';
-import { UsageError, asTool, ok, parseArgs } from './sim-command.js';
+import { UsageError, asTool, parseArgs } from './sim-command.js';
 
 /** `grub2-mkconfig -o FILE`: writes FILE.new, then replaces FILE (util/grub-mkconfig.in). */
 export const grub2Mkconfig: SimCommand = {
@@ -48,22 +48,5 @@ export const dracut: SimCommand = {
       for (const l of lines) ctx.onLine?.(l, 'stderr');
       await ctx.tree.writeAtomic(target, renderInitramfs(kver, modules, hashes), { mode: 0o600 });
       return { exitCode: 0, stdout: '', stderr: lines.join('\n') + '\n' };
-    }),
-};
-
-/** `swapoff DEVICE|-a` / `swapon DEVICE|-a`: the simulated /proc/swaps follows. */
-export const swapoff: SimCommand = {
-  requiresRoot: true,
-  run: (ctx, args) =>
-    asTool('swapoff', async () => {
-      if (args.length !== 1) throw new UsageError('usage: swapoff [-a] [<spec>]');
-      const swaps = (await ctx.tree.read('/proc/swaps')).toString().split('\n');
-      const [head, ...rows] = swaps;
-      const keep = rows.filter((r) => r.trim() !== '' && !(args[0] === '-a' ? !r.startsWith('/dev/zram') : r.startsWith(`${args[0]} `) || r.startsWith(`${args[0]}\t`) || (args[0] === '/dev/mapper/qubes_dom0-swap' && r.startsWith('/dev/dm-2'))));
-      if (args[0] !== '-a' && keep.length === rows.filter((r) => r.trim() !== '').length) {
-        return { exitCode: 4, stdout: '', stderr: `swapoff: ${args[0]}: swapoff failed: Invalid argument\n` };
-      }
-      await ctx.tree.writeAtomic('/proc/swaps', [head, ...keep, ''].join('\n'));
-      return ok();
     }),
 };

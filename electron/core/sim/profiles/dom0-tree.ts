@@ -105,6 +105,15 @@ export function dom0Files(p: Profile): TreeFile[] {
   add('/proc/cmdline', `${cmdline}\n`);
   add('/proc/swaps', `Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n/dev/dm-2                               partition\t8388604\t\t0\t\t-2\n${p.zramSwap ? '/dev/zram0                              partition\t8388604\t\t0\t\t100\n' : ''}`);
   add('/var/lib/qubes/.keep', '');
+  add('/usr/sbin/mkfs.xfs', '#!/usr/bin/sh\n# (simulated dom0) stand-in for xfsprogs\n', 0o755);
+  // dom0 at its persistent dom0_mem=max:4096M after a few hours: ~1.3 GiB used besides page cache (what
+  // qmemman's meminfo-writer computes); the RAM model reads it (electron/core/ram/dom0-memory.ts).
+  const meminfo: [string, number][] = [
+    ['MemTotal', 3_948_540], ['MemFree', 402_112], ['MemAvailable', 2_371_880], ['Buffers', 61_244], ['Cached', 2_104_500],
+    ['SwapCached', 0], ['Active', 1_503_212], ['Inactive', 1_398_784], ['Shmem', 71_880], ['Slab', 231_400], ['SUnreclaim', 98_300],
+    ['SwapTotal', p.zramSwap ? 16_777_208 : 8_388_604], ['SwapFree', p.zramSwap ? 16_777_208 : 8_388_604],
+  ];
+  add('/proc/meminfo', meminfo.map(([k, v]) => `${`${k}:`.padEnd(16)}${String(v).padStart(8)} kB`).join('\n') + '\n');
   if (newest === undefined) throw new Error('profile without kernels');
   return files;
 }

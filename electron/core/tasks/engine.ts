@@ -1,0 +1,231 @@
+import { createHash } from 'node:crypto';
+import type { WizardChoicesInput } from '../../../shared/choices.js';
+import type { SystemFacts } from '../../../shared/facts.js';
+import type { Conflict, ConflictResolution, Plan, TransactionSummary } from '../../../shared/plan.js';
+import type { AssetBundle } from '../assets/asset-bundle.js';
+import { loadAssetBundle } from '../assets/asset-bundle.js';
+import { AppError } from '../errors.js';
+import { JournalStore, installedTransactions, unfinishedTransaction } from '../journal/journal-store.js';
+import type { ApplyTransaction, RollbackTransaction, Transaction } from '../journal/transaction.js';
+import { probeFacts } from '../probes/probe-facts.js';
+import { BIN } from '../system/binaries.js';
+import type { System } from '../system/system.js';
+import { isStaleTemp } from '../system/temp-path.js';
+import type { ExecOptions } from './apply.js';
+import { newApplyTransaction, preflight, runApplySteps } from './apply.js';
+import { planInstall, validateChoices } from './plan-install.js';
+import type { BootSizing } from './sizing.js';
+import { roughSizing } from './sizing.js';
+import { findConflicts, newRollbackTransaction, runRollbackSteps, verifyRollback } from './undo.js';
+import type { TaskCheck } from './verify.js';
+import { verifyTasks } from './verify.js';
+
+/**
+ * The install engine the CLI and the IPC handlers call: plan, apply, verify, roll back, recover. It reads the
+ * machine afresh for every action, so a plan is always made against what is there now.
+ */
+
+export type SizingFn = (sys: System, facts: SystemFacts, choices: Plan['choices']) => Promise<BootSizing>;
+
+export interface EngineOptions {
+  readonly sys: System;
+  readonly assetsDir: string;
+  readonly sizing?: SizingFn;
+  readonly boundary?: ExecOptions['boundary'];
+  readonly now?: () => Date;
+}
+
+export interface PlanResult {
+  readonly plan: Plan;
+  /** Identifies the plan's operations; apply refuses if what it would do differs from what was reviewed. */
+  readonly digest: string;
+}
+
+export interface ApplyResult {
+  readonly transaction: TransactionSummary;
+  readonly checks: readonly TaskCheck[];
+}
+
+export interface RollbackPreview {
+  readonly target: TransactionSummary | null;
+  readonly conflicts: readonly Conflict[];
+}
+
+export const planDigest = (plan: Plan): string => createHash('sha256').update(JSON.stringify(plan.tasks)).digest('hex');
+
+export function summarize(tx: Transaction): TransactionSummary {
+  if (tx.kind === 'apply') {
+    return { id: tx.id, kind: 'apply', status: tx.status, createdAt: tx.createdAt, tasks: tx.plan.tasks.map((t) => t.id), steps: tx.steps.length, stepsDone: tx.steps.filter((s) => s.state === 'done').length, target: null };
+  }
+  return { id: tx.id, kind: 'rollback', status: tx.status, createdAt: tx.createdAt, tasks: [], steps: tx.steps.length, stepsDone: tx.steps.filter((s) => s.state === 'done').length, target: tx.target };
+}
+
+export class Engine {
+  private readonly journal: JournalStore;
+  private assets: AssetBundle | null = null;
+
+  constructor(private readonly o: EngineOptions) {
+    this.journal = new JournalStore(o.sys, o.boundary);
+  }
+
+  private now(): Date {
+    return this.o.now?.() ?? new Date();
+  }
+
+  private async bundle(): Promise<AssetBundle> {
+    // Checked on every use, not cached: a file changed on disk since start-up must still stop the plan.
+    this.assets = await loadAssetBundle(this.o.assetsDir);
+    return this.assets;
+  }
+
+  async transactions(): Promise<Transaction[]> {
+    return this.journal.list();
+  }
+
+  /** Installing or rolling back is refused from a RAM session: whatever it changed would vanish at reboot. */
+  private requirePersistent(facts: SystemFacts, action: string): void {
+    if (facts.bootMode.kind !== 'persistent') {
+      throw new AppError('precondition-failed', 'precondition', `cannot ${action} from a stateless session (${facts.bootMode.mode}): reboot into the normal entry first`, { failed: 'persistent-boot' });
+    }
+  }
+
+  async plan(choices: WizardChoicesInput | unknown, facts?: SystemFacts): Promise<PlanResult> {
+    const f = facts ?? (await probeFacts(this.o.sys));
+    const journal = await this.journal.list();
+    const assets = await this.bundle();
+    const sizing = await (this.o.sizing ?? (async (_s, fa, c) => roughSizing(fa, c)))(this.o.sys, f, validateChoices(choices, f));
+    const plan = await planInstall({ sys: this.o.sys, facts: f, assets, sizing, journal }, choices);
+    return { plan, digest: planDigest(plan) };
+  }
+
+  async apply(choices: WizardChoicesInput | unknown, opts: ExecOptions & { expectedDigest?: string } = {}): Promise<ApplyResult> {
+    const facts = await probeFacts(this.o.sys);
+    this.requirePersistent(facts, 'install');
+    const unfinished = unfinishedTransaction(await this.journal.list());
+    if (unfinished) throw unfinishedError(unfinished);
+    const { plan, digest } = await this.plan(choices, facts);
+    if (opts.expectedDigest && opts.expectedDigest !== digest) {
+      throw new AppError('drift-since-plan', 'precondition', 'the machine changed since the plan was reviewed; review the new plan', { subject: 'plan' });
+    }
+    if (plan.tasks.length === 0) throw new AppError('invalid-choice', 'user', 'nothing to do: this machine already has exactly these settings', { field: 'choices', value: '', reason: 'no changes' });
+    await preflight(this.o.sys, plan);
+    const tx = newApplyTransaction(plan, JournalStore.newId(this.now()), this.now());
+    await this.journal.save(tx);
+    return this.finishApply(tx, { ...opts, boundary: opts.boundary ?? this.o.boundary });
+  }
+
+  /** Run the remaining steps, verify, and mark applied; on any failure undo everything this apply did. */
+  private async finishApply(tx: ApplyTransaction, opts: ExecOptions): Promise<ApplyResult> {
+    try {
+      await runApplySteps(this.o.sys, this.journal, tx, opts);
+      const checks = await verifyTasks(this.o.sys, tx, this.assets ?? (await this.bundle()), this.journal);
+      for (const c of checks) opts.onEvent?.({ kind: 'verify', task: c.task, ok: c.ok, detail: c.detail });
+      const bad = checks.filter((c) => !c.ok);
+      if (bad.length) throw new AppError('verify-failed', 'internal', `verification failed: ${bad.map((c) => c.detail).join('; ')}`, { subject: bad.map((c) => c.task).join(', '), expected: 'ok', actual: bad[0]!.detail });
+      tx.status = 'applied';
+      await this.journal.save(tx);
+      return { transaction: summarize(tx), checks };
+    } catch (e) {
+      const rtx = newRollbackTransaction(tx, JournalStore.newId(this.now()), this.now(), [], {});
+      await this.journal.save(rtx);
+      await runRollbackSteps(this.o.sys, this.journal, rtx, tx, opts);
+      tx.status = 'failed';
+      await this.journal.save(tx);
+      throw e;
+    }
+  }
+
+  async rollbackPreview(): Promise<RollbackPreview> {
+    const txs = await this.journal.list();
+    const unfinished = unfinishedTransaction(txs);
+    if (unfinished) throw unfinishedError(unfinished);
+    const [target] = installedTransactions(txs);
+    if (!target) return { target: null, conflicts: [] };
+    return { target: summarize(target), conflicts: await findConflicts(this.o.sys, target) };
+  }
+
+  /** Undo the latest installed transaction; conflicts (drift) must each have a resolution. */
+  async rollback(resolutions: Readonly<Record<string, ConflictResolution>> = {}, opts: ExecOptions = {}): Promise<{ transaction: TransactionSummary; problems: string[] }> {
+    const facts = await probeFacts(this.o.sys);
+    this.requirePersistent(facts, 'roll back');
+    const txs = await this.journal.list();
+    const unfinished = unfinishedTransaction(txs);
+    if (unfinished) throw unfinishedError(unfinished);
+    const [target] = installedTransactions(txs);
+    if (!target) throw new AppError('nothing-installed', 'user', 'nothing to roll back: no installed transaction in the journal', {});
+    await this.requireSudo();
+    const conflicts = await findConflicts(this.o.sys, target);
+    const rtx = newRollbackTransaction(target, JournalStore.newId(this.now()), this.now(), conflicts, resolutions);
+    await this.journal.save(rtx);
+    await runRollbackSteps(this.o.sys, this.journal, rtx, target, { ...opts, boundary: opts.boundary ?? this.o.boundary });
+    const problems = await verifyRollback(this.o.sys, target, rtx);
+    await this.pruneBackups();
+    return { transaction: summarize(rtx), problems };
+  }
+
+  /**
+   * Finish what a crash interrupted. An unfinished apply can be resumed or rolled back; an unfinished rollback
+   * is always carried to its end. Either way the machine ends consistent.
+   */
+  async recover(action: 'resume' | 'rollback', opts: ExecOptions = {}): Promise<TransactionSummary> {
+    const txs = await this.journal.list();
+    const unfinished = unfinishedTransaction(txs);
+    if (!unfinished) throw new AppError('nothing-installed', 'user', 'there is no unfinished transaction to recover', {});
+    await this.requireSudo();
+    const o = { ...opts, boundary: opts.boundary ?? this.o.boundary };
+    await this.removeStaleTemps(txs);
+    if (unfinished.kind === 'rollback') {
+      const target = txs.find((t): t is ApplyTransaction => t.kind === 'apply' && t.id === unfinished.target);
+      if (!target) throw new AppError('journal-corrupt', 'internal', `rollback ${unfinished.id} targets missing transaction ${unfinished.target}`, { path: unfinished.id, detail: 'missing target' });
+      await runRollbackSteps(this.o.sys, this.journal, unfinished, target, o);
+      await this.pruneBackups();
+      return summarize(unfinished);
+    }
+    if (action === 'resume') {
+      const result = await this.finishApply(unfinished, o);
+      return result.transaction;
+    }
+    const rtx: RollbackTransaction = newRollbackTransaction(unfinished, JournalStore.newId(this.now()), this.now(), [], {});
+    await this.journal.save(rtx);
+    await runRollbackSteps(this.o.sys, this.journal, rtx, unfinished, o);
+    unfinished.status = 'failed';
+    await this.journal.save(unfinished);
+    await this.pruneBackups();
+    return summarize(rtx);
+  }
+
+  private async requireSudo(): Promise<void> {
+    await this.o.sys.run({ bin: BIN.true, args: [], privileged: true });
+  }
+
+  /** Temporary files an atomic write left behind when the process died mid-write, next to planned paths. */
+  private async removeStaleTemps(txs: readonly Transaction[]): Promise<void> {
+    const dirs = new Set<string>();
+    for (const t of txs) {
+      if (t.kind !== 'apply') continue;
+      for (const task of t.plan.tasks) for (const op of task.operations) for (const p of op.kind === 'run' ? op.outputs : [op.path]) dirs.add(p.slice(0, p.lastIndexOf('/')) || '/');
+    }
+    dirs.add('/var/lib/qubes-stateless/transactions');
+    for (const dir of dirs) {
+      if (!(await this.o.sys.stat(dir))) continue;
+      for (const name of await this.o.sys.listDir(dir)) if (isStaleTemp(name)) await this.o.sys.removeFile(`${dir}/${name}`);
+    }
+  }
+
+  /** Backups are kept only while a transaction that may need them is installed. */
+  private async pruneBackups(): Promise<void> {
+    const keep = new Set<string>();
+    for (const tx of installedTransactions(await this.journal.list())) {
+      for (const s of tx.steps) {
+        if (s.before?.kind === 'file' && s.before.sha256) keep.add(s.before.sha256);
+        if (s.before?.kind === 'outputs') for (const f of s.before.files) if (f.sha256) keep.add(f.sha256);
+      }
+    }
+    await this.journal.dropBackups(keep);
+  }
+}
+
+function unfinishedError(tx: Transaction): AppError {
+  return new AppError('unfinished-transaction', 'precondition', `an earlier ${tx.kind} (${tx.id}) did not finish; resume or roll it back first`, { id: tx.id, kind: tx.kind });
+}
+

@@ -1,0 +1,21 @@
+/** Every dom0 path the app installs or edits. */
+export const PATHS = {
+  configDir: '/etc/qubes-stateless',
+  grubConf: '/etc/qubes-stateless/grub.conf',
+  sessionConf: '/etc/qubes-stateless/session.json',
+  grubScript: '/etc/grub.d/21_qubes_stateless',
+  dracutModuleDir: '/usr/lib/dracut/modules.d/90qubes-stateless',
+  dracutConf: '/etc/dracut.conf.d/90-qubes-stateless.conf',
+  sessionUnit: '/usr/lib/systemd/system/qubes-stateless-session.service',
+  defaultGrub: '/etc/default/grub',
+  fstab: '/etc/fstab',
+  grubCfg: '/boot/grub2/grub.cfg',
+  /** On 4.2+ a stub that chain-loads grub2/grub.cfg; a full config only on machines upgraded from 4.1. */
+  efiGrubCfg: '/boot/efi/EFI/qubes/grub.cfg',
+  grubenv: '/boot/grub2/grubenv',
+  mkfsXfs: '/usr/sbin/mkfs.xfs',
+} as const;
+
+export const SESSION_UNIT = 'qubes-stateless-session.service';
+/** Title of the GRUB entry assets/grub.d/21_qubes_stateless writes for a mode (GRUB accepts it as saved_entry). */
+export const entryTitle = (mode: string): string => `Qubes (stateless: ${mode}), with Xen hypervisor`;

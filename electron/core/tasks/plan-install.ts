@@ -1,0 +1,254 @@
+import type { WizardChoices, WizardChoicesInput } from '../../../shared/choices.js';
+import { WizardChoicesSchema } from '../../../shared/choices.js';
+import type { QubesRelease, SystemFacts } from '../../../shared/facts.js';
+import type { Operation, Plan, PlannedTask, Precondition, TaskId } from '../../../shared/plan.js';
+import { MAX_QUBE_NAME } from '../../../shared/qube-names.js';
+import type { AssetBundle } from '../assets/asset-bundle.js';
+import { effectiveValue, setShellVar } from '../config/default-grub-editor.js';
+import { disableSwap } from '../config/fstab-editor.js';
+import { AppError } from '../errors.js';
+import { unfinishedTransaction } from '../journal/journal-store.js';
+import type { Transaction } from '../journal/transaction.js';
+import { checkQubeName, qvmCreate } from '../qubes/admin-commands.js';
+import { BIN } from '../system/binaries.js';
+import type { System } from '../system/system.js';
+import type { SessionConfig } from './boot-config.js';
+import { RAM_POOL_NAME, grubConf } from './boot-config.js';
+import { mkdirOp, runOp, settingOp, writeOp } from './operations.js';
+import { PATHS, SESSION_UNIT, entryTitle } from './paths.js';
+import type { BootSizing } from './sizing.js';
+
+export interface PlanContext {
+  readonly sys: System;
+  readonly facts: SystemFacts;
+  readonly assets: AssetBundle;
+  readonly sizing: BootSizing;
+  readonly journal: readonly Transaction[];
+}
+
+const MiB = 1024 * 1024;
+
+function invalid(field: string, value: string, reason: string): AppError {
+  return new AppError('invalid-choice', 'user', `${field}: "${value}" ${reason}`, { field, value, reason });
+}
+
+/** Parse and check the choices against this machine; bad input is an error here, before any plan exists. */
+export function validateChoices(input: WizardChoicesInput | unknown, facts: SystemFacts): WizardChoices {
+  const parsed = WizardChoicesSchema.safeParse(input);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw invalid(i.path.join('.') || 'choices', String(i.path.length ? '' : input), i.message);
+  }
+  const c = parsed.data;
+  const release = facts.qubesRelease;
+  const byName = new Map(facts.qubes.map((q) => [q.name, q]));
+  for (const name of c.readOnlyRoot) {
+    checkQubeName(name, release);
+    const q = byName.get(name);
+    if (!q) throw invalid('readOnlyRoot', name, 'is not a qube on this machine');
+    if (!q.volumes.root || q.klass === 'AdminVM') throw invalid('readOnlyRoot', name, 'has no root volume of its own to make read-only');
+  }
+  if (c.templates.length && !c.ramPool.enabled) throw invalid('templates', c.templates[0]!.template, 'needs the RAM pool');
+  const newNames = new Set<string>();
+  for (const t of sessionTemplates(c, release)) {
+    checkQubeName(t.template, release);
+    const q = byName.get(t.template);
+    if (!q) throw invalid('templates', t.template, 'is not a qube on this machine');
+    if (q.klass !== 'TemplateVM') throw invalid('templates', t.template, 'is not a TemplateVM');
+    for (const n of [t.clone, t.dvm]) {
+      checkQubeName(n, release);
+      if (newNames.has(n)) throw invalid('templates', n, 'is used twice');
+      newNames.add(n);
+    }
+  }
+  if (c.saveVault.enabled) checkQubeName(c.saveVault.name, release);
+  if (c.defaultDispvm && c.templates.length === 0) throw invalid('defaultDispvm', 'true', 'needs a stateless template');
+  return c;
+}
+
+/** A derived name that stays within qubesd's 31 characters. */
+function derived(base: string, suffix: string): string {
+  return `${base.slice(0, MAX_QUBE_NAME - suffix.length)}${suffix}`;
+}
+
+export function sessionTemplates(c: WizardChoices, release: QubesRelease): { template: string; clone: string; dvm: string }[] {
+  void release;
+  return c.templates.map((t) => {
+    const clone = t.cloneName ?? derived(t.template, '-ram');
+    return { template: t.template, clone, dvm: t.dvmName ?? derived(clone, '-dvm') };
+  });
+}
+
+/** Writes `content` unless the file already holds exactly it. */
+async function writeIfChanged(ctx: PlanContext, path: string, content: string, mode: number, asset?: string): Promise<Operation[]> {
+  const op = await writeOp(ctx.sys, path, content, { mode, ...(asset ? { asset } : {}) });
+  return op.beforeSha256 === op.sha256 ? [] : [op];
+}
+
+async function mkdirIfMissing(ctx: PlanContext, path: string, mode = 0o755): Promise<Operation[]> {
+  return (await ctx.sys.stat(path)) ? [] : [mkdirOp(path, mode)];
+}
+
+async function dracutModuleTask(ctx: PlanContext): Promise<Operation[]> {
+  const files = [...ctx.assets.under(PATHS.dracutModuleDir), ...ctx.assets.files.filter((f) => f.installPath === PATHS.dracutConf)];
+  if (files.length < 2) throw new AppError('asset-mismatch', 'internal', 'the bundle has no dracut module', { asset: 'dracut', expected: 'module files', actual: 'none' });
+  const ops = await mkdirIfMissing(ctx, PATHS.dracutModuleDir);
+  for (const f of files) ops.push(...(await writeIfChanged(ctx, f.installPath, f.content, f.mode, f.asset)));
+  return ops;
+}
+
+function initramfsTask(ctx: PlanContext): Operation[] {
+  return ctx.facts.kernels
+    .filter((k) => k.xenDom0 && k.initramfs)
+    .map((k) => runOp({ bin: BIN.dracut, args: ['--force', k.initramfs!, k.version], privileged: true }, { labelKey: 'ops.dracut', outputs: [k.initramfs!] }));
+}
+
+async function bootEntriesTask(ctx: PlanContext, c: WizardChoices): Promise<Operation[]> {
+  const script = ctx.assets.files.find((f) => f.installPath === PATHS.grubScript);
+  if (!script) throw new AppError('asset-mismatch', 'internal', 'the bundle has no GRUB script', { asset: PATHS.grubScript, expected: 'present', actual: 'missing' });
+  const ops = [...(await mkdirIfMissing(ctx, PATHS.configDir)), ...(await writeIfChanged(ctx, PATHS.grubConf, grubConf(c, ctx.sizing), 0o644)), ...(await writeIfChanged(ctx, PATHS.grubScript, script.content, script.mode, script.asset))];
+  // The stateless entry must be reachable: a menu that never shows (timeout 0 or hidden) would hide it, and
+  // prompt mode boots it by default, which GRUB does only with GRUB_DEFAULT=saved (the Qubes default).
+  const original = await ctx.sys.readText(PATHS.defaultGrub);
+  let grub = original;
+  if (c.dom0.selection === 'entry' && (effectiveValue(grub, 'GRUB_TIMEOUT') ?? '5') === '0') grub = setShellVar(grub, 'GRUB_TIMEOUT', '5');
+  if (c.dom0.selection === 'entry' && effectiveValue(grub, 'GRUB_TIMEOUT_STYLE') === 'hidden') grub = setShellVar(grub, 'GRUB_TIMEOUT_STYLE', 'menu');
+  if (c.dom0.selection === 'prompt' && effectiveValue(grub, 'GRUB_DEFAULT') !== 'saved') grub = setShellVar(grub, 'GRUB_DEFAULT', 'saved');
+  if (grub !== original) ops.push(...(await writeIfChanged(ctx, PATHS.defaultGrub, grub, 0o644)));
+  ops.push(runOp({ bin: BIN.grub2Mkconfig, args: ['-o', PATHS.grubCfg], privileged: true }, { labelKey: 'ops.grubMkconfig', outputs: [PATHS.grubCfg] }));
+  const efi = (await ctx.sys.stat(PATHS.efiGrubCfg)) ? await ctx.sys.readText(PATHS.efiGrubCfg).catch(() => 'configfile') : 'configfile';
+  if (!/\bconfigfile\b/.test(efi)) {
+    // A 4.1-style full config on the ESP is still what the firmware boots: regenerate it too (80-grub2.install does).
+    ops.push(runOp({ bin: BIN.grub2Mkconfig, args: ['-o', PATHS.efiGrubCfg], privileged: true }, { labelKey: 'ops.grubMkconfig', outputs: [PATHS.efiGrubCfg] }));
+  }
+  if (c.dom0.selection === 'prompt') {
+    ops.push(runOp({ bin: BIN.grub2Editenv, args: [PATHS.grubenv, 'set', `saved_entry=${entryTitle(c.dom0.mode)}`], privileged: true }, { labelKey: 'ops.grubDefault', outputs: [PATHS.grubenv] }));
+  }
+  return ops;
+}
+
+async function swapTask(ctx: PlanContext, c: WizardChoices): Promise<Operation[]> {
+  if (c.swap !== 'disable') return [];
+  const { text, devices } = disableSwap(await ctx.sys.readText(PATHS.fstab));
+  const ops = await writeIfChanged(ctx, PATHS.fstab, text, 0o644);
+  if (ops.length) ops.push(runOp({ bin: BIN.systemctl, args: ['daemon-reload'], privileged: true }, { labelKey: 'ops.daemonReload', undo: { bin: BIN.systemctl, args: ['daemon-reload'], privileged: true }, undoAtEnd: true }));
+  for (const device of devices) {
+    const op = await settingOp(ctx.sys, { kind: 'swap-active', device }, 'off', ctx.facts.qubesRelease, { labelKey: 'ops.swapoff' });
+    if (op) ops.push(op);
+  }
+  return ops;
+}
+
+async function sessionTask(ctx: PlanContext, c: WizardChoices): Promise<Operation[]> {
+  if (!c.ramPool.enabled) return [];
+  const unit = ctx.assets.files.find((f) => f.installPath === PATHS.sessionUnit);
+  if (!unit) throw new AppError('asset-mismatch', 'internal', 'the bundle has no session unit', { asset: PATHS.sessionUnit, expected: 'present', actual: 'missing' });
+  const templates = sessionTemplates(c, ctx.facts.qubesRelease);
+  const config: SessionConfig = {
+    format: 'qubes-stateless-session/1',
+    ramPool: { name: RAM_POOL_NAME, sizeMiB: c.ramPool.sizeMiB ?? ctx.sizing.ramPoolMiB ?? 4096 },
+    templates,
+    defaultDispvm: c.defaultDispvm ? templates[0]!.dvm : null,
+  };
+  const ops = [
+    ...(await mkdirIfMissing(ctx, PATHS.configDir)),
+    ...(await writeIfChanged(ctx, PATHS.sessionConf, `${JSON.stringify(config, null, 2)}\n`, 0o644)),
+    ...(await writeIfChanged(ctx, PATHS.sessionUnit, unit.content, unit.mode, unit.asset)),
+  ];
+  if (ops.length) ops.push(runOp({ bin: BIN.systemctl, args: ['daemon-reload'], privileged: true }, { labelKey: 'ops.daemonReload', undo: { bin: BIN.systemctl, args: ['daemon-reload'], privileged: true }, undoAtEnd: true }));
+  const enable = await settingOp(ctx.sys, { kind: 'unit-enabled', unit: SESSION_UNIT }, 'enabled', ctx.facts.qubesRelease, { labelKey: 'ops.enableUnit' });
+  return enable ? [...ops, enable] : ops;
+}
+
+async function settingTasks(ctx: PlanContext, c: WizardChoices): Promise<Partial<Record<TaskId, Operation[]>>> {
+  const r = ctx.facts.qubesRelease;
+  const out: Partial<Record<TaskId, Operation[]>> = {};
+  if (c.ephemeralVolatile) {
+    const pool = ctx.facts.prefs.default_pool_volatile || ctx.facts.prefs.default_pool || 'vm-pool';
+    const op = await settingOp(ctx.sys, { kind: 'pool-option', pool, option: 'ephemeral_volatile' }, 'True', r, { labelKey: 'ops.ephemeralVolatile' });
+    out['ephemeral-volatile'] = op ? [op] : [];
+  }
+  const ro: Operation[] = [];
+  for (const qube of c.readOnlyRoot) {
+    const op = await settingOp(ctx.sys, { kind: 'volume-property', qube, volume: 'root', property: 'rw' }, 'False', r, { labelKey: 'ops.readOnlyRoot' });
+    if (op) ro.push(op);
+  }
+  if (c.readOnlyRoot.length) out['read-only-root'] = ro;
+  if (c.saveVault.enabled) {
+    const template = ctx.facts.prefs.default_template;
+    if (!template) throw invalid('saveVault', c.saveVault.name, 'needs a default template (qubes-prefs default_template)');
+    const create = qvmCreate({ name: c.saveVault.name, klass: 'AppVM', template, label: 'black', pool: null, props: { netvm: '' } }, r);
+    const op = await settingOp(ctx.sys, { kind: 'qube-exists', qube: c.saveVault.name }, 'present', r, { labelKey: 'ops.createVault', command: create });
+    out['save-vault'] = op ? [op] : [];
+  }
+  return out;
+}
+
+async function sudoWorks(sys: System): Promise<boolean> {
+  try {
+    await sys.run({ bin: BIN.true, args: [], privileged: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function preconditions(ctx: PlanContext, c: WizardChoices, tasks: PlannedTask[]): Promise<Precondition[]> {
+  const f = ctx.facts;
+  const byName = new Map(f.qubes.map((q) => [q.name, q]));
+  const images = f.kernels.filter((k) => k.xenDom0 && k.initramfs).map((k) => k.initramfsBytes ?? 0);
+  const rebuilds = tasks.some((t) => t.id === 'initramfs' && t.operations.length > 0);
+  // dracut writes the new image beside the old one before renaming it; ours adds a few tools (mkfs, zramctl).
+  const bootNeed = rebuilds ? Math.max(0, ...images) + images.length * 8 * MiB + 16 * MiB : 0;
+  const backupNeed = (rebuilds ? images.reduce((a, b) => a + b, 0) : 0) + 64 * MiB;
+  const running = c.readOnlyRoot.filter((n) => byName.get(n)?.state !== 'Halted');
+  const taken = [...sessionTemplates(c, f.qubesRelease).flatMap((t) => [t.clone, t.dvm]), ...(c.saveVault.enabled && tasks.some((t) => t.id === 'save-vault' && t.operations.length) ? [c.saveVault.name] : [])].filter((n) => byName.has(n));
+  const unfinished = unfinishedTransaction(ctx.journal);
+  const list: Precondition[] = [
+    { id: 'persistent-boot', ok: f.bootMode.kind === 'persistent', params: { mode: f.bootMode.kind === 'stateless' ? f.bootMode.mode : '' } },
+    { id: 'no-unfinished-transaction', ok: !unfinished, params: { id: unfinished?.id ?? '' } },
+    { id: 'sudo', ok: await sudoWorks(ctx.sys), params: {} },
+    { id: 'boot-space', ok: f.bootFs.availBytes >= bootNeed, params: { freeMiB: Math.floor(f.bootFs.availBytes / MiB), neededMiB: Math.ceil(bootNeed / MiB) } },
+    { id: 'backup-space', ok: f.rootFs.availBytes >= backupNeed, params: { freeMiB: Math.floor(f.rootFs.availBytes / MiB), neededMiB: Math.ceil(backupNeed / MiB) } },
+    { id: 'ram-fits', ok: ctx.sizing.verdict !== 'does-not-fit', params: { ...ctx.sizing.reasonParams, reason: ctx.sizing.reasonKey } },
+    { id: 'qubes-halted', ok: running.length === 0, params: { qubes: running.join(', ') } },
+    { id: 'names-free', ok: taken.length === 0, params: { names: taken.join(', ') } },
+  ];
+  if (c.ramPool.enabled) list.push({ id: 'xfsprogs', ok: !!(await ctx.sys.stat(PATHS.mkfsXfs)), params: { path: PATHS.mkfsXfs } });
+  return list;
+}
+
+function warnings(ctx: PlanContext, c: WizardChoices): Plan['warnings'] {
+  const w: Plan['warnings'] = [];
+  const byName = new Map(ctx.facts.qubes.map((q) => [q.name, q]));
+  for (const n of c.readOnlyRoot) if (byName.get(n)?.klass === 'TemplateVM') w.push({ key: 'warnings.readOnlyTemplate', params: { qube: n } });
+  if (c.dom0.mode === 'tmpfs') w.push({ key: 'warnings.tmpfsQmemman', params: {} });
+  if (ctx.sizing.verdict === 'tight') w.push({ key: ctx.sizing.reasonKey, params: ctx.sizing.reasonParams });
+  return w;
+}
+
+/** Everything applying `choices` will do on this machine, with real diffs, argv and the values they replace. */
+export async function planInstall(ctx: PlanContext, input: WizardChoicesInput | unknown): Promise<Plan> {
+  const c = validateChoices(input, ctx.facts);
+  const settings = await settingTasks(ctx, c);
+  const candidates: [TaskId, Operation[]][] = [
+    // Order matters for safety: the module and images exist before any GRUB entry asks for them.
+    ['dracut-module', await dracutModuleTask(ctx)],
+    ['initramfs', initramfsTask(ctx)],
+    ['boot-entries', await bootEntriesTask(ctx, c)],
+    ['swap', await swapTask(ctx, c)],
+    ['ram-pool', await sessionTask(ctx, c)],
+    ['ephemeral-volatile', settings['ephemeral-volatile'] ?? []],
+    ['read-only-root', settings['read-only-root'] ?? []],
+    ['save-vault', settings['save-vault'] ?? []],
+  ];
+  const tasks = candidates.filter(([, ops]) => ops.length > 0).map(([id, operations]) => ({ id, operations }));
+  return {
+    release: ctx.facts.qubesRelease,
+    choices: c,
+    boot: { dom0MemMaxMiB: ctx.sizing.dom0MemMaxMiB, rootSizeMiB: ctx.sizing.rootSizeMiB, reserveMiB: ctx.sizing.reserveMiB },
+    preconditions: await preconditions(ctx, c, tasks),
+    tasks,
+    warnings: warnings(ctx, c),
+  };
+}

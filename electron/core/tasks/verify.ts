@@ -1,0 +1,56 @@
+import type { TaskId } from '../../../shared/plan.js';
+import type { AssetBundle } from '../assets/asset-bundle.js';
+import type { JournalStore } from '../journal/journal-store.js';
+import type { ApplyTransaction } from '../journal/transaction.js';
+import { BIN } from '../system/binaries.js';
+import type { System } from '../system/system.js';
+import { PATHS, entryTitle } from './paths.js';
+
+export interface TaskCheck {
+  readonly task: TaskId;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/** The part of grub.cfg the stock Xen script wrote; ours must leave it byte for byte as it was. */
+export function stockXenSection(cfg: string): string | null {
+  const m = /### BEGIN \/etc\/grub\.d\/20_linux_xen ###\n([\s\S]*?)### END \/etc\/grub\.d\/20_linux_xen ###/.exec(cfg);
+  return m ? m[1]! : null;
+}
+
+/**
+ * What each task promised, checked on the machine after apply (beyond the per-operation read-backs):
+ * installed files match the manifest, every image carries the module, the stateless entry exists and the
+ * stock entries did not change.
+ */
+export async function verifyTasks(sys: System, tx: ApplyTransaction, assets: AssetBundle, journal: JournalStore): Promise<TaskCheck[]> {
+  const checks: TaskCheck[] = [];
+  const ids = new Set(tx.plan.tasks.map((t) => t.id));
+  if (ids.has('dracut-module')) {
+    const bad = [];
+    for (const f of [...assets.under(PATHS.dracutModuleDir), ...assets.files.filter((x) => x.installPath === PATHS.dracutConf)]) {
+      if ((await sys.sha256(f.installPath)) !== f.sha256) bad.push(f.installPath);
+    }
+    checks.push({ task: 'dracut-module', ok: bad.length === 0, detail: bad.length ? `differs from the manifest: ${bad.join(', ')}` : 'installed files match the manifest' });
+  }
+  if (ids.has('initramfs')) {
+    for (const op of tx.plan.tasks.find((t) => t.id === 'initramfs')!.operations) {
+      if (op.kind !== 'run') continue;
+      const image = op.outputs[0]!;
+      const listed = await sys.run({ bin: BIN.lsinitrd, args: ['-m', image], privileged: true }).then((r) => r.stdout, () => '');
+      const ok = /^qubes-stateless$/m.test(listed);
+      checks.push({ task: 'initramfs', ok, detail: `${image}: ${ok ? 'includes' : 'lacks'} the qubes-stateless module` });
+    }
+  }
+  if (ids.has('boot-entries')) {
+    const cfg = await sys.readText(PATHS.grubCfg);
+    const mode = tx.plan.choices.dom0.mode;
+    const hasEntry = cfg.includes(`menuentry '${entryTitle(mode)}'`) && cfg.includes(`rd.qubes.stateless=${mode}`);
+    const step = tx.steps.find((s) => s.before?.kind === 'outputs' && s.before.files.some((f) => f.path === PATHS.grubCfg));
+    const oldSha = step?.before?.kind === 'outputs' ? step.before.files.find((f) => f.path === PATHS.grubCfg)?.sha256 ?? null : null;
+    const oldCfg = oldSha ? await journal.readBackup(oldSha) : null;
+    const stockSame = oldCfg === null || stockXenSection(oldCfg) === stockXenSection(cfg);
+    checks.push({ task: 'boot-entries', ok: hasEntry && stockSame, detail: !hasEntry ? `grub.cfg has no "${entryTitle(mode)}" entry` : stockSame ? `"${entryTitle(mode)}" added; stock entries unchanged` : 'the stock Xen entries changed' });
+  }
+  return checks;
+}

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { WizardChoicesSchema } from './choices.js';
+
+/**
+ * A plan: what applying the wizard's choices will do, exactly. Shown on the Review screen and by
+ * `plan --json`; executed by the main process only after it re-plans from the same choices.
+ */
+
+export const TASK_IDS = ['dracut-module', 'initramfs', 'boot-entries', 'swap', 'ram-pool', 'ephemeral-volatile', 'read-only-root', 'save-vault'] as const;
+export const TaskIdSchema = z.enum(TASK_IDS);
+export type TaskId = z.infer<typeof TaskIdSchema>;
+
+export const CommandSpecSchema = z.object({
+  bin: z.string(),
+  args: z.array(z.string()),
+  privileged: z.boolean(),
+});
+export type CommandSpec = z.infer<typeof CommandSpecSchema>;
+
+/** A value the app changes through a command, read back to record it, verify it and restore it. */
+export const SettingSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('pool-option'), pool: z.string(), option: z.enum(['ephemeral_volatile', 'revisions_to_keep']) }),
+  z.object({ kind: z.literal('volume-property'), qube: z.string(), volume: z.enum(['root', 'private', 'volatile']), property: z.enum(['rw', 'ephemeral']) }),
+  z.object({ kind: z.literal('global-property'), property: z.string() }),
+  z.object({ kind: z.literal('swap-active'), device: z.string() }),
+  z.object({ kind: z.literal('unit-enabled'), unit: z.string() }),
+  /** A qube that exists ("present") or not ("absent"); created qubes are removed on rollback. */
+  z.object({ kind: z.literal('qube-exists'), qube: z.string() }),
+]);
+export type Setting = z.infer<typeof SettingSchema>;
+
+export const OperationSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('mkdir'), path: z.string(), mode: z.number().int() }),
+  z.object({
+    kind: z.literal('write'),
+    path: z.string(),
+    /** The full new content (text files only). */
+    content: z.string(),
+    sha256: z.string(),
+    mode: z.number().int(),
+    /** SHA-256 of the file now, null if it does not exist yet. */
+    beforeSha256: z.string().nullable(),
+    diff: z.string(),
+    /** The bundled asset this comes from (hash-verified against assets/manifest.json), if any. */
+    asset: z.string().nullable(),
+  }),
+  z.object({
+    kind: z.literal('run'),
+    argv: z.array(z.string()),
+    command: CommandSpecSchema,
+    /** What undoes it: a command, or null when undo is restoring the files in `outputs`. */
+    undoArgv: z.array(z.string()).nullable(),
+    /** Files the command rewrites (backed up before, hashed after, restored on undo). */
+    outputs: z.array(z.string()),
+    /** Run the undo once at the end of a rollback instead of in place (systemctl daemon-reload). */
+    undoAtEnd: z.boolean(),
+    setting: z.object({ ref: SettingSchema, from: z.string(), to: z.string() }).nullable(),
+    /** i18n key describing the step (the renderer's words). */
+    labelKey: z.string(),
+  }),
+]);
+export type Operation = z.infer<typeof OperationSchema>;
+
+export const PlannedTaskSchema = z.object({
+  id: TaskIdSchema,
+  operations: z.array(OperationSchema),
+});
+export type PlannedTask = z.infer<typeof PlannedTaskSchema>;
+
+export const PreconditionSchema = z.object({
+  id: z.string(),
+  ok: z.boolean(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+export type Precondition = z.infer<typeof PreconditionSchema>;
+
+export const PlanSchema = z.object({
+  release: z.enum(['4.2', '4.3']),
+  choices: WizardChoicesSchema,
+  /** dom0_mem=max for the stateless entry and the zram/tmpfs sizes the plan writes. */
+  boot: z.object({ dom0MemMaxMiB: z.number().int(), rootSizeMiB: z.number().int().nullable(), reserveMiB: z.number().int() }),
+  preconditions: z.array(PreconditionSchema),
+  tasks: z.array(PlannedTaskSchema),
+  warnings: z.array(z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) })),
+});
+export type Plan = z.infer<typeof PlanSchema>;
+
+export const CONFLICT_RESOLUTIONS = ['restore', 'keep', 'regenerate', 'remove'] as const;
+export const ConflictResolutionSchema = z.enum(CONFLICT_RESOLUTIONS);
+export type ConflictResolution = z.infer<typeof ConflictResolutionSchema>;
+
+/** Something changed after our apply; rollback will not overwrite it silently. */
+export const ConflictSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['file-changed', 'setting-changed', 'qube-has-data']),
+  /** Path, or a description of the setting or qube. */
+  subject: z.string(),
+  expected: z.string(),
+  actual: z.string(),
+  options: z.array(ConflictResolutionSchema),
+  recommended: ConflictResolutionSchema,
+});
+export type Conflict = z.infer<typeof ConflictSchema>;
+
+export const TransactionSummarySchema = z.object({
+  id: z.string(),
+  kind: z.enum(['apply', 'rollback']),
+  status: z.enum(['in-progress', 'applied', 'rolled-back', 'failed', 'done']),
+  createdAt: z.string(),
+  tasks: z.array(TaskIdSchema),
+  steps: z.number().int(),
+  stepsDone: z.number().int(),
+  target: z.string().nullable(),
+});
+export type TransactionSummary = z.infer<typeof TransactionSummarySchema>;
