@@ -30,6 +30,7 @@ export const BIN = {
   mkdir: '/usr/bin/mkdir',
   sync: '/usr/bin/sync',
   cat: '/usr/bin/cat',
+  du: '/usr/bin/du',
   true: '/usr/bin/true',
   readlink: '/usr/bin/readlink',
 } as const;
