@@ -4,11 +4,12 @@ import { selectSystem } from '../core/system/select-system.js';
 import type { System } from '../core/system/system.js';
 import type { CliCommand, Io } from './command.js';
 import { UsageError } from './command.js';
+import { ramCommand } from './commands/ram.js';
 import { simCommand } from './commands/sim.js';
 import { statusCommand } from './commands/status.js';
 
 /** Every CLI command; each lives in commands/ and declares its own options. */
-const COMMANDS: readonly CliCommand[] = [statusCommand, simCommand];
+const COMMANDS: readonly CliCommand[] = [statusCommand, ramCommand, simCommand];
 
 const GLOBAL_OPTIONS = { sim: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
