@@ -1,15 +1,19 @@
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AppError, serializeError } from '../core/errors.js';
 import { selectSystem } from '../core/system/select-system.js';
+import { Engine } from '../core/tasks/engine.js';
 import type { System } from '../core/system/system.js';
 import type { CliCommand, Io } from './command.js';
 import { UsageError } from './command.js';
+import { CHOICE_USAGE } from './choice-options.js';
 import { ramCommand } from './commands/ram.js';
+import { applyCommand, journalCommand, planCommand, recoverCommand, rollbackCommand } from './commands/install.js';
 import { simCommand } from './commands/sim.js';
 import { statusCommand } from './commands/status.js';
 
 /** Every CLI command; each lives in commands/ and declares its own options. */
-const COMMANDS: readonly CliCommand[] = [statusCommand, ramCommand, simCommand];
+const COMMANDS: readonly CliCommand[] = [statusCommand, ramCommand, planCommand, applyCommand, rollbackCommand, recoverCommand, journalCommand, simCommand];
 
 const GLOBAL_OPTIONS = { sim: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
@@ -23,12 +27,21 @@ global options:
   --sim DIR    act on the simulated dom0 in DIR instead of this machine
   --json       machine-readable output
   -h, --help   show this help
-`;
+
+${CHOICE_USAGE}`;
 }
 
 export type { Io };
 
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+export interface CliEnv {
+  /** The bundled assets (dracut module, GRUB script…) with their manifest. */
+  readonly assetsDir: string;
+}
+
+/** Source (electron/cli/) and bundle (dist/cli/) both sit two levels below the folder that holds assets/. */
+export const defaultCliEnv = (): CliEnv => ({ assetsDir: process.env.QUBES_STATELESS_ASSETS ?? fileURLToPath(new URL('../../assets', import.meta.url)) });
+
+export async function main(argv: readonly string[], io: Io, env: CliEnv = defaultCliEnv()): Promise<number> {
   const first = parseArgs({ args: [...argv], allowPositionals: true, strict: false, options: GLOBAL_OPTIONS });
   const [name] = first.positionals;
   const command = COMMANDS.find((c) => c.name === name);
@@ -49,16 +62,18 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 2;
   }
   let system: Promise<System> | null = null;
+  const getSystem = () =>
+    (system ??= selectSystem({ simDir: typeof values.sim === 'string' ? values.sim : undefined }).then((sys) => {
+      if (sys.kind === 'simulated') io.err(`qubes-stateless: simulated: ${sys.description} (nothing on this machine is read or changed)\n`);
+      return sys;
+    }));
   try {
     return await command.run({
       args: positionals.slice(1),
       values,
       io,
-      system: () =>
-        (system ??= selectSystem({ simDir: typeof values.sim === 'string' ? values.sim : undefined }).then((sys) => {
-          if (sys.kind === 'simulated') io.err(`qubes-stateless: simulated: ${sys.description} (nothing on this machine is read or changed)\n`);
-          return sys;
-        })),
+      system: getSystem,
+      engine: async () => new Engine({ sys: await getSystem(), assetsDir: env.assetsDir }),
     });
   } catch (e) {
     if (e instanceof UsageError) {

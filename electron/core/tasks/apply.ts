@@ -10,7 +10,7 @@ import { detailOf, flattenPlan, opOf } from './steps.js';
 
 export interface ExecOptions {
   readonly onEvent?: (e: TaskEvent) => void;
-  /** Called at every point where the process could die (journal writes, before and after each operation). */
+  /** Called at every point where the process could die: around each journal write and after each operation. */
   readonly boundary?: Boundary;
   readonly now?: () => Date;
 }
@@ -84,12 +84,10 @@ export async function runApplySteps(sys: System, journal: JournalStore, tx: Appl
     const op = opOf(tx, step);
     opts.onEvent?.({ kind: 'step', phase: 'apply', task: step.task, step: i + 1, total, labelKey: op.kind === 'run' ? op.labelKey : `ops.${op.kind}`, detail: detailOf(op) });
     if (step.state === 'pending') {
-      boundary(`apply:${i}:capture`);
       const before = await captureBefore(sys, journal, op, tx.plan.release);
       tx.steps[i] = { ...step, state: 'started', before };
       await journal.save(tx);
     }
-    boundary(`apply:${i}:perform`);
     const after = await perform(sys, op, tx.plan.release, opts);
     boundary(`apply:${i}:performed`);
     tx.steps[i] = { ...tx.steps[i]!, state: 'done', after };

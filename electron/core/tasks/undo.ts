@@ -121,7 +121,6 @@ export async function runRollbackSteps(sys: System, journal: JournalStore, rtx: 
       rtx.steps[k] = { ...rs, state: 'started' };
       await journal.save(rtx);
     }
-    boundary(`undo:${k}:perform`);
     await undoStep(sys, journal, target, step, rs.resolution);
     boundary(`undo:${k}:performed`);
     rtx.steps[k] = { ...rtx.steps[k]!, state: 'done' };

@@ -11,13 +11,15 @@ export function mountFor(state: SimState, p: string) {
     .sort((a, b) => b.target.length - a.target.length)[0];
 }
 
-/** Used bytes of a simulated filesystem: what lies outside the tree plus the tree's own files below it. */
+/**
+ * Used bytes of a simulated filesystem: what lies outside the tree plus the tree's own files below it. The
+ * root's stand-in files are a rounding error next to its gigabytes, so it is not walked (that would cost a
+ * full tree walk per write).
+ */
 export async function usedBytes(state: SimState, tree: SimTree, target: string): Promise<number> {
   const m = state.mounts.find((x) => x.target === target)!;
-  if (m.fsType === 'tmpfs' && m.target !== '/') return m.baseUsedBytes;
-  let tracked = await tree.bytesBelow(target);
-  if (target === '/') for (const other of state.mounts) if (other.target !== '/') tracked -= await tree.bytesBelow(other.target);
-  return m.baseUsedBytes + Math.max(0, tracked);
+  if (target === '/' || m.fsType === 'tmpfs') return m.baseUsedBytes;
+  return m.baseUsedBytes + (await tree.bytesBelow(target));
 }
 
 /** `findmnt --json --bytes --output … --target PATH`, the one form the probes use. */

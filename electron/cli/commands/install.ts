@@ -1,0 +1,118 @@
+import type { ConflictResolution } from '../../../shared/plan.js';
+import { CONFLICT_RESOLUTIONS } from '../../../shared/plan.js';
+import type { TaskEvent } from '../../../shared/events.js';
+import { summarize } from '../../core/tasks/engine.js';
+import { CHOICE_OPTIONS, ChoiceError, choicesFromOptions } from '../choice-options.js';
+import type { CliCommand, CommandContext } from '../command.js';
+import { UsageError } from '../command.js';
+import { formatConflicts, formatJournal, formatPlan } from '../format-plan.js';
+
+function choices(ctx: CommandContext) {
+  if (ctx.args.length) throw new UsageError(`unexpected argument "${ctx.args[0]}"`);
+  try {
+    return choicesFromOptions(ctx.values as Parameters<typeof choicesFromOptions>[0]);
+  } catch (e) {
+    if (e instanceof ChoiceError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** Progress on stderr (stdout stays the result), dracut's lines indented. */
+const progress = (ctx: CommandContext) => (e: TaskEvent) => {
+  if (e.kind === 'step') ctx.io.err(`[${e.step}/${e.total}] ${e.phase} ${e.task}: ${e.detail}\n`);
+  else if (e.kind === 'output') ctx.io.err(`    ${e.line}\n`);
+  else ctx.io.err(`verify ${e.task}: ${e.ok ? 'ok' : 'FAILED'} ${e.detail}\n`);
+};
+
+export const planCommand: CliCommand = {
+  name: 'plan',
+  usage: 'plan [choices] [--json] [--diff]                  show exactly what apply would do',
+  options: { ...CHOICE_OPTIONS, diff: { type: 'boolean' } },
+  async run(ctx) {
+    const c = choices(ctx);
+    const { plan, digest } = await (await ctx.engine()).plan(c);
+    ctx.io.out(ctx.values.json ? `${JSON.stringify({ digest, plan }, null, 2)}\n` : formatPlan(plan, digest, { diffs: !!ctx.values.diff }));
+    return plan.preconditions.every((p) => p.ok) ? 0 : 1;
+  },
+};
+
+export const applyCommand: CliCommand = {
+  name: 'apply',
+  usage: 'apply [choices] --yes [--json]                    make the changes (journaled, verified, undoable)',
+  options: { ...CHOICE_OPTIONS, yes: { type: 'boolean' } },
+  async run(ctx) {
+    const c = choices(ctx);
+    if (!ctx.values.yes) throw new UsageError('apply changes dom0: review `plan` first, then add --yes');
+    const result = await (await ctx.engine()).apply(c, { onEvent: progress(ctx) });
+    ctx.io.out(ctx.values.json ? `${JSON.stringify(result, null, 2)}\n` : `applied: transaction ${result.transaction.id} (${result.transaction.steps} steps); roll back with: qubes-stateless rollback --yes\n`);
+    return 0;
+  },
+};
+
+function resolutions(ctx: CommandContext): { byId: Record<string, ConflictResolution>; all: ConflictResolution | null } {
+  const byId: Record<string, ConflictResolution> = {};
+  const valid = (v: string): ConflictResolution => {
+    if (!(CONFLICT_RESOLUTIONS as readonly string[]).includes(v)) throw new UsageError(`"${v}" is not one of ${CONFLICT_RESOLUTIONS.join('|')}`);
+    return v as ConflictResolution;
+  };
+  for (const r of (ctx.values.resolve as string[] | undefined) ?? []) {
+    const eq = r.lastIndexOf('=');
+    if (eq <= 0) throw new UsageError(`--resolve expects CONFLICT=RESOLUTION, got "${r}"`);
+    byId[r.slice(0, eq)] = valid(r.slice(eq + 1));
+  }
+  const all = typeof ctx.values['on-conflict'] === 'string' ? valid(ctx.values['on-conflict']) : null;
+  return { byId, all };
+}
+
+export const rollbackCommand: CliCommand = {
+  name: 'rollback',
+  usage: 'rollback --yes [--resolve ID=restore|keep|regenerate|remove]... [--on-conflict R]   undo the last install',
+  options: { yes: { type: 'boolean' }, resolve: { type: 'string', multiple: true }, 'on-conflict': { type: 'string' } },
+  async run(ctx) {
+    if (ctx.args.length) throw new UsageError(`unexpected argument "${ctx.args[0]}"`);
+    const engine = await ctx.engine();
+    const preview = await engine.rollbackPreview();
+    if (!preview.target) {
+      ctx.io.out(ctx.values.json ? `${JSON.stringify({ rolledBack: null })}\n` : 'Nothing to roll back.\n');
+      return 0;
+    }
+    if (!ctx.values.yes) {
+      ctx.io.out(`Would roll back ${preview.target.id} (${preview.target.tasks.join(', ')}).\n${preview.conflicts.length ? `Changed since the install:\n${formatConflicts(preview.conflicts)}` : 'Nothing changed since the install.\n'}Add --yes to roll back.\n`);
+      return 2;
+    }
+    const { byId, all } = resolutions(ctx);
+    const chosen: Record<string, ConflictResolution> = {};
+    for (const c of preview.conflicts) {
+      const r = byId[c.id] ?? (all && c.options.includes(all) ? all : undefined);
+      if (r) chosen[c.id] = r;
+    }
+    const result = await engine.rollback(chosen, { onEvent: progress(ctx) });
+    ctx.io.out(ctx.values.json ? `${JSON.stringify(result, null, 2)}\n` : `rolled back: ${result.problems.length ? `but these differ from before the install: ${result.problems.join(', ')}` : 'every file and setting is as it was before the install'}\n`);
+    return result.problems.length ? 1 : 0;
+  },
+};
+
+export const recoverCommand: CliCommand = {
+  name: 'recover',
+  usage: 'recover --resume|--rollback --yes                 finish an interrupted apply or rollback',
+  options: { resume: { type: 'boolean' }, rollback: { type: 'boolean' }, yes: { type: 'boolean' } },
+  async run(ctx) {
+    if (!!ctx.values.resume === !!ctx.values.rollback) throw new UsageError('choose one of --resume or --rollback');
+    if (!ctx.values.yes) throw new UsageError('recover changes dom0: add --yes');
+    const tx = await (await ctx.engine()).recover(ctx.values.resume ? 'resume' : 'rollback', { onEvent: progress(ctx) });
+    ctx.io.out(ctx.values.json ? `${JSON.stringify(tx, null, 2)}\n` : `recovered: ${tx.kind} ${tx.id} is ${tx.status}\n`);
+    return 0;
+  },
+};
+
+export const journalCommand: CliCommand = {
+  name: 'journal',
+  usage: 'journal [--json]                                  what qubes-stateless has done to this machine',
+  async run(ctx) {
+    if (ctx.args.length) throw new UsageError(`unexpected argument "${ctx.args[0]}"`);
+    const txs = (await (await ctx.engine()).transactions()).map(summarize);
+    ctx.io.out(ctx.values.json ? `${JSON.stringify({ transactions: txs }, null, 2)}\n` : formatJournal(txs));
+    return 0;
+  },
+};
+
