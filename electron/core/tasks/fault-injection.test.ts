@@ -36,7 +36,7 @@ async function runChild(simDir: string, action: 'apply' | 'rollback', killAt: nu
   } catch (e) {
     const err = e as { signal?: string; stderr?: string };
     if (err.signal === 'SIGKILL') return { killed: true, boundaries: killAt };
-    throw new Error(`child failed: ${err.stderr ?? String(e)}`);
+    throw new Error(`child failed: ${err.stderr ?? String(e)}`, { cause: e });
   }
 }
 
