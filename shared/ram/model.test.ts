@@ -34,14 +34,14 @@ describe('computeRamModel, worked example (16 GiB, 4.2, zram/zstd at 40 %)', () 
   const m = computeRamModel(baseInput());
 
   it('puts the compressed root, its filesystem and zram table in RAM', () => {
-    // ext4: 280k inodes × 256 B × 0.25 → 18 MiB + 16 fixed; device 8704 MiB → table 34 MiB.
+    // ext4: 280k inodes × 256 B × 0.25 → 18 MiB + 4 fixed; device 8704 MiB → table 34 MiB.
     expect(m.cmdline.sizeMiB).toBe(8704);
-    expect(m.root).toEqual({ atBootMiB: 2800 + 34 + 34, sessionWritesMiB: 410, totalMiB: 3278, fsOverheadMiB: 34, zramTableMiB: 34 });
+    expect(m.root).toEqual({ atBootMiB: 2800 + 22 + 34, sessionWritesMiB: 410, totalMiB: 3266, fsOverheadMiB: 22, zramTableMiB: 34 });
   });
 
   it("recommends dom0_mem from the root, dom0's own use and qmemman's margin, and the boot kit's check", () => {
-    expect(m.dom0.needMiB).toBe(3278 + 1300);
-    expect(m.dom0.qmemmanPrefMiB).toBe(Math.ceil((1300 + 3278) * 1.3 + 350));
+    expect(m.dom0.needMiB).toBe(3266 + 1300);
+    expect(m.dom0.qmemmanPrefMiB).toBe(Math.ceil((1300 + 3266) * 1.3 + 350));
     // The boot kit estimates zram at 50 % of 7000 MiB and keeps reserve = 1300 MiB free on top.
     expect(m.dom0.bootCheckMinMiB).toBe(Math.ceil(((3500 + 1300 + 256) * 64) / 63));
     expect(m.dom0.recommendedMaxMiB).toBe(5376);

@@ -16,7 +16,7 @@ export type RamProgress =
 
 export interface EstimateOptions {
   readonly onProgress?: (p: RamProgress) => void;
-  /** Time for sampling the root (walk and compression); default 30 s. */
+  /** Time for sampling the root (walk and compression); default 60 s. */
   readonly timeBudgetMs?: number;
   /** false: use typical ratios, do not read the root's files. Default true. */
   readonly sample?: boolean;
@@ -44,7 +44,7 @@ export async function measureRatios(
   const result = await sampleRoot(sys, {
     compressors,
     zsmalloc: zsmallocClasses(opts.zsmallocChain ?? 8),
-    timeBudgetMs: opts.timeBudgetMs ?? 30_000,
+    timeBudgetMs: opts.timeBudgetMs ?? 60_000,
     maxPages: opts.maxSamplePages ?? 65536,
     onProgress: (p) => opts.onProgress?.({ kind: 'progress', ...p }),
   });

@@ -71,8 +71,9 @@ async function otherMounts(sys: SystemReader): Promise<string[]> {
 export async function sampleRoot(sys: SystemReader, opts: SampleOptions): Promise<SampleResult> {
   const now = opts.now ?? Date.now;
   const started = now();
-  const budget = opts.timeBudgetMs ?? 30_000;
-  const walkDeadline = started + budget / 2;
+  const budget = opts.timeBudgetMs ?? 60_000;
+  // The walk is the cheaper part per file but must see the whole tree for the sample to be fair.
+  const walkDeadline = started + budget * 0.6;
   const deadline = started + budget;
   const maxPages = opts.maxPages ?? 65536;
   const perFilePages = opts.perFilePages ?? 256;
