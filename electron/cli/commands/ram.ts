@@ -36,7 +36,7 @@ export function formatRam(e: RamEstimate): string {
 
 export const ramCommand: CliCommand = {
   name: 'ram',
-  usage: 'ram [choices…] [--no-sample] [--json]          how much RAM a stateless dom0 needs here',
+  usage: 'ram [choices…] [--no-sample] [--json]        how much RAM a stateless dom0 needs here',
   options: { ...CHOICE_OPTIONS, 'no-sample': { type: 'boolean' }, 'time-budget': { type: 'string' } },
   async run(ctx) {
     if (ctx.args.length) throw new UsageError('ram takes no arguments besides options');
