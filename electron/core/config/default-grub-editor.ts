@@ -15,8 +15,19 @@ export function shellQuote(value: string): string {
   return `"${value.replace(/[\\$`"]/g, (c) => `\\${c}`)}"`;
 }
 
-export function effectiveValue(text: string, name: string): string | undefined {
-  return evaluateShellAssignments(parseShellAssignments(text)).get(name);
+/** The variable's value after sourcing; refuses when shell logic (if/&&/…) decides it, as setShellVar does. */
+export function effectiveValue(text: string, name: string, source = '/etc/default/grub'): string | undefined {
+  const parsed = parseShellAssignments(text);
+  refuseLogic(text, parsed.otherLines, name, source);
+  return evaluateShellAssignments(parsed).get(name);
+}
+
+function refuseLogic(text: string, otherLines: readonly number[], name: string, source: string): void {
+  const lines = text.split('\n');
+  const logic = otherLines.find((n) => new RegExp(`\\b${name}\\b`).test(lines[n - 1]!));
+  if (logic !== undefined) {
+    throw new AppError('precondition-failed', 'precondition', `${source} sets ${name} with shell logic at line ${logic}; edit it by hand`, { path: source, line: logic, name });
+  }
 }
 
 /**
@@ -28,12 +39,9 @@ export function effectiveValue(text: string, name: string): string | undefined {
 export function setShellVar(text: string, name: string, value: string, source = '/etc/default/grub'): string {
   if (value.includes('\n')) throw new AppError('internal', 'internal', `refusing a multi-line value for ${name}`);
   const parsed = parseShellAssignments(text);
-  const lines = text.split('\n');
-  const logic = parsed.otherLines.find((n) => new RegExp(`\\b${name}\\b`).test(lines[n - 1]!));
-  if (logic !== undefined) {
-    throw new AppError('precondition-failed', 'precondition', `${source} sets ${name} with shell logic at line ${logic}; edit it by hand`, { path: source, line: logic, name });
-  }
+  refuseLogic(text, parsed.otherLines, name, source);
   if (evaluateShellAssignments(parsed).get(name) === value) return text;
+  const lines = text.split('\n');
   const last = [...parsed.assignments].reverse().find((a) => a.name === name);
   if (last && !last.append && last.parts.every((p) => p.kind === 'literal')) {
     const m = /^(\s*)(export\s+)?([A-Za-z_][A-Za-z0-9_]*)=/.exec(lines[last.line - 1]!)!;

@@ -7,7 +7,7 @@ import type { AssetBundle } from '../assets/asset-bundle.js';
 import { effectiveValue, setShellVar } from '../config/default-grub-editor.js';
 import { disableSwap } from '../config/fstab-editor.js';
 import { AppError } from '../errors.js';
-import { unfinishedTransaction } from '../journal/journal-store.js';
+import { installedTransactions, unfinishedTransaction } from '../journal/journal-store.js';
 import type { Transaction } from '../journal/transaction.js';
 import { checkQubeName, qvmCreate } from '../qubes/admin-commands.js';
 import { BIN } from '../system/binaries.js';
@@ -97,10 +97,31 @@ async function dracutModuleTask(ctx: PlanContext): Promise<Operation[]> {
   return ops;
 }
 
-function initramfsTask(ctx: PlanContext): Operation[] {
-  return ctx.facts.kernels
-    .filter((k) => k.xenDom0 && k.initramfs)
-    .map((k) => runOp({ bin: BIN.dracut, args: ['--force', k.initramfs!, k.version], privileged: true }, { labelKey: 'ops.dracut', outputs: [k.initramfs!] }));
+/**
+ * Files a command generated in an installed transaction, with the hash they had right after: if a file still
+ * has it, its inputs have not changed since and there is no need to generate it again.
+ */
+function generatedByUs(journal: readonly Transaction[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const tx of installedTransactions(journal).reverse()) {
+    for (const s of tx.steps) if (s.after?.kind === 'outputs') for (const f of s.after.files) if (f.sha256) out.set(f.path, f.sha256);
+  }
+  return out;
+}
+
+async function isCurrent(ctx: PlanContext, path: string): Promise<boolean> {
+  const ours = generatedByUs(ctx.journal).get(path);
+  return ours !== undefined && (await ctx.sys.sha256(path)) === ours;
+}
+
+/** Rebuild every dom0 image when the module changed, or when an image was not built with it by us. */
+async function initramfsTask(ctx: PlanContext, moduleChanged: boolean): Promise<Operation[]> {
+  const ops: Operation[] = [];
+  for (const k of ctx.facts.kernels.filter((x) => x.xenDom0 && x.initramfs)) {
+    if (!moduleChanged && (await isCurrent(ctx, k.initramfs!))) continue;
+    ops.push(runOp({ bin: BIN.dracut, args: ['--force', k.initramfs!, k.version], privileged: true }, { labelKey: 'ops.dracut', outputs: [k.initramfs!] }));
+  }
+  return ops;
 }
 
 async function bootEntriesTask(ctx: PlanContext, c: WizardChoices): Promise<Operation[]> {
@@ -115,14 +136,18 @@ async function bootEntriesTask(ctx: PlanContext, c: WizardChoices): Promise<Oper
   if (c.dom0.selection === 'entry' && effectiveValue(grub, 'GRUB_TIMEOUT_STYLE') === 'hidden') grub = setShellVar(grub, 'GRUB_TIMEOUT_STYLE', 'menu');
   if (c.dom0.selection === 'prompt' && effectiveValue(grub, 'GRUB_DEFAULT') !== 'saved') grub = setShellVar(grub, 'GRUB_DEFAULT', 'saved');
   if (grub !== original) ops.push(...(await writeIfChanged(ctx, PATHS.defaultGrub, grub, 0o644)));
-  ops.push(runOp({ bin: BIN.grub2Mkconfig, args: ['-o', PATHS.grubCfg], privileged: true }, { labelKey: 'ops.grubMkconfig', outputs: [PATHS.grubCfg] }));
+  const inputsChanged = ops.length > 0;
+  const configs: string[] = [PATHS.grubCfg];
   const efi = (await ctx.sys.stat(PATHS.efiGrubCfg)) ? await ctx.sys.readText(PATHS.efiGrubCfg).catch(() => 'configfile') : 'configfile';
-  if (!/\bconfigfile\b/.test(efi)) {
-    // A 4.1-style full config on the ESP is still what the firmware boots: regenerate it too (80-grub2.install does).
-    ops.push(runOp({ bin: BIN.grub2Mkconfig, args: ['-o', PATHS.efiGrubCfg], privileged: true }, { labelKey: 'ops.grubMkconfig', outputs: [PATHS.efiGrubCfg] }));
+  // A 4.1-style full config on the ESP is still what the firmware boots: regenerate it too (80-grub2.install does).
+  if (!/\bconfigfile\b/.test(efi)) configs.push(PATHS.efiGrubCfg);
+  for (const cfg of configs) {
+    if (inputsChanged || !(await isCurrent(ctx, cfg))) ops.push(runOp({ bin: BIN.grub2Mkconfig, args: ['-o', cfg], privileged: true }, { labelKey: 'ops.grubMkconfig', outputs: [cfg] }));
   }
-  if (c.dom0.selection === 'prompt') {
-    ops.push(runOp({ bin: BIN.grub2Editenv, args: [PATHS.grubenv, 'set', `saved_entry=${entryTitle(c.dom0.mode)}`], privileged: true }, { labelKey: 'ops.grubDefault', outputs: [PATHS.grubenv] }));
+  const wanted = c.dom0.selection === 'prompt' ? entryTitle(c.dom0.mode) : null;
+  const saved = /^saved_entry=(.*)$/m.exec((await ctx.sys.stat(PATHS.grubenv)) ? await ctx.sys.readText(PATHS.grubenv) : '')?.[1] ?? null;
+  if (wanted && saved !== wanted) {
+    ops.push(runOp({ bin: BIN.grub2Editenv, args: [PATHS.grubenv, 'set', `saved_entry=${wanted}`], privileged: true }, { labelKey: 'ops.grubDefault', outputs: [PATHS.grubenv] }));
   }
   return ops;
 }
@@ -231,10 +256,11 @@ function warnings(ctx: PlanContext, c: WizardChoices): Plan['warnings'] {
 export async function planInstall(ctx: PlanContext, input: WizardChoicesInput | unknown): Promise<Plan> {
   const c = validateChoices(input, ctx.facts);
   const settings = await settingTasks(ctx, c);
+  const moduleOps = await dracutModuleTask(ctx);
   const candidates: [TaskId, Operation[]][] = [
     // Order matters for safety: the module and images exist before any GRUB entry asks for them.
-    ['dracut-module', await dracutModuleTask(ctx)],
-    ['initramfs', initramfsTask(ctx)],
+    ['dracut-module', moduleOps],
+    ['initramfs', await initramfsTask(ctx, moduleOps.length > 0)],
     ['boot-entries', await bootEntriesTask(ctx, c)],
     ['swap', await swapTask(ctx, c)],
     ['ram-pool', await sessionTask(ctx, c)],

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { PlanSchema } from '../../../shared/plan.js';
+import { BIN } from '../system/binaries.js';
+import { EVERY_TASK, engineFor } from '../testing/engine-fixture.js';
+import { simDigest } from '../testing/sim-digest.js';
+import { tempSim } from '../testing/temp-sim.js';
+import { PATHS } from './paths.js';
+import { stockXenSection } from './verify.js';
+
+describe('install engine on a simulated dom0', () => {
+  it.each(['qubes-4.2', 'qubes-4.3'])('applies every task on %s, verifies, and rolls back byte for byte', async (profile) => {
+    const sim = await tempSim(profile);
+    const start = await simDigest(sim);
+    const engine = engineFor(sim);
+    const { plan } = await engine.plan(EVERY_TASK);
+    PlanSchema.parse(plan);
+    expect(plan.preconditions.filter((p) => !p.ok)).toEqual([]);
+    expect(plan.tasks.map((t) => t.id)).toEqual(['dracut-module', 'initramfs', 'boot-entries', 'swap', 'ephemeral-volatile', 'read-only-root', 'save-vault']);
+    const oldCfg = await sim.readText(PATHS.grubCfg);
+    const result = await engine.apply(EVERY_TASK);
+    expect(result.checks.every((c) => c.ok)).toBe(true);
+    const cfg = await sim.readText(PATHS.grubCfg);
+    expect(cfg).toContain("menuentry 'Qubes (stateless: zram), with Xen hypervisor'");
+    expect(cfg).toMatch(/multiboot2\t\/xen-[\d.]+\.gz placeholder .*dom0_mem=max:4096M .*dom0_mem=max:\d+M/);
+    expect(stockXenSection(cfg)).toBe(stockXenSection(oldCfg));
+    expect(await sim.readText(PATHS.grubenv)).toContain('saved_entry=Qubes (stateless: zram), with Xen hypervisor');
+    expect(await sim.readText('/proc/swaps')).not.toContain('/dev/dm-2');
+    const state = sim.snapshotState();
+    expect(state.pools.find((p) => p.name === 'vm-pool')?.config.ephemeral_volatile).toBe('True');
+    expect(state.qubes.find((q) => q.name === 'work')?.volumes.root?.rw).toBe(false);
+    expect(state.qubes.find((q) => q.name === 'save')?.props.netvm).toBe('');
+    // Nothing left to do: planning the same choices again is empty.
+    expect((await engine.plan(EVERY_TASK)).plan.tasks).toEqual([]);
+    await expect(engine.apply(EVERY_TASK)).rejects.toMatchObject({ code: 'invalid-choice' });
+
+    const rb = await engine.rollback({});
+    expect(rb.problems).toEqual([]);
+    expect(await simDigest(sim)).toBe(start);
+  });
+
+  it('streams dracut output and step progress as events', async () => {
+    const sim = await tempSim();
+    const events: string[] = [];
+    await engineFor(sim).apply({ dom0: { mode: 'overlay' } }, { onEvent: (e) => events.push(e.kind === 'step' ? `${e.phase}:${e.task}` : e.kind === 'output' ? 'output' : `verify:${e.task}:${e.ok}`) });
+    expect(events.filter((e) => e === 'output').length).toBeGreaterThan(10);
+    expect(events).toContain('apply:initramfs');
+    expect(events).toContain('verify:boot-entries:true');
+  });
+
+  it('undoes everything when a command fails halfway, and records the failed transaction', async () => {
+    const sim = await tempSim();
+    const start = await simDigest(sim);
+    await sim.updateState((s) => void s.failures.push({ argvPrefix: [BIN.qvmVolume, 'config', 'untrusted:root'], exitCode: 1, stderr: 'qvm-volume: error: Got empty response from qubesd', times: 1 }));
+    await expect(engineFor(sim).apply(EVERY_TASK)).rejects.toMatchObject({ code: 'command-failed' });
+    expect(await simDigest(sim)).toBe(start);
+    const txs = await engineFor(sim).transactions();
+    expect(txs.map((t) => `${t.kind}:${t.status}`)).toEqual(['apply:failed', 'rollback:done']);
+  });
+
+  it('detects drift after the install and never overwrites it silently', async () => {
+    const sim = await tempSim();
+    const engine = engineFor(sim);
+    await engine.apply({ dom0: { mode: 'tmpfs' }, ephemeralVolatile: true });
+    await sim.writeFileAtomic(PATHS.grubConf, '# edited by hand\nQS_MODES="tmpfs"\nQS_DOM0_MEM_MAX_MIB="9000"\nQS_LINUX_ARGS=""\n');
+    await sim.run({ bin: BIN.qvmPool, args: ['set', 'vm-pool', '-o', 'ephemeral_volatile=False'] });
+    const { conflicts } = await engine.rollbackPreview();
+    expect(conflicts.map((c) => [c.kind, c.subject, c.recommended])).toEqual([
+      ['setting-changed', 'pool vm-pool option ephemeral_volatile', 'keep'],
+      ['file-changed', PATHS.grubConf, 'keep'],
+    ]);
+    const before = await simDigest(sim, { includeJournal: true });
+    await expect(engine.rollback({})).rejects.toMatchObject({ code: 'rollback-conflicts' });
+    expect(await simDigest(sim, { includeJournal: true })).toBe(before);
+    const byId = Object.fromEntries(conflicts.map((c) => [c.id, c.kind === 'file-changed' ? 'keep' : 'restore'] as const));
+    await engine.rollback(byId);
+    // The hand edit survives; everything else is back.
+    expect(await sim.readText(PATHS.grubConf)).toContain('edited by hand');
+    expect(await sim.stat(PATHS.grubScript)).toBeNull();
+  });
+
+  it('after a kernel update, rollback regenerates grub.cfg instead of restoring a stale one', async () => {
+    const sim = await tempSim();
+    const engine = engineFor(sim);
+    await engine.apply({ dom0: { mode: 'zram' } });
+    // A new kernel arrives; the kernel-install hook reruns grub2-mkconfig.
+    const k = '6.6.70-1.qubes.fc37.x86_64';
+    await sim.writeFileAtomic(`/boot/vmlinuz-${k}`, 'kernel');
+    await sim.writeFileAtomic(`/boot/config-${k}`, 'CONFIG_XEN_DOM0=y\n');
+    await sim.run({ bin: BIN.grub2Mkconfig, args: ['-o', PATHS.grubCfg], privileged: true });
+    const { conflicts } = await engine.rollbackPreview();
+    const cfgConflict = conflicts.find((c) => c.subject === PATHS.grubCfg)!;
+    expect(cfgConflict).toMatchObject({ kind: 'file-changed', recommended: 'regenerate' });
+    await engine.rollback({ [cfgConflict.id]: 'regenerate' });
+    const cfg = await sim.readText(PATHS.grubCfg);
+    expect(cfg).toContain(k);
+    expect(cfg).not.toContain('stateless');
+  });
+
+  it('asks before removing a created qube that now holds data', async () => {
+    const sim = await tempSim();
+    const engine = engineFor(sim);
+    await engine.apply({ dom0: { mode: 'overlay' }, saveVault: { enabled: true, name: 'keepsake' } });
+    await sim.updateState((s) => void (s.qubes.find((q) => q.name === 'keepsake')!.volumes.private!.usageBytes = 52_428_800));
+    const { conflicts } = await engine.rollbackPreview();
+    expect(conflicts).toMatchObject([{ kind: 'qube-has-data', subject: 'keepsake', options: ['remove', 'keep'], recommended: 'keep' }]);
+    await engine.rollback({ [conflicts[0]!.id]: 'keep' });
+    expect(sim.snapshotState().qubes.some((q) => q.name === 'keepsake')).toBe(true);
+  });
+
+  it('stacks a second install and rolls both back to the original bytes', async () => {
+    const sim = await tempSim();
+    const start = await simDigest(sim);
+    const engine = engineFor(sim);
+    await engine.apply({ dom0: { mode: 'zram', selection: 'entry' } });
+    await engine.apply({ dom0: { mode: 'tmpfs', selection: 'prompt' }, swap: 'disable' });
+    expect(await sim.readText(PATHS.grubConf)).toContain('QS_MODES="tmpfs"');
+    await engine.rollback({});
+    expect(await sim.readText(PATHS.grubConf)).toContain('QS_MODES="zram"');
+    await engine.rollback({});
+    expect(await simDigest(sim)).toBe(start);
+    await expect(engine.rollback({})).rejects.toMatchObject({ code: 'nothing-installed' });
+  });
+
+  it('edits /etc/default/grub only when the entry would be unreachable, and restores its exact bytes', async () => {
+    const sim = await tempSim();
+    const original = `${await sim.readText(PATHS.defaultGrub)}GRUB_TIMEOUT=0\nGRUB_TIMEOUT_STYLE=hidden\n`;
+    await sim.writeFileAtomic(PATHS.defaultGrub, original);
+    const engine = engineFor(sim);
+    const { plan } = await engine.plan({ dom0: { mode: 'zram' } });
+    const edit = plan.tasks.flatMap((t) => t.operations).find((o) => o.kind === 'write' && o.path === PATHS.defaultGrub);
+    const diff = edit?.kind === 'write' ? edit.diff : '';
+    expect(diff).toMatch(/^--- a\/etc\/default\/grub/);
+    expect(diff.split('\n').filter((l) => /^[-+]GRUB/.test(l)).sort()).toEqual(['+GRUB_TIMEOUT=5', '+GRUB_TIMEOUT_STYLE=menu', '-GRUB_TIMEOUT=0', '-GRUB_TIMEOUT_STYLE=hidden']);
+    await engine.apply({ dom0: { mode: 'zram' } });
+    await engine.rollback({});
+    expect(await sim.readText(PATHS.defaultGrub)).toBe(original);
+  });
+
+  it('refuses an apply whose plan changed since it was reviewed', async () => {
+    const sim = await tempSim();
+    const engine = engineFor(sim);
+    const { digest } = await engine.plan({ dom0: { mode: 'zram' }, swap: 'disable' });
+    await sim.writeFileAtomic(PATHS.fstab, `${await sim.readText(PATHS.fstab)}# a comment added meanwhile\n`);
+    const before = await simDigest(sim, { includeJournal: true });
+    await expect(engine.apply({ dom0: { mode: 'zram' }, swap: 'disable' }, { expectedDigest: digest })).rejects.toMatchObject({ code: 'drift-since-plan' });
+    expect(await simDigest(sim, { includeJournal: true })).toBe(before);
+  });
+});
