@@ -58,6 +58,12 @@ export const RULES: readonly Rule[] = [
     installPath: () => '/etc/grub.d/21_qubes_stateless',
     mode: '0755',
   },
+  {
+    // Enabled by the RAM-pool task; runs only in stateless sessions (ConditionKernelCommandLine).
+    pattern: /^systemd\/qubes-stateless-session\.service$/,
+    installPath: () => '/usr/lib/systemd/system/qubes-stateless-session.service',
+    mode: '0644',
+  },
 ];
 
 /** Files under assets/ that are not installed into dom0. */
