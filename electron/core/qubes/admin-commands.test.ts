@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { flattenPlan } from '../tasks/steps.js';
-import { EVERY_TASK, engineFor } from '../testing/engine-fixture.js';
+import { engineFor, everyTask } from '../testing/engine-fixture.js';
 import { tempSim } from '../testing/temp-sim.js';
 import { BIN } from '../system/binaries.js';
 import * as cmd from './admin-commands.js';
@@ -62,7 +62,7 @@ describe('admin command grammar', () => {
 
   it.each(['qubes-4.2', 'qubes-4.3'])('every qvm-* argv a full plan emits on %s parses, and so does its undo', async (profile) => {
     const sim = await tempSim(profile);
-    const { plan } = await engineFor(sim).plan(EVERY_TASK);
+    const { plan } = await engineFor(sim).plan(everyTask(profile));
     let checked = 0;
     for (const { op } of flattenPlan(plan)) {
       if (op.kind !== 'run') continue;

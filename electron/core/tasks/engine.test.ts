@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PlanSchema } from '../../../shared/plan.js';
 import { BIN } from '../system/binaries.js';
-import { EVERY_TASK, engineFor } from '../testing/engine-fixture.js';
+import { engineFor, everyTask } from '../testing/engine-fixture.js';
 import { simDigest } from '../testing/sim-digest.js';
 import { tempSim } from '../testing/temp-sim.js';
 import { PATHS } from './paths.js';
@@ -12,10 +12,11 @@ describe('install engine on a simulated dom0', () => {
     const sim = await tempSim(profile);
     const start = await simDigest(sim);
     const engine = engineFor(sim);
+    const EVERY_TASK = everyTask(profile);
     const { plan } = await engine.plan(EVERY_TASK);
     PlanSchema.parse(plan);
     expect(plan.preconditions.filter((p) => !p.ok)).toEqual([]);
-    expect(plan.tasks.map((t) => t.id)).toEqual(['dracut-module', 'initramfs', 'boot-entries', 'swap', 'ephemeral-volatile', 'read-only-root', 'save-vault']);
+    expect(plan.tasks.map((t) => t.id)).toEqual(['dracut-module', 'initramfs', 'boot-entries', 'swap', 'ram-pool', 'ephemeral-volatile', 'read-only-root', 'save-vault']);
     const oldCfg = await sim.readText(PATHS.grubCfg);
     const result = await engine.apply(EVERY_TASK);
     expect(result.checks.every((c) => c.ok)).toBe(true);
@@ -29,6 +30,8 @@ describe('install engine on a simulated dom0', () => {
     expect(state.pools.find((p) => p.name === 'vm-pool')?.config.ephemeral_volatile).toBe('True');
     expect(state.qubes.find((q) => q.name === 'work')?.volumes.root?.rw).toBe(false);
     expect(state.qubes.find((q) => q.name === 'save')?.props.netvm).toBe('');
+    expect(JSON.parse(await sim.readText(PATHS.sessionConf))).toMatchObject({ templates: [{ template: expect.stringMatching(/^debian-1[23]-xfce$/), clone: expect.stringMatching(/-xfce-ram$/), dvm: expect.stringMatching(/-xfce-ram-dvm$/) }] });
+    expect((await sim.run({ bin: BIN.systemctl, args: ['is-enabled', 'qubes-stateless-session.service'], expectExit: [0, 1] })).stdout).toBe('enabled\n');
     // Nothing left to do: planning the same choices again is empty.
     expect((await engine.plan(EVERY_TASK)).plan.tasks).toEqual([]);
     await expect(engine.apply(EVERY_TASK)).rejects.toMatchObject({ code: 'invalid-choice' });
@@ -51,7 +54,7 @@ describe('install engine on a simulated dom0', () => {
     const sim = await tempSim();
     const start = await simDigest(sim);
     await sim.updateState((s) => void s.failures.push({ argvPrefix: [BIN.qvmVolume, 'config', 'untrusted:root'], exitCode: 1, stderr: 'qvm-volume: error: Got empty response from qubesd', times: 1 }));
-    await expect(engineFor(sim).apply(EVERY_TASK)).rejects.toMatchObject({ code: 'command-failed' });
+    await expect(engineFor(sim).apply(everyTask())).rejects.toMatchObject({ code: 'command-failed' });
     expect(await simDigest(sim)).toBe(start);
     const txs = await engineFor(sim).transactions();
     expect(txs.map((t) => `${t.kind}:${t.status}`)).toEqual(['apply:failed', 'rollback:done']);

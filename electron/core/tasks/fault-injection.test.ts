@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initSim } from '../sim/init-sim.js';
 import { SimSystem } from '../sim/sim-system.js';
-import { EVERY_TASK, engineFor, testAssetsDir } from '../testing/engine-fixture.js';
+import { engineFor, everyTask, testAssetsDir } from '../testing/engine-fixture.js';
 import { simDigest } from '../testing/sim-digest.js';
 
 /**
@@ -31,7 +31,7 @@ afterAll(async () => {
 
 async function runChild(simDir: string, action: 'apply' | 'rollback', killAt: number): Promise<{ killed: boolean; boundaries: number }> {
   try {
-    const { stdout } = await run(process.execPath, [child, simDir, action, String(killAt), testAssetsDir(), JSON.stringify(EVERY_TASK)]);
+    const { stdout } = await run(process.execPath, [child, simDir, action, String(killAt), testAssetsDir(), JSON.stringify(everyTask())]);
     return { killed: false, boundaries: (JSON.parse(stdout) as { boundaries: number }).boundaries };
   } catch (e) {
     const err = e as { signal?: string; stderr?: string };

@@ -32,11 +32,14 @@ export function engineFor(sim: SimSystem, boundary?: ExecOptions['boundary']): E
   return new Engine({ sys: sim, assetsDir: testAssetsDir(), ...(boundary ? { boundary } : {}) });
 }
 
-/** Every task selected that the simulated dom0 can take without a running qube in the way. */
-export const EVERY_TASK: WizardChoicesInput = {
+/** Every task selected that the simulated dom0 of `profile` can take without a running qube in the way. */
+export const everyTask = (profile = 'qubes-4.2'): WizardChoicesInput => ({
   dom0: { mode: 'zram', compressor: 'zstd', selection: 'prompt', promptTimeoutSec: 10 },
   swap: 'disable',
   ephemeralVolatile: true,
   readOnlyRoot: ['work', 'untrusted'],
+  ramPool: { enabled: true, sizeMiB: 12288 },
+  templates: [{ template: profile === 'qubes-4.3' ? 'debian-13-xfce' : 'debian-12-xfce' }],
+  defaultDispvm: true,
   saveVault: { enabled: true, name: 'save' },
-};
+});

@@ -78,6 +78,8 @@ export function dom0Files(p: Profile): TreeFile[] {
   add('/etc/default/grub', defaultGrub(p));
   add('/etc/fstab', fstab());
   add('/etc/hostname', 'dom0\n');
+  add('/usr/lib/systemd/system/qubesd.service', '[Unit]\nDescription=Qubes OS daemon\nBefore=systemd-user-sessions.service\n\n[Service]\nType=notify\nExecStart=/usr/bin/qubesd\n\n[Install]\nWantedBy=multi-user.target\n');
+  add('/etc/systemd/system/multi-user.target.wants/.keep', '');
   add('/etc/systemd/journald.conf', '#  This file is part of systemd.\n#\n# See journald.conf(5) for details.\n\n[Journal]\n#Storage=auto\n#Compress=yes\n#SystemMaxUse=\n#RuntimeMaxUse=\n');
   add('/etc/qubes/qmemman.conf', '[global]\nvm-min-mem = 200M\ndom0-mem-boost = 350M\ncache-margin-factor = 1.3\nlog-level = 30\n');
   add('/etc/dracut.conf.d/.keep', '');
