@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { WizardChoicesSchema } from './choices.js';
+import { RamModelSchema } from './ram/ram-estimate.js';
 
 /**
  * A plan: what applying the wizard's choices will do, exactly. Shown on the Review screen and by
@@ -79,6 +80,8 @@ export const PlanSchema = z.object({
   choices: WizardChoicesSchema,
   /** dom0_mem=max for the stateless entry and the zram/tmpfs sizes the plan writes. */
   boot: z.object({ dom0MemMaxMiB: z.number().int(), rootSizeMiB: z.number().int().nullable(), reserveMiB: z.number().int() }),
+  /** The RAM model's breakdown for these choices on this machine. */
+  ram: RamModelSchema,
   preconditions: z.array(PreconditionSchema),
   tasks: z.array(PlannedTaskSchema),
   warnings: z.array(z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) })),

@@ -10,9 +10,8 @@ import type { BootSizing } from './sizing.js';
 export function statelessLinuxArgs(choices: WizardChoices, sizing: BootSizing): string[] {
   const d = choices.dom0;
   return [
-    ...(d.mode === 'zram' ? [`rd.qubes.stateless.comp=${d.compressor}`] : []),
-    ...(sizing.rootSizeMiB !== null && d.mode !== 'overlay' ? [`rd.qubes.stateless.size=${sizing.rootSizeMiB}`] : []),
-    `rd.qubes.stateless.reserve=${sizing.reserveMiB}`,
+    // Compressor, RAM root size and reserve, as the RAM model computed them for this machine.
+    ...sizing.kernelWords,
     ...(d.selection === 'prompt' ? [`rd.qubes.stateless.prompt=${d.promptTimeoutSec}`] : []),
     // Freed pages are zeroed, so what a session held does not linger in RAM (Tails and the forum guides do this).
     ...(d.hardening ? ['init_on_free=1', 'init_on_alloc=1'] : []),

@@ -15,7 +15,7 @@ import type { ExecOptions } from './apply.js';
 import { newApplyTransaction, preflight, runApplySteps } from './apply.js';
 import { planInstall, validateChoices } from './plan-install.js';
 import type { BootSizing } from './sizing.js';
-import { roughSizing } from './sizing.js';
+import { ramModelSizing } from './sizing.js';
 import { findConflicts, newRollbackTransaction, runRollbackSteps, verifyRollback } from './undo.js';
 import type { TaskCheck } from './verify.js';
 import { verifyTasks } from './verify.js';
@@ -64,8 +64,11 @@ export class Engine {
   private readonly journal: JournalStore;
   private assets: AssetBundle | null = null;
 
+  private readonly sizing: SizingFn;
+
   constructor(private readonly o: EngineOptions) {
     this.journal = new JournalStore(o.sys, o.boundary);
+    this.sizing = o.sizing ?? ramModelSizing().sizing;
   }
 
   private now(): Date {
@@ -93,7 +96,7 @@ export class Engine {
     const f = facts ?? (await probeFacts(this.o.sys));
     const journal = await this.journal.list();
     const assets = await this.bundle();
-    const sizing = await (this.o.sizing ?? (async (_s, fa, c) => roughSizing(fa, c)))(this.o.sys, f, validateChoices(choices, f));
+    const sizing = await this.sizing(this.o.sys, f, validateChoices(choices, f));
     const plan = await planInstall({ sys: this.o.sys, facts: f, assets, sizing, journal }, choices);
     return { plan, digest: planDigest(plan) };
   }

@@ -235,7 +235,7 @@ async function preconditions(ctx: PlanContext, c: WizardChoices, tasks: PlannedT
     { id: 'sudo', ok: await sudoWorks(ctx.sys), params: {} },
     { id: 'boot-space', ok: f.bootFs.availBytes >= bootNeed, params: { freeMiB: Math.floor(f.bootFs.availBytes / MiB), neededMiB: Math.ceil(bootNeed / MiB) } },
     { id: 'backup-space', ok: f.rootFs.availBytes >= backupNeed, params: { freeMiB: Math.floor(f.rootFs.availBytes / MiB), neededMiB: Math.ceil(backupNeed / MiB) } },
-    { id: 'ram-fits', ok: ctx.sizing.verdict !== 'does-not-fit', params: { ...ctx.sizing.reasonParams, reason: ctx.sizing.reasonKey } },
+    { id: 'ram-fits', ok: ctx.sizing.verdict !== 'does-not-fit', params: { ...numericParams(ctx.sizing.model.verdict.params), reason: ctx.sizing.model.verdict.key } },
     { id: 'qubes-halted', ok: running.length === 0, params: { qubes: running.join(', ') } },
     { id: 'names-free', ok: taken.length === 0, params: { names: taken.join(', ') } },
   ];
@@ -243,12 +243,15 @@ async function preconditions(ctx: PlanContext, c: WizardChoices, tasks: PlannedT
   return list;
 }
 
+const numericParams = (p: Readonly<Record<string, string | number | boolean>>): Record<string, string | number> =>
+  Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === 'boolean' ? String(v) : v]));
+
 function warnings(ctx: PlanContext, c: WizardChoices): Plan['warnings'] {
   const w: Plan['warnings'] = [];
   const byName = new Map(ctx.facts.qubes.map((q) => [q.name, q]));
   for (const n of c.readOnlyRoot) if (byName.get(n)?.klass === 'TemplateVM') w.push({ key: 'warnings.readOnlyTemplate', params: { qube: n } });
-  if (c.dom0.mode === 'tmpfs') w.push({ key: 'warnings.tmpfsQmemman', params: {} });
-  if (ctx.sizing.verdict === 'tight') w.push({ key: ctx.sizing.reasonKey, params: ctx.sizing.reasonParams });
+  if (ctx.sizing.verdict === 'tight') w.push({ key: ctx.sizing.model.verdict.key, params: numericParams(ctx.sizing.model.verdict.params) });
+  for (const rw of ctx.sizing.model.warnings) w.push({ key: rw.key, params: numericParams(rw.params) });
   return w;
 }
 
@@ -273,6 +276,7 @@ export async function planInstall(ctx: PlanContext, input: WizardChoicesInput | 
     release: ctx.facts.qubesRelease,
     choices: c,
     boot: { dom0MemMaxMiB: ctx.sizing.dom0MemMaxMiB, rootSizeMiB: ctx.sizing.rootSizeMiB, reserveMiB: ctx.sizing.reserveMiB },
+    ram: ctx.sizing.model,
     preconditions: await preconditions(ctx, c, tasks),
     tasks,
     warnings: warnings(ctx, c),

@@ -1,40 +1,49 @@
 import type { WizardChoices } from '../../../shared/choices.js';
 import type { SystemFacts } from '../../../shared/facts.js';
+import type { RamMeasurements, RamModel } from '../../../shared/ram/ram-estimate.js';
+import { computeRamModel, ramInputFrom } from '../../../shared/ram/model.js';
+import type { EstimateOptions } from '../ram/estimate-ram.js';
+import { measureRam } from '../ram/estimate-ram.js';
+import type { SystemReader } from '../system/system.js';
 
-/** What the boot entry needs to know about memory; produced from the RAM model. */
+/** What the boot entry and the plan need from the RAM model. */
 export interface BootSizing {
+  readonly model: RamModel;
   readonly dom0MemMaxMiB: number;
-  /** Cap for the RAM root (zram disksize / tmpfs size); null for overlay. */
+  /** Words for the stateless entry's Linux line besides the mode word (size, reserve, compressor). */
+  readonly kernelWords: readonly string[];
   readonly rootSizeMiB: number | null;
   readonly reserveMiB: number;
   readonly ramPoolMiB: number | null;
-  readonly verdict: 'fits' | 'tight' | 'does-not-fit';
-  readonly reasonKey: string;
-  readonly reasonParams: Readonly<Record<string, string | number>>;
+  readonly verdict: RamModel['verdict']['kind'];
 }
 
-const MiB = 1024 * 1024;
-const roundUp = (n: number, step: number) => Math.ceil(n / step) * step;
+export function sizingFromModel(model: RamModel): BootSizing {
+  return {
+    model,
+    dom0MemMaxMiB: model.cmdline.dom0MemMaxMiB,
+    kernelWords: model.cmdline.kernelWords.filter((w) => !w.startsWith('rd.qubes.stateless=')),
+    rootSizeMiB: model.mode === 'overlay' ? null : model.cmdline.sizeMiB,
+    reserveMiB: model.cmdline.reserveMiB,
+    ramPoolMiB: model.ramPool?.sizeMiB ?? null,
+    verdict: model.verdict.kind,
+  };
+}
 
 /**
- * A first-order sizing used until the measured RAM model is wired in: the root's used bytes (scaled by a
- * typical zram ratio), Qubes' default dom0 allowance on top, and what is left for autostarted qubes.
+ * Sizing from the measured RAM model. The measurements (root usage, compression sample, dom0's use) do not
+ * depend on the choices, so they are taken once per instance and reused as the choices change.
  */
-export function roughSizing(facts: SystemFacts, choices: WizardChoices): BootSizing {
-  const usedMiB = Math.ceil(facts.rootFs.usedBytes / MiB);
-  const rootInRam = choices.dom0.mode === 'tmpfs' ? usedMiB : choices.dom0.mode === 'zram' ? Math.ceil(usedMiB * 0.45) : 1024;
-  const base = facts.memory.dom0.maxMiB ?? 4096;
-  const dom0MemMaxMiB = choices.dom0.dom0MemMaxMiB ?? roundUp(base + rootInRam, 512);
-  const autostart = facts.qubes.filter((q) => q.autostart).reduce((s, q) => s + (q.memoryMiB ?? 400), 0);
-  const left = facts.memory.totalMiB - dom0MemMaxMiB - autostart;
-  const verdict = left < 0 ? 'does-not-fit' : left < 2048 ? 'tight' : 'fits';
+export function ramModelSizing(opts: EstimateOptions = {}) {
+  let measured: Promise<RamMeasurements> | null = null;
   return {
-    dom0MemMaxMiB,
-    rootSizeMiB: choices.dom0.mode === 'overlay' ? null : roundUp(usedMiB + 512, 256),
-    reserveMiB: 1024,
-    ramPoolMiB: null,
-    verdict,
-    reasonKey: `ram.verdict.${verdict}`,
-    reasonParams: { leftMiB: left, dom0MiB: dom0MemMaxMiB, autostartMiB: autostart },
+    async sizing(sys: SystemReader, facts: SystemFacts, choices: WizardChoices): Promise<BootSizing> {
+      measured ??= measureRam(sys, facts, opts);
+      measured.catch(() => (measured = null));
+      return sizingFromModel(computeRamModel(ramInputFrom(facts, choices, await measured)));
+    },
+    forget(): void {
+      measured = null;
+    },
   };
 }
