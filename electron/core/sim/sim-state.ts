@@ -76,6 +76,8 @@ export const SimStateSchema = z.object({
   pools: z.array(SimPoolSchema),
   /** Global qubes-prefs explicitly set (others default). */
   prefs: z.record(z.string(), z.string()),
+  /** zram devices created after boot (zramctl --find), besides those the mounts and swaps show. */
+  zramDevices: z.array(z.object({ device: z.string(), sizeMiB: z.number().int().positive() })).default([]),
   /** Programs that are "not installed" in this simulated dom0. */
   missingBinaries: z.array(z.string()).default([]),
   failures: z.array(SimFailureSchema).default([]),

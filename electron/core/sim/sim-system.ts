@@ -7,6 +7,7 @@ import { checkResult, effectiveArgv } from '../system/check-result.js';
 import type { Command, CommandResult, FileInfo, System, WriteOptions } from '../system/system.js';
 import { grub2Mkconfig, dracut } from './commands/boot-tools.js';
 import { grub2Editenv, lsinitrd, readlink, swapoff, swapon, systemctl } from './commands/system-tools.js';
+import { mkfsXfs, modprobe, mount, zramctl } from './commands/storage-tools.js';
 import { du } from './commands/du.js';
 import { findmnt, mountFor, usedBytes } from './commands/findmnt.js';
 import { qvmClone, qvmCreate, qvmRemove } from './commands/qvm-lifecycle.js';
@@ -39,6 +40,10 @@ const COMMANDS: Readonly<Record<string, SimCommand>> = {
   [BIN.systemctl]: systemctl,
   [BIN.grub2Editenv]: grub2Editenv,
   [BIN.lsinitrd]: lsinitrd,
+  [BIN.modprobe]: modprobe,
+  [BIN.zramctl]: zramctl,
+  [BIN.mkfsXfs]: mkfsXfs,
+  [BIN.mount]: mount,
   [BIN.du]: du,
   [BIN.true]: { requiresRoot: false, run: () => ({ exitCode: 0, stdout: '', stderr: '' }) },
 };

@@ -33,6 +33,10 @@ export const BIN = {
   du: '/usr/bin/du',
   true: '/usr/bin/true',
   readlink: '/usr/bin/readlink',
+  modprobe: '/usr/sbin/modprobe',
+  zramctl: '/usr/sbin/zramctl',
+  mkfsXfs: '/usr/sbin/mkfs.xfs',
+  mount: '/usr/bin/mount',
 } as const;
 
 export type BinPath = (typeof BIN)[keyof typeof BIN];

@@ -156,6 +156,7 @@ export function profileState(p: Profile): SimState {
       management_dispvm: 'default-mgmt-dvm',
       updatevm: 'sys-firewall',
     },
+    zramDevices: [],
     missingBinaries: [],
     failures: [],
   };

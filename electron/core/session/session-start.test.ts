@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { SimSystem } from '../sim/sim-system.js';
+import { BIN } from '../system/binaries.js';
+import { engineFor, everyTask } from '../testing/engine-fixture.js';
+import { tempSim } from '../testing/temp-sim.js';
+import { RAM_POOL_DIR, startSession } from './session-start.js';
+
+/** Reboot the simulated dom0 into the stateless entry: root in RAM, our words on the command line, no disk swap. */
+async function bootStateless(sim: SimSystem, mode: 'zram' | 'tmpfs'): Promise<void> {
+  const cmdline = await sim.readText('/proc/cmdline');
+  await sim.tree.writeAtomic('/proc/cmdline', `${cmdline.trim()} rd.qubes.stateless=${mode}\n`);
+  await sim.tree.writeAtomic('/proc/swaps', 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n');
+  await sim.updateState((s) => {
+    const root = s.mounts.find((m) => m.target === '/')!;
+    Object.assign(root, mode === 'zram' ? { source: '/dev/zram0', fsType: 'ext2' } : { source: 'none', fsType: 'tmpfs' });
+  });
+}
+
+describe('stateless session start', () => {
+  it('does nothing in a persistent session', async () => {
+    const sim = await tempSim();
+    await engineFor(sim).apply(everyTask());
+    expect(await startSession(sim)).toMatchObject({ ran: false, skipped: 'persistent' });
+  });
+
+  it('creates the compressed RAM pool, the template clones and their disposable templates', async () => {
+    const sim = await tempSim();
+    await engineFor(sim).apply(everyTask());
+    await bootStateless(sim, 'zram');
+    const report = await startSession(sim);
+    expect(report.problems).toEqual([]);
+    expect(report.done).toHaveLength(3);
+    const state = sim.snapshotState();
+    // The root took /dev/zram0, so the pool gets a device of its own.
+    expect(state.mounts.find((m) => m.target === RAM_POOL_DIR)).toMatchObject({ source: '/dev/zram1', fsType: 'xfs' });
+    expect(state.pools.find((p) => p.name === 'ram')).toMatchObject({ driver: 'file-reflink', config: { dir_path: RAM_POOL_DIR } });
+    const clone = state.qubes.find((q) => q.name === 'debian-12-xfce-ram')!;
+    expect(clone).toMatchObject({ klass: 'TemplateVM' });
+    expect(clone.volumes.root?.pool).toBe('ram');
+    const dvm = state.qubes.find((q) => q.name === 'debian-12-xfce-ram-dvm')!;
+    expect(dvm.props).toMatchObject({ template: 'debian-12-xfce-ram', template_for_dispvms: 'True' });
+    expect(dvm.volumes.private?.pool).toBe('ram');
+    expect((await sim.run({ bin: BIN.qubesPrefs, args: ['default_dispvm'] })).stdout).toBe('debian-12-xfce-ram-dvm\n');
+  });
+
+  it('leaves existing qubes alone and reports it', async () => {
+    const sim = await tempSim();
+    await engineFor(sim).apply(everyTask());
+    await sim.run({ bin: BIN.qvmClone, args: ['debian-12-xfce', 'debian-12-xfce-ram'] });
+    await bootStateless(sim, 'tmpfs');
+    const report = await startSession(sim);
+    expect(report.problems).toEqual([expect.stringMatching(/already exists; left alone/)]);
+    expect((await sim.run({ bin: BIN.qubesPrefs, args: ['default_dispvm'] })).stdout).toBe('default-dvm\n');
+  });
+});

@@ -1,0 +1,93 @@
+import { globalPrefSet, poolAdd, qvmClone, qvmCreate } from '../qubes/admin-commands.js';
+import { parsePoolList } from '../probes/parse-qvm.js';
+import { probeFacts } from '../probes/probe-facts.js';
+import { BIN } from '../system/binaries.js';
+import type { Command, System } from '../system/system.js';
+import { readSessionConfig } from './session-config.js';
+
+/** Where the RAM pool's filesystem is mounted in a stateless session (/run is RAM already; this is a mount point). */
+export const RAM_POOL_DIR = '/run/qubes-stateless/ram-pool';
+
+export interface SessionReport {
+  readonly ran: boolean;
+  /** Why nothing ran, when it did not (an i18n-ready word: "persistent", "no-config"). */
+  readonly skipped: string | null;
+  readonly done: readonly string[];
+  readonly problems: readonly string[];
+}
+
+/**
+ * What the session unit runs at the start of a stateless session: the compressed RAM pool, then RAM clones
+ * of the chosen templates with a disposable template on each. Nothing of it outlives the session: the pool is
+ * RAM, and qubes.xml itself is in RAM. One template failing does not stop the others.
+ *
+ * Why this pool: `file-reflink` is the non-deprecated file driver (the `file` driver is deprecated since 4.1);
+ * on tmpfs it would need setup_check=False and copy a whole template root for every qube start (no reflinks).
+ * XFS with reflink=1 gives O(1) clones and snapshots, and on a zram device it is compressed. `lvm_thin` on zram
+ * would also be cheap but needs a volume group created at boot, before qubesd, and the same VG name on every
+ * boot. xfsprogs is checked at install time.
+ */
+export async function startSession(sys: System, log: (line: string) => void = () => undefined): Promise<SessionReport> {
+  const facts = await probeFacts(sys);
+  if (facts.bootMode.kind !== 'stateless') return { ran: false, skipped: 'persistent', done: [], problems: [] };
+  const config = await readSessionConfig(sys);
+  if (!config) return { ran: false, skipped: 'no-config', done: [], problems: [] };
+  const r = facts.qubesRelease;
+  const done: string[] = [];
+  const problems: string[] = [];
+  const step = async (what: string, cmds: Command[]) => {
+    try {
+      for (const c of cmds) await sys.run(c);
+      done.push(what);
+      log(`done: ${what}`);
+      return true;
+    } catch (e) {
+      problems.push(`${what}: ${(e as Error).message}`);
+      log(`failed: ${what}: ${(e as Error).message}`);
+      return false;
+    }
+  };
+  const names = new Set(facts.qubes.map((q) => q.name));
+  let pool = config.ramPool?.name ?? null;
+  if (config.ramPool) {
+    const existing = parsePoolList((await sys.run({ bin: BIN.qvmPool, args: ['list'] })).stdout).some((p) => p.name === config.ramPool!.name);
+    if (!existing) {
+      const ok = await (async () => {
+        try {
+          await sys.run({ bin: BIN.modprobe, args: ['zram'], privileged: true });
+          // A device of its own: /dev/zram0 may be the root or, on 4.3, swap.
+          const dev = (await sys.run({ bin: BIN.zramctl, args: ['--find', '--size', `${config.ramPool!.sizeMiB}M`, '--algorithm', 'zstd'], privileged: true })).stdout.trim();
+          if (!/^\/dev\/zram\d+$/.test(dev)) throw new Error(`zramctl answered "${dev}"`);
+          await sys.makeDir(RAM_POOL_DIR, 0o755);
+          return step(`RAM pool ${config.ramPool!.name} (${config.ramPool!.sizeMiB} MiB, XFS on ${dev})`, [
+            { bin: BIN.mkfsXfs, args: ['-q', '-m', 'reflink=1', '-L', 'qs-ram-pool', dev], privileged: true },
+            { bin: BIN.mount, args: ['-o', 'discard,noatime', dev, RAM_POOL_DIR], privileged: true },
+            poolAdd(config.ramPool!.name, 'file-reflink', { dir_path: RAM_POOL_DIR }, r),
+          ]);
+        } catch (e) {
+          problems.push(`RAM pool: ${(e as Error).message}`);
+          return false;
+        }
+      })();
+      if (!ok) pool = null;
+    }
+  }
+  let firstDvm: string | null = null;
+  for (const t of config.templates) {
+    if (!pool) {
+      problems.push(`${t.clone}: no RAM pool`);
+      continue;
+    }
+    if (names.has(t.clone) || names.has(t.dvm)) {
+      problems.push(`${t.clone}/${t.dvm}: a qube with that name already exists; left alone`);
+      continue;
+    }
+    const ok = await step(`${t.clone} (RAM clone of ${t.template}) and ${t.dvm}`, [
+      qvmClone(t.template, t.clone, pool, r),
+      qvmCreate({ name: t.dvm, klass: 'AppVM', template: t.clone, label: 'red', pool, props: { template_for_dispvms: 'True' } }, r),
+    ]);
+    if (ok) firstDvm ??= t.dvm;
+  }
+  if (config.defaultDispvm && firstDvm === config.defaultDispvm) await step(`default_dispvm ${firstDvm}`, [globalPrefSet('default_dispvm', firstDvm, r)]);
+  return { ran: true, skipped: null, done, problems };
+}
