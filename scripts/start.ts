@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createHandlers } from '../electron/core/api/handlers.js';
 import { selectSystem } from '../electron/core/system/select-system.js';
-import { ORIGIN, bridgeRenderer } from '../e2e/harness/renderer-harness.js';
+import { ASSETS_DIR, ORIGIN, bridgeRenderer } from '../e2e/harness/renderer-harness.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -38,7 +38,9 @@ async function chromiumPreview(): Promise<void> {
   });
   const context = await browser.newContext({ viewport: null });
   const page = await context.newPage();
-  await bridgeRenderer(page, createHandlers({ system, version: 'preview', emit: () => undefined }));
+  let forward: (e: unknown) => void = () => undefined;
+  const bridge = await bridgeRenderer(page, createHandlers({ system, version: 'preview', assetsDir: ASSETS_DIR, emit: (e) => forward(e) }));
+  forward = (e) => void bridge.emit(e).catch(() => undefined);
   await page.goto(`${ORIGIN}/index.html`);
   console.log(`qubes-stateless: preview running on ${system.description}; close the window to quit.`);
   await new Promise<void>((resolve) => browser.on('disconnected', () => resolve()));

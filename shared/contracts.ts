@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { InvokeChannel } from './channels.js';
 import type { Envelope } from './errors.js';
+import { WizardChoicesSchema } from './choices.js';
 import { SystemFactsSchema } from './facts.js';
+import { ApplyResultSchema, ConflictResolutionSchema, JournalStatusSchema, PlanSchema, RollbackPreviewSchema, RollbackResultSchema, TransactionSummarySchema } from './plan.js';
+import { RamMeasurementsSchema } from './ram/ram-estimate.js';
 
 /** One request/response schema pair per channel; the main process validates both directions. */
 export const AppInfoSchema = z.object({
@@ -10,13 +13,27 @@ export const AppInfoSchema = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 
+export const PlanResultSchema = z.object({ plan: PlanSchema, digest: z.string() });
+export type PlanResult = z.infer<typeof PlanResultSchema>;
+
 export const CONTRACTS = {
   'app:info': { request: z.object({}).strict(), response: AppInfoSchema },
   'facts:get': { request: z.object({ refresh: z.boolean().optional() }).strict(), response: SystemFactsSchema },
+  /** What the RAM model needs from the machine; the renderer runs the pure model on it as choices change. */
+  'ram:measure': { request: z.object({ refresh: z.boolean().optional() }).strict(), response: RamMeasurementsSchema },
+  'plan:create': { request: z.object({ choices: WizardChoicesSchema }).strict(), response: PlanResultSchema },
+  /** Re-plans from the same choices and applies only if the result is the plan the user reviewed (digest). */
+  'plan:apply': { request: z.object({ choices: WizardChoicesSchema, digest: z.string().regex(/^[0-9a-f]{64}$/) }).strict(), response: ApplyResultSchema },
+  'journal:status': { request: z.object({}).strict(), response: JournalStatusSchema },
+  'rollback:preview': { request: z.object({}).strict(), response: RollbackPreviewSchema },
+  'rollback:run': { request: z.object({ resolutions: z.record(z.string().max(400), ConflictResolutionSchema) }).strict(), response: RollbackResultSchema },
+  'recover:run': { request: z.object({ action: z.enum(['resume', 'rollback']) }).strict(), response: TransactionSummarySchema },
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contracts = typeof CONTRACTS;
 export type RequestOf<C extends InvokeChannel> = z.input<Contracts[C]['request']>;
+/** A request after validation (defaults filled in), as the main process sees it. */
+export type ParsedRequestOf<C extends InvokeChannel> = z.output<Contracts[C]['request']>;
 export type ResponseOf<C extends InvokeChannel> = z.output<Contracts[C]['response']>;
 
 /** What the preload exposes as `window.api`. */

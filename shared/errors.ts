@@ -31,6 +31,7 @@ export const ERROR_CODES = [
   'drift-since-plan',
   'rollback-conflicts',
   'verify-failed',
+  'busy',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

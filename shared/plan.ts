@@ -116,3 +116,24 @@ export const TransactionSummarySchema = z.object({
   target: z.string().nullable(),
 });
 export type TransactionSummary = z.infer<typeof TransactionSummarySchema>;
+
+export const TaskCheckSchema = z.object({ task: TaskIdSchema, ok: z.boolean(), detail: z.string() });
+export type TaskCheck = z.infer<typeof TaskCheckSchema>;
+
+export const ApplyResultSchema = z.object({ transaction: TransactionSummarySchema, checks: z.array(TaskCheckSchema) });
+export type ApplyResult = z.infer<typeof ApplyResultSchema>;
+
+export const RollbackPreviewSchema = z.object({ target: TransactionSummarySchema.nullable(), conflicts: z.array(ConflictSchema) });
+export type RollbackPreview = z.infer<typeof RollbackPreviewSchema>;
+
+export const RollbackResultSchema = z.object({ transaction: TransactionSummarySchema, problems: z.array(z.string()) });
+export type RollbackResult = z.infer<typeof RollbackResultSchema>;
+
+export const JournalStatusSchema = z.object({
+  transactions: z.array(TransactionSummarySchema),
+  /** Applied and not rolled back, latest first. */
+  installed: z.array(TransactionSummarySchema),
+  /** An apply or rollback the process did not finish (crash, power loss): resume or roll back first. */
+  unfinished: TransactionSummarySchema.nullable(),
+});
+export type JournalStatus = z.infer<typeof JournalStatusSchema>;

@@ -11,6 +11,7 @@ import { isInvokeChannel } from '../../shared/channels.js';
 /** The built renderer is served from this made-up origin by request interception: no web server runs. */
 export const ORIGIN = 'http://qubes-stateless.test';
 const RENDERER_DIR = path.resolve(import.meta.dirname, '../../dist/renderer');
+export const ASSETS_DIR = path.resolve(import.meta.dirname, '../../assets');
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml' };
 
 export interface RendererSession {
@@ -72,8 +73,18 @@ export async function openRenderer(page: Page, opts: { profile?: string; setup?:
   await opts.setup?.(sim);
   const events: unknown[] = [];
   const calls: string[] = [];
-  const handlers = createHandlers({ system: sim, version: '0.0.0-e2e', emit: (e) => void events.push(e) });
+  let forward: (e: unknown) => void = () => undefined;
+  const handlers = createHandlers({
+    system: sim,
+    version: '0.0.0-e2e',
+    assetsDir: ASSETS_DIR,
+    emit: (e) => {
+      events.push(e);
+      forward(e);
+    },
+  });
   const bridge = await bridgeRenderer(page, handlers, calls);
+  forward = (e) => void bridge.emit(e).catch(() => undefined);
   await page.goto(`${ORIGIN}/index.html`);
   return { sim, handlers, events, calls, emit: bridge.emit, dispose: () => rm(dir, { recursive: true, force: true }) };
 }

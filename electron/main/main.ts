@@ -26,6 +26,8 @@ async function start(): Promise<void> {
   const handlers = createHandlers({
     system,
     version: app.getVersion(),
+    // Beside dist/ in a checkout; in a package, in its resources folder.
+    assetsDir: app.isPackaged ? path.join(process.resourcesPath, 'assets') : path.join(here, '..', '..', 'assets'),
     emit: (event) => win?.webContents.send('event:task', event),
   });
   registerIpc(handlers, () => win?.webContents ?? null);

@@ -1,22 +1,34 @@
 import type { InvokeChannel } from '../../../shared/channels.js';
 import { INVOKE_CHANNELS } from '../../../shared/channels.js';
-import type { RequestOf, ResponseOf } from '../../../shared/contracts.js';
+import type { ParsedRequestOf, ResponseOf } from '../../../shared/contracts.js';
 import { CONTRACTS } from '../../../shared/contracts.js';
 import type { Envelope } from '../../../shared/errors.js';
+import type { TaskEvent } from '../../../shared/events.js';
 import type { SystemFacts } from '../../../shared/facts.js';
+import type { RamMeasurements } from '../../../shared/ram/ram-estimate.js';
 import { AppError, serializeError } from '../errors.js';
+import { installedTransactions, unfinishedTransaction } from '../journal/journal-store.js';
 import { probeFacts } from '../probes/probe-facts.js';
+import { measureRam } from '../ram/estimate-ram.js';
+import { Engine, summarize } from '../tasks/engine.js';
+import { sizingFromModel } from '../tasks/sizing.js';
+import { computeRamModel, ramInputFrom } from '../../../shared/ram/model.js';
 import type { System } from '../system/system.js';
 
 export interface HandlerContext {
   readonly system: System;
   readonly version: string;
+  /** The bundled files we install, with their manifest. */
+  readonly assetsDir: string;
   /** Events for the renderer (progress); the shell forwards them over IPC, tests collect them. */
-  readonly emit: (event: unknown) => void;
+  readonly emit: (event: TaskEvent) => void;
 }
 
-type Impl = { [C in InvokeChannel]: (req: ResponseOf<C> extends never ? never : RequestOf<C>) => Promise<ResponseOf<C>> };
+type Impl = { [C in InvokeChannel]: (req: ParsedRequestOf<C>) => Promise<ResponseOf<C>> };
 export type Handlers = { readonly [C in InvokeChannel]: (payload: unknown) => Promise<Envelope<ResponseOf<C>>> };
+
+/** Channels that change dom0: one at a time, whoever asks. */
+const MUTATING: ReadonlySet<InvokeChannel> = new Set(['plan:apply', 'rollback:run', 'recover:run']);
 
 /**
  * The main process's API, free of Electron: the IPC shell and the e2e harness both call these.
@@ -25,16 +37,60 @@ export type Handlers = { readonly [C in InvokeChannel]: (payload: unknown) => Pr
  */
 export function createHandlers(ctx: HandlerContext): Handlers {
   let facts: Promise<SystemFacts> | null = null;
+  let measurements: Promise<RamMeasurements> | null = null;
+  const getFacts = (refresh = false) => {
+    if (!facts || refresh) {
+      facts = probeFacts(ctx.system);
+      facts.catch(() => (facts = null));
+    }
+    return facts;
+  };
+  const getMeasurements = async (refresh = false) => {
+    if (!measurements || refresh) {
+      measurements = getFacts().then((f) => measureRam(ctx.system, f));
+      measurements.catch(() => (measurements = null));
+    }
+    return measurements;
+  };
+  // The engine sizes plans from the same measurements the renderer shows.
+  const engine = new Engine({ sys: ctx.system, assetsDir: ctx.assetsDir, sizing: async (_s, f, c) => sizingFromModel(computeRamModel(ramInputFrom(f, c, await getMeasurements()))) });
+  const changed = () => {
+    facts = null;
+  };
   const impl: Impl = {
     'app:info': async () => ({ version: ctx.version, system: { kind: ctx.system.kind, description: ctx.system.description } }),
-    'facts:get': async (req) => {
-      if (!facts || req.refresh) {
-        facts = probeFacts(ctx.system);
-        facts.catch(() => (facts = null));
+    'facts:get': async (req) => getFacts(req.refresh),
+    'ram:measure': async (req) => getMeasurements(req.refresh),
+    'plan:create': async (req) => engine.plan(req.choices, await getFacts(true)),
+    'plan:apply': async (req) => {
+      try {
+        return await engine.apply(req.choices, { expectedDigest: req.digest, onEvent: ctx.emit });
+      } finally {
+        changed();
       }
-      return facts;
+    },
+    'journal:status': async () => {
+      const txs = await engine.transactions();
+      const unfinished = unfinishedTransaction(txs);
+      return { transactions: txs.map(summarize), installed: installedTransactions(txs).map(summarize), unfinished: unfinished ? summarize(unfinished) : null };
+    },
+    'rollback:preview': async () => engine.rollbackPreview(),
+    'rollback:run': async (req) => {
+      try {
+        return await engine.rollback(req.resolutions, { onEvent: ctx.emit });
+      } finally {
+        changed();
+      }
+    },
+    'recover:run': async (req) => {
+      try {
+        return await engine.recover(req.action, { onEvent: ctx.emit });
+      } finally {
+        changed();
+      }
     },
   };
+  let busy = false;
   const wrap = <C extends InvokeChannel>(channel: C) => async (payload: unknown): Promise<Envelope<ResponseOf<C>>> => {
     const contract = CONTRACTS[channel];
     const req = contract.request.safeParse(payload ?? {});
@@ -42,11 +98,16 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       const detail = req.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ');
       return { ok: false, error: serializeError(new AppError('invalid-request', 'internal', `invalid ${channel} request: ${detail}`, { channel, detail })) };
     }
+    const mutating = MUTATING.has(channel);
+    if (mutating && busy) return { ok: false, error: serializeError(new AppError('busy', 'user', 'another change is still running', { channel })) };
+    if (mutating) busy = true;
     try {
       const value = await (impl[channel] as (r: unknown) => Promise<unknown>)(req.data);
       return { ok: true, value: contract.response.parse(value) as ResponseOf<C> };
     } catch (e) {
       return { ok: false, error: serializeError(e) };
+    } finally {
+      if (mutating) busy = false;
     }
   };
   return Object.fromEntries(INVOKE_CHANNELS.map((c) => [c, wrap(c)])) as unknown as Handlers;

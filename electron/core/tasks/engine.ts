@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { WizardChoicesInput } from '../../../shared/choices.js';
 import type { SystemFacts } from '../../../shared/facts.js';
-import type { Conflict, ConflictResolution, Plan, TransactionSummary } from '../../../shared/plan.js';
+import type { ApplyResult, ConflictResolution, Plan, RollbackPreview, TransactionSummary } from '../../../shared/plan.js';
 import type { AssetBundle } from '../assets/asset-bundle.js';
 import { loadAssetBundle } from '../assets/asset-bundle.js';
 import { AppError } from '../errors.js';
@@ -17,7 +17,6 @@ import { planInstall, validateChoices } from './plan-install.js';
 import type { BootSizing } from './sizing.js';
 import { ramModelSizing } from './sizing.js';
 import { findConflicts, newRollbackTransaction, runRollbackSteps, verifyRollback } from './undo.js';
-import type { TaskCheck } from './verify.js';
 import { verifyTasks } from './verify.js';
 
 /**
@@ -41,15 +40,6 @@ export interface PlanResult {
   readonly digest: string;
 }
 
-export interface ApplyResult {
-  readonly transaction: TransactionSummary;
-  readonly checks: readonly TaskCheck[];
-}
-
-export interface RollbackPreview {
-  readonly target: TransactionSummary | null;
-  readonly conflicts: readonly Conflict[];
-}
 
 export const planDigest = (plan: Plan): string => createHash('sha256').update(JSON.stringify(plan.tasks)).digest('hex');
 

@@ -1,16 +1,10 @@
-import type { TaskId } from '../../../shared/plan.js';
+import type { TaskCheck } from '../../../shared/plan.js';
 import type { AssetBundle } from '../assets/asset-bundle.js';
 import type { JournalStore } from '../journal/journal-store.js';
 import type { ApplyTransaction } from '../journal/transaction.js';
 import { BIN } from '../system/binaries.js';
 import type { System } from '../system/system.js';
 import { PATHS, entryTitle } from './paths.js';
-
-export interface TaskCheck {
-  readonly task: TaskId;
-  readonly ok: boolean;
-  readonly detail: string;
-}
 
 /** The part of grub.cfg the stock Xen script wrote; ours must leave it byte for byte as it was. */
 export function stockXenSection(cfg: string): string | null {
