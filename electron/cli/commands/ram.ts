@@ -1,7 +1,9 @@
 import type { RamEstimate } from '../../../shared/ram/ram-estimate.js';
 import { probeFacts } from '../../core/probes/probe-facts.js';
 import { estimateRam } from '../../core/ram/estimate-ram.js';
-import { formatMessage } from '../../core/ram/messages-en.js';
+import { translate } from '../../../shared/i18n/translate.js';
+
+const formatMessage = (m: { key: string; params: Readonly<Record<string, string | number | boolean>> }): string => translate(m.key, m.params);
 import { ChoiceError, CHOICE_OPTIONS, choicesFromOptions } from '../choice-options.js';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
