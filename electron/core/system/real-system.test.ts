@@ -1,4 +1,4 @@
-import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CommandError } from '../errors.js';
@@ -59,5 +59,19 @@ describe('RealSystem commands', () => {
 
   it('names missing files', async () => {
     await expect(new RealSystem().readFile('/nonexistent/qubes-release')).rejects.toMatchObject({ code: 'file-missing', params: { path: '/nonexistent/qubes-release' } });
+  });
+});
+
+describe('RealSystem privileged copies', () => {
+  it('copies atomically keeping mode, and leaves no temporary file when the copy fails', async () => {
+    const sys = new RealSystem({ sudoPath: await fakeSudo('allow') });
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'image'), Buffer.from([1, 2, 3]));
+    await chmod(path.join(dir, 'image'), 0o600);
+    await sys.copyFile(path.join(dir, 'image'), path.join(dir, 'backup'));
+    expect((await stat(path.join(dir, 'backup'))).mode & 0o777).toBe(0o600);
+    expect(await sys.sha256(path.join(dir, 'backup'))).toBe(await sys.sha256(path.join(dir, 'image')));
+    await expect(sys.copyFile(path.join(dir, 'missing'), path.join(dir, 'other'))).rejects.toMatchObject({ code: 'command-failed' });
+    expect((await readdir(dir)).sort()).toEqual(['backup', 'image']);
   });
 });

@@ -119,7 +119,6 @@ export class RealSystem implements System {
     const gid = options.gid ?? existing?.gid ?? 0;
     const stageDir = await fs.mkdtemp(path.join(os.tmpdir(), 'qubes-stateless-'));
     const staged = path.join(stageDir, 'content');
-    const tmp = tempPathFor(dest);
     try {
       const fh = await fs.open(staged, 'wx', 0o600);
       try {
@@ -128,20 +127,29 @@ export class RealSystem implements System {
       } finally {
         await fh.close();
       }
-      // install copies with the final mode and owner into the target directory; sync FILE fsyncs it;
-      // mv -T is rename(2) within one directory, so readers see the old or the new file, never a mix.
-      await this.run({ bin: BIN.install, args: ['-m', mode.toString(8).padStart(4, '0'), '-o', String(uid), '-g', String(gid), '-T', '--', staged, tmp], privileged: true });
-      try {
-        await this.run({ bin: BIN.sync, args: ['--', tmp], privileged: true });
-        await this.run({ bin: BIN.mv, args: ['-f', '-T', '--', tmp, dest], privileged: true });
-      } catch (e) {
-        await this.run({ bin: BIN.rm, args: ['-f', '--', tmp], privileged: true }).catch(() => undefined);
-        throw e;
-      }
-      await this.run({ bin: BIN.sync, args: ['--', path.dirname(dest)], privileged: true });
+      // install copies with the final mode and owner into the target directory.
+      await this.placeAtomically(dest, (tmp) => ({ bin: BIN.install, args: ['-m', mode.toString(8).padStart(4, '0'), '-o', String(uid), '-g', String(gid), '-T', '--', staged, tmp], privileged: true }));
     } finally {
       await fs.rm(stageDir, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * `place` creates a temporary file beside `dest`; then sync FILE fsyncs it and mv -T renames it within the
+   * directory (rename(2): readers see the old or the new file, never a mix), and the directory is fsynced.
+   * A failure at any point removes the temporary file.
+   */
+  private async placeAtomically(dest: string, place: (tmp: string) => Command): Promise<void> {
+    const tmp = tempPathFor(dest);
+    try {
+      await this.run(place(tmp));
+      await this.run({ bin: BIN.sync, args: ['--', tmp], privileged: true });
+      await this.run({ bin: BIN.mv, args: ['-f', '-T', '--', tmp, dest], privileged: true });
+    } catch (e) {
+      await this.run({ bin: BIN.rm, args: ['-f', '--', tmp], privileged: true }).catch(() => undefined);
+      throw e;
+    }
+    await this.run({ bin: BIN.sync, args: ['--', path.dirname(dest)], privileged: true });
   }
 
   async removeFile(p: string): Promise<void> {
@@ -155,16 +163,7 @@ export class RealSystem implements System {
   }
 
   async copyFile(src: string, dest: string): Promise<void> {
-    const tmp = tempPathFor(dest);
-    await this.run({ bin: BIN.cp, args: ['--preserve=mode,ownership,timestamps', '-T', '--', src, tmp], privileged: true });
-    try {
-      await this.run({ bin: BIN.sync, args: ['--', tmp], privileged: true });
-      await this.run({ bin: BIN.mv, args: ['-f', '-T', '--', tmp, dest], privileged: true });
-    } catch (e) {
-      await this.run({ bin: BIN.rm, args: ['-f', '--', tmp], privileged: true }).catch(() => undefined);
-      throw e;
-    }
-    await this.run({ bin: BIN.sync, args: ['--', path.dirname(dest)], privileged: true });
+    await this.placeAtomically(dest, (tmp) => ({ bin: BIN.cp, args: ['--preserve=mode,ownership,timestamps', '-T', '--', src, tmp], privileged: true }));
   }
 
   async makeDir(p: string, mode = 0o755): Promise<void> {
