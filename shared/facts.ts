@@ -87,11 +87,24 @@ export const Dom0MemSettingSchema = z.object({
   currentMiB: z.number().int().nonnegative(),
 });
 
+/** What our dracut module recorded about this boot (/run/qubes-stateless/status), if it was asked to run. */
+export const StatelessStatusSchema = z.object({
+  mode: z.string(),
+  result: z.enum(['active', 'fallback']),
+  /** ok, or why the boot fell back to persistent (not-enough-ram, declined, no-answer, copy-failed, …). */
+  reason: z.string(),
+  message: z.string(),
+  seconds: z.string(),
+  bytes: z.number().nullable(),
+});
+export type StatelessStatus = z.infer<typeof StatelessStatusSchema>;
+
 export const SystemFactsSchema = z.object({
   simulated: z.boolean(),
   qubesRelease: QubesReleaseSchema,
   releaseName: z.string(),
   bootMode: BootModeSchema,
+  statelessStatus: StatelessStatusSchema.nullable(),
   kernelCmdline: z.string(),
   memory: z.object({
     totalMiB: z.number().int().nonnegative(),

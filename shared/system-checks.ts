@@ -7,7 +7,7 @@ import type { SystemFacts } from './facts.js';
 export type CheckStatus = 'ok' | 'warn' | 'block';
 
 export interface Check {
-  readonly id: 'release' | 'boot-mode' | 'host-memory' | 'kernels' | 'boot-space' | 'swap';
+  readonly id: 'release' | 'boot-mode' | 'last-boot' | 'host-memory' | 'kernels' | 'boot-space' | 'swap';
   readonly status: CheckStatus;
   readonly params: Readonly<Record<string, string | number>>;
 }
@@ -27,6 +27,9 @@ export function systemChecks(f: SystemFacts): Check[] {
     f.bootMode.kind === 'persistent'
       ? { id: 'boot-mode', status: 'ok', params: {} }
       : { id: 'boot-mode', status: 'block', params: { mode: f.bootMode.mode } },
+    ...(f.statelessStatus?.result === 'fallback'
+      ? [{ id: 'last-boot' as const, status: 'warn' as const, params: { mode: f.statelessStatus.mode, reason: f.statelessStatus.reason, message: f.statelessStatus.message } }]
+      : []),
     {
       id: 'host-memory',
       status: f.memory.totalMiB >= RECOMMENDED_HOST_MIB ? 'ok' : f.memory.totalMiB >= MINIMUM_HOST_MIB ? 'warn' : 'block',

@@ -4,6 +4,10 @@ import { BIN } from '../system/binaries.js';
 import type { SystemReader } from '../system/system.js';
 import { findmntArgs, parseFindmnt } from './parse-findmnt.js';
 import { parseProcSwaps, parseQubesRelease, statelessFlag } from './parse-proc.js';
+import { parseStatelessStatus } from './parse-stateless-status.js';
+
+/** Written by our dracut module at boot (assets/README.md, "Status file"). */
+export const STATUS_FILE = '/run/qubes-stateless/status';
 import {
   QVM_LS_FIELDS, parsePoolInfo, parsePoolList, parsePrefsListing, parseQvmLsRaw, parseSinglePrefInt, parseVolumeList,
 } from './parse-qvm.js';
@@ -122,6 +126,7 @@ export async function probeFacts(sys: SystemReader): Promise<SystemFacts> {
     qubesRelease: release,
     releaseName: name,
     bootMode: detectBootMode(kernelCmdline, rootFs),
+    statelessStatus: (await sys.stat(STATUS_FILE)) ? parseStatelessStatus(await sys.readText(STATUS_FILE)) : null,
     kernelCmdline,
     memory: {
       totalMiB: xl.totalMiB,
