@@ -1,15 +1,23 @@
 import { initSim } from '../../core/sim/init-sim.js';
 import { PROFILE_NAMES } from '../../core/sim/profiles/profiles.js';
+import { bootSim } from '../../core/sim/sim-boot.js';
+import { SimSystem } from '../../core/sim/sim-system.js';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 
 export const simCommand: CliCommand = {
   name: 'sim',
-  usage: `sim init DIR [--profile ${PROFILE_NAMES.join('|')}]   create a simulated dom0 in DIR`,
-  options: { profile: { type: 'string' } },
+  usage: `sim init DIR [--profile ${PROFILE_NAMES.join('|')}]   create a simulated dom0 in DIR
+  sim boot DIR [--stateless]                        reboot it, into its normal or its stateless entry`,
+  options: { profile: { type: 'string' }, stateless: { type: 'boolean' } },
   async run(ctx) {
     const [sub, dir, ...extra] = ctx.args;
-    if (sub !== 'init' || !dir || extra.length) throw new UsageError('usage: qubes-stateless sim init DIR [--profile NAME]');
+    if (sub === 'boot' && dir && !extra.length) {
+      const report = await bootSim(await SimSystem.open(dir), ctx.values.stateless ? 'stateless' : 'normal');
+      ctx.io.out(ctx.values.json ? `${JSON.stringify(report, null, 2)}\n` : `booted the ${report.entry} entry: ${report.result}${report.result === 'fallback' ? ` (${report.reason})` : ''}${report.session ? `; session: ${report.session.done.length} set up, ${report.session.problems.length} problems` : ''}\n`);
+      return 0;
+    }
+    if (sub !== 'init' || !dir || extra.length) throw new UsageError('usage: qubes-stateless sim init DIR [--profile NAME] | sim boot DIR [--stateless]');
     const profile = typeof ctx.values.profile === 'string' ? ctx.values.profile : 'qubes-4.2';
     const sim = await initSim(dir, profile);
     ctx.io.out(`created ${sim.description} (profile ${profile})\n`);

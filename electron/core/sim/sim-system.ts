@@ -114,6 +114,11 @@ export class SimSystem implements System {
     return new SimSystem(abs, parsed.data);
   }
 
+  /** Read the state file again (after the simulated machine was swapped underneath, e.g. by a reboot). */
+  async reload(): Promise<void> {
+    this.state = (await SimSystem.open(this.dir)).state;
+  }
+
   /** A copy of the current state (tests and the CLI read it; changes go through commands). */
   snapshotState(): SimState {
     return structuredClone(this.state);

@@ -71,7 +71,9 @@ export class SimTree {
 
   async remove(p: string): Promise<void> {
     await fs.rm(this.hostPath(p), { force: true });
-    await syncDir(path.dirname(this.hostPath(p)));
+    await syncDir(path.dirname(this.hostPath(p))).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+    });
   }
 
   async symlink(target: string, p: string): Promise<void> {
