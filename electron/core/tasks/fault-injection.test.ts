@@ -23,7 +23,7 @@ beforeAll(async () => {
   // On tmpfs when there is one: the simulated dom0 fsyncs like the real one, and a disk makes that slow.
   work = await mkdtemp(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'qs-fault-'));
   child = path.join(work, 'fault-child.mjs');
-  await build({ entryPoints: [path.join(import.meta.dirname, '../testing/fault-child.ts')], outfile: child, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'error', banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" } });
+  await build({ entryPoints: [path.join(import.meta.dirname, '../testing/fault-child.ts')], outfile: child, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'error', banner: { js: "import { createRequire as __qsCreateRequire } from 'node:module'; const require = __qsCreateRequire(import.meta.url);" } });
 });
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
