@@ -30,7 +30,7 @@ install() {
     # All optional: a missing tool must never fail the initramfs build (that
     # would break kernel updates); the setup script checks for what it needs
     # and boots persistent when something is missing.
-    inst_multiple -o cp stat sync mke2fs cat tar timeout plymouth
+    inst_multiple -o cp stat sync mke2fs cat tar timeout rmdir
 
     inst_script "$moddir/qubes-stateless-setup.sh" /usr/sbin/qubes-stateless-setup
     inst_hook cmdline 95 "$moddir/qubes-stateless-cmdline.sh"

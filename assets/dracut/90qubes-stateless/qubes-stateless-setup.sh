@@ -437,7 +437,19 @@ qs_copy() {
         return 1
     fi
     rm -f "$QS_RUN/copy-errors"
-    sync
+    # cp only saw the page cache: zram write errors (e.g. its mem_limit) show
+    # up at writeback. syncfs reports them; zram counts them as well.
+    if ! sync -f "$QS_STAGE/" 2>/dev/null; then
+        qs_copy_error="writing the copy out failed"
+        return 1
+    fi
+    if [ -n "$qs_zram_id" ]; then
+        read -r _fr _fw _rest <"/sys/block/zram$qs_zram_id/io_stat"
+        if [ "${_fw:-1}" != 0 ]; then
+            qs_copy_error="zram rejected $_fw writes (RAM limit reached?)"
+            return 1
+        fi
+    fi
     return 0
 }
 

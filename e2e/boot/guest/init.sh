@@ -31,6 +31,9 @@ while read -r line; do r mount "$line"; done </proc/mounts
 if [ -r /run/qubes-stateless/status ]; then
     while IFS= read -r line; do r "status.${line%%=*}" "${line#*=}"; done </run/qubes-stateless/status
 fi
+if [ -r /run/qsbench/result ]; then
+    while IFS= read -r line; do r "bench.${line%%=*}" "${line#*=}"; done </run/qsbench/result
+fi
 for f in /run/systemd/journald.conf.d/*.conf; do
     [ -e "$f" ] && r journald_dropin "$f:$(grep -v '^#' "$f" | tr '\n' ' ')"
 done
@@ -101,7 +104,7 @@ read -r up _ </proc/uptime
 r uptime_end "$up"
 echo "QSR:end"
 sync
-poweroff -f
+busybox poweroff -f
 sleep 5
 echo o >/proc/sysrq-trigger
 while :; do sleep 1; done
