@@ -1,23 +1,15 @@
 import { create } from 'zustand';
 import type { AppInfo } from '../../../shared/contracts.js';
-import type { SerializedError } from '../../../shared/errors.js';
 import type { SystemFacts } from '../../../shared/facts.js';
-import { ApiError, call } from '../api.js';
-
-type Load<T> =
-  | { readonly kind: 'idle' }
-  | { readonly kind: 'loading' }
-  | { readonly kind: 'ready'; readonly value: T }
-  | { readonly kind: 'failed'; readonly error: SerializedError };
+import { call } from '../api.js';
+import type { Load } from '../lib/load.js';
+import { asError } from '../lib/load.js';
 
 interface SystemStore {
   readonly info: Load<AppInfo>;
   readonly facts: Load<SystemFacts>;
   load(refresh?: boolean): Promise<void>;
 }
-
-const asError = (e: unknown): SerializedError =>
-  e instanceof ApiError ? e.error : { code: 'internal', kind: 'internal', message: String(e), params: {} };
 
 /** What the machine is: app info (real or simulated dom0) and the probed facts. */
 export const useSystemStore = create<SystemStore>((set) => ({

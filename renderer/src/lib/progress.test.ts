@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import type { TaskEvent } from '../../../shared/events.js';
+import { EMPTY_PROGRESS, MAX_OUTPUT_LINES, currentStep, reduceProgress } from './progress.js';
+
+const step = (n: number, phase: 'apply' | 'undo' = 'apply'): TaskEvent => ({ kind: 'step', phase, task: 'initramfs', step: n, total: 3, labelKey: 'ops.dracut', detail: `cmd ${n}` });
+const fold = (events: TaskEvent[]) => events.reduce(reduceProgress, EMPTY_PROGRESS);
+
+describe('run progress', () => {
+  it('keeps steps in order with the last as current, output lines and verify results', () => {
+    const p = fold([step(1), { kind: 'output', line: 'dracut: a' }, step(2), { kind: 'verify', task: 'initramfs', ok: true, detail: 'ok' }]);
+    expect(p.steps.map((s) => s.step)).toEqual([1, 2]);
+    expect(currentStep(p)?.detail).toBe('cmd 2');
+    expect(p.output).toEqual(['dracut: a']);
+    expect(p.verify).toHaveLength(1);
+    expect(currentStep(EMPTY_PROGRESS)).toBeNull();
+  });
+
+  it('announces a step once even when a resumed run repeats it; undo steps are their own', () => {
+    const p = fold([step(1), step(2), step(2), step(1, 'undo')]);
+    expect(p.steps.map((s) => `${s.phase}${s.step}`)).toEqual(['apply1', 'apply2', 'undo1']);
+  });
+
+  it('bounds the output log, dropping the oldest lines', () => {
+    let p = EMPTY_PROGRESS;
+    for (let i = 0; i < MAX_OUTPUT_LINES + 10; i++) p = reduceProgress(p, { kind: 'output', line: String(i) });
+    expect(p.output).toHaveLength(MAX_OUTPUT_LINES);
+    expect(p.output[0]).toBe('10');
+    expect(p.output.at(-1)).toBe(String(MAX_OUTPUT_LINES + 9));
+  });
+});
