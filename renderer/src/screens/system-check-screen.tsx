@@ -2,6 +2,9 @@ import { useTranslation } from 'react-i18next';
 import type { SystemFacts } from '../../../shared/facts.js';
 import { systemChecks } from '../../../shared/system-checks.js';
 import { ErrorPanel } from '../components/error-panel.js';
+import { Screen } from '../components/screen.js';
+import { StepNav } from '../components/step-nav.js';
+import { useStepProblems } from '../hooks/use-step-problems.js';
 import { useSystemStore } from '../stores/system-store.js';
 
 const gib = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
@@ -61,10 +64,9 @@ export function SystemCheckScreen() {
   const { t } = useTranslation();
   const facts = useSystemStore((s) => s.facts);
   const load = useSystemStore((s) => s.load);
+  const problems = useStepProblems('system-check');
   return (
-    <section className="screen" aria-labelledby="system-check-title">
-      <h2 id="system-check-title">{t('systemCheck.title')}</h2>
-      <p className="lead">{t('systemCheck.intro')}</p>
+    <Screen id="system-check" title={t('systemCheck.title')} lead={t('systemCheck.intro')}>
       {facts.kind === 'loading' || facts.kind === 'idle' ? (
         <p className="loading" role="status">
           {t('systemCheck.loading')}
@@ -83,6 +85,7 @@ export function SystemCheckScreen() {
           </div>
         </div>
       )}
-    </section>
+      {facts.kind === 'ready' ? <StepNav step="system-check" problems={problems} /> : null}
+    </Screen>
   );
 }

@@ -1,0 +1,68 @@
+import { useTranslation } from 'react-i18next';
+import type { RunProgress } from '../lib/progress.js';
+import { currentStep } from '../lib/progress.js';
+import { StatusIcon } from './status-icon.js';
+
+/**
+ * Live progress of a change to dom0: the step running (n of total, task, what it does, on which file or command),
+ * every step so far, the commands' output in a folded log, and the verification results.
+ */
+export function RunProgressView({ progress, running, showVerify = true }: { readonly progress: RunProgress; readonly running: boolean; readonly showVerify?: boolean }) {
+  const { t } = useTranslation();
+  const now = currentStep(progress);
+  const done = now ? (running ? now.step - 1 : now.step) : 0;
+  return (
+    <div className="card run-progress" data-testid="run-progress">
+      <h3>{t('run.heading')}</h3>
+      {now ? (
+        <>
+          <div className="progress-line">
+            <progress id="run-progress-bar" max={now.total} value={done} aria-labelledby="run-progress-text" />
+            <p id="run-progress-text" className="progress-text" role="status" data-testid="run-current">
+              {t('run.current', { n: now.step, total: now.total, task: t(`tasks.${now.task}.title`), label: t(now.labelKey) })}
+            </p>
+          </div>
+          <ol className="run-steps" tabIndex={0} aria-label={t('run.stepsLabel')}>
+            {progress.steps.map((s) => {
+              const finished = !running || s !== now;
+              return (
+                <li key={`${s.phase}-${s.step}`} className="run-step" data-testid="run-step">
+                  <StatusIcon status={finished ? 'ok' : 'pending'} />
+                  <span className="run-step-text">
+                    <span className="run-step-label">{t(`run.phase.${s.phase}`, { label: t(s.labelKey) })}</span>
+                    <code className="run-step-detail">{s.detail}</code>
+                  </span>
+                </li>
+              );
+            })}
+          </ol>
+        </>
+      ) : (
+        <p className="loading" role="status">
+          {running ? t('run.starting') : t('run.noSteps')}
+        </p>
+      )}
+      {progress.output.length > 0 ? (
+        <details className="run-log" data-testid="run-log">
+          <summary>{t('run.log', { lines: progress.output.length })}</summary>
+          <pre className="log-body" tabIndex={0} aria-label={t('run.logLabel')}>
+            {progress.output.join('\n')}
+          </pre>
+        </details>
+      ) : null}
+      {showVerify && progress.verify.length > 0 ? (
+        <div className="run-verify">
+          <h4>{t('run.verifyHeading')}</h4>
+          <ul className="checks" data-testid="run-verify">
+            {progress.verify.map((v, i) => (
+              <li key={i} className="check">
+                <StatusIcon status={v.ok ? 'ok' : 'block'} />
+                <span>{t('run.verifyItem', { task: t(`tasks.${v.task}.title`), detail: v.detail })}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </div>
+  );
+}

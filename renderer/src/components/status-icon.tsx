@@ -1,0 +1,18 @@
+import { useTranslation } from 'react-i18next';
+
+export type Status = 'ok' | 'warn' | 'block' | 'info' | 'pending';
+
+const GLYPH: Record<Status, string> = { ok: '✓', warn: '!', block: '✕', info: 'i', pending: '…' };
+
+/** A round status mark with its word for screen readers: the meaning never rests on colour alone. */
+export function StatusIcon({ status }: { readonly status: Status }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <span className={`status-icon status-${status}`} aria-hidden="true">
+        {GLYPH[status]}
+      </span>
+      <span className="visually-hidden">{t(`common.status.${status}`)}</span>
+    </>
+  );
+}

@@ -1,0 +1,113 @@
+import { useTranslation } from 'react-i18next';
+import type { QubeFact, SystemFacts } from '../../../shared/facts.js';
+import { NameField } from '../components/name-field.js';
+import { RadioCard } from '../components/radio-card.js';
+import { Screen } from '../components/screen.js';
+import { StepNav } from '../components/step-nav.js';
+import { useStepProblems } from '../hooks/use-step-problems.js';
+import { fields, problemFor } from '../lib/choice-problems.js';
+import { useSystemStore } from '../stores/system-store.js';
+import { useWizardStore } from '../stores/wizard-store.js';
+
+const SWAP_CHOICES = ['stateless-only', 'disable'] as const;
+
+/** Qubes whose root volume can be made read-only: every qube with a root volume of its own, templates first. */
+export function readOnlyCandidates(facts: SystemFacts): QubeFact[] {
+  const rank = (q: QubeFact) => (q.klass === 'TemplateVM' ? 0 : 1);
+  return facts.qubes.filter((q) => q.klass !== 'AdminVM' && q.volumes.root).sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+}
+
+function ReadOnlyRootList({ facts }: { readonly facts: SystemFacts }) {
+  const { t } = useTranslation();
+  const chosen = useWizardStore((s) => s.choices.readOnlyRoot);
+  const setReadOnlyRoot = useWizardStore((s) => s.setReadOnlyRoot);
+  return (
+    <ul className="qube-list" data-testid="read-only-root">
+      {readOnlyCandidates(facts).map((q) => {
+        const checked = chosen.includes(q.name);
+        const running = q.state !== 'Halted';
+        // A running qube cannot be chosen (its root is in use); one chosen before it started can still be unchosen.
+        const disabled = running && !checked;
+        const noteId = `ro-${q.name}-note`;
+        return (
+          <li key={q.name} className={`qube-item${disabled ? ' disabled' : ''}`}>
+            <label className="check-row">
+              <input type="checkbox" checked={checked} disabled={disabled} onChange={(e) => setReadOnlyRoot(q.name, e.target.checked)} aria-describedby={noteId} data-testid={`ro-${q.name}`} />
+              <span className="mono">{q.name}</span>
+            </label>
+            <span id={noteId} className="qube-note">
+              {running ? t('extras.readOnly.running', { state: q.state }) : q.klass === 'TemplateVM' ? t('extras.readOnly.template') : t('extras.readOnly.klass', { klass: q.klass })}
+            </span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** What else becomes stateless: swap, volatile volumes, read-only roots and a save vault. */
+export function ExtrasScreen() {
+  const { t } = useTranslation();
+  const facts = useSystemStore((s) => s.facts);
+  const choices = useWizardStore((s) => s.choices);
+  const setSwap = useWizardStore((s) => s.setSwap);
+  const setEphemeralVolatile = useWizardStore((s) => s.setEphemeralVolatile);
+  const setSaveVault = useWizardStore((s) => s.setSaveVault);
+  const problems = useStepProblems('extras');
+  const f = facts.kind === 'ready' ? facts.value : null;
+  const diskSwap = f ? f.swap.filter((s) => !s.device.startsWith('/dev/zram')).map((s) => s.device).join(', ') : '';
+  return (
+    <Screen id="extras" title={t('extras.title')} lead={t('extras.intro')}>
+      <fieldset className="card group">
+        <legend>{t('extras.swap.legend')}</legend>
+        <div className="radio-cards cols-2">
+          {SWAP_CHOICES.map((s) => (
+            <RadioCard key={s} name="swap" value={s} checked={choices.swap === s} onSelect={setSwap} title={t(`extras.swap.${s}.title`)}>
+              <span className="para">{t(`extras.swap.${s}.explain`, { devices: diskSwap || t('facts.none') })}</span>
+            </RadioCard>
+          ))}
+        </div>
+      </fieldset>
+
+      <fieldset className="card group">
+        <legend>{t('extras.volatile.legend')}</legend>
+        <label className="check-row">
+          <input type="checkbox" checked={choices.ephemeralVolatile} onChange={(e) => setEphemeralVolatile(e.target.checked)} aria-describedby="volatile-hint" />
+          <span>{t('extras.volatile.label')}</span>
+        </label>
+        <p id="volatile-hint" className="hint">
+          {t('extras.volatile.hint')}
+        </p>
+      </fieldset>
+
+      <fieldset className="card group">
+        <legend>{t('extras.readOnly.legend')}</legend>
+        <p className="hint">{t('extras.readOnly.intro')}</p>
+        {f ? <ReadOnlyRootList facts={f} /> : null}
+      </fieldset>
+
+      <fieldset className="card group">
+        <legend>{t('extras.vault.legend')}</legend>
+        <label className="check-row">
+          <input type="checkbox" checked={choices.saveVault.enabled} onChange={(e) => setSaveVault({ enabled: e.target.checked })} aria-describedby="vault-hint" data-testid="vault-enabled" />
+          <span>{t('extras.vault.label')}</span>
+        </label>
+        <p id="vault-hint" className="hint">
+          {t('extras.vault.hint', { template: f?.prefs.default_template ?? '—' })}
+        </p>
+        {choices.saveVault.enabled ? (
+          <NameField
+            id="vault-name"
+            label={t('extras.vault.name')}
+            value={choices.saveVault.name}
+            problem={problemFor(problems, fields.saveVaultName)}
+            hint={t('names.ok', { release: f?.qubesRelease ?? '' })}
+            onChange={(name) => setSaveVault({ name })}
+          />
+        ) : null}
+      </fieldset>
+
+      <StepNav step="extras" problems={problems} />
+    </Screen>
+  );
+}

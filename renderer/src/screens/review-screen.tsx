@@ -1,0 +1,228 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { PlanResult } from '../../../shared/contracts.js';
+import type { Operation, Plan, PlannedTask } from '../../../shared/plan.js';
+import { ConfirmDialog } from '../components/confirm-dialog.js';
+import { DiffView } from '../components/diff-view.js';
+import { ErrorPanel } from '../components/error-panel.js';
+import { Screen } from '../components/screen.js';
+import type { Status } from '../components/status-icon.js';
+import { StatusIcon } from '../components/status-icon.js';
+import { StepNav } from '../components/step-nav.js';
+import { applyReviewedPlan } from '../flows.js';
+import { argvLine } from '../lib/format.js';
+import { operationCount, settingWords, undoOf } from '../lib/operation-view.js';
+import { usePlanStore } from '../stores/plan-store.js';
+import { useWizardStore } from '../stores/wizard-store.js';
+
+function UndoLine({ op }: { readonly op: Extract<Operation, { kind: 'run' }> }) {
+  const { t } = useTranslation();
+  const undo = undoOf(op);
+  switch (undo.kind) {
+    case 'command':
+      return (
+        <p className="op-undo">
+          {t(undo.atEnd ? 'review.undo.commandAtEnd' : 'review.undo.command')} <code>{argvLine(undo.argv)}</code>
+        </p>
+      );
+    case 'restore':
+      return (
+        <p className="op-undo">
+          {t('review.undo.restore')} <code>{undo.outputs.join(', ')}</code>
+        </p>
+      );
+    case 'setting':
+      return <p className="op-undo">{t('review.undo.setting', { from: undo.from })}</p>;
+    case 'none':
+      return <p className="op-undo">{t('review.undo.none')}</p>;
+  }
+}
+
+function OperationItem({ op }: { readonly op: Operation }) {
+  const { t } = useTranslation();
+  switch (op.kind) {
+    case 'mkdir':
+      return (
+        <li className="op" data-testid="op" data-kind="mkdir">
+          <p className="op-head">
+            <span className="op-label">{t('ops.mkdir')}</span> <code>{op.path}</code>
+          </p>
+          <p className="op-undo">{t('review.undo.mkdir')}</p>
+        </li>
+      );
+    case 'write':
+      return (
+        <li className="op" data-testid="op" data-kind="write" data-path={op.path}>
+          <p className="op-head">
+            <span className="op-label">{t('ops.write')}</span> <code>{op.path}</code> <span className={`badge ${op.beforeSha256 ? 'badge-replace' : 'badge-new'}`}>{t(op.beforeSha256 ? 'review.write.replaced' : 'review.write.new')}</span>
+            {op.asset ? <span className="badge badge-asset">{t('review.write.asset')}</span> : null}
+          </p>
+          <p className="op-meta">
+            {t('review.write.sha256')} <code className="sha">{op.sha256}</code>
+          </p>
+          <p className="op-undo">{t(op.beforeSha256 ? 'review.undo.restoreFile' : 'review.undo.removeFile')}</p>
+          <DiffView diff={op.diff} path={op.path} />
+        </li>
+      );
+    case 'run':
+      return (
+        <li className="op" data-testid="op" data-kind="run" data-label={op.labelKey}>
+          <p className="op-head">
+            <span className="op-label">{t(op.labelKey)}</span> {op.command.privileged ? <span className="badge badge-root">{t('review.run.privileged')}</span> : null}
+          </p>
+          <pre className="argv" data-testid="op-argv">
+            <code>{argvLine(op.argv)}</code>
+          </pre>
+          {op.setting ? (
+            <p className="op-meta" data-testid="op-setting">
+              {t('review.settingChange', { setting: t(settingWords(op.setting.ref).key, settingWords(op.setting.ref).params), from: op.setting.from, to: op.setting.to })}
+            </p>
+          ) : null}
+          <UndoLine op={op} />
+        </li>
+      );
+  }
+}
+
+function TaskCard({ task }: { readonly task: PlannedTask }) {
+  const { t } = useTranslation();
+  return (
+    <section className="card task" aria-labelledby={`task-${task.id}`} data-testid={`task-${task.id}`}>
+      <h3 id={`task-${task.id}`}>{t(`tasks.${task.id}.title`)}</h3>
+      <p className="hint">{t(`tasks.${task.id}.detail`)}</p>
+      <ol className="ops">
+        {task.operations.map((op, i) => (
+          <OperationItem key={i} op={op} />
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+/** Plan warnings carry no severity; those from the RAM model have one there. */
+function warningStatus(plan: Plan, key: string): Status {
+  const severity = plan.ram.warnings.find((w) => w.key === key)?.severity;
+  return severity === 'info' ? 'info' : severity === 'danger' ? 'block' : 'warn';
+}
+
+function PlanView({ result }: { readonly result: PlanResult }) {
+  const { t } = useTranslation();
+  const [confirming, setConfirming] = useState(false);
+  const { plan } = result;
+  const failed = plan.preconditions.filter((p) => !p.ok);
+  const ops = operationCount(plan.tasks);
+  const blocked = failed.length > 0 ? t('review.apply.blocked', { failed: failed.length }) : ops === 0 ? t('review.apply.nothing') : null;
+  return (
+    <>
+      {failed.length > 0 ? (
+        <div className="notice notice-warn" data-testid="review-blocked-notice">
+          <StatusIcon status="block" />
+          <p>{t('review.apply.blocked', { failed: failed.length })}</p>
+        </div>
+      ) : null}
+      <div className="card">
+        <h3>{t('review.summary.heading')}</h3>
+        <p data-testid="review-summary">
+          {t('review.summary.text', { release: plan.release, mode: plan.choices.dom0.mode, dom0Mem: plan.boot.dom0MemMaxMiB, tasks: plan.tasks.length, ops })}
+        </p>
+      </div>
+      <div className="two-cols">
+        <div className="card">
+          <h3>{t('review.preconditions')}</h3>
+          <ul className="checks" data-testid="preconditions">
+            {plan.preconditions.map((p) => (
+              <li key={p.id} className={`check check-${p.ok ? 'ok' : 'block'}`} data-testid={`precondition-${p.id}`} data-ok={String(p.ok)}>
+                <StatusIcon status={p.ok ? 'ok' : 'block'} />
+                <span>{t(`preconditions.${p.id}.${p.ok ? 'ok' : 'fail'}`, p.params)}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+        <div className="card">
+          <h3>{t('review.warnings')}</h3>
+          {plan.warnings.length === 0 ? (
+            <p>{t('review.noWarnings')}</p>
+          ) : (
+            <ul className="checks" data-testid="plan-warnings">
+              {plan.warnings.map((w, i) => (
+                <li key={i} className="check">
+                  <StatusIcon status={warningStatus(plan, w.key)} />
+                  <span>{t(w.key, w.params)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      </div>
+      <h3 className="section-title">{t('review.tasks')}</h3>
+      {plan.tasks.map((task) => (
+        <TaskCard key={task.id} task={task} />
+      ))}
+      <StepNav
+        step="review"
+        problems={[]}
+        primary={
+          <div className="apply-bar">
+            {blocked ? (
+              <p id="apply-blocked" className="nav-reason" data-testid="apply-blocked">
+                <StatusIcon status="block" /> {blocked}
+              </p>
+            ) : null}
+            <button type="button" className="button danger" disabled={!!blocked} aria-describedby={blocked ? 'apply-blocked' : undefined} onClick={() => setConfirming(true)}>
+              {t('review.apply.button')}
+            </button>
+          </div>
+        }
+      />
+      <ConfirmDialog
+        open={confirming}
+        id="confirm-apply"
+        title={t('review.confirm.title')}
+        confirmLabel={t('review.confirm.yes')}
+        cancelLabel={t('review.confirm.no')}
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => {
+          setConfirming(false);
+          void applyReviewedPlan(result);
+        }}
+      >
+        <p>{t('review.confirm.body', { ops, tasks: plan.tasks.length })}</p>
+        <p>{t('review.confirm.undo')}</p>
+      </ConfirmDialog>
+    </>
+  );
+}
+
+/** Review: the exact plan for these choices — preconditions, warnings, every file diff and command with its undo. */
+export function ReviewScreen() {
+  const { t } = useTranslation();
+  const choices = useWizardStore((s) => s.choices);
+  const plan = usePlanStore((s) => s.plan);
+  const create = usePlanStore((s) => s.create);
+  const drift = usePlanStore((s) => s.driftNotice);
+  useEffect(() => {
+    void create(choices);
+  }, [choices, create]);
+  return (
+    <Screen id="review" title={t('review.title')} lead={t('review.intro')}>
+      {drift ? (
+        <div className="notice notice-warn" role="alert" data-testid="drift-notice">
+          <StatusIcon status="warn" />
+          <p>{t('review.drift')}</p>
+        </div>
+      ) : null}
+      {plan.kind === 'ready' ? (
+        <PlanView result={plan.value} />
+      ) : plan.kind === 'failed' ? (
+        <>
+          <ErrorPanel error={plan.error} onRetry={() => void create(choices)} />
+          <StepNav step="review" problems={[]} primary={<span />} />
+        </>
+      ) : (
+        <p className="loading" role="status">
+          {t('review.loading')}
+        </p>
+      )}
+    </Screen>
+  );
+}
