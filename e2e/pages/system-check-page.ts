@@ -7,7 +7,7 @@ export class SystemCheckPage {
   readonly error: Locator;
 
   constructor(readonly page: Page) {
-    this.heading = page.getByRole('heading', { name: 'System check' });
+    this.heading = page.getByRole('heading', { name: 'System check', level: 2 });
     this.banner = page.getByTestId('simulated-banner');
     this.error = page.getByTestId('error-panel');
   }

@@ -2,11 +2,13 @@ import { expect, test } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import path from 'node:path';
 import { openRenderer, type RendererSession } from '../harness/renderer-harness.js';
+import { closeSession } from '../pages/helpers.js';
 import { SystemCheckPage } from '../pages/system-check-page.js';
+import { WizardPage } from '../pages/wizard-page.js';
 
 let session: RendererSession | null = null;
 test.afterEach(async () => {
-  await session?.dispose();
+  await closeSession(session);
   session = null;
 });
 
@@ -22,7 +24,8 @@ test('system check shows the simulated dom0 facts and the simulation banner', as
   await expect(screen.fact('root')).toContainText('/dev/mapper/qubes_dom0-root (ext4)');
   await expect(screen.fact('pools')).toContainText('vm-pool (lvm_thin)');
   await expect(screen.check('boot-mode')).toHaveAttribute('data-status', 'ok');
-  expect(session.calls).toEqual(['app:info', 'facts:get']);
+  // Start-up only reads: the machine, the journal (for an unfinished change) and the RAM measurements.
+  await expect.poll(() => [...session!.calls].sort()).toEqual(['app:info', 'facts:get', 'journal:status', 'ram:measure']);
   if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: path.resolve(import.meta.dirname, '../screenshots/system-check.png') });
 });
 
@@ -45,6 +48,10 @@ test('a stateless session blocks with a clear reason', async ({ page }) => {
   const screen = new SystemCheckPage(page);
   await expect(screen.check('boot-mode')).toHaveAttribute('data-status', 'block');
   await expect(screen.check('boot-mode')).toContainText('This session runs from RAM (tmpfs)');
+  const wizard = new WizardPage(page);
+  await expect(wizard.continueButton).toBeDisabled();
+  await expect(wizard.continueReason).toContainText('Cannot continue: This session runs from RAM (tmpfs)');
+  await expect(wizard.railStep('mode')).toBeDisabled();
 });
 
 test('a broken simulated file shows an error naming it, and retry recovers', async ({ page }) => {

@@ -1,0 +1,33 @@
+import type { Locator, Page } from '@playwright/test';
+
+/** Page object for the Mode step. */
+export class ModePage {
+  readonly title = 'Mode';
+  readonly timeout: Locator;
+  readonly timeoutMessage: Locator;
+  readonly hardening: Locator;
+  readonly compressors: Locator;
+
+  constructor(readonly page: Page) {
+    this.timeout = page.getByLabel('Seconds to wait for an answer');
+    this.timeoutMessage = page.getByTestId('prompt-timeout-msg');
+    this.hardening = page.getByRole('checkbox', { name: /Zero memory on allocation/ });
+    this.compressors = page.getByTestId('compressor');
+  }
+
+  mode(mode: 'overlay' | 'zram' | 'tmpfs'): Locator {
+    return this.page.getByRole('radio', { name: { overlay: 'Overlay', zram: 'zram (compressed)', tmpfs: 'tmpfs' }[mode] });
+  }
+
+  cost(mode: 'overlay' | 'zram' | 'tmpfs'): Locator {
+    return this.page.getByTestId(`mode-cost-${mode}`);
+  }
+
+  compressor(c: 'lz4' | 'zstd' | 'lzo-rle'): Locator {
+    return this.page.getByRole('radio', { name: c, exact: true });
+  }
+
+  selection(s: 'entry' | 'prompt'): Locator {
+    return this.page.getByRole('radio', { name: s === 'entry' ? 'Its own GRUB entry' : 'Ask at boot' });
+  }
+}

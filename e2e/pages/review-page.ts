@@ -1,0 +1,57 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** Page object for the Review step and its confirmation dialog. */
+export class ReviewPage {
+  readonly title = 'Review';
+  readonly summary: Locator;
+  readonly preconditions: Locator;
+  readonly warnings: Locator;
+  readonly applyButton: Locator;
+  readonly applyBlocked: Locator;
+  readonly dialog: Locator;
+  readonly driftNotice: Locator;
+  readonly error: Locator;
+
+  constructor(readonly page: Page) {
+    this.summary = page.getByTestId('review-summary');
+    this.preconditions = page.getByTestId('preconditions');
+    this.warnings = page.getByTestId('plan-warnings');
+    this.applyButton = page.getByRole('button', { name: 'Apply…' });
+    this.applyBlocked = page.getByTestId('apply-blocked');
+    this.dialog = page.getByRole('dialog', { name: 'Apply these changes to dom0?' });
+    this.driftNotice = page.getByTestId('drift-notice');
+    this.error = page.getByTestId('error-panel');
+  }
+
+  precondition(id: string): Locator {
+    return this.page.getByTestId(`precondition-${id}`);
+  }
+
+  task(id: string): Locator {
+    return this.page.getByTestId(`task-${id}`);
+  }
+
+  /** A planned file write, by path. */
+  write(path: string): Locator {
+    return this.page.locator(`[data-testid="op"][data-kind="write"][data-path="${path}"]`);
+  }
+
+  runs(task: string): Locator {
+    return this.task(task).locator('[data-testid="op"][data-kind="run"]');
+  }
+
+  /** Unfold a write's diff and return its text block. */
+  async openDiff(path: string): Promise<Locator> {
+    const details = this.page.getByTestId(`diff-${path}`);
+    await details.locator('summary').click();
+    const body = details.locator('pre');
+    await expect(body).toBeVisible();
+    return body;
+  }
+
+  async apply(): Promise<void> {
+    await this.applyButton.click();
+    await expect(this.dialog).toBeVisible();
+    await this.dialog.getByRole('button', { name: 'Apply now' }).click();
+  }
+}

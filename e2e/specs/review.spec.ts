@@ -1,0 +1,90 @@
+import { expect, test } from '@playwright/test';
+import { openRenderer, type RendererSession } from '../harness/renderer-harness.js';
+import { ExtrasPage } from '../pages/extras-page.js';
+import { closeSession, expectAccessible, screenshot } from '../pages/helpers.js';
+import { ModePage } from '../pages/mode-page.js';
+import { RamPage } from '../pages/ram-page.js';
+import { ReviewPage } from '../pages/review-page.js';
+import { ApplyPage } from '../pages/run-page.js';
+import { SystemCheckPage } from '../pages/system-check-page.js';
+import { WizardPage } from '../pages/wizard-page.js';
+
+let session: RendererSession | null = null;
+test.afterEach(async () => {
+  await closeSession(session);
+  session = null;
+});
+
+test('a qube that started after it was chosen blocks the review: the precondition says so and Apply is disabled', async ({ page }) => {
+  session = await openRenderer(page);
+  const wizard = new WizardPage(page);
+  await expect(new SystemCheckPage(page).fact('release')).toBeVisible();
+  await wizard.walk('system-check', 'extras');
+  await new ExtrasPage(page).readOnlyRoot('work').check();
+  // Someone starts "work" while the wizard is open: the review reads the machine again.
+  await session.sim.updateState((s) => {
+    s.qubes.find((q) => q.name === 'work')!.state = 'Running';
+  });
+  await wizard.walk('extras', 'review');
+  const review = new ReviewPage(page);
+  await expect(review.precondition('qubes-halted')).toHaveAttribute('data-ok', 'false');
+  await expect(review.precondition('qubes-halted')).toContainText('Shut down first: work.');
+  await expect(review.precondition('persistent-boot')).toHaveAttribute('data-ok', 'true');
+  await expect(review.applyButton).toBeDisabled();
+  await expect(review.applyBlocked).toContainText('1 precondition(s) failed');
+  await screenshot(page, 'review-blocked');
+  await expectAccessible(page);
+  expect(session.calls).not.toContain('plan:apply');
+});
+
+test('a machine that changed after review is not touched: back to a fresh review that says why', async ({ page }) => {
+  session = await openRenderer(page);
+  const wizard = new WizardPage(page);
+  await expect(new SystemCheckPage(page).fact('release')).toBeVisible();
+  await wizard.walk('system-check', 'review');
+  const review = new ReviewPage(page);
+  await expect(review.write('/etc/qubes-stateless/grub.conf')).toContainText('new');
+  // A file the plan writes appears behind the reviewer's back.
+  await session.sim.makeDir('/etc/qubes-stateless');
+  await session.sim.writeFileAtomic('/etc/qubes-stateless/grub.conf', '# written by someone else\n');
+  await review.apply();
+  await wizard.expectOn(review.title);
+  await expect(review.driftNotice).toContainText('changed since you reviewed the plan, so nothing was applied');
+  await expect(review.write('/etc/qubes-stateless/grub.conf')).toContainText('replaced');
+  const diff = await review.openDiff('/etc/qubes-stateless/grub.conf');
+  await expect(diff).toContainText('-# written by someone else');
+  await expectAccessible(page);
+  expect(await session.sim.readText('/etc/qubes-stateless/grub.conf')).toBe('# written by someone else\n');
+  // The fresh plan applies.
+  await review.apply();
+  const apply = new ApplyPage(page);
+  await expect(apply.success).toBeVisible();
+  await expect(review.driftNotice).toHaveCount(0);
+});
+
+test('4.3: overlay with its own entry; zram swap stays; the review is made for 4.3', async ({ page }) => {
+  session = await openRenderer(page, { profile: 'qubes-4.3' });
+  const wizard = new WizardPage(page);
+  await expect(new SystemCheckPage(page).fact('release')).toHaveText('Qubes release 4.3.0 (R4.3)');
+  await wizard.continue();
+  const mode = new ModePage(page);
+  await wizard.expectOn(mode.title);
+  await mode.mode('overlay').check();
+  await expect(mode.compressors).toBeHidden();
+  await wizard.walk('mode', 'ram');
+  const ram = new RamPage(page);
+  await expect(ram.warnings).toContainText('the compressed zram swap (/dev/zram0');
+  await expect(ram.warnings).toContainText('overlay keeps reading the disk root');
+  await expect(ram.segment('rootAtBoot')).toHaveCount(0);
+  await wizard.walk('ram', 'review');
+  const review = new ReviewPage(page);
+  await expect(review.summary).toContainText('Qubes 4.3, overlay root');
+  await expect(review.preconditions.locator('[data-ok="false"]')).toHaveCount(0);
+  await expect(review.task('boot-entries')).toBeVisible();
+  const diff = await review.openDiff('/etc/qubes-stateless/grub.conf');
+  await expect(diff).toContainText('+QS_MODES="overlay"');
+  await expect(review.runs('initramfs').first()).toContainText('/usr/bin/dracut --force');
+  await expect(review.applyButton).toBeEnabled();
+  await screenshot(page, 'review-4.3');
+  await expectAccessible(page);
+});
