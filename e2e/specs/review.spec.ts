@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { simDigest } from '../../electron/core/testing/sim-digest.js';
 import { openRenderer, type RendererSession } from '../harness/renderer-harness.js';
 import { ExtrasPage } from '../pages/extras-page.js';
 import { closeSession, expectAccessible, screenshot } from '../pages/helpers.js';
@@ -60,6 +61,35 @@ test('a machine that changed after review is not touched: back to a fresh review
   const apply = new ApplyPage(page);
   await expect(apply.success).toBeVisible();
   await expect(review.driftNotice).toHaveCount(0);
+});
+
+test('a command that fails during apply: the error in words, and every change already undone', async ({ page }) => {
+  session = await openRenderer(page, {
+    setup: (sim) =>
+      sim.updateState((s) => {
+        s.failures.push({ argvPrefix: ['/usr/sbin/grub2-mkconfig'], exitCode: 1, stderr: 'grub2-mkconfig: error: out of memory', times: 1 });
+      }),
+  });
+  const start = await simDigest(session.sim);
+  const wizard = new WizardPage(page);
+  await expect(new SystemCheckPage(page).fact('release')).toBeVisible();
+  await wizard.walk('system-check', 'review');
+  const review = new ReviewPage(page);
+  await review.apply();
+  const apply = new ApplyPage(page);
+  await wizard.expectOn(apply.title);
+  await expect(apply.error).toHaveAttribute('data-code', 'command-failed');
+  await expect(apply.error).toContainText('grub2-mkconfig: error: out of memory');
+  await expect(apply.failed).toContainText('every change this apply had made has already been undone');
+  await expect(apply.steps.filter({ hasText: 'Regenerate the GRUB menu' }).first()).toHaveAttribute('data-outcome', 'fail');
+  await expect(apply.steps.filter({ hasText: 'Undo: Regenerate the GRUB menu' })).toHaveAttribute('data-outcome', 'ok');
+  await expect(apply.steps.filter({ hasText: 'Undo: Write file' }).first()).toHaveAttribute('data-outcome', 'ok');
+  await expect(apply.current).toContainText('Undoing, step');
+  await screenshot(page, 'apply-failed');
+  await expectAccessible(page);
+  expect(await simDigest(session.sim)).toBe(start);
+  await page.getByRole('button', { name: 'Back to the review' }).click();
+  await wizard.expectOn(review.title);
 });
 
 test('4.3: overlay with its own entry; zram swap stays; the review is made for 4.3', async ({ page }) => {

@@ -6,10 +6,12 @@ export function ErrorPanel({ error, onRetry }: { readonly error: SerializedError
   const { t, i18n } = useTranslation();
   const key = `errors.${error.code}`;
   const known = i18n.exists(`${key}.title`);
+  // `internal` words show the message; the core sends none in params for errors it did not expect.
+  const params = { message: error.message, ...error.params };
   return (
     <div className="error-panel" role="alert" data-testid="error-panel" data-code={error.code}>
-      <h2>{known ? t(`${key}.title`, error.params) : t('errors.internal.title')}</h2>
-      <p>{known ? t(`${key}.detail`, error.params) : error.message}</p>
+      <h2>{known ? t(`${key}.title`, params) : t('errors.internal.title')}</h2>
+      <p>{known ? t(`${key}.detail`, params) : error.message}</p>
       {onRetry ? (
         <button type="button" className="button" onClick={onRetry}>
           {t('common.retry')}

@@ -1,8 +1,8 @@
 import { useTranslation } from 'react-i18next';
 
-export type Status = 'ok' | 'warn' | 'block' | 'info' | 'pending';
+export type Status = 'ok' | 'warn' | 'block' | 'fail' | 'info' | 'pending';
 
-const GLYPH: Record<Status, string> = { ok: '✓', warn: '!', block: '✕', info: 'i', pending: '…' };
+const GLYPH: Record<Status, string> = { ok: '✓', warn: '!', block: '✕', fail: '✕', info: 'i', pending: '…' };
 
 /** A round status mark with its word for screen readers: the meaning never rests on colour alone. */
 export function StatusIcon({ status }: { readonly status: Status }) {

@@ -74,7 +74,7 @@ describe('the renderer\'s words', () => {
       ...['in-progress', 'applied', 'rolled-back', 'failed', 'done'].map((s) => `status.txStatus.${s}`),
       ...['file-changed', 'setting-changed', 'qube-has-data'].map((k) => `conflicts.kind.${k}`),
       ...CONFLICT_RESOLUTIONS.flatMap((r) => [`conflicts.option.${r}.title`, `conflicts.option.${r}.detail`]),
-      ...['ok', 'warn', 'block', 'info', 'pending'].map((s) => `common.status.${s}`),
+      ...['ok', 'warn', 'block', 'fail', 'info', 'pending'].map((s) => `common.status.${s}`),
     ];
     for (const k of expected) expect(isText(k), k).toBe(true);
   });

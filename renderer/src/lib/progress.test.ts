@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskEvent } from '../../../shared/events.js';
-import { EMPTY_PROGRESS, MAX_OUTPUT_LINES, currentStep, reduceProgress } from './progress.js';
+import { EMPTY_PROGRESS, MAX_OUTPUT_LINES, currentStep, reduceProgress, stepOutcome } from './progress.js';
 
 const step = (n: number, phase: 'apply' | 'undo' = 'apply'): TaskEvent => ({ kind: 'step', phase, task: 'initramfs', step: n, total: 3, labelKey: 'ops.dracut', detail: `cmd ${n}` });
 const fold = (events: TaskEvent[]) => events.reduce(reduceProgress, EMPTY_PROGRESS);
@@ -26,5 +26,15 @@ describe('run progress', () => {
     expect(p.output).toHaveLength(MAX_OUTPUT_LINES);
     expect(p.output[0]).toBe('10');
     expect(p.output.at(-1)).toBe(String(MAX_OUTPUT_LINES + 9));
+  });
+
+  it('marks the running step pending, and the failed one when a run failed before its undo steps', () => {
+    const running = fold([step(1), step(2)]);
+    expect(running.steps.map((s) => stepOutcome(running, s, 'running'))).toEqual(['ok', 'pending']);
+    expect(running.steps.map((s) => stepOutcome(running, s, 'succeeded'))).toEqual(['ok', 'ok']);
+    const failed = fold([step(1), step(2), step(1, 'undo'), step(2, 'undo')]);
+    expect(failed.steps.map((s) => stepOutcome(failed, s, 'failed'))).toEqual(['ok', 'fail', 'ok', 'ok']);
+    const rollbackFailed = fold([step(1, 'undo'), step(2, 'undo')]);
+    expect(rollbackFailed.steps.map((s) => stepOutcome(rollbackFailed, s, 'failed'))).toEqual(['ok', 'fail']);
   });
 });

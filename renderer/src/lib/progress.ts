@@ -36,3 +36,18 @@ export function reduceProgress(p: RunProgress, e: TaskEvent): RunProgress {
 }
 
 export const currentStep = (p: RunProgress): StepEvent | null => p.steps[p.steps.length - 1] ?? null;
+
+export type RunState = 'running' | 'succeeded' | 'failed';
+
+/**
+ * How a step ended: the one running is pending; when a run failed, the last step of its own phase is the one that
+ * failed (steps are announced before they run), and the undo steps after it are what the engine reverted.
+ */
+export function stepOutcome(p: RunProgress, s: StepEvent, state: RunState): 'ok' | 'pending' | 'fail' {
+  if (state === 'running') return s === currentStep(p) ? 'pending' : 'ok';
+  if (state === 'failed') {
+    const lastOfPhase = [...p.steps].reverse().find((x) => x.phase === p.steps[0]?.phase);
+    if (s === lastOfPhase) return 'fail';
+  }
+  return 'ok';
+}

@@ -69,7 +69,7 @@ export function ApplyScreen() {
           </button>
         </div>
       ) : null}
-      <RunProgressView progress={run.progress} running={run.kind === 'running'} showVerify={run.kind !== 'succeeded'} />
+      <RunProgressView progress={run.progress} state={run.kind} showVerify={run.kind !== 'succeeded'} />
     </Screen>
   );
 }

@@ -115,7 +115,7 @@ export function RecoveryScreen() {
           </button>
         </div>
       ) : null}
-      {ours ? <RunProgressView progress={ours.progress} running={ours.kind === 'running'} /> : null}
+      {ours ? <RunProgressView progress={ours.progress} state={ours.kind} /> : null}
     </Screen>
   );
 }

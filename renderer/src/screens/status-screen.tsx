@@ -187,7 +187,7 @@ function Rollback({ status }: { readonly status: JournalStatus }) {
       <h3>{t('status.rollback.heading')}</h3>
       {ours?.kind === 'succeeded' && ours.outcome.kind === 'rollback' ? <RollbackDone result={ours.outcome.value} resolutions={ours.outcome.resolutions} /> : null}
       {ours?.kind === 'failed' ? <ErrorPanel error={ours.error} /> : null}
-      {ours ? <RunProgressView progress={ours.progress} running={ours.kind === 'running'} /> : null}
+      {ours ? <RunProgressView progress={ours.progress} state={ours.kind} /> : null}
       {ours?.kind === 'running' ? null : preview.kind === 'idle' ? (
         status.installed.length > 0 ? (
           <>
