@@ -28,7 +28,8 @@ export interface RendererSession {
  * Serve the built renderer to `page` and give it a `window.api` bridged to `handlers` — the same handlers the
  * Electron main process registers. Used by the e2e tests and by the Chromium preview of `npm start`.
  */
-export async function bridgeRenderer(page: Page, handlers: Handlers, calls: string[] = []): Promise<{ emit(event: unknown): Promise<void> }> {
+export async function bridgeRenderer(page: Page, handlers: Handlers, calls: string[] = []): Promise<{ emit(event: unknown): Promise<void>; idle(): Promise<void> }> {
+  const pending = new Set<Promise<unknown>>();
   await page.route(`${ORIGIN}/**`, async (route) => {
     const url = new URL(route.request().url());
     const rel = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
@@ -45,7 +46,10 @@ export async function bridgeRenderer(page: Page, handlers: Handlers, calls: stri
     }
     if (!isInvokeChannel(channel)) return { ok: false, error: { code: 'invalid-request', kind: 'internal', message: `unknown channel ${String(channel)}`, params: {} } };
     calls.push(channel);
-    return handlers[channel](payload);
+    const call = handlers[channel](payload);
+    pending.add(call);
+    void call.finally(() => pending.delete(call));
+    return call;
   });
   await page.addInitScript(() => {
     const listeners = new Set<(e: unknown) => void>();
@@ -62,6 +66,10 @@ export async function bridgeRenderer(page: Page, handlers: Handlers, calls: stri
   return {
     emit: async (event) => {
       await page.evaluate((e) => (window as unknown as { __qsEmit: (x: unknown) => void }).__qsEmit(e), event as never);
+    },
+    /** Resolves when no call from the page is still running (a test's dir may then be removed). */
+    idle: async () => {
+      while (pending.size) await Promise.allSettled([...pending]);
     },
   };
 }
@@ -86,5 +94,15 @@ export async function openRenderer(page: Page, opts: { profile?: string; setup?:
   const bridge = await bridgeRenderer(page, handlers, calls);
   forward = (e) => void bridge.emit(e).catch(() => undefined);
   await page.goto(`${ORIGIN}/index.html`);
-  return { sim, handlers, events, calls, emit: bridge.emit, dispose: () => rm(dir, { recursive: true, force: true }) };
+  return {
+    sim,
+    handlers,
+    events,
+    calls,
+    emit: bridge.emit,
+    dispose: async () => {
+      await bridge.idle();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -46,5 +46,5 @@ export function serializeError(err: unknown): SerializedError {
     return { code: err.code, kind: err.kind, message: err.message, params: { ...err.params } };
   }
   const message = err instanceof Error ? err.message : String(err);
-  return { code: 'internal', kind: 'internal', message, params: {} };
+  return { code: 'internal', kind: 'internal', message, params: { message } };
 }

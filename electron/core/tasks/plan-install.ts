@@ -1,8 +1,8 @@
 import type { WizardChoices, WizardChoicesInput } from '../../../shared/choices.js';
 import { WizardChoicesSchema } from '../../../shared/choices.js';
-import type { QubesRelease, SystemFacts } from '../../../shared/facts.js';
+import type { SystemFacts } from '../../../shared/facts.js';
 import type { Operation, Plan, PlannedTask, Precondition, TaskId } from '../../../shared/plan.js';
-import { MAX_QUBE_NAME } from '../../../shared/qube-names.js';
+import { effectiveNames } from '../../../shared/template-names.js';
 import type { AssetBundle } from '../assets/asset-bundle.js';
 import { effectiveValue, setShellVar } from '../config/default-grub-editor.js';
 import { disableSwap } from '../config/fstab-editor.js';
@@ -50,7 +50,7 @@ export function validateChoices(input: WizardChoicesInput | unknown, facts: Syst
   }
   if (c.templates.length && !c.ramPool.enabled) throw invalid('templates', c.templates[0]!.template, 'needs the RAM pool');
   const newNames = new Set<string>();
-  for (const t of sessionTemplates(c, release)) {
+  for (const t of sessionTemplates(c)) {
     checkQubeName(t.template, release);
     const q = byName.get(t.template);
     if (!q) throw invalid('templates', t.template, 'is not a qube on this machine');
@@ -66,17 +66,8 @@ export function validateChoices(input: WizardChoicesInput | unknown, facts: Syst
   return c;
 }
 
-/** A derived name that stays within qubesd's 31 characters. */
-function derived(base: string, suffix: string): string {
-  return `${base.slice(0, MAX_QUBE_NAME - suffix.length)}${suffix}`;
-}
-
-export function sessionTemplates(c: WizardChoices, release: QubesRelease): { template: string; clone: string; dvm: string }[] {
-  void release;
-  return c.templates.map((t) => {
-    const clone = t.cloneName ?? derived(t.template, '-ram');
-    return { template: t.template, clone, dvm: t.dvmName ?? derived(clone, '-dvm') };
-  });
+export function sessionTemplates(c: WizardChoices): { template: string; clone: string; dvm: string }[] {
+  return c.templates.map((t) => ({ template: t.template, ...effectiveNames(t) }));
 }
 
 /** Writes `content` unless the file already holds exactly it. */
@@ -168,7 +159,7 @@ async function sessionTask(ctx: PlanContext, c: WizardChoices): Promise<Operatio
   if (!c.ramPool.enabled) return [];
   const unit = ctx.assets.files.find((f) => f.installPath === PATHS.sessionUnit);
   if (!unit) throw new AppError('asset-mismatch', 'internal', 'the bundle has no session unit', { asset: PATHS.sessionUnit, expected: 'present', actual: 'missing' });
-  const templates = sessionTemplates(c, ctx.facts.qubesRelease);
+  const templates = sessionTemplates(c);
   const config: SessionConfig = {
     format: 'qubes-stateless-session/1',
     ramPool: { name: RAM_POOL_NAME, sizeMiB: c.ramPool.sizeMiB ?? ctx.sizing.ramPoolMiB ?? 4096 },
@@ -227,7 +218,7 @@ async function preconditions(ctx: PlanContext, c: WizardChoices, tasks: PlannedT
   const bootNeed = rebuilds ? Math.max(0, ...images) + images.length * 8 * MiB + 16 * MiB : 0;
   const backupNeed = (rebuilds ? images.reduce((a, b) => a + b, 0) : 0) + 64 * MiB;
   const running = c.readOnlyRoot.filter((n) => byName.get(n)?.state !== 'Halted');
-  const taken = [...sessionTemplates(c, f.qubesRelease).flatMap((t) => [t.clone, t.dvm]), ...(c.saveVault.enabled && tasks.some((t) => t.id === 'save-vault' && t.operations.length) ? [c.saveVault.name] : [])].filter((n) => byName.has(n));
+  const taken = [...sessionTemplates(c).flatMap((t) => [t.clone, t.dvm]), ...(c.saveVault.enabled && tasks.some((t) => t.id === 'save-vault' && t.operations.length) ? [c.saveVault.name] : [])].filter((n) => byName.has(n));
   const unfinished = unfinishedTransaction(ctx.journal);
   const list: Precondition[] = [
     { id: 'persistent-boot', ok: f.bootMode.kind === 'persistent', params: { mode: f.bootMode.kind === 'stateless' ? f.bootMode.mode : '' } },

@@ -5,6 +5,7 @@ import type { ApplyTransaction } from '../journal/transaction.js';
 import { BIN } from '../system/binaries.js';
 import type { System } from '../system/system.js';
 import { PATHS, entryTitle } from './paths.js';
+import { describeSetting, readSetting, sameSetting } from './settings.js';
 
 /** The part of grub.cfg the stock Xen script wrote; ours must leave it byte for byte as it was. */
 export function stockXenSection(cfg: string): string | null {
@@ -35,6 +36,16 @@ export async function verifyTasks(sys: System, tx: ApplyTransaction, assets: Ass
       const ok = /^qubes-stateless$/m.test(listed);
       checks.push({ task: 'initramfs', ok, detail: `${image}: ${ok ? 'includes' : 'lacks'} the qubes-stateless module` });
     }
+  }
+  // Tasks made of settings: every one must read back as planned (each was also checked right after its step).
+  for (const task of tx.plan.tasks) {
+    if (!['swap', 'ram-pool', 'ephemeral-volatile', 'read-only-root', 'save-vault'].includes(task.id)) continue;
+    const wrong: string[] = [];
+    for (const op of task.operations) {
+      if (op.kind === 'run' && op.setting && !sameSetting(await readSetting(sys, op.setting.ref, tx.plan.release), op.setting.to)) wrong.push(describeSetting(op.setting.ref));
+      if (op.kind === 'write' && (await sys.sha256(op.path)) !== op.sha256) wrong.push(op.path);
+    }
+    checks.push({ task: task.id, ok: wrong.length === 0, detail: wrong.length ? `not as planned: ${wrong.join(', ')}` : `${task.operations.length} change(s) in place` });
   }
   if (ids.has('boot-entries')) {
     const cfg = await sys.readText(PATHS.grubCfg);

@@ -2,7 +2,7 @@ import type { WizardChoices } from '../../../shared/choices.js';
 import type { QubesRelease, SystemFacts } from '../../../shared/facts.js';
 import { qubeNameProblem } from '../../../shared/qube-names.js';
 import { systemChecks } from '../../../shared/system-checks.js';
-import { effectiveNames } from './template-names.js';
+import { effectiveNames } from '../../../shared/template-names.js';
 import type { WizardStepKind } from './wizard-steps.js';
 
 /**

@@ -12,7 +12,7 @@ import type { Problem } from '../lib/choice-problems.js';
 import { RAM_POOL_MIN_MIB, fields, problemFor } from '../lib/choice-problems.js';
 import { percent } from '../lib/format.js';
 import { cloneRamMiB } from '../lib/ram-view.js';
-import { defaultCloneName, defaultDvmName } from '../lib/template-names.js';
+import { defaultCloneName, defaultDvmName } from '../../../shared/template-names.js';
 import { useSystemStore } from '../stores/system-store.js';
 import { useWizardStore } from '../stores/wizard-store.js';
 

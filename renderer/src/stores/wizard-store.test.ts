@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { WizardChoicesSchema } from '../../../shared/choices.js';
-import { effectiveNames } from '../lib/template-names.js';
+import { effectiveNames } from '../../../shared/template-names.js';
 import { useWizardStore } from './wizard-store.js';
 
 const store = () => useWizardStore.getState();

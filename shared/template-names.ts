@@ -1,10 +1,10 @@
-import type { StatelessTemplateChoice } from '../../../shared/choices.js';
-import { MAX_QUBE_NAME } from '../../../shared/qube-names.js';
+import type { StatelessTemplateChoice } from './choices.js';
+import { MAX_QUBE_NAME } from './qube-names.js';
 
 /**
  * The names the core gives a template's RAM clone and disposable template when the user leaves them empty
- * (`<template>-ram`, `<clone>-dvm`, cut to qubesd's 31 characters). Mirrors the planner's rule so the UI can
- * show and check the names before asking for a plan.
+ * (`<template>-ram`, `<clone>-dvm`, cut to qubesd's 31 characters). One rule for the planner and the UI, which
+ * shows and checks the names before asking for a plan.
  */
 function derived(base: string, suffix: string): string {
   return `${base.slice(0, MAX_QUBE_NAME - suffix.length)}${suffix}`;
