@@ -90,16 +90,6 @@ for word in $cmdline; do
     esac
 done
 
-# Benchmark: raw read and compression throughput of the root's content,
-# measured on the running root (only where the tools exist).
-case " $cmdline " in
-    *" qstest.bench=1 "*)
-        if [ -x /usr/local/sbin/qs-bench-guest ]; then
-            /usr/local/sbin/qs-bench-guest
-        fi
-        ;;
-esac
-
 read -r up _ </proc/uptime
 r uptime_end "$up"
 echo "QSR:end"
