@@ -81,7 +81,7 @@ export async function bootSim(sim: SimSystem, entry: 'normal' | 'stateless'): Pr
   if (!normal) throw new AppError('parse-error', 'internal', `${PATHS.grubCfg} has no normal Qubes entry`, { source: PATHS.grubCfg, detail: 'no entry' });
   const ours = [...cfg.matchAll(/menuentry '(Qubes \(stateless: \w+\), with Xen hypervisor)'/g)].map((m) => m[1]!);
   if (entry === 'normal' || ours.length === 0) {
-    if (entry === 'stateless') throw new AppError('invalid-choice', 'user', 'this simulated dom0 has no stateless boot entry: install one first', { field: 'entry', value: 'stateless', reason: 'not installed' });
+    if (entry === 'stateless') throw new AppError('invalid-choice', 'user', 'this simulated dom0 has no stateless boot entry: install one first', { field: 'entry', reason: 'no stateless boot entry is installed' });
     await freshBoot(sim, { linux: normal.linux, xen: normal.xen, root: PERSISTENT_ROOT, diskSwap: true });
     return { entry, result: 'persistent', reason: 'normal entry', session: null };
   }

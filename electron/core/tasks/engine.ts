@@ -100,7 +100,7 @@ export class Engine {
     if (opts.expectedDigest && opts.expectedDigest !== digest) {
       throw new AppError('drift-since-plan', 'precondition', 'the machine changed since the plan was reviewed; review the new plan', { subject: 'plan' });
     }
-    if (plan.tasks.length === 0) throw new AppError('invalid-choice', 'user', 'nothing to do: this machine already has exactly these settings', { field: 'choices', value: '', reason: 'no changes' });
+    if (plan.tasks.length === 0) throw new AppError('invalid-choice', 'user', 'nothing to do: this machine already has exactly these settings', { field: 'choices', reason: 'nothing to do: this machine already has exactly these settings' });
     await preflight(this.o.sys, plan);
     const tx = newApplyTransaction(plan, JournalStore.newId(this.now()), this.now());
     await this.journal.save(tx);

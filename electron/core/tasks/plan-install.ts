@@ -28,8 +28,9 @@ export interface PlanContext {
 
 const MiB = 1024 * 1024;
 
-function invalid(field: string, value: string, reason: string): AppError {
-  return new AppError('invalid-choice', 'user', `${field}: "${value}" ${reason}`, { field, value, reason });
+/** A choice this machine cannot take; `reason` names the value (e.g. `"nosuchqube" is not a qube …`). */
+function invalid(field: string, reason: string): AppError {
+  return new AppError('invalid-choice', 'user', `${field}: ${reason}`, { field, reason });
 }
 
 /** Parse and check the choices against this machine; bad input is an error here, before any plan exists. */
@@ -37,7 +38,7 @@ export function validateChoices(input: WizardChoicesInput | unknown, facts: Syst
   const parsed = WizardChoicesSchema.safeParse(input);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
-    throw invalid(i.path.join('.') || 'choices', String(i.path.length ? '' : input), i.message);
+    throw invalid(i.path.join('.') || 'choices', i.message);
   }
   const c = parsed.data;
   const release = facts.qubesRelease;
@@ -45,24 +46,24 @@ export function validateChoices(input: WizardChoicesInput | unknown, facts: Syst
   for (const name of c.readOnlyRoot) {
     checkQubeName(name, release);
     const q = byName.get(name);
-    if (!q) throw invalid('readOnlyRoot', name, 'is not a qube on this machine');
-    if (!q.volumes.root || q.klass === 'AdminVM') throw invalid('readOnlyRoot', name, 'has no root volume of its own to make read-only');
+    if (!q) throw invalid('readOnlyRoot', `"${name}" is not a qube on this machine`);
+    if (!q.volumes.root || q.klass === 'AdminVM') throw invalid('readOnlyRoot', `"${name}" has no root volume of its own to make read-only`);
   }
-  if (c.templates.length && !c.ramPool.enabled) throw invalid('templates', c.templates[0]!.template, 'needs the RAM pool');
+  if (c.templates.length && !c.ramPool.enabled) throw invalid('templates', `"${c.templates[0]!.template}" needs the RAM pool`);
   const newNames = new Set<string>();
   for (const t of sessionTemplates(c)) {
     checkQubeName(t.template, release);
     const q = byName.get(t.template);
-    if (!q) throw invalid('templates', t.template, 'is not a qube on this machine');
-    if (q.klass !== 'TemplateVM') throw invalid('templates', t.template, 'is not a TemplateVM');
+    if (!q) throw invalid('templates', `"${t.template}" is not a qube on this machine`);
+    if (q.klass !== 'TemplateVM') throw invalid('templates', `"${t.template}" is not a TemplateVM`);
     for (const n of [t.clone, t.dvm]) {
       checkQubeName(n, release);
-      if (newNames.has(n)) throw invalid('templates', n, 'is used twice');
+      if (newNames.has(n)) throw invalid('templates', `"${n}" is used twice`);
       newNames.add(n);
     }
   }
   if (c.saveVault.enabled) checkQubeName(c.saveVault.name, release);
-  if (c.defaultDispvm && c.templates.length === 0) throw invalid('defaultDispvm', 'true', 'needs a stateless template');
+  if (c.defaultDispvm && c.templates.length === 0) throw invalid('defaultDispvm', 'needs a stateless template');
   return c;
 }
 
@@ -192,7 +193,7 @@ async function settingTasks(ctx: PlanContext, c: WizardChoices): Promise<Partial
   if (c.readOnlyRoot.length) out['read-only-root'] = ro;
   if (c.saveVault.enabled) {
     const template = ctx.facts.prefs.default_template;
-    if (!template) throw invalid('saveVault', c.saveVault.name, 'needs a default template (qubes-prefs default_template)');
+    if (!template) throw invalid('saveVault', `"${c.saveVault.name}" needs a default template (qubes-prefs default_template)`);
     const create = qvmCreate({ name: c.saveVault.name, klass: 'AppVM', template, label: 'black', pool: null, props: { netvm: '' } }, r);
     const op = await settingOp(ctx.sys, { kind: 'qube-exists', qube: c.saveVault.name }, 'present', r, { labelKey: 'ops.createVault', command: create });
     out['save-vault'] = op ? [op] : [];

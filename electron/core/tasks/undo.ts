@@ -62,7 +62,7 @@ export function newRollbackTransaction(tx: ApplyTransaction, id: string, now: Da
     throw new AppError('rollback-conflicts', 'user', `rollback needs a decision for what changed since the install: ${missing.map((c) => `${c.subject} (${c.options.join('/')})`).join('; ')}`, { count: missing.length, subjects: missing.map((c) => c.subject).join(', ') });
   }
   for (const c of conflicts) {
-    if (!c.options.includes(resolutions[c.id]!)) throw new AppError('invalid-choice', 'user', `"${resolutions[c.id]}" is not an option for ${c.subject}`, { field: c.id, value: resolutions[c.id]!, reason: `choose ${c.options.join('/')}` });
+    if (!c.options.includes(resolutions[c.id]!)) throw new AppError('invalid-choice', 'user', `"${resolutions[c.id]}" is not an option for ${c.subject}`, { field: c.subject, reason: `"${resolutions[c.id]}" is not an option; choose ${c.options.join('/')}` });
   }
   const finalArgv: string[][] = [];
   const steps: RollbackStep[] = undoableSteps(tx).map((i) => {
