@@ -216,6 +216,10 @@ describe('systemd initramfs (as in dom0)', () => {
     expect(first(rep, 'write')).toBe('ok stateless-tmpfs');
     expectFixtures(rep, false);
     expectSessionSettings(rep);
+    // systemd-remount-fs must not apply the disk root's ext4 options to a tmpfs.
+    expect(all(rep, 'unit_dropin')).toContain(
+      '/run/systemd/system/systemd-remount-fs.service.d/90-qubes-stateless.conf:[Unit] ConditionPathIsReadWrite=!/',
+    );
     expect(rep.rootRamBytes).toBeGreaterThan(0);
     expect(all(rep, 'mount').filter((m) => m.startsWith('/dev/vda '))).toEqual([]);
     expect(await sha256File(img)).toBe(before);

@@ -599,8 +599,9 @@ qs_switch() {
     return 1
 }
 
-# In the RAM session: no disk swap, journal in RAM only (capped). Both are
-# runtime settings or edits of the RAM copy; the disk is not touched.
+# In the RAM session: no disk swap, journal in RAM only (capped), no remount
+# of a tmpfs root with the disk's options. All are runtime settings or edits
+# of the RAM copy; the disk is not touched.
 qs_session_settings() {
     mkdir -p /run/systemd/journald.conf.d
     {
@@ -609,6 +610,17 @@ qs_session_settings() {
         echo "Storage=volatile"
         echo "RuntimeMaxUse=64M"
     } >/run/systemd/journald.conf.d/90-qubes-stateless.conf
+
+    # fstab's options for the disk root (ext4, "discard", ...) mean nothing to
+    # a tmpfs: systemd-remount-fs would fail on them. / is already writable.
+    if [ "$qs_mode" = tmpfs ]; then
+        mkdir -p /run/systemd/system/systemd-remount-fs.service.d
+        {
+            echo "# qubes-stateless: / is a tmpfs this boot; the disk root's fstab options do not apply."
+            echo "[Unit]"
+            echo "ConditionPathIsReadWrite=!/"
+        } >/run/systemd/system/systemd-remount-fs.service.d/90-qubes-stateless.conf
+    fi
 
     _fstab=$NEWROOT/etc/fstab
     if [ -f "$_fstab" ]; then

@@ -37,6 +37,9 @@ fi
 for f in /run/systemd/journald.conf.d/*.conf; do
     [ -e "$f" ] && r journald_dropin "$f:$(grep -v '^#' "$f" | tr '\n' ' ')"
 done
+for f in /run/systemd/system/*.d/*.conf; do
+    [ -e "$f" ] && r unit_dropin "$f:$(grep -v '^#' "$f" | tr '\n' ' ')"
+done
 while read -r line; do r swaps "$line"; done </proc/swaps
 if [ -r /etc/fstab ]; then
     while IFS= read -r line; do r fstab "$line"; done </etc/fstab
