@@ -1,4 +1,4 @@
-// Every shell file we install into dom0 (and the test guest's init) must pass
+// Every shell file we install into dom0 (and our VM-side test shell) must pass
 // shellcheck with no findings at all.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -24,7 +24,10 @@ function shellFiles(): Array<[string, string | null]> {
     // dracut sources its conf snippets with bash.
     else if (/\/dracut\.conf\.d\/[^/]+\.conf$/.test(p)) out.push([p, 'bash']);
   }
+  // Our test and benchmark shell, which runs in the VMs.
   out.push([join(ASSETS_DIR, '..', 'e2e', 'boot', 'guest', 'init.sh'), null]);
+  const bench = join(ASSETS_DIR, '..', 'scripts', 'boot', '99qsbench');
+  for (const f of readdirSync(bench).sort()) out.push([join(bench, f), null]);
   return out;
 }
 
