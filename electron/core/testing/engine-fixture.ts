@@ -1,6 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { WizardChoicesInput } from '../../../shared/choices.js';
 import type { SimSystem } from '../sim/sim-system.js';
@@ -9,23 +6,9 @@ import type { ExecOptions } from '../tasks/apply.js';
 
 export const REPO = path.resolve(import.meta.dirname, '../../..');
 
-/**
- * The assets as committed (HEAD), so tests do not depend on files being edited in the working tree;
- * QUBES_STATELESS_TEST_ASSETS=worktree uses assets/ as it is.
- */
-let committedAssets: string | null = null;
+/** The bundled assets, as the app ships them (their manifest is checked by the engine before use). */
 export function testAssetsDir(): string {
-  if (process.env.QUBES_STATELESS_TEST_ASSETS === 'worktree') return path.join(REPO, 'assets');
-  if (!committedAssets) {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'qs-assets-'));
-    try {
-      execFileSync('/bin/sh', ['-c', `git -C "${REPO}" archive HEAD assets | tar -x -C "${dir}"`], { stdio: 'ignore' });
-      committedAssets = path.join(dir, 'assets');
-    } catch {
-      committedAssets = path.join(REPO, 'assets');
-    }
-  }
-  return committedAssets;
+  return path.join(REPO, 'assets');
 }
 
 export function engineFor(sim: SimSystem, boundary?: ExecOptions['boundary']): Engine {
