@@ -59,6 +59,8 @@ test('the whole wizard on 4.2: zram with a boot prompt, a read-only root and a R
   // --- What else: a halted qube's root read-only; running qubes are shown but cannot be chosen
   const extras = new ExtrasPage(page);
   await wizard.expectOn(extras.title);
+  // Only dom0 forgets: qubes on disk keep what they write, and the screen says so before anything is chosen.
+  await expect(page.getByTestId('disk-qubes-note')).toContainText('still saves its private volume to disk');
   await expect(extras.readOnlyRoot('personal')).toBeDisabled();
   await expect(extras.readOnlyNote('personal')).toContainText('Running: shut it down to choose it');
   await extras.readOnlyRoot('work').check();

@@ -58,6 +58,9 @@ export function ExtrasScreen() {
   const diskSwap = f ? f.swap.filter((s) => !s.device.startsWith('/dev/zram')).map((s) => s.device).join(', ') : '';
   return (
     <Screen id="extras" title={t('extras.title')} lead={t('extras.intro')}>
+      <p className="notice notice-info" role="note" data-testid="disk-qubes-note">
+        {t('extras.diskQubes')}
+      </p>
       <fieldset className="card group">
         <legend>{t('extras.swap.legend')}</legend>
         <div className="radio-cards cols-2">
