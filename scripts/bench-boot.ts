@@ -2,7 +2,8 @@
 // figures; it is not a test.
 //
 // One root image of realistic content: Debian bookworm (debootstrap, minbase
-// plus desktop/toolchain packages, >= 1 GiB), cached under .cache/bench/.
+// plus desktop/toolchain packages, >= 1 GiB, no package downloads kept),
+// cached under .cache/bench/.
 // Every run is a fresh QEMU/TCG VM (cold page cache) on a fresh copy of that
 // image, with the systemd initramfs and our module, plus a benchmark-only
 // dracut module (scripts/boot/99qsbench) for the forum recipe baseline, the
@@ -13,7 +14,7 @@
 //   npx tsx scripts/bench-boot.ts [--only=name,name] [--mem=MiB]
 
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   GUEST_INIT,
@@ -55,6 +56,10 @@ function ensureRootfs(): void {
     sh('debootstrap', ['--variant=minbase', `--include=${PACKAGES.join(',')}`, 'bookworm', tmp, MIRROR]);
     sh('mv', [tmp, ROOTFS]);
   }
+  // debootstrap leaves the downloaded .deb files (about 300 MiB, already compressed) in apt's cache. A dom0
+  // root keeps no package downloads, so they would only skew the compression and copy figures.
+  const debs = join(ROOTFS, 'var', 'cache', 'apt', 'archives');
+  for (const f of existsSync(debs) ? readdirSync(debs) : []) if (f.endsWith('.deb')) rmSync(join(debs, f));
   copyFileSync(GUEST_INIT, join(ROOTFS, GUEST_INIT_PATH.slice(1)));
   chmodSync(join(ROOTFS, GUEST_INIT_PATH.slice(1)), 0o755);
   writeFileSync(join(ROOTFS, 'etc', 'fstab'), '/dev/vda / ext4 defaults 1 1\n');
