@@ -9,7 +9,7 @@ export default defineConfig({
   timeout: 60_000,
   fullyParallel: false,
   workers: 1,
-  reporter: [['list']],
+  reporter: [['list'], ['./harness/skip-reasons-reporter.ts']],
   outputDir: '../test-results',
   use: {
     headless: true,
