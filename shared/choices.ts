@@ -15,14 +15,20 @@ export const SELECTIONS = ['entry', 'prompt'] as const;
 
 const qubeName = z.string().min(1).max(64);
 
+/** Bounds of the numeric choices, shared by the schema and the wizard's field checks. */
+export const PROMPT_TIMEOUT = { min: 3, max: 120 } as const;
+export const DOM0_MEM_MIN_MIB = 1024;
+export const RAM_POOL_MIN_MIB = 512;
+const MAX_MIB = 1024 * 1024;
+
 export const Dom0ChoiceSchema = z.object({
   mode: StatelessModeSchema,
   compressor: CompressorSchema.default('zstd'),
   selection: z.enum(SELECTIONS).default('entry'),
   /** Seconds the prompt waits; no answer boots persistent. */
-  promptTimeoutSec: z.number().int().min(3).max(120).default(10),
+  promptTimeoutSec: z.number().int().min(PROMPT_TIMEOUT.min).max(PROMPT_TIMEOUT.max).default(10),
   /** dom0_mem=max for the stateless entry; null = the RAM model's recommendation. */
-  dom0MemMaxMiB: z.number().int().min(1024).max(1024 * 1024).nullable().default(null),
+  dom0MemMaxMiB: z.number().int().min(DOM0_MEM_MIN_MIB).max(MAX_MIB).nullable().default(null),
   /** Kernel hardening words on the stateless entry (init_on_free=1 etc.). */
   hardening: z.boolean().default(true),
 });
@@ -43,7 +49,7 @@ export const WizardChoicesSchema = z.object({
   /** 'stateless-only': disk swap stays off only in stateless sessions; 'disable': off for good (fstab). */
   swap: z.enum(['stateless-only', 'disable']).default('stateless-only'),
   /** A RAM-backed storage pool (zram, compressed) for fully stateless qubes in stateless sessions. */
-  ramPool: z.object({ enabled: z.boolean(), sizeMiB: z.number().int().min(512).max(1024 * 1024).nullable().default(null) }).default({ enabled: false, sizeMiB: null }),
+  ramPool: z.object({ enabled: z.boolean(), sizeMiB: z.number().int().min(RAM_POOL_MIN_MIB).max(MAX_MIB).nullable().default(null) }).default({ enabled: false, sizeMiB: null }),
   /** Encrypt volatile volumes of vm-pool with a throw-away key (qvm-pool set vm-pool -o ephemeral_volatile=True). */
   ephemeralVolatile: z.boolean().default(false),
   /** Qubes whose root volume becomes read-only (qvm-volume config VM:root rw False). */

@@ -28,8 +28,9 @@ export interface RendererSession {
  * Serve the built renderer to `page` and give it a `window.api` bridged to `handlers` — the same handlers the
  * Electron main process registers. Used by the e2e tests and by the Chromium preview of `npm start`.
  */
-export async function bridgeRenderer(page: Page, handlers: Handlers, calls: string[] = []): Promise<{ emit(event: unknown): Promise<void>; idle(): Promise<void> }> {
+export async function bridgeRenderer(page: Page, handlers: Handlers, calls: string[] = []): Promise<{ emit(event: unknown): Promise<void>; close(): Promise<void> }> {
   const pending = new Set<Promise<unknown>>();
+  let closed = false;
   await page.route(`${ORIGIN}/**`, async (route) => {
     const url = new URL(route.request().url());
     const rel = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
@@ -45,6 +46,7 @@ export async function bridgeRenderer(page: Page, handlers: Handlers, calls: stri
       return { ok: false, error: { code: 'untrusted-sender', kind: 'internal', message: 'refused', params: {} } };
     }
     if (!isInvokeChannel(channel)) return { ok: false, error: { code: 'invalid-request', kind: 'internal', message: `unknown channel ${String(channel)}`, params: {} } };
+    if (closed) return { ok: false, error: { code: 'internal', kind: 'internal', message: 'the session is closed', params: {} } };
     calls.push(channel);
     const call = handlers[channel](payload);
     pending.add(call);
@@ -67,8 +69,12 @@ export async function bridgeRenderer(page: Page, handlers: Handlers, calls: stri
     emit: async (event) => {
       await page.evaluate((e) => (window as unknown as { __qsEmit: (x: unknown) => void }).__qsEmit(e), event as never);
     },
-    /** Resolves when no call from the page is still running (a test's dir may then be removed). */
-    idle: async () => {
+    /**
+     * Refuses further calls, then resolves when none is still running, so a test's dir may be removed: the page
+     * is still open after the test body and may start a call (e.g. the RAM measurement) at any moment.
+     */
+    close: async () => {
+      closed = true;
       while (pending.size) await Promise.allSettled([...pending]);
     },
   };
@@ -101,7 +107,7 @@ export async function openRenderer(page: Page, opts: { profile?: string; setup?:
     calls,
     emit: bridge.emit,
     dispose: async () => {
-      await bridge.idle();
+      await bridge.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

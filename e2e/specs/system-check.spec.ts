@@ -1,6 +1,5 @@
 import { expect, test } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import path from 'node:path';
 import { openRenderer, type RendererSession } from '../harness/renderer-harness.js';
 import { closeSession } from '../pages/helpers.js';
 import { SystemCheckPage } from '../pages/system-check-page.js';
@@ -26,7 +25,6 @@ test('system check shows the simulated dom0 facts and the simulation banner', as
   await expect(screen.check('boot-mode')).toHaveAttribute('data-status', 'ok');
   // Start-up only reads: the machine, the journal (for an unfinished change) and the RAM measurements.
   await expect.poll(() => [...session!.calls].sort()).toEqual(['app:info', 'facts:get', 'journal:status', 'ram:measure']);
-  if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: path.resolve(import.meta.dirname, '../screenshots/system-check.png') });
 });
 
 test('4.3 profile shows zram swap and its own release', async ({ page }) => {

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { problemsBefore } from '../lib/choice-problems.js';
 import { WIZARD_STEPS, stepIndex } from '../lib/wizard-steps.js';
 import { useRunStore } from '../stores/run-store.js';
+import { readyValue } from '../lib/load.js';
 import { useSystemStore } from '../stores/system-store.js';
 import { useWizardStore } from '../stores/wizard-store.js';
 
@@ -24,7 +25,7 @@ export function StepRail() {
         {WIZARD_STEPS.map((kind, i) => {
           const here = i === current;
           // Apply is reached only through Review's confirmation, never from the rail.
-          const reachable = !running && i <= furthest && kind !== 'apply' && problemsBefore(kind, WIZARD_STEPS, choices, facts.kind === 'ready' ? facts.value : null).length === 0;
+          const reachable = !running && i <= furthest && kind !== 'apply' && problemsBefore(kind, WIZARD_STEPS, choices, readyValue(facts)).length === 0;
           const state = here ? 'current' : i < current ? 'done' : 'todo';
           return (
             <li key={kind} className={`rail-step rail-${state}`}>

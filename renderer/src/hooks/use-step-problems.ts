@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import type { Problem } from '../lib/choice-problems.js';
 import { stepProblems } from '../lib/choice-problems.js';
 import type { WizardStepKind } from '../lib/wizard-steps.js';
+import { readyValue } from '../lib/load.js';
 import { useSystemStore } from '../stores/system-store.js';
 import { useWizardStore } from '../stores/wizard-store.js';
 
@@ -9,5 +10,5 @@ import { useWizardStore } from '../stores/wizard-store.js';
 export function useStepProblems(step: WizardStepKind): Problem[] {
   const facts = useSystemStore((s) => s.facts);
   const choices = useWizardStore((s) => s.choices);
-  return useMemo(() => stepProblems(step, choices, facts.kind === 'ready' ? facts.value : null), [step, choices, facts]);
+  return useMemo(() => stepProblems(step, choices, readyValue(facts)), [step, choices, facts]);
 }

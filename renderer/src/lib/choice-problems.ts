@@ -1,6 +1,6 @@
-import type { WizardChoices } from '../../../shared/choices.js';
+import { DOM0_MEM_MIN_MIB, PROMPT_TIMEOUT, RAM_POOL_MIN_MIB, type WizardChoices } from '../../../shared/choices.js';
 import type { QubesRelease, SystemFacts } from '../../../shared/facts.js';
-import { qubeNameProblem } from '../../../shared/qube-names.js';
+import { MAX_QUBE_NAME, qubeNameProblem } from '../../../shared/qube-names.js';
 import { systemChecks } from '../../../shared/system-checks.js';
 import { effectiveNames } from '../../../shared/template-names.js';
 import type { WizardStepKind } from './wizard-steps.js';
@@ -15,9 +15,11 @@ export interface Problem {
   readonly params: Readonly<Record<string, string | number>>;
 }
 
-export const PROMPT_TIMEOUT = { min: 3, max: 120 } as const;
-export const DOM0_MEM_MIN_MIB = 1024;
-export const RAM_POOL_MIN_MIB = 512;
+export { DOM0_MEM_MIN_MIB, PROMPT_TIMEOUT, RAM_POOL_MIN_MIB };
+
+/** A dom0_mem override or RAM pool size the user typed: set (not null), whole, and not below its minimum. */
+export const validDom0Mem = (m: number | null): m is number => m !== null && Number.isInteger(m) && m >= DOM0_MEM_MIN_MIB;
+export const validPoolSize = (s: number | null): s is number => s !== null && Number.isInteger(s) && s >= RAM_POOL_MIN_MIB;
 
 export const fields = {
   promptTimeout: 'dom0.promptTimeoutSec',
@@ -33,7 +35,7 @@ export const fields = {
 /** A new qube's name: valid for this release and not already a qube here. */
 export function newNameProblem(field: string, name: string, release: QubesRelease, existing: ReadonlySet<string>): Problem | null {
   const p = qubeNameProblem(name, release);
-  if (p) return { field, key: `names.problem.${p}`, params: { name, max: 31 } };
+  if (p) return { field, key: `names.problem.${p}`, params: { name, max: MAX_QUBE_NAME } };
   if (existing.has(name)) return { field, key: 'names.taken', params: { name } };
   return null;
 }
@@ -53,8 +55,7 @@ function templateProblems(c: WizardChoices, facts: SystemFacts): Problem[] {
     }
   }
   if (c.templates.length > 0 && !c.ramPool.enabled) out.push({ field: fields.templatesPool, key: 'templates.needsPool', params: { count: c.templates.length } });
-  const size = c.ramPool.sizeMiB;
-  if (c.ramPool.enabled && size !== null && !(Number.isInteger(size) && size >= RAM_POOL_MIN_MIB)) {
+  if (c.ramPool.enabled && c.ramPool.sizeMiB !== null && !validPoolSize(c.ramPool.sizeMiB)) {
     out.push({ field: fields.ramPoolSize, key: 'templates.pool.sizeMin', params: { min: RAM_POOL_MIN_MIB } });
   }
   return out;
@@ -82,7 +83,7 @@ export function stepProblems(step: WizardStepKind, c: WizardChoices, facts: Syst
       return templateProblems(c, facts);
     case 'ram': {
       const m = c.dom0.dom0MemMaxMiB;
-      return m !== null && !(Number.isInteger(m) && m >= DOM0_MEM_MIN_MIB) ? [{ field: fields.dom0Mem, key: 'ramScreen.override.min', params: { min: DOM0_MEM_MIN_MIB } }] : [];
+      return m !== null && !validDom0Mem(m) ? [{ field: fields.dom0Mem, key: 'ramScreen.override.min', params: { min: DOM0_MEM_MIN_MIB } }] : [];
     }
     case 'review':
     case 'apply':

@@ -3,7 +3,8 @@ import type { StatelessMode, SystemFacts } from '../../../shared/facts.js';
 import { STATELESS_MODES } from '../../../shared/facts.js';
 import { computeRamModel, ramInputFrom } from '../../../shared/ram/model.js';
 import type { RamMeasurements, RamModel } from '../../../shared/ram/ram-estimate.js';
-import { DOM0_MEM_MIN_MIB, RAM_POOL_MIN_MIB } from './choice-problems.js';
+import { DOM0_MEM_STEP_MIB } from '../../../shared/ram/constants.js';
+import { DOM0_MEM_MIN_MIB, validDom0Mem, validPoolSize } from './choice-problems.js';
 
 /**
  * Figures the RAM screens show, derived from the pure RAM model. The model runs in the renderer on every change
@@ -16,8 +17,8 @@ export function modelChoices(c: WizardChoices): WizardChoices {
   const size = c.ramPool.sizeMiB;
   return {
     ...c,
-    dom0: { ...c.dom0, dom0MemMaxMiB: mem !== null && Number.isInteger(mem) && mem >= DOM0_MEM_MIN_MIB ? mem : null },
-    ramPool: { ...c.ramPool, sizeMiB: size !== null && Number.isInteger(size) && size >= RAM_POOL_MIN_MIB ? size : null },
+    dom0: { ...c.dom0, dom0MemMaxMiB: validDom0Mem(mem) ? mem : null },
+    ramPool: { ...c.ramPool, sizeMiB: validPoolSize(size) ? size : null },
   };
 }
 
@@ -92,6 +93,6 @@ export function hostBar(model: RamModel, hostTotalMiB: number): HostBar {
 
 /** The slider's range for dom0_mem=max: from the least allowed to all the host has for domains, in 128 MiB steps. */
 export function dom0MemRange(model: RamModel): { min: number; max: number; step: number } {
-  const max = Math.max(DOM0_MEM_MIN_MIB, Math.floor(model.hostUsableMiB / 128) * 128);
-  return { min: DOM0_MEM_MIN_MIB, max, step: 128 };
+  const max = Math.max(DOM0_MEM_MIN_MIB, Math.floor(model.hostUsableMiB / DOM0_MEM_STEP_MIB) * DOM0_MEM_STEP_MIB);
+  return { min: DOM0_MEM_MIN_MIB, max, step: DOM0_MEM_STEP_MIB };
 }

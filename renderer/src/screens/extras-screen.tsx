@@ -6,6 +6,7 @@ import { Screen } from '../components/screen.js';
 import { StepNav } from '../components/step-nav.js';
 import { useStepProblems } from '../hooks/use-step-problems.js';
 import { fields, problemFor } from '../lib/choice-problems.js';
+import { readyValue } from '../lib/load.js';
 import { useSystemStore } from '../stores/system-store.js';
 import { useWizardStore } from '../stores/wizard-store.js';
 
@@ -54,7 +55,7 @@ export function ExtrasScreen() {
   const setEphemeralVolatile = useWizardStore((s) => s.setEphemeralVolatile);
   const setSaveVault = useWizardStore((s) => s.setSaveVault);
   const problems = useStepProblems('extras');
-  const f = facts.kind === 'ready' ? facts.value : null;
+  const f = readyValue(facts);
   const diskSwap = f ? f.swap.filter((s) => !s.device.startsWith('/dev/zram')).map((s) => s.device).join(', ') : '';
   return (
     <Screen id="extras" title={t('extras.title')} lead={t('extras.intro')}>

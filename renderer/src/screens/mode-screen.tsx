@@ -7,11 +7,13 @@ import { RadioCard } from '../components/radio-card.js';
 import { Screen } from '../components/screen.js';
 import { StepNav } from '../components/step-nav.js';
 import { useMiB } from '../hooks/use-mib.js';
-import { useRamModel } from '../hooks/use-ram-model.js';
 import { useStepProblems } from '../hooks/use-step-problems.js';
 import { PROMPT_TIMEOUT, fields, problemFor } from '../lib/choice-problems.js';
 import { percent } from '../lib/format.js';
+import { readyValue } from '../lib/load.js';
 import { modeCosts } from '../lib/ram-view.js';
+import { useRamStore } from '../stores/ram-store.js';
+import { useSystemStore } from '../stores/system-store.js';
 import { useWizardStore } from '../stores/wizard-store.js';
 
 const asInt = (v: string): number => (v.trim() === '' ? Number.NaN : Number(v));
@@ -23,9 +25,11 @@ export function ModeScreen() {
   const dom0 = useWizardStore((s) => s.choices.dom0);
   const choices = useWizardStore((s) => s.choices);
   const setDom0 = useWizardStore((s) => s.setDom0);
-  const ram = useRamModel();
+  const facts = readyValue(useSystemStore((s) => s.facts));
+  const measurements = readyValue(useRamStore((s) => s.measurements));
   const problems = useStepProblems('mode');
-  const costs = useMemo(() => (ram ? modeCosts(ram.facts, choices, ram.measurements) : null), [ram, choices]);
+  // Only each mode's root cost is shown here, so the full model for the current choices is not needed.
+  const costs = useMemo(() => (facts && measurements ? modeCosts(facts, choices, measurements) : null), [facts, measurements, choices]);
   const timeoutProblem = problemFor(problems, fields.promptTimeout);
   return (
     <Screen id="mode" title={t('mode.title')} lead={t('mode.intro')}>
@@ -53,7 +57,7 @@ export function ModeScreen() {
           <p className="hint">{t('mode.compressorIntro')}</p>
           <div className="radio-cards cols-3">
             {COMPRESSORS.map((c) => {
-              const ratio = ram?.measurements.ratios[c];
+              const ratio = measurements?.ratios[c];
               return (
                 <RadioCard key={c} name="compressor" value={c} checked={dom0.compressor === c} onSelect={(compressor) => setDom0({ compressor })} title={c}>
                   <span className="para">{t(`mode.compressor.${c}`)}</span>

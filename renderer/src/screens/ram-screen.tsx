@@ -1,11 +1,12 @@
 import { useTranslation } from 'react-i18next';
 import type { RamModel } from '../../../shared/ram/ram-estimate.js';
 import { ErrorPanel } from '../components/error-panel.js';
+import { Fact } from '../components/fact.js';
 import { FieldMessage } from '../components/field-message.js';
 import { RamBar } from '../components/ram-bar.js';
 import { Screen } from '../components/screen.js';
 import type { Status } from '../components/status-icon.js';
-import { StatusIcon } from '../components/status-icon.js';
+import { SEVERITY_STATUS, StatusIcon } from '../components/status-icon.js';
 import { StepNav } from '../components/step-nav.js';
 import { useMiB } from '../hooks/use-mib.js';
 import { useRamModel } from '../hooks/use-ram-model.js';
@@ -16,7 +17,6 @@ import { useRamStore } from '../stores/ram-store.js';
 import { useWizardStore } from '../stores/wizard-store.js';
 
 const VERDICT_STATUS: Record<RamModel['verdict']['kind'], Status> = { fits: 'ok', tight: 'warn', 'does-not-fit': 'block' };
-const SEVERITY_STATUS: Record<RamModel['warnings'][number]['severity'], Status> = { info: 'info', warning: 'warn', danger: 'block' };
 
 function Verdict({ model }: { readonly model: RamModel }) {
   const { t } = useTranslation();
@@ -82,10 +82,7 @@ function Figures({ model }: { readonly model: RamModel }) {
       <h3>{t('ramScreen.figures.heading')}</h3>
       <dl className="facts">
         {rows.map(([id, label, value]) => (
-          <div className="fact" key={id} data-testid={`ram-${id}`}>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
+          <Fact key={id} testId={`ram-${id}`} label={label} value={value} />
         ))}
       </dl>
     </div>

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { TransactionSummary } from '../../../shared/plan.js';
 import { ErrorPanel } from '../components/error-panel.js';
+import { Fact } from '../components/fact.js';
 import { RunProgressView } from '../components/run-progress.js';
 import { Screen } from '../components/screen.js';
 import { StatusIcon } from '../components/status-icon.js';
@@ -15,28 +16,11 @@ function Interrupted({ tx }: { readonly tx: TransactionSummary }) {
     <div className="card" data-testid="unfinished">
       <h3>{t('recovery.what')}</h3>
       <dl className="facts">
-        <div className="fact">
-          <dt>{t('recovery.kind')}</dt>
-          <dd>{t(`status.kind.${tx.kind}`)}</dd>
-        </div>
-        <div className="fact">
-          <dt>{t('recovery.started')}</dt>
-          <dd>{formatTimestamp(tx.createdAt)}</dd>
-        </div>
-        <div className="fact">
-          <dt>{t('recovery.progress')}</dt>
-          <dd>{t('status.history.stepsValue', { done: tx.stepsDone, total: tx.steps })}</dd>
-        </div>
-        {tx.tasks.length ? (
-          <div className="fact">
-            <dt>{t('recovery.tasks')}</dt>
-            <dd>{tx.tasks.map((id) => t(`tasks.${id}.title`)).join(', ')}</dd>
-          </div>
-        ) : null}
-        <div className="fact">
-          <dt>{t('recovery.id')}</dt>
-          <dd className="mono">{tx.id}</dd>
-        </div>
+        <Fact label={t('recovery.kind')} value={t(`status.kind.${tx.kind}`)} />
+        <Fact label={t('recovery.started')} value={formatTimestamp(tx.createdAt)} />
+        <Fact label={t('recovery.progress')} value={t('status.history.stepsValue', { done: tx.stepsDone, total: tx.steps })} />
+        {tx.tasks.length ? <Fact label={t('recovery.tasks')} value={tx.tasks.map((id) => t(`tasks.${id}.title`)).join(', ')} /> : null}
+        <Fact label={t('recovery.id')} value={tx.id} mono />
       </dl>
     </div>
   );

@@ -7,7 +7,7 @@ import { DiffView } from '../components/diff-view.js';
 import { ErrorPanel } from '../components/error-panel.js';
 import { Screen } from '../components/screen.js';
 import type { Status } from '../components/status-icon.js';
-import { StatusIcon } from '../components/status-icon.js';
+import { SEVERITY_STATUS, StatusIcon } from '../components/status-icon.js';
 import { StepNav } from '../components/step-nav.js';
 import { applyReviewedPlan } from '../flows.js';
 import { argvLine } from '../lib/format.js';
@@ -102,7 +102,7 @@ function TaskCard({ task }: { readonly task: PlannedTask }) {
 /** Plan warnings carry no severity; those from the RAM model have one there. */
 function warningStatus(plan: Plan, key: string): Status {
   const severity = plan.ram.warnings.find((w) => w.key === key)?.severity;
-  return severity === 'info' ? 'info' : severity === 'danger' ? 'block' : 'warn';
+  return severity ? SEVERITY_STATUS[severity] : 'warn';
 }
 
 function PlanView({ result }: { readonly result: PlanResult }) {
@@ -131,7 +131,7 @@ function PlanView({ result }: { readonly result: PlanResult }) {
           <h3>{t('review.preconditions')}</h3>
           <ul className="checks" data-testid="preconditions">
             {plan.preconditions.map((p) => (
-              <li key={p.id} className={`check check-${p.ok ? 'ok' : 'block'}`} data-testid={`precondition-${p.id}`} data-ok={String(p.ok)}>
+              <li key={p.id} className="check" data-testid={`precondition-${p.id}`} data-ok={String(p.ok)}>
                 <StatusIcon status={p.ok ? 'ok' : 'block'} />
                 <span>{t(`preconditions.${p.id}.${p.ok ? 'ok' : 'fail'}`, p.params)}</span>
               </li>

@@ -2,22 +2,15 @@ import { useTranslation } from 'react-i18next';
 import type { SystemFacts } from '../../../shared/facts.js';
 import { systemChecks } from '../../../shared/system-checks.js';
 import { ErrorPanel } from '../components/error-panel.js';
+import { Fact } from '../components/fact.js';
 import { Screen } from '../components/screen.js';
+import { StatusIcon } from '../components/status-icon.js';
 import { StepNav } from '../components/step-nav.js';
 import { useStepProblems } from '../hooks/use-step-problems.js';
 import { useSystemStore } from '../stores/system-store.js';
 
 const gib = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
 const gibFromMiB = (mib: number) => (mib / 1024).toFixed(1);
-
-function Fact({ label, value, testId }: { readonly label: string; readonly value: string; readonly testId: string }) {
-  return (
-    <div className="fact" data-testid={testId}>
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-    </div>
-  );
-}
 
 function Facts({ facts }: { readonly facts: SystemFacts }) {
   const { t } = useTranslation();
@@ -47,11 +40,8 @@ function Checks({ facts }: { readonly facts: SystemFacts }) {
   return (
     <ul className="checks" aria-label={t('checks.heading')}>
       {systemChecks(facts).map((c) => (
-        <li key={c.id} className={`check check-${c.status}`} data-testid={`check-${c.id}`} data-status={c.status}>
-          <span className="check-icon" aria-hidden="true">
-            {c.status === 'ok' ? '✓' : c.status === 'warn' ? '!' : '✕'}
-          </span>
-          <span className="visually-hidden">{t(`checks.status.${c.status}`)}</span>
+        <li key={c.id} className="check" data-testid={`check-${c.id}`} data-status={c.status}>
+          <StatusIcon status={c.status} />
           <span>{t(`checks.${c.id}.${c.status}`, c.params)}</span>
         </li>
       ))}

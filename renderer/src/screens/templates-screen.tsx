@@ -1,6 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import type { StatelessTemplateChoice } from '../../../shared/choices.js';
 import type { QubeFact } from '../../../shared/facts.js';
+import { SIZE_STEP_MIB } from '../../../shared/ram/constants.js';
+import type { CompressionRatio, RamModel } from '../../../shared/ram/ram-estimate.js';
+import { Fact } from '../components/fact.js';
 import { FieldMessage } from '../components/field-message.js';
 import { NameField } from '../components/name-field.js';
 import { Screen } from '../components/screen.js';
@@ -12,22 +15,29 @@ import type { Problem } from '../lib/choice-problems.js';
 import { RAM_POOL_MIN_MIB, fields, problemFor } from '../lib/choice-problems.js';
 import { percent } from '../lib/format.js';
 import { cloneRamMiB } from '../lib/ram-view.js';
-import { defaultCloneName, defaultDvmName } from '../../../shared/template-names.js';
+import { defaultCloneName, defaultDvmName, effectiveNames } from '../../../shared/template-names.js';
 import { useSystemStore } from '../stores/system-store.js';
 import { useWizardStore } from '../stores/wizard-store.js';
 
-function TemplateCard({ q, choice, problems }: { readonly q: QubeFact; readonly choice: StatelessTemplateChoice | undefined; readonly problems: readonly Problem[] }) {
+interface TemplateCardProps {
+  readonly q: QubeFact;
+  readonly choice: StatelessTemplateChoice | undefined;
+  readonly problems: readonly Problem[];
+  /** The measured ratio of the chosen compressor; undefined until measured. */
+  readonly ratio: CompressionRatio | undefined;
+}
+
+function TemplateCard({ q, choice, problems, ratio }: TemplateCardProps) {
   const { t } = useTranslation();
   const mib = useMiB();
-  const ram = useRamModel();
   const compressor = useWizardStore((s) => s.choices.dom0.compressor);
   const setTemplate = useWizardStore((s) => s.setTemplate);
   const setTemplateNames = useWizardStore((s) => s.setTemplateNames);
   const usage = q.volumes.root?.usageMiB ?? 0;
-  const ratio = ram?.measurements.ratios[compressor];
   const costId = `tpl-${q.name}-cost`;
-  const clone = choice?.cloneName ?? '';
   const defaultClone = defaultCloneName(q.name);
+  // The store keeps names trimmed, and undefined when left blank.
+  const defaultDvm = defaultDvmName(choice?.cloneName ?? defaultClone);
   return (
     <li className={`template-card${choice ? ' checked' : ''}`} data-testid={`template-${q.name}`}>
       <label className="check-row">
@@ -42,7 +52,7 @@ function TemplateCard({ q, choice, problems }: { readonly q: QubeFact; readonly 
           <NameField
             id={`clone-${q.name}`}
             label={t('templates.cloneName')}
-            value={clone}
+            value={choice.cloneName ?? ''}
             placeholder={defaultClone}
             problem={problemFor(problems, fields.clone(q.name))}
             hint={t('templates.nameDefault', { name: defaultClone })}
@@ -52,9 +62,9 @@ function TemplateCard({ q, choice, problems }: { readonly q: QubeFact; readonly 
             id={`dvm-${q.name}`}
             label={t('templates.dvmName')}
             value={choice.dvmName ?? ''}
-            placeholder={defaultDvmName(clone.trim() || defaultClone)}
+            placeholder={defaultDvm}
             problem={problemFor(problems, fields.dvm(q.name))}
-            hint={t('templates.nameDefault', { name: defaultDvmName(clone.trim() || defaultClone) })}
+            hint={t('templates.nameDefault', { name: defaultDvm })}
             onChange={(v) => setTemplateNames(q.name, { dvmName: v })}
           />
         </div>
@@ -63,13 +73,11 @@ function TemplateCard({ q, choice, problems }: { readonly q: QubeFact; readonly 
   );
 }
 
-function RamPoolSettings({ problems }: { readonly problems: readonly Problem[] }) {
+function RamPoolSettings({ problems, figures }: { readonly problems: readonly Problem[]; readonly figures: RamModel['ramPool'] | null }) {
   const { t } = useTranslation();
   const mib = useMiB();
-  const ram = useRamModel();
   const pool = useWizardStore((s) => s.choices.ramPool);
   const setRamPool = useWizardStore((s) => s.setRamPool);
-  const figures = ram?.model.ramPool ?? null;
   const sizeProblem = problemFor(problems, fields.ramPoolSize);
   return (
     <fieldset className="card group">
@@ -96,7 +104,7 @@ function RamPoolSettings({ problems }: { readonly problems: readonly Problem[] }
                 type="number"
                 className="number-input"
                 min={RAM_POOL_MIN_MIB}
-                step={256}
+                step={SIZE_STEP_MIB}
                 value={Number.isNaN(pool.sizeMiB) ? '' : pool.sizeMiB}
                 aria-invalid={sizeProblem ? true : undefined}
                 aria-describedby="pool-size-msg"
@@ -107,22 +115,10 @@ function RamPoolSettings({ problems }: { readonly problems: readonly Problem[] }
           ) : null}
           {figures ? (
             <dl className="facts compact" data-testid="pool-figures">
-              <div className="fact">
-                <dt>{t('templates.pool.figures.size')}</dt>
-                <dd>{mib(figures.sizeMiB)}</dd>
-              </div>
-              <div className="fact">
-                <dt>{t('templates.pool.figures.clones')}</dt>
-                <dd>{mib(figures.clonesMiB)}</dd>
-              </div>
-              <div className="fact">
-                <dt>{t('templates.pool.figures.ram')}</dt>
-                <dd>{t('templates.pool.figures.ramValue', { atBoot: mib(figures.atBootMiB), total: mib(figures.totalMiB) })}</dd>
-              </div>
-              <div className="fact">
-                <dt>{t('templates.pool.figures.worst')}</dt>
-                <dd>{mib(figures.worstCaseMiB)}</dd>
-              </div>
+              <Fact label={t('templates.pool.figures.size')} value={mib(figures.sizeMiB)} />
+              <Fact label={t('templates.pool.figures.clones')} value={mib(figures.clonesMiB)} />
+              <Fact label={t('templates.pool.figures.ram')} value={t('templates.pool.figures.ramValue', { atBoot: mib(figures.atBootMiB), total: mib(figures.totalMiB) })} />
+              <Fact label={t('templates.pool.figures.worst')} value={mib(figures.worstCaseMiB)} />
             </dl>
           ) : null}
         </>
@@ -139,21 +135,24 @@ export function TemplatesScreen() {
   const defaultDispvm = useWizardStore((s) => s.choices.defaultDispvm);
   const setDefaultDispvm = useWizardStore((s) => s.setDefaultDispvm);
   const problems = useStepProblems('templates');
+  // One model for the whole screen: the cards need only the measured ratio, the pool its figures.
+  const ram = useRamModel();
+  const compressor = useWizardStore((s) => s.choices.dom0.compressor);
   const templates = facts.kind === 'ready' ? facts.value.qubes.filter((q) => q.klass === 'TemplateVM').sort((a, b) => a.name.localeCompare(b.name)) : [];
   const first = chosen[0];
-  const firstDvm = first ? (first.dvmName ?? defaultDvmName(first.cloneName ?? defaultCloneName(first.template))) : null;
+  const firstDvm = first ? effectiveNames(first).dvm : null;
   return (
     <Screen id="templates" title={t('templates.title')} lead={t('templates.intro')}>
       <fieldset className="card group">
         <legend>{t('templates.legend')}</legend>
         <ul className="template-list">
           {templates.map((q) => (
-            <TemplateCard key={q.name} q={q} choice={chosen.find((c) => c.template === q.name)} problems={problems} />
+            <TemplateCard key={q.name} q={q} choice={chosen.find((c) => c.template === q.name)} problems={problems} ratio={ram?.measurements.ratios[compressor]} />
           ))}
         </ul>
       </fieldset>
 
-      <RamPoolSettings problems={problems} />
+      <RamPoolSettings problems={problems} figures={ram?.model.ramPool ?? null} />
 
       <fieldset className="card group">
         <legend>{t('templates.defaultDispvm.legend')}</legend>
