@@ -13,6 +13,7 @@ export const AppInfoSchema = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 
+/** `digest` identifies the plan's operations; apply refuses if what it would do differs from what was reviewed. */
 export const PlanResultSchema = z.object({ plan: PlanSchema, digest: z.string() });
 export type PlanResult = z.infer<typeof PlanResultSchema>;
 

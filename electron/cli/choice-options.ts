@@ -1,5 +1,6 @@
 import type { WizardChoices } from '../../shared/choices.js';
 import { WizardChoicesSchema } from '../../shared/choices.js';
+import { UsageError } from './command.js';
 
 /**
  * The wizard's choices as command-line options, shared by `plan`, `apply` and `ram`. Parsed into the same
@@ -38,7 +39,8 @@ export const CHOICE_USAGE = `choices:
   --save-vault NAME                create a persistent, network-less qube NAME for saved files
 `;
 
-export class ChoiceError extends Error {}
+/** A bad choice on the command line is a usage error: the CLI prints it with the usage, exit code 2. */
+export class ChoiceError extends UsageError {}
 
 type Values = { [K in keyof typeof CHOICE_OPTIONS]?: (typeof CHOICE_OPTIONS)[K]['type'] extends 'boolean' ? boolean : (typeof CHOICE_OPTIONS)[K] extends { multiple: true } ? string[] : string };
 

@@ -2,19 +2,14 @@ import type { ConflictResolution } from '../../../shared/plan.js';
 import { CONFLICT_RESOLUTIONS } from '../../../shared/plan.js';
 import type { TaskEvent } from '../../../shared/events.js';
 import { summarize } from '../../core/tasks/engine.js';
-import { CHOICE_OPTIONS, ChoiceError, choicesFromOptions } from '../choice-options.js';
+import { CHOICE_OPTIONS, choicesFromOptions } from '../choice-options.js';
 import type { CliCommand, CommandContext } from '../command.js';
 import { UsageError } from '../command.js';
 import { formatConflicts, formatJournal, formatPlan } from '../format-plan.js';
 
 function choices(ctx: CommandContext) {
   if (ctx.args.length) throw new UsageError(`unexpected argument "${ctx.args[0]}"`);
-  try {
-    return choicesFromOptions(ctx.values as Parameters<typeof choicesFromOptions>[0]);
-  } catch (e) {
-    if (e instanceof ChoiceError) throw new UsageError(e.message);
-    throw e;
-  }
+  return choicesFromOptions(ctx.values as Parameters<typeof choicesFromOptions>[0]);
 }
 
 /** Progress on stderr (stdout stays the result), dracut's lines indented. */

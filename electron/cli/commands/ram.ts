@@ -4,7 +4,7 @@ import { estimateRam } from '../../core/ram/estimate-ram.js';
 import { translate } from '../../../shared/i18n/translate.js';
 
 const formatMessage = (m: { key: string; params: Readonly<Record<string, string | number | boolean>> }): string => translate(m.key, m.params);
-import { ChoiceError, CHOICE_OPTIONS, choicesFromOptions } from '../choice-options.js';
+import { CHOICE_OPTIONS, choicesFromOptions } from '../choice-options.js';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 
@@ -42,13 +42,7 @@ export const ramCommand: CliCommand = {
   options: { ...CHOICE_OPTIONS, 'no-sample': { type: 'boolean' }, 'time-budget': { type: 'string' } },
   async run(ctx) {
     if (ctx.args.length) throw new UsageError('ram takes no arguments besides options');
-    let choices;
-    try {
-      choices = choicesFromOptions(ctx.values as Parameters<typeof choicesFromOptions>[0]);
-    } catch (e) {
-      if (e instanceof ChoiceError) throw new UsageError(e.message);
-      throw e;
-    }
+    const choices = choicesFromOptions(ctx.values as Parameters<typeof choicesFromOptions>[0]);
     const budget = ctx.values['time-budget'];
     if (budget !== undefined && (typeof budget !== 'string' || !/^\d+$/.test(budget))) throw new UsageError('--time-budget expects whole seconds');
     const sys = await ctx.system();

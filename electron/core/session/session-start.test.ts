@@ -52,4 +52,15 @@ describe('stateless session start', () => {
     expect(report.problems).toEqual([expect.stringMatching(/already exists; left alone/)]);
     expect((await sim.run({ bin: BIN.qubesPrefs, args: ['default_dispvm'] })).stdout).toBe('default-dvm\n');
   });
+
+  it('makes no clones in a pool named like the RAM pool that is not the RAM pool', async () => {
+    const sim = await tempSim();
+    await engineFor(sim).apply(everyTask());
+    // Made after the install (the install refuses a taken name): a disk pool that would keep the clones.
+    await sim.run({ bin: BIN.qvmPool, args: ['add', 'ram', 'file', '-o', 'dir_path=/var/lib/qubes/ram'] });
+    await bootStateless(sim, 'zram');
+    const report = await startSession(sim);
+    expect(report.problems).toEqual([expect.stringMatching(/a pool named ram already exists \(file\) and is not the RAM pool/), expect.stringMatching(/no RAM pool/)]);
+    expect(sim.snapshotState().qubes.some((q) => q.name === 'debian-12-xfce-ram')).toBe(false);
+  });
 });

@@ -1,5 +1,5 @@
+import type { QubesRelease } from '../../../shared/facts.js';
 import { globalPrefSet, poolAdd, qvmClone, qvmCreate } from '../qubes/admin-commands.js';
-import { parsePoolList } from '../probes/parse-qvm.js';
 import { probeFacts } from '../probes/probe-facts.js';
 import { BIN } from '../system/binaries.js';
 import type { Command, System } from '../system/system.js';
@@ -7,6 +7,17 @@ import { readSessionConfig } from './session-config.js';
 
 /** Where the RAM pool's filesystem is mounted in a stateless session (/run is RAM already; this is a mount point). */
 export const RAM_POOL_DIR = '/run/qubes-stateless/ram-pool';
+
+/** A zram device of its own (never /dev/zram0: the root or, on 4.3, swap), XFS with reflinks on it, the pool. */
+async function makeRamPool(sys: System, name: string, sizeMiB: number, r: QubesRelease): Promise<void> {
+  await sys.run({ bin: BIN.modprobe, args: ['zram'], privileged: true });
+  const dev = (await sys.run({ bin: BIN.zramctl, args: ['--find', '--size', `${sizeMiB}M`, '--algorithm', 'zstd'], privileged: true })).stdout.trim();
+  if (!/^\/dev\/zram\d+$/.test(dev)) throw new Error(`zramctl answered "${dev}"`);
+  await sys.makeDir(RAM_POOL_DIR, 0o755);
+  await sys.run({ bin: BIN.mkfsXfs, args: ['-q', '-m', 'reflink=1', '-L', 'qs-ram-pool', dev], privileged: true });
+  await sys.run({ bin: BIN.mount, args: ['-o', 'discard,noatime', dev, RAM_POOL_DIR], privileged: true });
+  await sys.run(poolAdd(name, 'file-reflink', { dir_path: RAM_POOL_DIR }, r));
+}
 
 export interface SessionReport {
   readonly ran: boolean;
@@ -35,9 +46,10 @@ export async function startSession(sys: System, log: (line: string) => void = ()
   const r = facts.qubesRelease;
   const done: string[] = [];
   const problems: string[] = [];
-  const step = async (what: string, cmds: Command[]) => {
+  const step = async (what: string, work: Command[] | (() => Promise<void>)) => {
     try {
-      for (const c of cmds) await sys.run(c);
+      if (typeof work === 'function') await work();
+      else for (const c of work) await sys.run(c);
       done.push(what);
       log(`done: ${what}`);
       return true;
@@ -48,28 +60,17 @@ export async function startSession(sys: System, log: (line: string) => void = ()
     }
   };
   const names = new Set(facts.qubes.map((q) => q.name));
-  let pool = config.ramPool?.name ?? null;
+  let pool: string | null = null;
   if (config.ramPool) {
-    const existing = parsePoolList((await sys.run({ bin: BIN.qvmPool, args: ['list'] })).stdout).some((p) => p.name === config.ramPool!.name);
+    const { name, sizeMiB } = config.ramPool;
+    const existing = facts.pools.find((p) => p.name === name);
     if (!existing) {
-      const ok = await (async () => {
-        try {
-          await sys.run({ bin: BIN.modprobe, args: ['zram'], privileged: true });
-          // A device of its own: /dev/zram0 may be the root or, on 4.3, swap.
-          const dev = (await sys.run({ bin: BIN.zramctl, args: ['--find', '--size', `${config.ramPool!.sizeMiB}M`, '--algorithm', 'zstd'], privileged: true })).stdout.trim();
-          if (!/^\/dev\/zram\d+$/.test(dev)) throw new Error(`zramctl answered "${dev}"`);
-          await sys.makeDir(RAM_POOL_DIR, 0o755);
-          return step(`RAM pool ${config.ramPool!.name} (${config.ramPool!.sizeMiB} MiB, XFS on ${dev})`, [
-            { bin: BIN.mkfsXfs, args: ['-q', '-m', 'reflink=1', '-L', 'qs-ram-pool', dev], privileged: true },
-            { bin: BIN.mount, args: ['-o', 'discard,noatime', dev, RAM_POOL_DIR], privileged: true },
-            poolAdd(config.ramPool!.name, 'file-reflink', { dir_path: RAM_POOL_DIR }, r),
-          ]);
-        } catch (e) {
-          problems.push(`RAM pool: ${(e as Error).message}`);
-          return false;
-        }
-      })();
-      if (!ok) pool = null;
+      if (await step(`RAM pool ${name} (${sizeMiB} MiB, XFS on zram)`, () => makeRamPool(sys, name, sizeMiB, r))) pool = name;
+    } else if (existing.options.dir_path === RAM_POOL_DIR) {
+      pool = name; // made by an earlier start in this session (qubes.xml is in RAM too)
+    } else {
+      // Someone else's pool, maybe on disk: clones there would outlive the session.
+      problems.push(`RAM pool: a pool named ${name} already exists (${existing.driver}) and is not the RAM pool; no RAM clones`);
     }
   }
   let firstDvm: string | null = null;

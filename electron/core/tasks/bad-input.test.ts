@@ -26,7 +26,7 @@ interface Case {
   readonly name: string;
   readonly choices?: WizardChoicesInput | unknown;
   readonly setup?: (sim: SimSystem) => Promise<void>;
-  readonly action?: 'apply' | 'plan' | 'rollback';
+  readonly action?: 'apply' | 'plan' | 'rollback' | 'recover';
   readonly engine?: (sim: SimSystem) => Promise<Engine>;
   readonly code: string;
   readonly message: RegExp;
@@ -75,7 +75,7 @@ const CASES: Case[] = [
   { name: 'root too full for the backups', setup: (sim) => sim.updateState((s) => void (s.mounts.find((m) => m.target === '/')!.baseUsedBytes = s.mounts.find((m) => m.target === '/')!.sizeBytes - 1024 * 1024)), code: 'precondition-failed', message: /backup-space/ },
   { name: 'not enough RAM', setup: (sim) => sim.updateState((s) => void (s.host.totalMiB = 6144)), code: 'precondition-failed', message: /ram-fits/ },
   { name: 'a RAM pool clone name already taken', choices: withTemplate({ template: 'fedora-40-xfce', cloneName: 'personal' }), code: 'precondition-failed', message: /names-free/ },
-  { name: 'xfsprogs missing for the RAM pool', choices: { ...base, ramPool: { enabled: true } }, setup: (sim) => sim.tree.remove(PATHS.mkfsXfs), code: 'precondition-failed', message: /xfsprogs/ },
+  { name: 'xfsprogs missing for the RAM pool', choices: { ...base, ramPool: { enabled: true } }, setup: (sim) => sim.tree.remove(BIN.mkfsXfs), code: 'precondition-failed', message: /xfsprogs/ },
   { name: 'missing /etc/default/grub', setup: (sim) => sim.tree.remove(PATHS.defaultGrub), code: 'file-missing', message: /\/etc\/default\/grub does not exist/ },
   { name: 'GRUB_DEFAULT decided by shell logic', choices: { dom0: { mode: 'zram', selection: 'prompt' } }, setup: async (sim) => sim.tree.writeAtomic(PATHS.defaultGrub, `${await sim.readText(PATHS.defaultGrub)}[ -e /etc/x ] && GRUB_DEFAULT=0\n`), code: 'precondition-failed', message: /sets GRUB_DEFAULT with shell logic at line 12; edit it by hand/ },
   { name: 'missing /etc/fstab', choices: { ...base, swap: 'disable' }, setup: (sim) => sim.tree.remove(PATHS.fstab), code: 'file-missing', message: /\/etc\/fstab does not exist/ },
@@ -105,6 +105,13 @@ const CASES: Case[] = [
       await engineFor(sim).apply({ dom0: { mode: 'overlay' } });
       await setRoot('tmpfs')(sim);
     }, code: 'precondition-failed', message: /cannot roll back from a stateless session/ },
+  { name: 'recovering from a stateless session', action: 'recover', setup: async (sim) => {
+      await engineFor(sim).apply({ dom0: { mode: 'overlay' } });
+      const [tx] = await engineFor(sim).transactions();
+      await journalFile(sim, `${tx!.id}.json`, JSON.stringify({ ...tx, status: 'in-progress' }));
+      await setRoot('tmpfs')(sim);
+    }, code: 'precondition-failed', message: /cannot recover from a stateless session/ },
+  { name: 'the RAM pool name is taken', choices: { ...base, ramPool: { enabled: true } }, setup: (sim) => sim.updateState((s) => void s.pools.push({ name: 'ram', driver: 'file', config: { driver: 'file', dir_path: '/var/lib/qubes/ram', revisions_to_keep: '1', ephemeral_volatile: 'False' } })), code: 'precondition-failed', message: /ram-pool-free/ },
 ];
 
 describe('bad input matrix', () => {
@@ -116,7 +123,7 @@ describe('bad input matrix', () => {
     const engine = c.engine ? await c.engine(sim) : engineFor(sim);
     const before = await simDigest(sim, { includeJournal: !c.halfway });
     const action = c.action ?? 'apply';
-    const run = action === 'rollback' ? engine.rollback({}) : action === 'plan' ? engine.plan(c.choices ?? base) : engine.apply(c.choices ?? base);
+    const run = action === 'rollback' ? engine.rollback({}) : action === 'recover' ? engine.recover('rollback') : action === 'plan' ? engine.plan(c.choices ?? base) : engine.apply(c.choices ?? base);
     const err = await run.then(() => null, (e: unknown) => e as { code?: string; message?: string });
     expect(err, 'the action must fail').not.toBeNull();
     expect(err!.code).toBe(c.code);

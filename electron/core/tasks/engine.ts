@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { WizardChoicesInput } from '../../../shared/choices.js';
+import type { PlanResult } from '../../../shared/contracts.js';
 import type { SystemFacts } from '../../../shared/facts.js';
 import type { ApplyResult, ConflictResolution, Plan, RollbackPreview, TransactionSummary } from '../../../shared/plan.js';
 import type { AssetBundle } from '../assets/asset-bundle.js';
@@ -34,11 +35,6 @@ export interface EngineOptions {
   readonly now?: () => Date;
 }
 
-export interface PlanResult {
-  readonly plan: Plan;
-  /** Identifies the plan's operations; apply refuses if what it would do differs from what was reviewed. */
-  readonly digest: string;
-}
 
 
 export const planDigest = (plan: Plan): string => createHash('sha256').update(JSON.stringify(plan.tasks)).digest('hex');
@@ -161,6 +157,7 @@ export class Engine {
    * is always carried to its end. Either way the machine ends consistent.
    */
   async recover(action: 'resume' | 'rollback', opts: ExecOptions = {}): Promise<TransactionSummary> {
+    this.requirePersistent(await probeFacts(this.o.sys), 'recover');
     const txs = await this.journal.list();
     const unfinished = unfinishedTransaction(txs);
     if (!unfinished) throw new AppError('nothing-installed', 'user', 'there is no unfinished transaction to recover', {});

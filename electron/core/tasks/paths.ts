@@ -13,7 +13,6 @@ export const PATHS = {
   /** On 4.2+ a stub that chain-loads grub2/grub.cfg; a full config only on machines upgraded from 4.1. */
   efiGrubCfg: '/boot/efi/EFI/qubes/grub.cfg',
   grubenv: '/boot/grub2/grubenv',
-  mkfsXfs: '/usr/sbin/mkfs.xfs',
 } as const;
 
 export const SESSION_UNIT = 'qubes-stateless-session.service';

@@ -231,7 +231,12 @@ async function preconditions(ctx: PlanContext, c: WizardChoices, tasks: PlannedT
     { id: 'qubes-halted', ok: running.length === 0, params: { qubes: running.join(', ') } },
     { id: 'names-free', ok: taken.length === 0, params: { names: taken.join(', ') } },
   ];
-  if (c.ramPool.enabled) list.push({ id: 'xfsprogs', ok: !!(await ctx.sys.stat(PATHS.mkfsXfs)), params: { path: PATHS.mkfsXfs } });
+  if (c.ramPool.enabled) {
+    list.push({ id: 'xfsprogs', ok: !!(await ctx.sys.stat(BIN.mkfsXfs)), params: { path: BIN.mkfsXfs } });
+    // The session makes its pool under this name; a pool of the user's with it could hold the clones on disk.
+    const owner = f.pools.find((p) => p.name === RAM_POOL_NAME);
+    list.push({ id: 'ram-pool-free', ok: !owner, params: { pool: RAM_POOL_NAME, driver: owner?.driver ?? '' } });
+  }
   return list;
 }
 
