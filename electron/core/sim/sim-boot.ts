@@ -2,11 +2,20 @@ import { cp, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { disableSwap } from '../config/fstab-editor.js';
 import { AppError } from '../errors.js';
+import { splitCmdline, statelessFlag } from '../probes/parse-proc.js';
 import { parseDom0Mem } from '../probes/parse-xl.js';
 import { STATUS_FILE } from '../probes/probe-facts.js';
 import { startSession, type SessionReport } from '../session/session-start.js';
 import { BIN } from '../system/binaries.js';
-import { PATHS, SESSION_UNIT } from '../tasks/paths.js';
+import { PATHS, SESSION_UNIT, entryTitle } from '../tasks/paths.js';
+import type { StatelessMode } from '../../../shared/facts.js';
+import {
+  BOOT_KIT_DEFAULT_RESERVE_MIB,
+  BOOT_KIT_OVERLAY_MIN_MIB,
+  BOOT_KIT_ZRAM_ESTIMATE_PCT,
+  KERNEL_FIXED_OVERHEAD_MIB,
+  KERNEL_PAGE_ARRAY_DIVISOR,
+} from '../../../shared/ram/constants.js';
 import type { SimSystem } from './sim-system.js';
 import { STATE_FILE } from './sim-system.js';
 
@@ -16,6 +25,17 @@ import { STATE_FILE } from './sim-system.js';
  * module, falls back to persistent when RAM is short, and everything changed during it is forgotten at the
  * next boot (the persistent tree and state are kept aside and put back).
  */
+
+const STATELESS_TITLES = (['overlay', 'zram', 'tmpfs'] as const).map(entryTitle);
+
+/**
+ * The boot kit's size check, as it would see this boot: its own estimate of the root (tmpfs: used bytes; zram:
+ * a fixed share of them; overlay: a minimum upper layer) plus the reserve must fit in what dom0 has left after
+ * the kernel's own allocations (the page array and a fixed part, as the RAM model counts them).
+ */
+const bootKitNeedMiB = (mode: StatelessMode, usedMiB: number): number =>
+  mode === 'tmpfs' ? usedMiB : mode === 'zram' ? (usedMiB * BOOT_KIT_ZRAM_ESTIMATE_PCT) / 100 : BOOT_KIT_OVERLAY_MIN_MIB;
+const dom0RoomMiB = (dom0MaxMiB: number): number => dom0MaxMiB - dom0MaxMiB / KERNEL_PAGE_ARRAY_DIVISOR - KERNEL_FIXED_OVERHEAD_MIB;
 
 export interface SimBootReport {
   readonly entry: 'normal' | 'stateless';
@@ -79,21 +99,23 @@ export async function bootSim(sim: SimSystem, entry: 'normal' | 'stateless'): Pr
   const cfg = await sim.readText(PATHS.grubCfg);
   const normal = entryCmdlines(cfg, 'Qubes, with Xen hypervisor');
   if (!normal) throw new AppError('parse-error', 'internal', `${PATHS.grubCfg} has no normal Qubes entry`, { source: PATHS.grubCfg, detail: 'no entry' });
-  const ours = [...cfg.matchAll(/menuentry '(Qubes \(stateless: \w+\), with Xen hypervisor)'/g)].map((m) => m[1]!);
+  const ours = [...cfg.matchAll(/menuentry '([^']+)'/g)].map((m) => m[1]!).filter((title) => STATELESS_TITLES.includes(title));
   if (entry === 'normal' || ours.length === 0) {
     if (entry === 'stateless') throw new AppError('invalid-choice', 'user', 'this simulated dom0 has no stateless boot entry: install one first', { field: 'entry', reason: 'no stateless boot entry is installed' });
     await freshBoot(sim, { linux: normal.linux, xen: normal.xen, root: PERSISTENT_ROOT, diskSwap: true });
     return { entry, result: 'persistent', reason: 'normal entry', session: null };
   }
   const lines = entryCmdlines(cfg, ours[0]!)!;
-  const mode = /rd\.qubes\.stateless=(\w+)/.exec(lines.linux)![1]!;
+  const mode = statelessFlag(lines.linux);
+  if (mode === null || mode === 'invalid') throw new AppError('parse-error', 'internal', `${PATHS.grubCfg}: the stateless entry has no valid rd.qubes.stateless=`, { source: PATHS.grubCfg, detail: lines.linux });
   const kver = /\/vmlinuz-(\S+)/.exec(cfg.slice(cfg.indexOf(ours[0]!)))?.[1] ?? '';
   const image = (await sim.run({ bin: BIN.lsinitrd, args: ['-m', `/boot/initramfs-${kver}.img`], privileged: true, expectExit: [0, 1] })).stdout;
   const used = sim.snapshotState().mounts.find((m) => m.target === '/')!.baseUsedBytes / MiB;
-  const reserve = Number(/rd\.qubes\.stateless\.reserve=(\d+)/.exec(lines.linux)?.[1] ?? '1024');
+  const reserveWord = splitCmdline(lines.linux).findLast((w) => w.startsWith('rd.qubes.stateless.reserve='));
+  const reserve = reserveWord ? Number(reserveWord.split('=')[1]) : BOOT_KIT_DEFAULT_RESERVE_MIB;
   const dom0Max = parseDom0Mem(lines.xen, sim.snapshotState().host.totalMiB).maxMiB ?? 4096;
-  const need = mode === 'tmpfs' ? used : mode === 'zram' ? used / 2 : 0;
-  const reason = !/^qubes-stateless$/m.test(image) ? 'module-missing' : need + reserve + 900 > dom0Max ? 'not-enough-ram' : 'ok';
+  const need = bootKitNeedMiB(mode, used);
+  const reason = !/^qubes-stateless$/m.test(image) ? 'module-missing' : need + reserve <= dom0RoomMiB(dom0Max) ? 'ok' : 'not-enough-ram';
   const status = async (result: string, message: string) => {
     await sim.tree.mkdir('/run/qubes-stateless');
     await sim.tree.writeAtomic(STATUS_FILE, `version=1\nmode=${mode}\nresult=${result}\nreason=${reason}\nmessage=${message}\nseconds=${result === 'active' ? '14.2' : ''}\nbytes=${result === 'active' && mode !== 'overlay' ? Math.round(used * MiB) : ''}\n`);
