@@ -11,8 +11,7 @@ import { installedTransactions, unfinishedTransaction } from '../journal/journal
 import { probeFacts } from '../probes/probe-facts.js';
 import { measureRam } from '../ram/estimate-ram.js';
 import { Engine, summarize } from '../tasks/engine.js';
-import { sizingFromModel } from '../tasks/sizing.js';
-import { computeRamModel, ramInputFrom } from '../../../shared/ram/model.js';
+import { modelSizing } from '../tasks/sizing.js';
 import type { System } from '../system/system.js';
 
 export interface HandlerContext {
@@ -53,7 +52,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     return measurements;
   };
   // The engine sizes plans from the same measurements the renderer shows.
-  const engine = new Engine({ sys: ctx.system, assetsDir: ctx.assetsDir, sizing: async (_s, f, c) => sizingFromModel(computeRamModel(ramInputFrom(f, c, await getMeasurements()))) });
+  const engine = new Engine({ sys: ctx.system, assetsDir: ctx.assetsDir, sizing: modelSizing(() => getMeasurements()) });
   const changed = () => {
     facts = null;
   };

@@ -54,7 +54,7 @@ export class Engine {
 
   constructor(private readonly o: EngineOptions) {
     this.journal = new JournalStore(o.sys, o.boundary);
-    this.sizing = o.sizing ?? ramModelSizing().sizing;
+    this.sizing = o.sizing ?? ramModelSizing();
   }
 
   private now(): Date {

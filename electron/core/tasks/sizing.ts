@@ -30,20 +30,21 @@ export function sizingFromModel(model: RamModel): BootSizing {
   };
 }
 
+/** Sizing from the RAM model, with the measurements (root usage, compression sample, dom0's use) from `measure`. */
+export const modelSizing =
+  (measure: (sys: SystemReader, facts: SystemFacts) => Promise<RamMeasurements>) =>
+  async (sys: SystemReader, facts: SystemFacts, choices: WizardChoices): Promise<BootSizing> =>
+    sizingFromModel(computeRamModel(ramInputFrom(facts, choices, await measure(sys, facts))));
+
 /**
- * Sizing from the measured RAM model. The measurements (root usage, compression sample, dom0's use) do not
- * depend on the choices, so they are taken once per instance and reused as the choices change.
+ * Sizing that measures once per instance: the measurements do not depend on the choices, so they are reused as
+ * the choices change (and taken again after a failure).
  */
 export function ramModelSizing(opts: EstimateOptions = {}) {
   let measured: Promise<RamMeasurements> | null = null;
-  return {
-    async sizing(sys: SystemReader, facts: SystemFacts, choices: WizardChoices): Promise<BootSizing> {
-      measured ??= measureRam(sys, facts, opts);
-      measured.catch(() => (measured = null));
-      return sizingFromModel(computeRamModel(ramInputFrom(facts, choices, await measured)));
-    },
-    forget(): void {
-      measured = null;
-    },
-  };
+  return modelSizing((sys, facts) => {
+    measured ??= measureRam(sys, facts, opts);
+    measured.catch(() => (measured = null));
+    return measured;
+  });
 }
