@@ -11,9 +11,8 @@
 // compressing it (lz4 -1, zstd -T0 -3), measured in the initramfs on the same
 // read-only root with a cold cache, and lz4/zstd alone on a tar in RAM.
 //
-//   npx tsx scripts/bench-boot.ts [--only=name,name] [--mem=MiB]
+//   npx tsx scripts/bench-boot.ts [--only=name,name] [--engines] [--mem=MiB]
 
-import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -21,8 +20,10 @@ import {
   REPO_ROOT,
   boot,
   buildInitramfs,
+  buildRootImage,
   first,
   requireTools,
+  run,
   type GuestReport,
 } from '../e2e/boot/harness.js';
 
@@ -40,12 +41,6 @@ const PACKAGES = [
 ];
 const GUEST_INIT_PATH = '/usr/local/sbin/qs-guest-init';
 
-function sh(cmd: string, args: readonly string[]): string {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr.slice(-2000)}`);
-  return r.stdout;
-}
-
 /** debootstrap'd Debian bookworm with the guest init, cached. */
 function ensureRootfs(): void {
   if (!existsSync(join(ROOTFS, 'etc', 'os-release'))) {
@@ -53,8 +48,8 @@ function ensureRootfs(): void {
     const tmp = `${ROOTFS}.tmp`;
     rmSync(tmp, { recursive: true, force: true });
     console.log(`debootstrap bookworm (${PACKAGES.length} extra packages) into ${tmp} ...`);
-    sh('debootstrap', ['--variant=minbase', `--include=${PACKAGES.join(',')}`, 'bookworm', tmp, MIRROR]);
-    sh('mv', [tmp, ROOTFS]);
+    run('debootstrap', ['--variant=minbase', `--include=${PACKAGES.join(',')}`, 'bookworm', tmp, MIRROR]);
+    run('mv', [tmp, ROOTFS]);
   }
   // debootstrap leaves the downloaded .deb files (about 300 MiB, already compressed) in apt's cache. A dom0
   // root keeps no package downloads, so they would only skew the compression and copy figures.
@@ -66,14 +61,13 @@ function ensureRootfs(): void {
 }
 
 function ensureImage(): number {
-  const usedKiB = Number(sh('du', ['-sx', '-k', ROOTFS]).split(/\s+/)[0]);
+  const usedKiB = Number(run('du', ['-sx', '-k', ROOTFS]).split(/\s+/)[0]);
   const stamp = join(BENCH, 'root.img.stamp');
   const want = `${usedKiB}\n${readFileSync(GUEST_INIT, 'utf8')}`;
   if (!existsSync(IMAGE) || !existsSync(stamp) || readFileSync(stamp, 'utf8') !== want) {
     const sizeMiB = Math.ceil((usedKiB * 1.4) / 1024) + 512;
     console.log(`mkfs.ext4 -d: ${Math.round(usedKiB / 1024)} MiB of content into a ${sizeMiB} MiB image ...`);
-    rmSync(IMAGE, { force: true });
-    sh('mkfs.ext4', ['-q', '-F', '-b', '4096', '-d', ROOTFS, IMAGE, `${sizeMiB}M`]);
+    buildRootImage(ROOTFS, IMAGE, sizeMiB);
     writeFileSync(stamp, want);
   }
   return usedKiB * 1024;
@@ -113,6 +107,8 @@ const f2 = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+  // The copy-engine comparison (why the module copies with tar) takes a third of the run: only when asked.
+  const engines = args.includes('--engines');
   const memMiB = Number(args.find((a) => a.startsWith('--mem='))?.slice(6) ?? 4096);
   requireTools();
   mkdirSync(BENCH, { recursive: true });
@@ -126,23 +122,23 @@ async function main(): Promise<void> {
   console.log(`image ${IMAGE} (${mib(statSync(IMAGE).size)}, content ${mib(contentBytes)}), VM ${memMiB} MiB, 2 vCPU TCG`);
 
   const reports = new Map<string, GuestReport>();
-  for (const run of RUNS.filter((r) => !only || only.includes(r.name))) {
+  for (const spec of RUNS.filter((r) => (only ? only.includes(r.name) : engines || !r.name.startsWith('engine-')))) {
     rmSync(RUN_IMAGE, { force: true });
-    sh('cp', ['--sparse=always', IMAGE, RUN_IMAGE]);
+    run('cp', ['--sparse=always', IMAGE, RUN_IMAGE]);
     const res = await boot({
-      name: `bench-${run.name.replace('#', '-')}`,
+      name: `bench-${spec.name.replace('#', '-')}`,
       initrd,
       disks: [RUN_IMAGE],
       memMiB,
-      append: `init=${GUEST_INIT_PATH} ${run.append}`.trim(),
+      append: `init=${GUEST_INIT_PATH} ${spec.append}`.trim(),
       timeoutMs: 1_200_000,
     });
     const rep = res.report;
-    if (!rep.complete) console.log(`  !! ${run.name}: incomplete report (timed out: ${res.timedOut}), see ${res.logFile}`);
-    reports.set(run.name, rep);
+    if (!rep.complete) console.log(`  !! ${spec.name}: incomplete report (timed out: ${res.timedOut}), see ${res.logFile}`);
+    reports.set(spec.name, rep);
     const st = rep.status;
     console.log(
-      `  ${run.name.padEnd(26)} userspace at ${f1(rep.uptimeInit)} s` +
+      `  ${spec.name.padEnd(26)} userspace at ${f1(rep.uptimeInit)} s` +
         (st.result ? `  ${st.result}/${st.reason} setup ${st.seconds} s` : '') +
         (rep.rootRamBytes !== null ? `  root RAM ${mib(rep.rootRamBytes)}` : '') +
         (first(rep, 'bench.forum_seconds') ? `  forum copy ${f1(cs(first(rep, 'bench.forum_seconds')))} s rc=${first(rep, 'bench.forum_rc')}` : '') +
@@ -211,7 +207,7 @@ function report(reports: ReadonlyMap<string, GuestReport>, contentBytes: number)
     `\npersistent vs overlay, median of ${REPEATS} boots each: userspace at ${f1(persistentT)} s vs ${f1(overlayT)} s` +
       ` (overlay ${f1(overlayT - persistentT)} s; its own setup ${f2(overlaySetup)} s; persistent boots also run the root fsck)`,
   );
-  console.log('\ncopy engines (into tmpfs / zram-lz4, same cold start):');
+  console.log(`\ncopy engines (into tmpfs / zram-lz4, same cold start)${[...reports.keys()].some((n) => n.startsWith('engine-')) ? ':' : ': not run (--engines)'}`);
   for (const [name, r] of reports) {
     if (!name.startsWith('engine-')) continue;
     const s = cs(first(r, 'bench.copy_seconds'));

@@ -10,18 +10,16 @@
 // Options (environment): QS_BENCH_PAYLOAD_MIB (default 400), QS_BENCH_MEM_MIB (default 2560),
 // QS_BENCH_MODES (default "overlay tmpfs zram:lz4 zram:zstd zram:lzo-rle").
 
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Compressor } from '../shared/choices.js';
 import type { StatelessMode } from '../shared/facts.js';
 import { QMEMMAN_DEFAULTS } from '../shared/ram/constants.js';
 import { computeRamModel } from '../shared/ram/model.js';
-import type { RamModelInput } from '../shared/ram/ram-estimate.js';
+import type { CompressionRatio, RamModelInput } from '../shared/ram/ram-estimate.js';
 import { DirSystem } from '../electron/core/ram/dir-system.js';
-import { LZO_RLE_PER_LZ4, pageCompressors, zsmallocClasses } from '../electron/core/ram/page-cost.js';
-import { sampleRoot } from '../electron/core/ram/sample-root.js';
-import { boot, buildInitramfs, buildRootImage, CACHE, findKernel, makeTestRoot, requireTools } from '../e2e/boot/harness.js';
+import { measureRatios } from '../electron/core/ram/estimate-ram.js';
+import { boot, buildInitramfs, buildRootImage, CACHE, findKernel, makeTestRoot, requireTools, run } from '../e2e/boot/harness.js';
 
 const MiB = 1024 * 1024;
 const PAYLOAD_MIB = Number(process.env.QS_BENCH_PAYLOAD_MIB ?? 400);
@@ -32,12 +30,6 @@ const RESERVE_MIB = 256;
 
 /** Sources of the payload, in order, until PAYLOAD_MIB is reached (files over 32 MiB are left out). */
 const SOURCES = ['/usr/lib/python3.11', '/usr/share/perl', '/usr/share/doc', '/usr/bin', '/usr/share/locale', '/usr/lib/x86_64-linux-gnu'];
-
-function sh(cmd: string, args: string[]): string {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * MiB });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
 
 /** Copies regular files from SOURCES into root/payload until `budget` bytes. */
 function addPayload(root: string, budget: number): void {
@@ -68,10 +60,10 @@ function addPayload(root: string, budget: number): void {
 }
 
 function duOf(dir: string, flag: string): number {
-  return Number(sh('du', ['-sx', flag, dir]).split('\t')[0]);
+  return Number(run('du', ['-sx', flag, dir]).split('\t')[0]);
 }
 
-function predict(mode: StatelessMode, compressor: Compressor, ratio: number, usedMiB: number, inodes: number) {
+function predict(mode: StatelessMode, compressor: Compressor, ratio: CompressionRatio, usedMiB: number, inodes: number) {
   const input: RamModelInput = {
     release: '4.3',
     hostTotalMiB: MEM_MIB,
@@ -79,7 +71,7 @@ function predict(mode: StatelessMode, compressor: Compressor, ratio: number, use
     bootedStateless: false,
     mode,
     compressor,
-    ratio: { compressor, ratio, source: 'measured', method: 'direct' },
+    ratio,
     root: { usedMiB, inodes, breakdown: [], source: 'du' },
     dom0UsedMiB: 0,
     qmemman: { ...QMEMMAN_DEFAULTS, source: 'default' },
@@ -115,12 +107,12 @@ async function main(): Promise<void> {
   console.log(`root: ${usedMiB} MiB used, ${inodes} inodes; kernel ${kernel.kver} (zsmalloc chain ${chain})`);
 
   const t0 = Date.now();
-  const { compressors } = await pageCompressors();
-  const sample = await sampleRoot(new DirSystem(root), { compressors, zsmalloc: zsmallocClasses(chain), maxPages: 32768, timeBudgetMs: 300_000 });
-  const ratios: Record<Compressor, number> = { lz4: sample.lz4Ratio, zstd: sample.zstdRatio, 'lzo-rle': sample.lz4Ratio * LZO_RLE_PER_LZ4 };
+  // The wizard's own measurement (sampling, rounding, fallbacks), over the directory instead of dom0's root.
+  const { ratios, note, sample } = await measureRatios(new DirSystem(root), { zsmallocChain: chain, maxSamplePages: 32768, timeBudgetMs: 300_000 });
+  const pctOf = (r: CompressionRatio) => `${(r.ratio * 100).toFixed(1)}% (${r.method})`;
   console.log(
-    `sampler: ${sample.stats.sampledPages} pages of ${sample.stats.sampledFiles}/${sample.stats.walkedFiles} files in ${((Date.now() - t0) / 1000).toFixed(1)} s → ` +
-      `lz4 ${(ratios.lz4 * 100).toFixed(1)}%, zstd ${(ratios.zstd * 100).toFixed(1)}%, lzo-rle ${(ratios['lzo-rle'] * 100).toFixed(1)}% (from lz4)`,
+    `sampler: ${sample ? `${sample.sampledPages} pages of ${sample.sampledFiles}/${sample.walkedFiles} files` : 'no sample'} in ${((Date.now() - t0) / 1000).toFixed(1)} s → ` +
+      `lz4 ${pctOf(ratios.lz4)}, zstd ${pctOf(ratios.zstd)}, lzo-rle ${pctOf(ratios['lzo-rle'])}${note ? ` [${note}]` : ''}`,
   );
 
   const initrd = buildInitramfs({ flavour: 'minimal', kernel });
@@ -148,9 +140,7 @@ async function main(): Promise<void> {
     console.log(rows.at(-1)!.join(' | '));
   }
   console.log('\n' + rows.map((r) => r.map((c, i) => (i < 4 ? c.padEnd(14) : c)).join(' ')).join('\n'));
-  mkdirSync(work, { recursive: true });
-  writeFileSync(join(work, 'results.json'), JSON.stringify({ usedBytes, inodes, kernel: kernel.kver, chain, ratios, sample: sample.stats, results }, null, 2));
-  rmSync(join(work, 'tmp'), { recursive: true, force: true });
+  writeFileSync(join(work, 'results.json'), JSON.stringify({ usedBytes, inodes, kernel: kernel.kver, chain, ratios, sample, results }, null, 2));
 }
 
 main().catch((e: unknown) => {
