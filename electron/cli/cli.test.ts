@@ -2,6 +2,8 @@ import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SystemFactsSchema } from '../../shared/facts.js';
+import { SimSystem } from '../core/sim/sim-system.js';
+import { simDigest } from '../core/testing/sim-digest.js';
 import { tempDir } from '../core/testing/temp-sim.js';
 import { main } from './main.js';
 
@@ -94,10 +96,24 @@ describe('qubes-stateless CLI', () => {
     await chmod(path.join(dir, 'root/etc/qubes-release'), 0o644);
   });
 
+  it('apply --digest refuses a plan other than the one printed, and applies the one printed', async () => {
+    const dir = path.join(await tempDir(), 'dom0');
+    expect((await cli('sim', 'init', dir)).code).toBe(0);
+    const planned = await cli('--sim', dir, 'plan', '--mode', 'overlay', '--no-sample', '--json');
+    const { digest } = JSON.parse(planned.out) as { digest: string };
+    const before = await simDigest(await SimSystem.open(dir));
+    const other = await cli('--sim', dir, 'apply', '--mode', 'tmpfs', '--no-sample', '--digest', digest, '--yes');
+    expect(other.code).not.toBe(0);
+    expect(other.err).toMatch(/changed since the plan was reviewed/);
+    expect(await simDigest(await SimSystem.open(dir))).toBe(before);
+    expect((await cli('--sim', dir, 'apply', '--mode', 'overlay', '--no-sample', '--digest', digest, '--yes')).code).toBe(0);
+  });
+
   it('answers usage errors with exit 2', async () => {
     expect((await cli('frobnicate')).code).toBe(2);
     expect((await cli('status', '--bogus')).code).toBe(2);
     expect((await cli('sim', 'init')).code).toBe(2);
+    expect((await cli('plan', '--time-budget', 'soon')).code).toBe(2);
     expect((await cli('--help')).code).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import type { EstimateOptions } from '../core/ram/estimate-ram.js';
 import type { Engine } from '../core/tasks/engine.js';
 import type { System } from '../core/system/system.js';
 
@@ -16,8 +17,8 @@ export interface CommandContext {
   readonly io: Io;
   /** The system selected by --sim (or this machine); announced as simulated on stderr when it is. */
   system(): Promise<System>;
-  /** The install engine over that system, with the bundled assets. */
-  engine(): Promise<Engine>;
+  /** The install engine over that system, with the bundled assets; `sampling` says how it measures RAM. */
+  engine(sampling?: EstimateOptions): Promise<Engine>;
 }
 
 export interface CliCommand {

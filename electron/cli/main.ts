@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { AppError, serializeError } from '../core/errors.js';
 import { selectSystem } from '../core/system/select-system.js';
 import { Engine } from '../core/tasks/engine.js';
+import { ramModelSizing } from '../core/tasks/sizing.js';
 import type { System } from '../core/system/system.js';
 import type { CliCommand, Io } from './command.js';
 import { UsageError } from './command.js';
@@ -74,7 +75,7 @@ export async function main(argv: readonly string[], io: Io, env: CliEnv = defaul
       values,
       io,
       system: getSystem,
-      engine: async () => new Engine({ sys: await getSystem(), assetsDir: env.assetsDir }),
+      engine: async (sampling) => new Engine({ sys: await getSystem(), assetsDir: env.assetsDir, sizing: ramModelSizing(sampling) }),
     });
   } catch (e) {
     if (e instanceof UsageError) {

@@ -3,6 +3,7 @@ import { CONFLICT_RESOLUTIONS } from '../../../shared/plan.js';
 import type { TaskEvent } from '../../../shared/events.js';
 import { summarize } from '../../core/tasks/engine.js';
 import { CHOICE_OPTIONS, choicesFromOptions } from '../choice-options.js';
+import { SAMPLE_OPTIONS, SAMPLE_USAGE, estimateOptionsFrom } from '../sample-options.js';
 import type { CliCommand, CommandContext } from '../command.js';
 import { UsageError } from '../command.js';
 import { formatConflicts, formatJournal, formatPlan } from '../format-plan.js';
@@ -21,11 +22,11 @@ const progress = (ctx: CommandContext) => (e: TaskEvent) => {
 
 export const planCommand: CliCommand = {
   name: 'plan',
-  usage: 'plan [choices] [--json] [--diff]                  show exactly what apply would do',
-  options: { ...CHOICE_OPTIONS, diff: { type: 'boolean' } },
+  usage: `plan [choices] ${SAMPLE_USAGE} [--json] [--diff]   show exactly what apply would do`,
+  options: { ...CHOICE_OPTIONS, ...SAMPLE_OPTIONS, diff: { type: 'boolean' } },
   async run(ctx) {
     const c = choices(ctx);
-    const { plan, digest } = await (await ctx.engine()).plan(c);
+    const { plan, digest } = await (await ctx.engine(estimateOptionsFrom(ctx))).plan(c);
     ctx.io.out(ctx.values.json ? `${JSON.stringify({ digest, plan }, null, 2)}\n` : formatPlan(plan, digest, { diffs: !!ctx.values.diff }));
     return plan.preconditions.every((p) => p.ok) ? 0 : 1;
   },
@@ -33,12 +34,14 @@ export const planCommand: CliCommand = {
 
 export const applyCommand: CliCommand = {
   name: 'apply',
-  usage: 'apply [choices] --yes [--json]                    make the changes (journaled, verified, undoable)',
-  options: { ...CHOICE_OPTIONS, yes: { type: 'boolean' } },
+  usage: `apply [choices] ${SAMPLE_USAGE} [--digest D] --yes [--json]   make the changes (journaled, verified, undoable)`,
+  options: { ...CHOICE_OPTIONS, ...SAMPLE_OPTIONS, digest: { type: 'string' }, yes: { type: 'boolean' } },
   async run(ctx) {
     const c = choices(ctx);
     if (!ctx.values.yes) throw new UsageError('apply changes dom0: review `plan` first, then add --yes');
-    const result = await (await ctx.engine()).apply(c, { onEvent: progress(ctx) });
+    // --digest: the plan's digest as `plan` printed it; apply refuses if it would now do anything else.
+    const digest = typeof ctx.values.digest === 'string' ? ctx.values.digest : undefined;
+    const result = await (await ctx.engine(estimateOptionsFrom(ctx))).apply(c, { onEvent: progress(ctx), ...(digest ? { expectedDigest: digest } : {}) });
     ctx.io.out(ctx.values.json ? `${JSON.stringify(result, null, 2)}\n` : `applied: transaction ${result.transaction.id} (${result.transaction.steps} steps); roll back with: qubes-stateless rollback --yes\n`);
     return 0;
   },

@@ -5,6 +5,7 @@ import { translate } from '../../../shared/i18n/translate.js';
 
 const formatMessage = (m: { key: string; params: Readonly<Record<string, string | number | boolean>> }): string => translate(m.key, m.params);
 import { CHOICE_OPTIONS, choicesFromOptions } from '../choice-options.js';
+import { SAMPLE_OPTIONS, SAMPLE_USAGE, estimateOptionsFrom } from '../sample-options.js';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 
@@ -38,19 +39,15 @@ export function formatRam(e: RamEstimate): string {
 
 export const ramCommand: CliCommand = {
   name: 'ram',
-  usage: 'ram [choices…] [--no-sample] [--json]        how much RAM a stateless dom0 needs here',
-  options: { ...CHOICE_OPTIONS, 'no-sample': { type: 'boolean' }, 'time-budget': { type: 'string' } },
+  usage: `ram [choices…] ${SAMPLE_USAGE} [--json]        how much RAM a stateless dom0 needs here`,
+  options: { ...CHOICE_OPTIONS, ...SAMPLE_OPTIONS },
   async run(ctx) {
     if (ctx.args.length) throw new UsageError('ram takes no arguments besides options');
     const choices = choicesFromOptions(ctx.values as Parameters<typeof choicesFromOptions>[0]);
-    const budget = ctx.values['time-budget'];
-    if (budget !== undefined && (typeof budget !== 'string' || !/^\d+$/.test(budget))) throw new UsageError('--time-budget expects whole seconds');
+    const sampling = estimateOptionsFrom(ctx);
     const sys = await ctx.system();
     const facts = await probeFacts(sys);
-    const estimate = await estimateRam(sys, facts, choices, {
-      sample: !ctx.values['no-sample'],
-      ...(budget !== undefined ? { timeBudgetMs: Number(budget) * 1000 } : {}),
-    });
+    const estimate = await estimateRam(sys, facts, choices, sampling);
     ctx.io.out(ctx.values.json ? `${JSON.stringify(estimate, null, 2)}\n` : formatRam(estimate));
     return 0;
   },
