@@ -109,6 +109,15 @@ describe('qubes-stateless CLI', () => {
     expect((await cli('--sim', dir, 'apply', '--mode', 'overlay', '--no-sample', '--digest', digest, '--yes')).code).toBe(0);
   });
 
+  it('plan says why the RAM root does not fit, not only that it does not', async () => {
+    const dir = path.join(await tempDir(), 'dom0');
+    expect((await cli('sim', 'init', dir)).code).toBe(0);
+    await (await SimSystem.open(dir)).updateState((s) => void (s.host.totalMiB = 6144));
+    const planned = await cli('--sim', dir, 'plan', '--mode', 'tmpfs', '--no-sample');
+    expect(planned.code).toBe(1);
+    expect(planned.out).toMatch(/FAIL ram-fits: The RAM root does not fit on this machine \(does not fit: dom0 would need \d+ MiB/);
+  });
+
   it('answers usage errors with exit 2', async () => {
     expect((await cli('frobnicate')).code).toBe(2);
     expect((await cli('status', '--bogus')).code).toBe(2);

@@ -1,4 +1,4 @@
-import { translate } from '../../shared/i18n/translate.js';
+import { preconditionText, translate } from '../../shared/i18n/translate.js';
 import type { Conflict, Plan, TransactionSummary } from '../../shared/plan.js';
 
 const short = (sha: string | null) => (sha ? sha.slice(0, 12) : 'none');
@@ -9,7 +9,7 @@ export function formatPlan(plan: Plan, digest: string, opts: { diffs: boolean })
   const lines = [`Plan for Qubes ${plan.release}: ${ops} operations in ${plan.tasks.length} tasks (digest ${digest.slice(0, 12)})`];
   lines.push(`Stateless entry: mode ${plan.choices.dom0.mode}, dom0_mem=max:${plan.boot.dom0MemMaxMiB}M, RAM root cap ${plan.boot.rootSizeMiB ?? '-'} MiB, reserve ${plan.boot.reserveMiB} MiB`);
   lines.push('', 'Preconditions:');
-  for (const p of plan.preconditions) lines.push(`  ${p.ok ? 'ok  ' : 'FAIL'} ${p.id}: ${translate(`preconditions.${p.id}.${p.ok ? 'ok' : 'fail'}`, p.params)}`);
+  for (const p of plan.preconditions) lines.push(`  ${p.ok ? 'ok  ' : 'FAIL'} ${p.id}: ${preconditionText(p, translate)}`);
   for (const w of plan.warnings) lines.push(`  warn ${translate(w.key, w.params)}`);
   for (const t of plan.tasks) {
     lines.push('', `[${t.id}]`);

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PlanResult } from '../../../shared/contracts.js';
 import type { Operation, Plan, PlannedTask } from '../../../shared/plan.js';
+import { preconditionText } from '../../../shared/i18n/translate.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { DiffView } from '../components/diff-view.js';
 import { ErrorPanel } from '../components/error-panel.js';
@@ -133,7 +134,7 @@ function PlanView({ result }: { readonly result: PlanResult }) {
             {plan.preconditions.map((p) => (
               <li key={p.id} className="check" data-testid={`precondition-${p.id}`} data-ok={String(p.ok)}>
                 <StatusIcon status={p.ok ? 'ok' : 'block'} />
-                <span>{t(`preconditions.${p.id}.${p.ok ? 'ok' : 'fail'}`, p.params)}</span>
+                <span>{preconditionText(p, (key, params) => t(key, params))}</span>
               </li>
             ))}
           </ul>
