@@ -98,6 +98,7 @@ const CASES: Case[] = [
     }, code: 'asset-mismatch', message: /grub\.d\/21_qubes_stateless does not match its manifest hash/ },
   { name: 'dracut missing (fails halfway)', setup: (sim) => sim.updateState((s) => void s.missingBinaries.push(BIN.dracut)), code: 'command-missing', message: /dracut/, halfway: true },
   { name: 'dracut fails on the second kernel', setup: fail([BIN.dracut, '--force', '/boot/initramfs-6.6.63-1.qubes.fc37.x86_64.img'], 'dracut: cannot create temporary directory'), code: 'command-failed', message: /cannot create temporary directory/, halfway: true },
+  { name: '/boot fills up while dracut writes an image (ENOSPC)', setup: fail([BIN.dracut, '--force'], 'dracut: cpio: write error: No space left on device'), code: 'command-failed', message: /No space left on device/, halfway: true },
   { name: 'grub2-mkconfig fails', setup: fail([BIN.grub2Mkconfig], '/etc/grub.d/21_qubes_stateless: syntax error'), code: 'command-failed', message: /syntax error/, halfway: true },
   { name: 'qvm-pool refuses the option halfway', choices: { ...base, ephemeralVolatile: true }, setup: fail([BIN.qvmPool, 'set'], 'qvm-pool: error: Got empty response from qubesd'), code: 'command-failed', message: /empty response from qubesd/, halfway: true },
   { name: 'nothing to roll back', action: 'rollback', code: 'nothing-installed', message: /nothing to roll back/ },
