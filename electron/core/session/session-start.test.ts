@@ -3,6 +3,9 @@ import type { SimSystem } from '../sim/sim-system.js';
 import { BIN } from '../system/binaries.js';
 import { engineFor, everyTask } from '../testing/engine-fixture.js';
 import { tempSim } from '../testing/temp-sim.js';
+import { readFile } from 'node:fs/promises';
+import { PATHS } from '../tasks/paths.js';
+import { REPO } from '../testing/engine-fixture.js';
 import { RAM_POOL_DIR, startSession } from './session-start.js';
 
 /** Reboot the simulated dom0 into the stateless entry: root in RAM, our words on the command line, no disk swap. */
@@ -17,6 +20,11 @@ async function bootStateless(sim: SimSystem, mode: 'zram' | 'tmpfs'): Promise<vo
 }
 
 describe('stateless session start', () => {
+  it('is run by the installed unit through the CLI path the install checks for', async () => {
+    const unit = await readFile(`${REPO}/assets/systemd/qubes-stateless-session.service`, 'utf8');
+    expect(unit).toMatch(new RegExp(`^ExecStart=${PATHS.sessionCli} session start$`, 'm'));
+  });
+
   it('does nothing in a persistent session', async () => {
     const sim = await tempSim();
     await engineFor(sim).apply(everyTask());

@@ -76,6 +76,7 @@ const CASES: Case[] = [
   { name: 'not enough RAM', setup: (sim) => sim.updateState((s) => void (s.host.totalMiB = 6144)), code: 'precondition-failed', message: /ram-fits/ },
   { name: 'a RAM pool clone name already taken', choices: withTemplate({ template: 'fedora-40-xfce', cloneName: 'personal' }), code: 'precondition-failed', message: /names-free/ },
   { name: 'xfsprogs missing for the RAM pool', choices: { ...base, ramPool: { enabled: true } }, setup: (sim) => sim.tree.remove(BIN.mkfsXfs), code: 'precondition-failed', message: /xfsprogs/ },
+  { name: 'the session CLI is not installed (RAM pool)', choices: { ...base, ramPool: { enabled: true } }, setup: (sim) => sim.tree.remove(PATHS.sessionCli), code: 'precondition-failed', message: /session-cli/ },
   { name: 'missing /etc/default/grub', setup: (sim) => sim.tree.remove(PATHS.defaultGrub), code: 'file-missing', message: /\/etc\/default\/grub does not exist/ },
   { name: 'GRUB_DEFAULT decided by shell logic', choices: { dom0: { mode: 'zram', selection: 'prompt' } }, setup: async (sim) => sim.tree.writeAtomic(PATHS.defaultGrub, `${await sim.readText(PATHS.defaultGrub)}[ -e /etc/x ] && GRUB_DEFAULT=0\n`), code: 'precondition-failed', message: /sets GRUB_DEFAULT with shell logic at line 12; edit it by hand/ },
   { name: 'missing /etc/fstab', choices: { ...base, swap: 'disable' }, setup: (sim) => sim.tree.remove(PATHS.fstab), code: 'file-missing', message: /\/etc\/fstab does not exist/ },

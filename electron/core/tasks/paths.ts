@@ -7,6 +7,8 @@ export const PATHS = {
   dracutModuleDir: '/usr/lib/dracut/modules.d/90qubes-stateless',
   dracutConf: '/etc/dracut.conf.d/90-qubes-stateless.conf',
   sessionUnit: '/usr/lib/systemd/system/qubes-stateless-session.service',
+  /** What the session unit runs (its ExecStart); installed by the app's package, not by a task. */
+  sessionCli: '/usr/bin/qubes-stateless',
   defaultGrub: '/etc/default/grub',
   fstab: '/etc/fstab',
   grubCfg: '/boot/grub2/grub.cfg',

@@ -233,6 +233,8 @@ async function preconditions(ctx: PlanContext, c: WizardChoices, tasks: PlannedT
   ];
   if (c.ramPool.enabled) {
     list.push({ id: 'xfsprogs', ok: !!(await ctx.sys.stat(BIN.mkfsXfs)), params: { path: BIN.mkfsXfs } });
+    // The pool and the clones are made at boot by the session unit, which runs our CLI: without it, nothing would be.
+    list.push({ id: 'session-cli', ok: !!(await ctx.sys.stat(PATHS.sessionCli)), params: { path: PATHS.sessionCli } });
     // The session makes its pool under this name; a pool of the user's with it could hold the clones on disk.
     const owner = f.pools.find((p) => p.name === RAM_POOL_NAME);
     list.push({ id: 'ram-pool-free', ok: !owner, params: { pool: RAM_POOL_NAME, driver: owner?.driver ?? '' } });

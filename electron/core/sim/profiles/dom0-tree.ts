@@ -108,6 +108,7 @@ export function dom0Files(p: Profile): TreeFile[] {
   add('/proc/swaps', `Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n/dev/dm-2                               partition\t8388604\t\t0\t\t-2\n${p.zramSwap ? '/dev/zram0                              partition\t8388604\t\t0\t\t100\n' : ''}`);
   add('/var/lib/qubes/.keep', '');
   add('/usr/sbin/mkfs.xfs', '#!/usr/bin/sh\n# (simulated dom0) stand-in for xfsprogs\n', 0o755);
+  add('/usr/bin/qubes-stateless', '#!/usr/bin/sh\n# (simulated dom0) stand-in for the packaged qubes-stateless CLI\n', 0o755);
   // dom0 at its persistent dom0_mem=max:4096M after a few hours: ~1.3 GiB used besides page cache (what
   // qmemman's meminfo-writer computes); the RAM model reads it (electron/core/ram/dom0-memory.ts).
   const meminfo: [string, number][] = [
