@@ -13,6 +13,15 @@ export const QVM_LS_FIELDS = [
   'ROOT-MAX', 'ROOT-CURR', 'PRIV-MAX', 'PRIV-CURR',
 ] as const;
 
+/**
+ * Classes that have a `memory` property: those derived from QubesVM (qubes-core-admin qubes/vm/qubesvm.py, release4.2
+ * and release4.3: AppVM, DispVM, StandaloneVM, TemplateVM). AdminVM (qubes/vm/adminvm.py) and 4.3's RemoteVM
+ * (qubes/vm/remotevm.py, a BaseVM) have none: `qvm-prefs R memory` exits 2 with "no such property".
+ */
+export function hasMemoryProperty(klass: QubeClass): boolean {
+  return klass === 'AppVM' || klass === 'DispVM' || klass === 'StandaloneVM' || klass === 'TemplateVM';
+}
+
 export interface QvmLsRow {
   readonly name: string;
   readonly klass: QubeClass;

@@ -50,6 +50,11 @@ export class GrammarError extends Error {
   }
 }
 
+/** The tool's top-level usage text, as argparse prints it before an error (parse_qubes_app errors use it too). */
+export function usageOf(tool: string, release: QubesRelease): string {
+  return GRAMMARS[release].tools[tool]?.usage ?? `usage: ${tool}\n`;
+}
+
 /** Where a tool's grammar comes from, for messages. */
 export function grammarSource(tool: string, release: QubesRelease): string {
   return GRAMMARS[release].tools[tool] ? `${GRAMMARS[release].recordedFrom}, qubesadmin/tools/${tool.replace(/-/g, '_')}.py` : 'unknown';

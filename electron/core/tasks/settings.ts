@@ -2,7 +2,7 @@ import type { QubesRelease } from '../../../shared/facts.js';
 import type { Setting } from '../../../shared/plan.js';
 import { parsePoolInfo } from '../probes/parse-qvm.js';
 import { parseProcSwaps } from '../probes/parse-proc.js';
-import { globalPrefGet, globalPrefSet, poolInfo, poolSet, qvmRemove, volumeConfig, volumeInfo } from '../qubes/admin-commands.js';
+import { globalPrefGet, globalPrefSet, poolInfo, poolSet, qvmLsNames, qvmRemove, volumeConfig, volumeInfo } from '../qubes/admin-commands.js';
 import { AppError } from '../errors.js';
 import { BIN } from '../system/binaries.js';
 import type { Command, SystemReader } from '../system/system.js';
@@ -23,7 +23,7 @@ const normalize = (v: string): string => {
 export async function readSetting(sys: SystemReader, ref: Setting, release: QubesRelease): Promise<string> {
   switch (ref.kind) {
     case 'pool-option': {
-      const [pool] = parsePoolInfo((await sys.run(poolInfo([ref.pool], release))).stdout);
+      const [pool] = parsePoolInfo((await sys.run(poolInfo(ref.pool, release))).stdout);
       return normalize(pool?.options[ref.option] ?? '');
     }
     case 'volume-property':
@@ -39,7 +39,7 @@ export async function readSetting(sys: SystemReader, ref: Setting, release: Qube
       return r.stdout.trim() === 'enabled' ? 'enabled' : 'disabled';
     }
     case 'qube-exists': {
-      const names = (await sys.run({ bin: BIN.qvmLs, args: ['--raw-list'] })).stdout.split('\n');
+      const names = (await sys.run(qvmLsNames(release))).stdout.split('\n');
       return names.includes(ref.qube) ? 'present' : 'absent';
     }
   }
