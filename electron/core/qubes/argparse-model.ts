@@ -187,7 +187,7 @@ function parseKnown(p: ParserDef, argv: readonly string[], py: PythonArgparse, n
   const seenNonDefault = new Set<ActionDef>();
   const extras: string[] = [];
 
-  const takeAction = (a: ActionDef, args: string[], optionString?: string) => {
+  const takeAction = (a: ActionDef, args: string[]) => {
     seen.add(a);
     // _get_values: positionals (but not PARSER) drop the first '--'.
     if (!a.options.length && a.nargs !== 'A...') {
@@ -247,8 +247,8 @@ function parseKnown(p: ParserDef, argv: readonly string[], py: PythonArgparse, n
 
   const consumeOptional = (start: number): number => {
     let { action, optionString, sep, explicit } = indices.get(start)!;
-    const tuples: [ActionDef, string[], string][] = [];
-    let stop = start + 1;
+    const tuples: [ActionDef, string[]][] = [];
+    let stop: number;
     for (;;) {
       if (!action) {
         extras.push(argv[start]!);
@@ -259,7 +259,7 @@ function parseKnown(p: ParserDef, argv: readonly string[], py: PythonArgparse, n
         if (count === 0 && optionString[1] !== '-' && explicit !== '') {
           // A cluster of short options: -vq is -v -q.
           if (py === '3.13' && (sep || explicit[0] === '-')) throw new ArgumentError(p, action, `ignored explicit argument ${pyRepr(explicit)}`);
-          tuples.push([action, [], optionString]);
+          tuples.push([action, []]);
           const next = `-${explicit[0]}`;
           const nextAction = opts.get(next);
           if (nextAction) {
@@ -280,7 +280,7 @@ function parseKnown(p: ParserDef, argv: readonly string[], py: PythonArgparse, n
           }
         } else if (count === 1) {
           stop = start + 1;
-          tuples.push([action, [explicit], optionString]);
+          tuples.push([action, [explicit]]);
           break;
         } else {
           throw new ArgumentError(p, action, `ignored explicit argument ${pyRepr(explicit)}`);
@@ -289,11 +289,11 @@ function parseKnown(p: ParserDef, argv: readonly string[], py: PythonArgparse, n
         const from = start + 1;
         const count = matchArgument(p, action, pattern.slice(from));
         stop = from + count;
-        tuples.push([action, argv.slice(from, stop), optionString]);
+        tuples.push([action, argv.slice(from, stop)]);
         break;
       }
     }
-    for (const [a, args, o] of tuples) takeAction(a, args, o);
+    for (const [a, args] of tuples) takeAction(a, args);
     return stop;
   };
 
