@@ -59,7 +59,8 @@ export function settingCommand(ref: Setting, value: string, release: QubesReleas
     case 'global-property':
       return globalPrefSet(ref.property, value, release);
     case 'swap-active':
-      return { bin: value === 'on' ? BIN.swapon : BIN.swapoff, args: [ref.device], privileged: true };
+      // `--`: util-linux swapon/swapoff take options through getopt_long (sys-utils/swapon.c, swapoff.c, v2.38/v2.40).
+      return { bin: value === 'on' ? BIN.swapon : BIN.swapoff, args: ['--', ref.device], privileged: true };
     case 'unit-enabled':
       return { bin: BIN.systemctl, args: [value === 'enabled' ? 'enable' : 'disable', '--', ref.unit], privileged: true };
     case 'qube-exists':
