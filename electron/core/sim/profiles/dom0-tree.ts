@@ -117,6 +117,9 @@ export function dom0Files(p: Profile): TreeFile[] {
     ['SwapTotal', p.zramSwap ? 16_777_208 : 8_388_604], ['SwapFree', p.zramSwap ? 16_777_208 : 8_388_604],
   ];
   add('/proc/meminfo', meminfo.map(([k, v]) => `${`${k}:`.padEnd(16)}${String(v).padStart(8)} kB`).join('\n') + '\n');
+  // The balloon driver's allocation of dom0 (4095 MiB, as `xl list 0` says): MemTotal plus what the kernel
+  // reserved at boot. qmemman's meminfo-writer uses it in place of MemTotal (qubes-linux-utils qmemman/meminfo-writer.c).
+  add('/sys/devices/system/xen_memory/xen_memory0/info/current_kb', `${4095 * 1024}\n`);
   if (newest === undefined) throw new Error('profile without kernels');
   return files;
 }
