@@ -1,7 +1,9 @@
 import { columnT } from '../column-t.js';
 import { POOL_DRIVERS, QubesError, addPool, getPool, removePool, setPoolOption } from '../qubes-model.js';
 import { pyRepr } from '../../qubes/argparse-model.js';
-import { mountFor } from './findmnt.js';
+import type { SimPool, SimState } from '../sim-state.js';
+import type { SimTree } from '../sim-tree.js';
+import { mountFor, usedBytes } from './findmnt.js';
 import type { SimCommand } from './sim-command.js';
 import { UsageError, asQubesTool, list, ok, str } from './sim-command.js';
 
@@ -16,11 +18,37 @@ function options(raw: readonly string[]): Record<string, string> {
   return out;
 }
 
+/** The volumes' usage of an LVM thin pool's volumes (the thin pool's data as `lvs` would report it). */
+const THIN_POOL_BYTES = 476 * 1024 ** 3;
+
+/**
+ * What qubesd's admin.pool.Info adds after the pool's config (qubes-core-admin qubes/api/admin.py pool_info,
+ * release4.2 and release4.3): `size` and `usage` when the driver knows them (file and file-reflink: statvfs of
+ * dir_path; lvm_thin: the thin pool; linux-kernel: neither), and `included_in` when another pool contains this one
+ * (qubes/storage/__init__.py search_pool_containing_dir: a pool whose dir_path holds this pool's dir_path).
+ */
+async function poolExtras(state: SimState, tree: SimTree, pool: SimPool): Promise<[string, string][]> {
+  const out: [string, string][] = [];
+  const dir = pool.config.dir_path;
+  if (pool.driver === 'file' || pool.driver === 'file-reflink') {
+    const m = dir ? mountFor(state, dir) : undefined;
+    if (m) out.push(['size', String(m.sizeBytes)], ['usage', String(await usedBytes(state, tree, m.target))]);
+  } else if (pool.driver === 'lvm_thin') {
+    const used = state.qubes.flatMap((q) => Object.values(q.volumes)).filter((v) => v.pool === pool.name).reduce((a, v) => a + v.usageBytes, 0);
+    out.push(['size', String(THIN_POOL_BYTES)], ['usage', String(used)]);
+  }
+  if (dir) {
+    const host = state.pools.find((o) => o !== pool && o.config.dir_path && (dir === o.config.dir_path || dir.startsWith(`${o.config.dir_path}/`)));
+    if (host) out.push(['included_in', host.name]);
+  }
+  return out;
+}
+
 /** `qvm-pool` (qubesadmin/tools/qvm_pool.py; argv checked by its recorded grammar for the release). */
 export const qvmPool: SimCommand = {
   requiresRoot: false,
   run: (ctx, args) =>
-    asQubesTool('qvm-pool', ctx, args, ({ ns, subcommand }) => {
+    asQubesTool('qvm-pool', ctx, args, async ({ ns, subcommand }) => {
       const { state } = ctx;
       switch (subcommand ?? 'list') {
         case 'list':
@@ -32,7 +60,9 @@ export const qvmPool: SimCommand = {
           const name = str(ns.pools)!;
           const pool = state.pools.find((x) => x.name === name);
           if (!pool) throw new UsageError(`No such pools: [${pyRepr(name)}]`);
-          return ok(columnT([['name', pool.name], ...Object.entries(pool.config).filter(([k]) => k !== 'name').sort(([a], [b]) => a.localeCompare(b))]));
+          // info_pools: the name row, then every other item of pool.config (qubesd's config and extras) sorted.
+          const items = [...Object.entries(pool.config), ...(await poolExtras(state, ctx.tree, pool))].filter(([k]) => k !== 'name');
+          return ok(columnT([['name', pool.name], ...items.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]));
         }
         case 'add': {
           const name = str(ns.pool_name)!;

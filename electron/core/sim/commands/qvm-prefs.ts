@@ -1,5 +1,6 @@
 import type { Namespace } from '../../qubes/argparse-model.js';
 import { pyRepr } from '../../qubes/argparse-model.js';
+import { VM_VALUED_PROPS } from '../../probes/parse-qvm.js';
 import { getGlobal, getQube, globalNames, hasProperty, listProps, setGlobal, setProp } from '../qubes-model.js';
 import type { SimCommand, SimContext, SimOutput } from './sim-command.js';
 import { UsageError, asQubesTool, list, ok, str } from './sim-command.js';
@@ -8,9 +9,10 @@ type PropValue = { value: string; isDefault: boolean };
 
 const VM_VALUED_NONE = new Set(['default_dispvm', 'netvm', 'template', 'guivm', 'audiovm']);
 
+/** process_actions' listing: `{value!s}`, so an unset VM-valued property (None in qubesadmin) prints "None". */
 function listing(rows: [string, { value: string; isDefault: boolean }][]): string {
   const width = Math.max(...rows.map(([n]) => n.length));
-  return rows.map(([n, v]) => `${n.padEnd(width)}  ${v.isDefault ? 'D' : '-'}  ${v.value}\n`).join('');
+  return rows.map(([n, v]) => `${n.padEnd(width)}  ${v.isDefault ? 'D' : '-'}  ${v.value === '' && VM_VALUED_PROPS.has(n) ? 'None' : v.value}\n`).join('');
 }
 
 /**
