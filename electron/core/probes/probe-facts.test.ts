@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SystemFactsSchema } from '../../../shared/facts.js';
+import { BALLOON_CURRENT_KB } from '../ram/dom0-memory.js';
+import { bootSim } from '../sim/sim-boot.js';
 import { BIN } from '../system/binaries.js';
 import { tempSim } from '../testing/temp-sim.js';
 import { detectBootMode, probeFacts } from './probe-facts.js';
@@ -33,6 +35,10 @@ describe('probeFacts over the simulated dom0', () => {
     const prefsCalls = (await sim.commandLog()).filter((c) => c.argv[0] === BIN.qvmPrefs).map((c) => c.argv[1]);
     expect(prefsCalls.filter((n) => n === 'remote-vault')).toEqual(['remote-vault']); // only the one above
     expect(prefsCalls).not.toContain('dom0');
+    // A reboot leaves it Running (remotevm.py get_power_state), and the balloon's current_kb follows dom0's size.
+    await bootSim(sim, 'normal');
+    expect(sim.snapshotState().qubes.find((q) => q.name === 'remote-vault')?.state).toBe('Running');
+    expect(Number((await sim.readText(BALLOON_CURRENT_KB)).trim())).toBe(sim.snapshotState().dom0.currentMiB * 1024);
   });
 
   it('asks `qvm-pool info` one pool at a time, and reads every pool', async () => {
