@@ -28,13 +28,25 @@ export class SimTree {
     }
   }
 
+  /** Owners are modelled, not the host's: every path of dom0's system tree belongs to root:root (sim-permissions.ts). */
   async stat(p: string): Promise<FileInfo | null> {
     try {
-      return fileInfoFromStats(await fs.lstat(this.hostPath(p)));
+      return { ...fileInfoFromStats(await fs.lstat(this.hostPath(p))), uid: 0, gid: 0 };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw fsError(e, p);
     }
+  }
+
+  /** Follows a link at `p` inside the tree (an absolute target means the tree's root, as in dom0). */
+  async resolve(p: string): Promise<string> {
+    let cur = path.posix.normalize(p);
+    for (let i = 0; i < 40; i++) {
+      const st = await fs.lstat(this.hostPath(cur)).catch(() => null);
+      if (!st?.isSymbolicLink()) return cur;
+      cur = path.posix.resolve(path.posix.dirname(cur), await fs.readlink(this.hostPath(cur)));
+    }
+    throw Object.assign(new Error(`ELOOP: too many levels of symbolic links, '${p}'`), { code: 'ELOOP' });
   }
 
   async list(p: string): Promise<string[]> {
@@ -47,6 +59,7 @@ export class SimTree {
 
   /** Same discipline as the real system: temp file beside the target, fsync, rename, fsync the directory. */
   async writeAtomic(p: string, content: string | Buffer, options: WriteOptions = {}): Promise<void> {
+    if ((options.uid ?? 0) !== 0 || (options.gid ?? 0) !== 0) throw new AppError('internal', 'internal', `the simulated dom0 models root-owned files only (${p})`);
     const dest = this.hostPath(p);
     const existing = await this.stat(p);
     const mode = options.mode ?? existing?.mode ?? 0o644;
@@ -55,7 +68,6 @@ export class SimTree {
     try {
       await fh.writeFile(content);
       await fh.chmod(mode);
-      if (process.getuid?.() === 0) await fh.chown(options.uid ?? existing?.uid ?? 0, options.gid ?? existing?.gid ?? 0);
       await fh.sync();
     } finally {
       await fh.close();
@@ -86,8 +98,17 @@ export class SimTree {
     });
   }
 
+  /** Like `mkdir -p -m MODE`: missing parents get 0755, a new last directory exactly MODE, an existing one stays as it is. */
   async mkdir(p: string, mode = 0o755): Promise<void> {
-    await fs.mkdir(this.hostPath(p), { recursive: true, mode });
+    const dest = this.hostPath(p);
+    await fs.mkdir(path.dirname(dest), { recursive: true, mode: 0o755 });
+    try {
+      await fs.mkdir(dest);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && (await fs.lstat(dest)).isDirectory()) return;
+      throw fsError(e, p);
+    }
+    await fs.chmod(dest, mode);
   }
 
   /** Bytes of regular files below a directory (for the simulated filesystems' usage). */
