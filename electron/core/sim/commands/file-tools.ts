@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import { BIN } from '../../system/binaries.js';
 import { STAT_FORMAT } from '../../system/privileged-read.js';
 import { checkUserAccess, type Access } from '../sim-permissions.js';
 import type { SimTree } from '../sim-tree.js';
@@ -8,7 +9,8 @@ import type { SimCommand, SimContext, SimOutput } from './sim-command.js';
 /**
  * The coreutils/findutils the privileged read path runs (system/privileged-read.ts), in exactly the forms it
  * uses, with the real tools' output and messages (LC_ALL=C). file-tools.test.ts runs the real tools on the same
- * tree and compares. Without sudo they see the tree as dom0's user does (sim-permissions.ts).
+ * tree and compares. Without sudo they see the tree as dom0's user does (sim-permissions.ts). Messages start
+ * with the program's path, as GNU tools print argv[0] and we (and sudo) run them by absolute path.
  */
 
 const strerror: Readonly<Record<string, string>> = {
@@ -41,7 +43,7 @@ export const stat: SimCommand = {
       const owner = await ctx.tree.stat(p);
       return { exitCode: 0, stdout: `${info.mode.toString(16)} ${info.size} ${owner!.uid} ${owner!.gid}\n`, stderr: '' };
     } catch (e) {
-      return failure(`stat: cannot statx '${p}': ${why(e)}`);
+      return failure(`${BIN.stat}: cannot statx '${p}': ${why(e)}`);
     }
   },
 };
@@ -60,7 +62,7 @@ export const find: SimCommand = {
       const entries = await Promise.all(names.map(async (n) => `${TYPE_LETTER(await fs.lstat(ctx.tree.hostPath(`${dir}/${n}`)))}${n}\0`));
       return { exitCode: 0, stdout: `d\0${entries.join('')}`, stderr: '' };
     } catch (e) {
-      return failure(`find: '${p}': ${why(e)}`);
+      return failure(`${BIN.find}: '${p}': ${why(e)}`);
     }
   },
 };
@@ -81,7 +83,7 @@ export const cat: SimCommand = {
       const bytes = await attempt(ctx, p, 'read', () => readResolved(ctx.tree, p));
       return { exitCode: 0, stdout: bytes.toString('utf8'), stderr: '', bytes };
     } catch (e) {
-      return failure(`cat: ${p}: ${why(e)}`);
+      return failure(`${BIN.cat}: ${p}: ${why(e)}`);
     }
   },
 };
@@ -97,7 +99,7 @@ export const sha256sum: SimCommand = {
       const escaped = /[\\\n]/.test(p);
       return { exitCode: 0, stdout: `${escaped ? '\\' : ''}${createHash('sha256').update(bytes).digest('hex')}  ${escaped ? p.replace(/\\/g, '\\\\').replace(/\n/g, '\\n') : p}\n`, stderr: '' };
     } catch (e) {
-      return failure(`sha256sum: ${p}: ${why(e)}`);
+      return failure(`${BIN.sha256sum}: ${p}: ${why(e)}`);
     }
   },
 };
