@@ -73,20 +73,28 @@ export class SimSystem implements System {
   readonly kind = 'simulated' as const;
   readonly tree: SimTree;
   private saving: Promise<void> = Promise.resolve();
-  /** The same read path as the real dom0: the user's rights (modelled), then the same sudo command lines. */
-  private readonly reads: ReadPath;
+  /**
+   * The same read path as the real dom0: the user's rights (modelled), then the same sudo command lines. With a
+   * host System (see SimTree), the real one: the OS checks the rights and the real sudo reads.
+   */
+  private readonly reads: Pick<System, 'stat' | 'listDir' | 'readFile' | 'sha256'>;
 
-  private constructor(readonly dir: string, private state: SimState) {
-    this.tree = new SimTree(dir);
-    this.reads = new ReadPath(userRights(this.tree), (cmd) => this.exec(cmd));
+  private constructor(readonly dir: string, private state: SimState, host?: System) {
+    this.tree = new SimTree(dir, host);
+    this.reads = host
+      ? { stat: (p) => this.tree.stat(p), listDir: (p) => this.tree.list(p), readFile: (p) => this.tree.read(p), sha256: (p) => host.sha256(this.tree.hostPath(p)) }
+      : new ReadPath(userRights(this.tree), (cmd) => this.exec(cmd));
   }
 
   get description(): string {
     return `simulated dom0 at ${this.dir}`;
   }
 
-  /** Opens an existing simulated dom0; every problem is a clear error naming the file, and nothing is written. */
-  static async open(dir: string): Promise<SimSystem> {
+  /**
+   * Opens an existing simulated dom0; every problem is a clear error naming the file, and nothing is written.
+   * `host`: reach the tree's files through this real System (tests as an unprivileged user; see SimTree).
+   */
+  static async open(dir: string, options: { host?: System } = {}): Promise<SimSystem> {
     const abs = path.resolve(dir);
     const st = await fs.stat(abs).catch((e: NodeJS.ErrnoException) => e);
     if (st instanceof Error) {
@@ -122,7 +130,7 @@ export class SimSystem implements System {
     if (!(await fs.stat(path.join(abs, 'root')).catch(() => null))?.isDirectory()) {
       throw new AppError('sim-file-missing', 'user', `${path.join(abs, 'root')} is missing: the simulated dom0's file tree is gone`, { path: path.join(abs, 'root') });
     }
-    return new SimSystem(abs, parsed.data);
+    return new SimSystem(abs, parsed.data, options.host);
   }
 
   /** Read the state file again (after the simulated machine was swapped underneath, e.g. by a reboot). */
@@ -274,7 +282,7 @@ export class SimSystem implements System {
     const st = await this.tree.stat(src);
     if (!st) throw new CommandError({ bin: BIN.cp, args: [src, dest], exitCode: 1, stderr: `cp: cannot stat '${src}': No such file or directory` });
     await this.checkSpace(dest, st.size);
-    await this.tree.writeAtomic(dest, await this.tree.read(src), { mode: st.mode, uid: st.uid, gid: st.gid });
+    await this.tree.copy(src, dest);
   }
 
   async makeDir(p: string, mode = 0o755): Promise<void> {

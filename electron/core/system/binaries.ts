@@ -34,6 +34,7 @@ export const BIN = {
   stat: '/usr/bin/stat',
   find: '/usr/bin/find',
   sha256sum: '/usr/bin/sha256sum',
+  ln: '/usr/bin/ln',
   du: '/usr/bin/du',
   true: '/usr/bin/true',
   readlink: '/usr/bin/readlink',
