@@ -1,4 +1,4 @@
-import { lstat, readlink, symlink } from 'node:fs/promises';
+import { chmod, lstat, readlink, symlink } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { BIN } from '../system/binaries.js';
 import { JournalStore } from '../journal/journal-store.js';
@@ -87,6 +87,18 @@ describe('simulated dom0 permissions', () => {
     await sim.removeFile('/etc/grub2.cfg');
     await expect(lstat(sim.tree.hostPath('/etc/grub2.cfg'))).rejects.toMatchObject({ code: 'ENOENT' });
     expect(await sim.readText('/boot/grub2/grub.cfg')).toBe(cfg);
+  });
+
+  it("never widens an existing file's mode when a write asks for a wider one", async () => {
+    const sim = await tempSim();
+    await chmod(sim.tree.hostPath('/etc/fstab'), 0o600);
+    await sim.writeFileAtomic('/etc/fstab', 'tightened\n', { mode: 0o644 });
+    expect(await sim.stat('/etc/fstab')).toMatchObject({ mode: 0o600 });
+    await chmod(sim.tree.hostPath('/etc/grub.d/10_linux'), 0o644);
+    await sim.writeFileAtomic('/etc/grub.d/10_linux', 'enabled\n', { mode: 0o755 });
+    expect(await sim.stat('/etc/grub.d/10_linux')).toMatchObject({ mode: 0o755 });
+    await sim.writeFileAtomic('/etc/new.conf', 'new\n', { mode: 0o640 });
+    expect(await sim.stat('/etc/new.conf')).toMatchObject({ mode: 0o640 });
   });
 
   it('makes directories like mkdir -p -m: parents 0755, the new one exactly its mode, an existing one untouched', async () => {

@@ -5,6 +5,7 @@ import { tempPathFor } from '../system/temp-path.js';
 import { BIN } from '../system/binaries.js';
 import type { FileInfo, System, WriteOptions } from '../system/system.js';
 import { fileInfoFromStats, fsError } from '../system/fs-errors.js';
+import { effectiveMode } from '../system/write-guard.js';
 
 /**
  * The simulated dom0's file tree: absolute dom0 paths mapped below `<dir>/root`, never outside it.
@@ -77,8 +78,7 @@ export class SimTree {
     if ((options.uid ?? 0) !== 0 || (options.gid ?? 0) !== 0) throw new AppError('internal', 'internal', `the simulated dom0 models root-owned files only (${p})`);
     const dest = this.hostPath(p);
     if (this.host) return this.host.writeFileAtomic(dest, content, { ...options, uid: 0, gid: 0 });
-    const existing = await this.stat(p);
-    const mode = options.mode ?? existing?.mode ?? 0o644;
+    const mode = effectiveMode(await this.stat(p), options.mode);
     const tmp = tempPathFor(dest);
     const fh = await fs.open(tmp, 'wx', mode);
     try {
@@ -102,6 +102,8 @@ export class SimTree {
     if (this.host) return this.host.copyFile(this.hostPath(src), this.hostPath(dest));
     const st = await this.stat(src);
     await this.writeAtomic(dest, await this.read(src), { mode: st!.mode });
+    // cp --preserve=mode gives the copy exactly the source's mode, even where the file it replaced had a narrower one.
+    await fs.chmod(this.hostPath(dest), st!.mode);
   }
 
   async remove(p: string): Promise<void> {

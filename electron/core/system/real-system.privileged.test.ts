@@ -166,12 +166,15 @@ describe.skipIf(skip !== null)('RealSystem as an unprivileged user with a real s
       { op: 'mkdir', path: r('backups/sub/deeper'), mode: 0o700 },
       { op: 'mkdir', path: r('linkdir'), mode: 0o755 },
       { op: 'write', path: r('boot/grub2/new.cfg'), content: 'fresh\n', mode: 0o600 },
+      { op: 'write', path: r('etc/grub.d/keep-owner'), content: 'asked wider\n', mode: 0o666 },
     ]);
     const codes = out.results.map((x) => (x.ok ? 'ok' : x.code));
-    expect(codes).toEqual(['ok', 'ok', 'target-is-symlink', 'ok', 'ok', 'target-is-symlink', 'target-is-symlink', 'ok', 'target-is-symlink', 'ok']);
+    expect(codes).toEqual(['ok', 'ok', 'target-is-symlink', 'ok', 'ok', 'target-is-symlink', 'target-is-symlink', 'ok', 'target-is-symlink', 'ok', 'ok']);
     expect(await readFile(r('etc/grub.d/10_linux'), 'utf8')).toBe('new 10_linux\n');
     expect(await lstat(r('etc/grub.d/10_linux'))).toMatchObject({ uid: 0, gid: 0 });
     expect((await lstat(r('etc/grub.d/10_linux'))).mode & 0o7777).toBe(0o644);
+    // Owner kept; asked for 0666, the 0640 file gains no read/write bits for group or others.
+    expect(await readFile(r('etc/grub.d/keep-owner'), 'utf8')).toBe('asked wider\n');
     expect(await lstat(r('etc/grub.d/keep-owner'))).toMatchObject({ uid: 0, gid: 4 });
     expect((await lstat(r('etc/grub.d/keep-owner'))).mode & 0o7777).toBe(0o640);
     // The link and what it points to are as they were; nothing was copied through it.

@@ -10,7 +10,7 @@ import type { Command, CommandResult, FileInfo, System, WriteOptions } from './s
 import { fileInfoFromStats } from './fs-errors.js';
 import { hashFile } from './hash-file.js';
 import { ReadPath, type DirectFiles } from './privileged-read.js';
-import { refuseSymlink } from './write-guard.js';
+import { effectiveMode, refuseSymlink } from './write-guard.js';
 
 /** Split a stream into lines for Command.onLine, keeping a partial last line until the next chunk. */
 function lineSplitter(emit: (line: string) => void): { push(chunk: Buffer | string): void; end(): void } {
@@ -113,7 +113,7 @@ export class RealSystem implements System {
     if (!path.isAbsolute(dest)) throw new AppError('internal', 'internal', `not an absolute path: ${dest}`);
     const existing = await this.stat(dest);
     refuseSymlink(existing, dest);
-    const mode = options.mode ?? existing?.mode ?? 0o644;
+    const mode = effectiveMode(existing, options.mode);
     const uid = options.uid ?? existing?.uid ?? 0;
     const gid = options.gid ?? existing?.gid ?? 0;
     const stageDir = await fs.mkdtemp(path.join(os.tmpdir(), 'qubes-stateless-'));

@@ -14,3 +14,14 @@ export function refuseSymlink(info: FileInfo | null, p: string): void {
     throw new AppError('target-is-symlink', 'precondition', `${p} is a symbolic link; qubes-stateless does not write through links, so nothing was changed`, { path: p });
   }
 }
+
+/**
+ * The mode a write leaves: a new file gets `requested` (default 0644); an existing one keeps its own unless a mode
+ * is requested, and never gains read or write bits for group or others that it did not have (a 0600 /etc/fstab
+ * someone tightened stays 0600 when the plan says 0644). Execute bits may be added: enabling a script needs them.
+ */
+export function effectiveMode(existing: FileInfo | null, requested: number | undefined): number {
+  if (!existing) return requested ?? 0o644;
+  if (requested === undefined) return existing.mode;
+  return requested & ~(0o066 & ~existing.mode);
+}
