@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmod, chown, cp, mkdtemp, readdir, lstat, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdtemp, readdir, lstat, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { initSim } from '../sim/init-sim.js';
 import { STATE_FILE } from '../sim/sim-system.js';
 import { everyTask, testAssetsDir } from '../testing/engine-fixture.js';
 import { simDigest } from '../testing/sim-digest.js';
-import { bundleForOthers, runAs, SUDO, TEST_USER, unprivilegedSkipReason } from '../testing/unprivileged.js';
+import { bundleForOthers, loggingSudo, runAs, TEST_USER, unprivilegedSkipReason } from '../testing/unprivileged.js';
 
 /**
  * The whole install and its rollback as dom0's user: a simulated dom0 whose tree is root-owned with dom0's
@@ -19,8 +19,7 @@ const skip = unprivilegedSkipReason();
 let work: string;
 let child: { file: string; dispose: () => Promise<void> };
 let assets: string;
-let sudoLog: string;
-let loggingSudo: string;
+let sudo: Awaited<ReturnType<typeof loggingSudo>>;
 
 /** Every path of the tree that is not owned by root:root. */
 async function notRootOwned(dir: string): Promise<string[]> {
@@ -43,10 +42,7 @@ describe.skipIf(skip !== null)('apply and rollback as an unprivileged user throu
     assets = path.join(work, 'assets');
     await cp(testAssetsDir(), assets, { recursive: true });
     execFileSync('/usr/bin/chmod', ['-R', 'a+rX', assets]);
-    sudoLog = path.join(work, 'sudo.log');
-    loggingSudo = path.join(work, 'sudo');
-    await writeFile(loggingSudo, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${sudoLog}'\nexec ${SUDO} "$@"\n`);
-    await chmod(loggingSudo, 0o755);
+    sudo = await loggingSudo(work);
   }, 120_000);
   afterAll(async () => {
     await rm(work, { recursive: true, force: true });
@@ -62,22 +58,21 @@ describe.skipIf(skip !== null)('apply and rollback as an unprivileged user throu
     await chown(simDir, uid, gid);
     await chown(path.join(simDir, STATE_FILE), uid, gid);
     expect(await notRootOwned(sim.tree.root)).toEqual([]);
-    await writeFile(sudoLog, '');
-    await chmod(sudoLog, 0o666);
+    await sudo.reset();
     const before = await simDigest(sim);
 
-    const out = JSON.parse(await runAs(TEST_USER, child.file, [simDir, assets, JSON.stringify(everyTask(profile)), loggingSudo])) as Record<string, unknown>;
+    const out = JSON.parse(await runAs(TEST_USER, child.file, [simDir, assets, JSON.stringify(everyTask(profile)), sudo.path])) as Record<string, unknown>;
     expect(out).toEqual({ uid, applied: 'applied', failedChecks: [], rolledBack: 'done', problems: [] });
 
     await sim.reload();
     expect(await simDigest(sim)).toBe(before);
     expect(await notRootOwned(sim.tree.root)).toEqual([]);
     // Root-only paths were read through sudo, as on dom0.
-    const calls = (await readFile(sudoLog, 'utf8')).split('\n');
+    const calls = await sudo.calls();
     const t = sim.tree.root;
     expect(calls).toContain(`-n -- /usr/bin/find -H ${t}/etc/grub.d -maxdepth 1 -printf %y%P\\0`);
     expect(calls.some((c) => c.startsWith(`-n -- /usr/bin/sha256sum -- ${t}/boot/initramfs-`))).toBe(true);
     expect(calls.some((c) => c.startsWith(`-n -- /usr/bin/cp --preserve=mode,ownership,timestamps -T -- ${t}/boot/grub2/grub.cfg ${t}/var/lib/qubes-stateless/backups/.`))).toBe(true);
-    console.log(`${profile}: ${calls.filter(Boolean).length} sudo calls for apply + rollback as ${TEST_USER}`);
+    console.log(`${profile}: ${calls.length} sudo calls for apply + rollback as ${TEST_USER}`);
   }, 600_000);
 });

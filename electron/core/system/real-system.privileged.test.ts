@@ -3,7 +3,7 @@ import { chmod, chown, lstat, mkdir, mkdtemp, open, readdir, readFile, readlink,
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleForOthers, NO_SUDO_USER, runAs, SUDO, TEST_USER, unprivilegedSkipReason } from '../testing/unprivileged.js';
+import { bundleForOthers, loggingSudo, NO_SUDO_USER, runAs, TEST_USER, unprivilegedSkipReason } from '../testing/unprivileged.js';
 
 /**
  * The real System as dom0's user meets it: a root-owned tree with dom0's root-only directories (0700
@@ -21,8 +21,7 @@ interface ChildResult {
 
 let root: string;
 let child: { file: string; dispose: () => Promise<void> };
-let sudoLog: string;
-let loggingSudo: string;
+let sudo: Awaited<ReturnType<typeof loggingSudo>>;
 let bigSha: string;
 const r = (p: string) => path.join(root, p);
 
@@ -92,13 +91,7 @@ describe.skipIf(skip !== null)('RealSystem as an unprivileged user with a real s
     await symlink('../boot/grub2/grub.cfg', r('etc/grub2.cfg'));
     await symlink('boot/grub2', r('linkdir'));
     child = await bundleForOthers(path.join(import.meta.dirname, '../testing/privileged-child.ts'));
-    // A sudo that notes each call, then runs the real one: shows which reads needed root.
-    sudoLog = path.join(path.dirname(child.file), 'sudo.log');
-    await writeFile(sudoLog, '');
-    await chmod(sudoLog, 0o666);
-    loggingSudo = path.join(path.dirname(child.file), 'sudo');
-    await writeFile(loggingSudo, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${sudoLog}'\nexec ${SUDO} "$@"\n`);
-    await chmod(loggingSudo, 0o755);
+    sudo = await loggingSudo(path.dirname(child.file));
   }, 120_000);
   afterAll(async () => {
     await rm(root, { recursive: true, force: true });
@@ -119,7 +112,7 @@ describe.skipIf(skip !== null)('RealSystem as an unprivileged user with a real s
       { op: 'stat', path: r('boot/efi/EFI/qubes/grub.cfg') },
       { op: 'stat', path: r('etc/grub2.cfg') },
       { op: 'list', path: r('boot/efi/EFI/qubes/missing-dir') },
-    ], loggingSudo);
+    ], sudo.path);
     expect(out.uid).not.toBe(0);
     const v = out.results.map((x) => (x.ok ? x.value : `${x.code}`));
     const fstab = await lstat(r('etc/fstab'));
@@ -136,7 +129,7 @@ describe.skipIf(skip !== null)('RealSystem as an unprivileged user with a real s
     expect(v[9]).toMatchObject({ kind: 'file', mode: 0o700 });
     expect(v[10]).toMatchObject({ kind: 'symlink' });
     expect(v[11]).toBe('file-missing');
-    const calls = (await readFile(sudoLog, 'utf8')).split('\n').filter(Boolean);
+    const calls = await sudo.calls();
     expect(calls.filter((c) => c.includes(r('etc/fstab')))).toEqual([]);
     expect(calls.filter((c) => c.endsWith(`-- ${r('boot/grub2')}`))).toEqual([]);
     expect(calls).toContain(`-n -- /usr/bin/stat --format=%f %s %u %g -- ${r('etc/grub.d/00_header')}`);
@@ -144,10 +137,10 @@ describe.skipIf(skip !== null)('RealSystem as an unprivileged user with a real s
   }, 60_000);
 
   it(`hashes a ${BIG_MIB} MiB root-only 0600 image with sha256sum under sudo, in bounded memory`, async () => {
-    await writeFile(sudoLog, '');
-    const out = await runChild(TEST_USER, [{ op: 'sha256', path: r('boot/initramfs-6.6.63-1.qubes.fc37.x86_64.img') }], loggingSudo);
+    await sudo.reset();
+    const out = await runChild(TEST_USER, [{ op: 'sha256', path: r('boot/initramfs-6.6.63-1.qubes.fc37.x86_64.img') }], sudo.path);
     expect(out.results[0]).toEqual({ ok: true, value: bigSha });
-    expect(await readFile(sudoLog, 'utf8')).toBe(`-n -- /usr/bin/sha256sum -- ${r('boot/initramfs-6.6.63-1.qubes.fc37.x86_64.img')}\n`);
+    expect(await sudo.calls()).toEqual([`-n -- /usr/bin/sha256sum -- ${r('boot/initramfs-6.6.63-1.qubes.fc37.x86_64.img')}`]);
     console.log(`peak RSS of the child hashing ${BIG_MIB} MiB through sudo: ${Math.round(out.maxRssKiB / 1024)} MiB`);
     expect(out.maxRssKiB).toBeLessThan((BIG_MIB / 2) * 1024 + 64 * 1024);
   }, 60_000);

@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -56,4 +56,18 @@ export async function runAs(user: string, file: string, args: readonly string[])
   const env = ['PATH=/usr/bin:/bin', 'HOME=/nonexistent', 'LC_ALL=C'];
   const { stdout } = await promisify(execFile)(RUNUSER, ['-u', user, '--', '/usr/bin/env', '-i', ...env, process.execPath, file, ...args], { maxBuffer: 64 * 1024 * 1024 });
   return stdout;
+}
+
+/** A sudo in DIR that notes each call's arguments, then runs the real one: shows which operations needed root. */
+export async function loggingSudo(dir: string): Promise<{ path: string; reset: () => Promise<void>; calls: () => Promise<string[]> }> {
+  const log = path.join(dir, 'sudo.log');
+  const file = path.join(dir, 'sudo');
+  await writeFile(file, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec ${SUDO} "$@"\n`);
+  await chmod(file, 0o755);
+  const reset = async () => {
+    await writeFile(log, '');
+    await chmod(log, 0o666);
+  };
+  await reset();
+  return { path: file, reset, calls: async () => (await readFile(log, 'utf8')).split('\n').filter(Boolean) };
 }
