@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'unknown-profile',
   'file-missing',
   'file-unreadable',
+  'target-is-symlink',
   'parse-error',
   'command-failed',
   'command-missing',

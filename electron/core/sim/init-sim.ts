@@ -3,7 +3,7 @@ import path from 'node:path';
 import { AppError } from '../errors.js';
 import { renderGrubCfg } from './boot-render.js';
 import { PROFILES, PROFILE_NAMES, profileState } from './profiles/profiles.js';
-import { dom0Files } from './profiles/dom0-tree.js';
+import { DIR_MODES, dom0Files } from './profiles/dom0-tree.js';
 import { SimSystem, STATE_FILE } from './sim-system.js';
 import { SimTree } from './sim-tree.js';
 import { BIN } from '../system/binaries.js';
@@ -32,6 +32,7 @@ export async function initSim(dir: string, profileName: string): Promise<SimSyst
     await fs.writeFile(tree.hostPath(f.path), f.content, { mode: f.mode });
     await fs.chmod(tree.hostPath(f.path), f.mode);
   }
+  for (const [dir, mode] of Object.entries(DIR_MODES)) await fs.chmod(tree.hostPath(dir), mode);
   const state = profileState(profile);
   await fs.writeFile(path.join(abs, STATE_FILE), JSON.stringify(state, null, 2) + '\n');
   await fs.writeFile(tree.hostPath('/boot/grub2/grub.cfg'), await renderGrubCfg(tree, state), { mode: 0o600 });

@@ -9,12 +9,16 @@ export interface SimOutput {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** stdout as bytes, for tools whose output is binary (cat of an image); `stdout` is then its UTF-8 reading. */
+  readonly bytes?: Buffer;
 }
 
 export interface SimContext {
   readonly state: SimState;
   readonly tree: SimTree;
   readonly stdin: string;
+  /** Run through sudo: the tool acts as root, past the simulated permissions (sim-permissions.ts). */
+  readonly asRoot: boolean;
   /** The command changed `state`; the simulator saves it. */
   markDirty(): void;
   onLine?: ((line: string, stream: 'stdout' | 'stderr') => void) | undefined;

@@ -64,6 +64,20 @@ export function fstab(): string {
   ].join('\n');
 }
 
+/**
+ * Directories whose mode differs from 0755 in dom0 (all root:root). /etc/grub.d, /boot/grub2 and the EFI
+ * vendor directory: QubesOS/qubes-grub2 grub2.spec.in `%files common` (release4.2 l.1191/1199/1201, main — the
+ * 4.3 build — l.1226/1234/1236). The whole ESP is vfat mounted `umask=0077` (blivet/tasks/fsmount.py
+ * FATFSMount, the options anaconda writes into fstab; see fstab() below), so every directory on it is 0700.
+ */
+export const DIR_MODES: Readonly<Record<string, number>> = {
+  '/etc/grub.d': 0o700,
+  '/boot/grub2': 0o700,
+  '/boot/efi': 0o700,
+  '/boot/efi/EFI': 0o700,
+  '/boot/efi/EFI/qubes': 0o700,
+};
+
 const script = (what: string) => `#! /usr/bin/sh\nset -e\n\n# (simulated dom0) stand-in for grub2-tools' ${what}\n`;
 
 export function dom0Files(p: Profile): TreeFile[] {
