@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { BIN } from '../../system/binaries.js';
 import type { Profile } from './profiles.js';
 
 export interface TreeFile {
@@ -117,6 +118,11 @@ export function dom0Files(p: Profile): TreeFile[] {
     ['SwapTotal', p.zramSwap ? 16_777_208 : 8_388_604], ['SwapFree', p.zramSwap ? 16_777_208 : 8_388_604],
   ];
   add('/proc/meminfo', meminfo.map(([k, v]) => `${`${k}:`.padEnd(16)}${String(v).padStart(8)} kB`).join('\n') + '\n');
+  // Every program the app runs is there, as on dom0 (doctor checks that they exist; state.missingBinaries only
+  // makes running one fail, so a test of a missing program removes its file too).
+  for (const bin of new Set(Object.values(BIN))) {
+    if (!files.some((f) => f.path === bin)) add(bin, `#!/usr/bin/sh\n# (simulated dom0) stand-in for ${bin}\n`, 0o755);
+  }
   if (newest === undefined) throw new Error('profile without kernels');
   return files;
 }

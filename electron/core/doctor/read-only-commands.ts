@@ -1,0 +1,43 @@
+import { BIN } from '../system/binaries.js';
+import type { Command } from '../system/system.js';
+
+/**
+ * The commands doctor may run: those that only read. Anything else (grub2-mkconfig, dracut, qvm-* that change
+ * a setting, coreutils that write) is refused before it reaches the system, so doctor provably changes nothing.
+ *
+ * Read-only forms, from the argparse code of qubes-core-admin-client (same in release4.2 and release4.3):
+ * - qvm_prefs.py get_parser: `VMNAME [PROPERTY [VALUE]]` with `--set/-s` and `--default/-D`; only VALUE,
+ *   --set and --default write. qubes-prefs is the same parser without VMNAME.
+ * - qvm_pool.py: subcommands list (l, ls), info (i) and drivers read; add, remove, set write.
+ * - qvm_volume.py: list (ls, l) and info (i) read; revert, resize/extend, config (c, set, s), import, clear write.
+ * - qvm_features.py: `VM [FEATURE [VALUE]]` with `--unset/--default/--delete/-D`; VALUE and -D write.
+ * - qvm-ls only lists.
+ */
+const positional = (args: readonly string[]) => args.filter((a) => !a.startsWith('-'));
+/** Every option is one of `allowed` (so a value that looks like an option cannot sneak a write through). */
+const onlyFlags = (args: readonly string[], allowed: readonly string[]) => args.every((a) => !a.startsWith('-') || allowed.includes(a));
+const VERBOSITY = ['-q', '--quiet', '-v', '--verbose'];
+const PREFS_READ_FLAGS = [...VERBOSITY, '--get', '-g', '--hide-default'];
+
+const RULES: Readonly<Record<string, (args: readonly string[]) => boolean>> = {
+  [BIN.true]: (a) => a.length === 0,
+  [BIN.xl]: (a) => a[0] === 'info' || a[0] === 'list',
+  [BIN.findmnt]: () => true,
+  [BIN.qvmLs]: () => true,
+  [BIN.du]: () => true,
+  [BIN.lsinitrd]: () => true,
+  [BIN.readlink]: () => true,
+  [BIN.cat]: () => true,
+  [BIN.systemctl]: (a) => ['is-enabled', 'is-active', 'show'].includes(positional(a)[0] ?? ''),
+  [BIN.qvmPrefs]: (a) => onlyFlags(a, PREFS_READ_FLAGS) && positional(a).length >= 1 && positional(a).length <= 2,
+  [BIN.qubesPrefs]: (a) => onlyFlags(a, PREFS_READ_FLAGS) && positional(a).length <= 1,
+  [BIN.qvmFeatures]: (a) => onlyFlags(a, VERBOSITY) && positional(a).length >= 1 && positional(a).length <= 2,
+  [BIN.qvmPool]: (a) => ['list', 'l', 'ls', 'info', 'i', 'drivers'].includes(positional(a)[0] ?? ''),
+  [BIN.qvmVolume]: (a) => ['list', 'ls', 'l', 'info', 'i'].includes(positional(a)[0] ?? ''),
+};
+
+/** True when `cmd` only reads, whether or not it runs through sudo. */
+export function isReadOnlyCommand(cmd: Pick<Command, 'bin' | 'args'>): boolean {
+  const rule = RULES[cmd.bin];
+  return !!rule && rule(cmd.args);
+}
