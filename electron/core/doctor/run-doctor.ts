@@ -22,8 +22,12 @@ import { RecordingSystem } from './recording-system.js';
  * do not need it. Nothing is changed: the recorder refuses writes and any command that is not read-only.
  */
 
-/** The plan doctor makes: the choices that read the most (zram, swap, the RAM pool's preconditions). */
-export const DOCTOR_CHOICES: WizardChoicesInput = { dom0: { mode: 'zram' }, ramPool: { enabled: true } };
+/**
+ * The plan doctor makes: choices that read the most without depending on the user's qube names — zram, swap
+ * off for good (the planner parses /etc/fstab), the RAM pool (its preconditions), ephemeral volatile volumes
+ * (qvm-pool info of the default pool).
+ */
+export const DOCTOR_CHOICES: WizardChoicesInput = { dom0: { mode: 'zram' }, swap: 'disable', ramPool: { enabled: true }, ephemeralVolatile: true };
 
 /** Programs a missing one of which only some choices need; the planner says which (precondition xfsprogs). */
 const OPTIONAL_PROGRAMS: ReadonlySet<string> = new Set([BIN.mkfsXfs]);
