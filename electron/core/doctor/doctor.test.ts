@@ -52,6 +52,7 @@ describe('read-only commands', () => {
     [BIN.xl, ['info']],
     [BIN.systemctl, ['is-enabled', '--', 'x.service']],
     [BIN.true, []],
+    [BIN.lsinitrd, ['-m', '/boot/initramfs-6.6.63-1.qubes.fc37.x86_64.img']],
   ])('allows %s %j', (bin, args) => expect(isReadOnlyCommand({ bin, args })).toBe(true));
 
   it.each([
@@ -64,6 +65,9 @@ describe('read-only commands', () => {
     [BIN.qvmPool, ['set', 'vm-pool', '-o', 'ephemeral_volatile=True']],
     [BIN.qvmPool, ['add', 'ram', 'file-reflink']],
     [BIN.qvmPool, ['remove', 'ram']],
+    // Legacy options are found anywhere in argv (qvm_pool.py uses_legacy_options), whatever the subcommand.
+    [BIN.qvmPool, ['info', 'vm-pool', '--add']],
+    [BIN.qvmPool, ['-s', 'info', '-o', 'revisions_to_keep=1']],
     [BIN.qvmVolume, ['config', 'work:root', 'rw', 'False']],
     [BIN.qvmVolume, ['s', 'work:root', 'rw', 'False']],
     [BIN.qvmVolume, ['resize', 'work:private', '10G']],
@@ -72,6 +76,7 @@ describe('read-only commands', () => {
     [BIN.systemctl, ['enable', 'x.service']],
     [BIN.xl, ['mem-set', '0', '4096']],
     [BIN.true, ['x']],
+    [BIN.lsinitrd, ['--unpack', '/boot/initramfs-6.6.63-1.qubes.fc37.x86_64.img']],
     [BIN.grub2Mkconfig, ['-o', '/boot/grub2/grub.cfg']],
     [BIN.dracut, ['--force']],
     [BIN.qvmCreate, ['x']],

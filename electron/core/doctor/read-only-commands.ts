@@ -8,10 +8,15 @@ import type { Command } from '../system/system.js';
  * Read-only forms, from the argparse code of qubes-core-admin-client (same in release4.2 and release4.3):
  * - qvm_prefs.py get_parser: `VMNAME [PROPERTY [VALUE]]` with `--set/-s` and `--default/-D`; only VALUE,
  *   --set and --default write. qubes-prefs is the same parser without VMNAME.
- * - qvm_pool.py: subcommands list (l, ls), info (i) and drivers read; add, remove, set write.
- * - qvm_volume.py: list (ls, l) and info (i) read; revert, resize/extend, config (c, set, s), import, clear write.
+ * - qvm_pool.py: subcommands list (l, ls), info (i) and drivers read; add, remove, set write — and so do the
+ *   legacy options (-a/--add, -r/--remove, -s/--set…) that uses_legacy_options() finds anywhere in argv, so no
+ *   option but -q/-v passes.
+ * - qvm_volume.py: list (ls, l; options -p/--pool, --full and the VM-name group's --all/--exclude) and info (i)
+ *   read; revert, resize/extend, config (c, set, s), import, clear (4.3) write.
  * - qvm_features.py: `VM [FEATURE [VALUE]]` with `--unset/--default/--delete/-D`; VALUE and -D write.
  * - qvm-ls only lists.
+ * - lsinitrd (dracut lsinitrd.sh, its getopt list): only --unpack/--unpackearly write (into the current
+ *   directory), so only -m/--mod and -s/--size pass.
  */
 const positional = (args: readonly string[]) => args.filter((a) => !a.startsWith('-'));
 /** Every option is one of `allowed` (so a value that looks like an option cannot sneak a write through). */
@@ -25,15 +30,15 @@ const RULES: Readonly<Record<string, (args: readonly string[]) => boolean>> = {
   [BIN.findmnt]: () => true,
   [BIN.qvmLs]: () => true,
   [BIN.du]: () => true,
-  [BIN.lsinitrd]: () => true,
+  [BIN.lsinitrd]: (a) => onlyFlags(a, ['-m', '--mod', '-s', '--size']),
   [BIN.readlink]: () => true,
   [BIN.cat]: () => true,
   [BIN.systemctl]: (a) => ['is-enabled', 'is-active', 'show'].includes(positional(a)[0] ?? ''),
   [BIN.qvmPrefs]: (a) => onlyFlags(a, PREFS_READ_FLAGS) && positional(a).length >= 1 && positional(a).length <= 2,
   [BIN.qubesPrefs]: (a) => onlyFlags(a, PREFS_READ_FLAGS) && positional(a).length <= 1,
   [BIN.qvmFeatures]: (a) => onlyFlags(a, VERBOSITY) && positional(a).length >= 1 && positional(a).length <= 2,
-  [BIN.qvmPool]: (a) => ['list', 'l', 'ls', 'info', 'i', 'drivers'].includes(positional(a)[0] ?? ''),
-  [BIN.qvmVolume]: (a) => ['list', 'ls', 'l', 'info', 'i'].includes(positional(a)[0] ?? ''),
+  [BIN.qvmPool]: (a) => onlyFlags(a, VERBOSITY) && ['list', 'l', 'ls', 'info', 'i', 'drivers'].includes(positional(a)[0] ?? ''),
+  [BIN.qvmVolume]: (a) => onlyFlags(a, [...VERBOSITY, '--full', '-p', '--pool', '--all', '--exclude']) && ['list', 'ls', 'l', 'info', 'i'].includes(positional(a)[0] ?? ''),
 };
 
 /** True when `cmd` only reads, whether or not it runs through sudo. */
