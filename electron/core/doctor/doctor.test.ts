@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DoctorResultSchema } from '../../../shared/doctor.js';
 import { BIN } from '../system/binaries.js';
+import { RealSystem } from '../system/real-system.js';
 import type { Command, CommandResult, FileInfo, SystemReader } from '../system/system.js';
 import { testAssetsDir } from '../testing/engine-fixture.js';
 import { simDigest } from '../testing/sim-digest.js';
@@ -155,5 +156,16 @@ describe('doctor', () => {
     expect(String(pool!.params.message)).toMatch(/qubesd is not running/);
     // The probes before it ran and passed, each on its own line.
     expect(result.checks.filter((c) => c.group === 'probes' && c.status === 'ok' && c.command).length).toBeGreaterThan(5);
+  });
+});
+
+describe('doctor on this (non-Qubes) machine, through the real System', () => {
+  it('says it is not a Qubes dom0 and what to do, after checking sudo and the programs', async () => {
+    const { result, events } = await runDoctor(new RealSystem(), opts);
+    expect(result.simulated).toBe(false);
+    expect(result.checks.find((c) => c.id === 'probes:failed')).toMatchObject({ status: 'problem', params: { code: 'not-qubes' }, hint: 'doctor.hint.release' });
+    expect(result.checks[0]).toMatchObject({ group: 'sudo', command: { argv: [BIN.sudo, '-n', '--', BIN.true] } });
+    // Nothing but reads reached the machine.
+    expect(events.filter((e) => e.op === 'write' || (e.op === 'run' && e.refused))).toEqual([]);
   });
 });

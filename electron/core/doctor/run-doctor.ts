@@ -57,6 +57,9 @@ function hintFor(code: string): string | null {
       return 'doctor.hint.refused';
     case 'file-unreadable':
       return 'doctor.hint.unreadable';
+    case 'not-qubes':
+    case 'unsupported-release':
+      return 'doctor.hint.release';
     default:
       return 'doctor.hint.command';
   }
