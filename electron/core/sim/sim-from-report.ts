@@ -128,12 +128,16 @@ async function applyFiles(tree: SimTree, body: ReportBody, file: string): Promis
       else await standIn(p, info?.size ?? 0, info?.mode ?? 0o644);
     }
   }
+  const dirModes: [string, number][] = [];
   for (const [p, info] of statOf) {
     safePath(file, p);
     const have = await tree.stat(p);
     if (info === null) {
       if (have) await fs.rm(tree.hostPath(p), { recursive: true, force: true });
-    } else if (info.kind === 'dir') await fs.mkdir(tree.hostPath(p), { recursive: true, mode: info.mode });
+    } else if (info.kind === 'dir') {
+      await fs.mkdir(tree.hostPath(p), { recursive: true });
+      dirModes.push([p, info.mode]);
+    }
     else if (!have) await standIn(p, info.size, info.mode);
     else if (have.size !== info.size && info.kind === 'file') await fs.truncate(tree.hostPath(p), info.size);
   }
@@ -145,6 +149,8 @@ async function applyFiles(tree: SimTree, body: ReportBody, file: string): Promis
     await fs.writeFile(tree.hostPath(p), e.text, { mode });
     await fs.chmod(tree.hostPath(p), mode);
   }
+  // Last, so the files above could be written: root-only directories stay root-only (/etc/grub.d is 0700 on dom0).
+  for (const [p, mode] of dirModes) await fs.chmod(tree.hostPath(p), mode);
 }
 
 export async function initSimFromReport(dir: string, reportFile: string): Promise<SimSystem> {
