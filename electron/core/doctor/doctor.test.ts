@@ -54,6 +54,8 @@ describe('read-only commands', () => {
     [BIN.systemctl, ['is-enabled', '--', 'x.service']],
     [BIN.true, []],
     [BIN.lsinitrd, ['-m', '/boot/initramfs-6.6.63-1.qubes.fc37.x86_64.img']],
+    ['/usr/bin/find', ['/etc/grub.d', '-mindepth', '1', '-maxdepth', '1', '-printf', '%f\\0']],
+    ['/usr/bin/sha256sum', ['--', '/boot/initramfs-6.6.63-1.qubes.fc37.x86_64.img']],
   ])('allows %s %j', (bin, args) => expect(isReadOnlyCommand({ bin, args })).toBe(true));
 
   it.each([
@@ -77,6 +79,8 @@ describe('read-only commands', () => {
     [BIN.systemctl, ['enable', 'x.service']],
     [BIN.xl, ['mem-set', '0', '4096']],
     [BIN.true, ['x']],
+    ['/usr/bin/find', ['/etc/grub.d', '-delete']],
+    ['/usr/bin/find', ['/', '-exec', 'rm', '{}', ';']],
     [BIN.lsinitrd, ['--unpack', '/boot/initramfs-6.6.63-1.qubes.fc37.x86_64.img']],
     [BIN.grub2Mkconfig, ['-o', '/boot/grub2/grub.cfg']],
     [BIN.dracut, ['--force']],
