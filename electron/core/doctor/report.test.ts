@@ -6,7 +6,7 @@ import type { SystemFacts } from '../../../shared/facts.js';
 import { probeFacts } from '../probes/probe-facts.js';
 import { initSimFromReport } from '../sim/sim-from-report.js';
 import type { SimSystem } from '../sim/sim-system.js';
-import { testAssetsDir } from '../testing/engine-fixture.js';
+import { engineFor, testAssetsDir } from '../testing/engine-fixture.js';
 import { tempDir, tempSim } from '../testing/temp-sim.js';
 import { buildReport, readReport, writeReport } from './report.js';
 import { runDoctor } from './run-doctor.js';
@@ -48,6 +48,20 @@ describe('doctor --report → sim init --from-report', () => {
     const planA = (await runDoctor(original, { assetsDir: testAssetsDir() })).result.checks.filter((c) => c.group === 'plan' && !c.command);
     const planB = (await runDoctor(imported, { assetsDir: testAssetsDir() })).result.checks.filter((c) => c.group === 'plan' && !c.command);
     expect(planB.map((c) => [c.id, c.status])).toEqual(planA.map((c) => [c.id, c.status]));
+  });
+
+  it('reproduces a dom0 where qubes-stateless is installed (its files and journal come along)', async () => {
+    const original = await tempSim('qubes-4.3');
+    const { plan, digest } = await engineFor(original).plan({ dom0: { mode: 'zram' }, swap: 'disable' });
+    expect(plan.tasks.length).toBeGreaterThan(2);
+    await engineFor(original).apply({ dom0: { mode: 'zram' }, swap: 'disable' }, { expectedDigest: digest });
+    const imported = await initSimFromReport(path.join(await tempDir(), 'imported'), await reportOf(original));
+    expect(withoutUuids(await probeFacts(imported))).toEqual(withoutUuids(await probeFacts(original)));
+    expect((await engineFor(imported).transactions()).map((t) => [t.kind, t.status])).toEqual([['apply', 'applied']]);
+    // The edited fstab came along (its UUIDs redacted).
+    const ids = (t: string) => t.replace(UUID, 'UUID').replace(/UUID=[0-9A-F]{4}-[0-9A-F]{4}/g, 'UUID=FAT');
+    expect(ids(await imported.readText('/etc/fstab'))).toBe(ids(await original.readText('/etc/fstab')));
+    expect(await imported.readText('/etc/fstab')).not.toBe(await original.readText('/etc/fstab'));
   });
 
   it('is written 0600, atomically, with a checksum that holds', async () => {
