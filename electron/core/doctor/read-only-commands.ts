@@ -6,8 +6,10 @@ import type { Command } from '../system/system.js';
  * a setting, coreutils that write) is refused before it reaches the system, so doctor provably changes nothing.
  *
  * Read-only forms, from the argparse code of qubes-core-admin-client (same in release4.2 and release4.3):
- * - qvm_prefs.py get_parser: `VMNAME [PROPERTY [VALUE]]` with `--set/-s` and `--default/-D`; only VALUE,
- *   --set and --default write. qubes-prefs is the same parser without VMNAME.
+ * - qvm_prefs.py get_parser: `VMNAME [PROPERTY [VALUE]]` with `--default/-D`; VALUE and --default write
+ *   (`--get/-g` and `--set/-s` are ignored, kept for old scripts; doctor lets only --get through).
+ *   qubes-prefs is the same parser without VMNAME. Every tool also takes -v/-q (QubesArgumentParser,
+ *   qubesadmin/tools/__init__.py).
  * - qvm_pool.py: subcommands list (l, ls), info (i) and drivers read; add, remove, set write — and so do the
  *   legacy options (-a/--add, -r/--remove, -s/--set…) that uses_legacy_options() finds anywhere in argv, so no
  *   option but -q/-v passes.
