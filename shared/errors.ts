@@ -33,6 +33,9 @@ export const ERROR_CODES = [
   'rollback-conflicts',
   'verify-failed',
   'busy',
+  'doctor-refused',
+  'report-invalid',
+  'report-unusable',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

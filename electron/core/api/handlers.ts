@@ -7,6 +7,7 @@ import type { TaskEvent } from '../../../shared/events.js';
 import type { SystemFacts } from '../../../shared/facts.js';
 import type { RamMeasurements } from '../../../shared/ram/ram-estimate.js';
 import { AppError, serializeError } from '../errors.js';
+import { runDoctor } from '../doctor/run-doctor.js';
 import { installedTransactions, unfinishedTransaction } from '../journal/journal-store.js';
 import { probeFacts } from '../probes/probe-facts.js';
 import { measureRam } from '../ram/estimate-ram.js';
@@ -59,6 +60,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
   const impl: Impl = {
     'app:info': async () => ({ version: ctx.version, system: { kind: ctx.system.kind, description: ctx.system.description } }),
     'facts:get': async (req) => getFacts(req.refresh),
+    // Its own read of the machine, through the recorder that refuses any change (the System check screen).
+    'doctor:run': async () => (await runDoctor(ctx.system, { assetsDir: ctx.assetsDir })).result,
     'ram:measure': async (req) => getMeasurements(req.refresh),
     'plan:create': async (req) => engine.plan(req.choices, await getFacts(true)),
     'plan:apply': async (req) => {

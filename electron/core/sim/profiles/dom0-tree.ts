@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { BIN } from '../../system/binaries.js';
 import type { Profile } from './profiles.js';
 
 export interface TreeFile {
@@ -134,6 +135,11 @@ export function dom0Files(p: Profile): TreeFile[] {
   // The balloon driver's allocation of dom0 (4095 MiB, as `xl list 0` says): MemTotal plus what the kernel
   // reserved at boot. qmemman's meminfo-writer uses it in place of MemTotal (qubes-linux-utils qmemman/meminfo-writer.c).
   add('/sys/devices/system/xen_memory/xen_memory0/info/current_kb', `${4095 * 1024}\n`);
+  // Every program the app runs is there, as on dom0 (doctor checks that they exist; state.missingBinaries only
+  // makes running one fail, so a test of a missing program removes its file too).
+  for (const bin of new Set(Object.values(BIN))) {
+    if (!files.some((f) => f.path === bin)) add(bin, `#!/usr/bin/sh\n# (simulated dom0) stand-in for ${bin}\n`, 0o755);
+  }
   if (newest === undefined) throw new Error('profile without kernels');
   return files;
 }
