@@ -1,7 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors.js';
-import { renderGrubCfg } from './boot-render.js';
 import { PROFILES, PROFILE_NAMES, profileState } from './profiles/profiles.js';
 import { dom0Files } from './profiles/dom0-tree.js';
 import { SimSystem, STATE_FILE } from './sim-system.js';
@@ -34,11 +33,12 @@ export async function initSim(dir: string, profileName: string): Promise<SimSyst
   }
   const state = profileState(profile);
   await fs.writeFile(path.join(abs, STATE_FILE), JSON.stringify(state, null, 2) + '\n');
-  await fs.writeFile(tree.hostPath('/boot/grub2/grub.cfg'), await renderGrubCfg(tree, state), { mode: 0o600 });
   const sim = await SimSystem.open(abs);
   for (const k of profile.kernels) {
     await sim.run({ bin: BIN.dracut, args: ['--force', `/boot/initramfs-${k}.img`, k], privileged: true });
   }
+  // As the installer does last: the menu of the installed kernels and images, by the tree's own grub.d scripts.
+  await sim.run({ bin: BIN.grub2Mkconfig, args: ['-o', '/boot/grub2/grub.cfg'], privileged: true });
   await fs.rm(path.join(abs, 'commands.jsonl'), { force: true });
   return sim;
 }

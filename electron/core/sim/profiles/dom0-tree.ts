@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { ROOT_UUID } from '../boot-render.js';
+import { STOCK_00_HEADER, STOCK_20_LINUX_XEN } from './grub-d.js';
 import type { Profile } from './profiles.js';
 
 export interface TreeFile {
@@ -83,7 +85,10 @@ export function dom0Files(p: Profile): TreeFile[] {
   add('/etc/systemd/journald.conf', '#  This file is part of systemd.\n#\n# See journald.conf(5) for details.\n\n[Journal]\n#Storage=auto\n#Compress=yes\n#SystemMaxUse=\n#RuntimeMaxUse=\n');
   add('/etc/qubes/qmemman.conf', '[global]\nvm-min-mem = 200M\ndom0-mem-boost = 350M\ncache-margin-factor = 1.3\nlog-level = 30\n');
   add('/etc/dracut.conf.d/.keep', '');
-  for (const [name, mode] of [['00_header', 0o755], ['01_users', 0o755], ['08_fallback_counting', 0o755], ['10_linux', 0o644], ['10_reset_boot_success', 0o755], ['12_menu_auto_hide', 0o755], ['14_menu_show_once', 0o755], ['20_linux_xen', 0o755], ['20_ppc_terminfo', 0o755], ['30_os-prober', 0o755], ['30_uefi-firmware', 0o755], ['41_custom', 0o755]] as const) {
+  // The two that produce this menu are runnable stand-ins (grub-d.ts); the others print nothing here.
+  add('/etc/grub.d/00_header', STOCK_00_HEADER, 0o755);
+  add('/etc/grub.d/20_linux_xen', STOCK_20_LINUX_XEN, 0o755);
+  for (const [name, mode] of [['01_users', 0o755], ['08_fallback_counting', 0o755], ['10_linux', 0o644], ['10_reset_boot_success', 0o755], ['12_menu_auto_hide', 0o755], ['14_menu_show_once', 0o755], ['20_ppc_terminfo', 0o755], ['30_os-prober', 0o755], ['30_uefi-firmware', 0o755], ['41_custom', 0o755]] as const) {
     add(`/etc/grub.d/${name}`, script(name), mode);
   }
   add('/etc/grub.d/40_custom', '#!/usr/bin/sh\nexec tail -n +3 $0\n# This file provides an easy way to add custom menu entries.  Simply type the\n# menu entries you want to add after this comment.  Be careful not to change\n# the \'exec tail\' line above.\n', 0o755);
@@ -101,7 +106,7 @@ export function dom0Files(p: Profile): TreeFile[] {
   }
   add(`/boot/xen-${p.xen}.gz`, filler(`xen-${p.xen}`, 64 * 1024));
   add(`/boot/xen-${p.xen}.config`, `CONFIG_XEN_SHSTK=y\n`);
-  const env = '# GRUB Environment Block\nsaved_entry=xen-gnulinux-simple-5d0c2a1e-8f3b-4c6d-9e7a-1b2c3d4e5f60\n';
+  const env = `# GRUB Environment Block\nsaved_entry=xen-gnulinux-simple-${ROOT_UUID}\n`;
   add('/boot/grub2/grubenv', env + '#'.repeat(1024 - env.length));
   add('/boot/efi/EFI/qubes/grub.cfg', `search --no-floppy --root-dev-only --fs-uuid --set=dev 5d0c2a1e-8f3b-4c6d-9e7a-1b2c3d4e5f60\nset prefix=($dev)/grub2\nexport $prefix\nconfigfile $prefix/grub.cfg\n`, 0o700);
   add('/proc/cmdline', `${cmdline}\n`);
