@@ -1,7 +1,7 @@
 import type { WizardChoices, WizardChoicesInput } from '../../../shared/choices.js';
 import { WizardChoicesSchema } from '../../../shared/choices.js';
 import type { SystemFacts } from '../../../shared/facts.js';
-import type { Operation, Plan, PlannedTask, Precondition, TaskId } from '../../../shared/plan.js';
+import type { Operation, PendingGrub, Plan, PlannedTask, Precondition, TaskId } from '../../../shared/plan.js';
 import { effectiveNames } from '../../../shared/template-names.js';
 import type { AssetBundle } from '../assets/asset-bundle.js';
 import { effectiveValue, setShellVar } from '../config/default-grub-editor.js';
@@ -16,6 +16,7 @@ import type { SessionConfig } from './boot-config.js';
 import { RAM_POOL_NAME, grubConf } from './boot-config.js';
 import { mkdirOp, runOp, settingOp, writeOp } from './operations.js';
 import { PATHS, SESSION_UNIT, entryTitle } from './paths.js';
+import { type GrubPreview, pendingGrubChanges, previewStockEntries } from './pending-grub.js';
 import type { BootSizing } from './sizing.js';
 
 export interface PlanContext {
@@ -116,7 +117,16 @@ async function initramfsTask(ctx: PlanContext, moduleChanged: boolean): Promise<
   return ops;
 }
 
-async function bootEntriesTask(ctx: PlanContext, c: WizardChoices): Promise<Operation[]> {
+/** The configs grub2-mkconfig writes: grub.cfg, and a 4.1-style full config on the ESP (80-grub2.install does). */
+async function grubConfigs(ctx: PlanContext): Promise<string[]> {
+  const configs: string[] = [PATHS.grubCfg];
+  const efi = (await ctx.sys.stat(PATHS.efiGrubCfg)) ? await ctx.sys.readText(PATHS.efiGrubCfg).catch(() => 'configfile') : 'configfile';
+  // A full config on the ESP is still what the firmware boots: regenerate it too.
+  if (!/\bconfigfile\b/.test(efi)) configs.push(PATHS.efiGrubCfg);
+  return configs;
+}
+
+async function bootEntriesTask(ctx: PlanContext, c: WizardChoices, configs: readonly string[], pending: readonly PendingGrub[]): Promise<Operation[]> {
   const script = ctx.assets.files.find((f) => f.installPath === PATHS.grubScript);
   if (!script) throw new AppError('asset-mismatch', 'internal', 'the bundle has no GRUB script', { asset: PATHS.grubScript, expected: 'present', actual: 'missing' });
   const ops = [...(await mkdirIfMissing(ctx, PATHS.configDir)), ...(await writeIfChanged(ctx, PATHS.grubConf, grubConf(c, ctx.sizing), 0o644)), ...(await writeIfChanged(ctx, PATHS.grubScript, script.content, script.mode, script.asset))];
@@ -129,12 +139,10 @@ async function bootEntriesTask(ctx: PlanContext, c: WizardChoices): Promise<Oper
   if (c.dom0.selection === 'prompt' && effectiveValue(grub, 'GRUB_DEFAULT') !== 'saved') grub = setShellVar(grub, 'GRUB_DEFAULT', 'saved');
   if (grub !== original) ops.push(...(await writeIfChanged(ctx, PATHS.defaultGrub, grub, 0o644)));
   const inputsChanged = ops.length > 0;
-  const configs: string[] = [PATHS.grubCfg];
-  const efi = (await ctx.sys.stat(PATHS.efiGrubCfg)) ? await ctx.sys.readText(PATHS.efiGrubCfg).catch(() => 'configfile') : 'configfile';
-  // A 4.1-style full config on the ESP is still what the firmware boots: regenerate it too (80-grub2.install does).
-  if (!/\bconfigfile\b/.test(efi)) configs.push(PATHS.efiGrubCfg);
   for (const cfg of configs) {
-    if (inputsChanged || !(await isCurrent(ctx, cfg))) ops.push(runOp({ bin: BIN.grub2Mkconfig, args: ['-o', cfg], privileged: true }, { labelKey: 'ops.grubMkconfig', outputs: [cfg] }));
+    // A pending edit the user included is applied by regenerating, even where our own inputs did not change.
+    const include = c.acceptPendingGrub && pending.some((p) => p.path === cfg);
+    if (inputsChanged || include || !(await isCurrent(ctx, cfg))) ops.push(runOp({ bin: BIN.grub2Mkconfig, args: ['-o', cfg], privileged: true }, { labelKey: 'ops.grubMkconfig', outputs: [cfg] }));
   }
   const wanted = c.dom0.selection === 'prompt' ? entryTitle(c.dom0.mode) : null;
   const saved = /^saved_entry=(.*)$/m.exec((await ctx.sys.stat(PATHS.grubenv)) ? await ctx.sys.readText(PATHS.grubenv) : '')?.[1] ?? null;
@@ -210,7 +218,7 @@ async function sudoWorks(sys: System): Promise<boolean> {
   }
 }
 
-async function preconditions(ctx: PlanContext, c: WizardChoices, tasks: PlannedTask[]): Promise<Precondition[]> {
+async function preconditions(ctx: PlanContext, c: WizardChoices, tasks: PlannedTask[], grub: { preview: GrubPreview; pending: readonly PendingGrub[] }): Promise<Precondition[]> {
   const f = ctx.facts;
   const byName = new Map(f.qubes.map((q) => [q.name, q]));
   const images = f.kernels.filter((k) => k.xenDom0 && k.initramfs).map((k) => k.initramfsBytes ?? 0);
@@ -230,6 +238,9 @@ async function preconditions(ctx: PlanContext, c: WizardChoices, tasks: PlannedT
     { id: 'ram-fits', ok: ctx.sizing.verdict !== 'does-not-fit', params: { ...numericParams(ctx.sizing.model.verdict.params), reason: ctx.sizing.model.verdict.key } },
     { id: 'qubes-halted', ok: running.length === 0, params: { qubes: running.join(', ') } },
     { id: 'names-free', ok: taken.length === 0, params: { names: taken.join(', ') } },
+    // Our apply runs grub2-mkconfig: it must work now, and must not carry an edit the user has not seen.
+    { id: 'grub-regenerates', ok: grub.preview.ok, params: { reason: grub.preview.ok ? '' : grub.preview.reason } },
+    { id: 'grub-pending', ok: grub.pending.length === 0 || c.acceptPendingGrub, params: { paths: grub.pending.map((p) => p.path).join(', ') } },
   ];
   if (c.ramPool.enabled) {
     list.push({ id: 'xfsprogs', ok: !!(await ctx.sys.stat(BIN.mkfsXfs)), params: { path: BIN.mkfsXfs } });
@@ -259,11 +270,14 @@ export async function planInstall(ctx: PlanContext, input: WizardChoicesInput | 
   const c = validateChoices(input, ctx.facts);
   const settings = await settingTasks(ctx, c);
   const moduleOps = await dracutModuleTask(ctx);
+  const configs = await grubConfigs(ctx);
+  const preview = await previewStockEntries(ctx.sys);
+  const pending = await pendingGrubChanges(ctx.sys, configs, preview);
   const candidates: [TaskId, Operation[]][] = [
     // Order matters for safety: the module and images exist before any GRUB entry asks for them.
     ['dracut-module', moduleOps],
     ['initramfs', await initramfsTask(ctx, moduleOps.length > 0)],
-    ['boot-entries', await bootEntriesTask(ctx, c)],
+    ['boot-entries', await bootEntriesTask(ctx, c, configs, pending)],
     ['swap', await swapTask(ctx, c)],
     ['ram-pool', await sessionTask(ctx, c)],
     ['ephemeral-volatile', settings['ephemeral-volatile'] ?? []],
@@ -276,8 +290,9 @@ export async function planInstall(ctx: PlanContext, input: WizardChoicesInput | 
     choices: c,
     boot: { dom0MemMaxMiB: ctx.sizing.dom0MemMaxMiB, rootSizeMiB: ctx.sizing.rootSizeMiB, reserveMiB: ctx.sizing.reserveMiB },
     ram: ctx.sizing.model,
-    preconditions: await preconditions(ctx, c, tasks),
+    preconditions: await preconditions(ctx, c, tasks, { preview, pending }),
     tasks,
     warnings: warnings(ctx, c),
+    pendingGrub: pending,
   };
 }
