@@ -1,4 +1,5 @@
 import { initSim } from '../../core/sim/init-sim.js';
+import { SIM_LAYOUTS } from '../../core/sim/profiles/layouts.js';
 import { PROFILE_NAMES } from '../../core/sim/profiles/profiles.js';
 import { bootSim } from '../../core/sim/sim-boot.js';
 import { SimSystem } from '../../core/sim/sim-system.js';
@@ -7,9 +8,9 @@ import { UsageError } from '../command.js';
 
 export const simCommand: CliCommand = {
   name: 'sim',
-  usage: `sim init DIR [--profile ${PROFILE_NAMES.join('|')}]   create a simulated dom0 in DIR
+  usage: `sim init DIR [--profile ${PROFILE_NAMES.join('|')}] [--layout ${SIM_LAYOUTS.join('|')}]   create a simulated dom0 in DIR
   sim boot DIR [--stateless]                        reboot it, into its normal or its stateless entry`,
-  options: { profile: { type: 'string' }, stateless: { type: 'boolean' } },
+  options: { profile: { type: 'string' }, layout: { type: 'string' }, stateless: { type: 'boolean' } },
   async run(ctx) {
     const [sub, dir, ...extra] = ctx.args;
     if (sub === 'boot' && dir && !extra.length) {
@@ -17,10 +18,11 @@ export const simCommand: CliCommand = {
       ctx.io.out(ctx.values.json ? `${JSON.stringify(report, null, 2)}\n` : `booted the ${report.entry} entry: ${report.result}${report.result === 'fallback' ? ` (${report.reason})` : ''}${report.session ? `; session: ${report.session.done.length} set up, ${report.session.problems.length} problems` : ''}\n`);
       return 0;
     }
-    if (sub !== 'init' || !dir || extra.length) throw new UsageError('usage: qubes-stateless sim init DIR [--profile NAME] | sim boot DIR [--stateless]');
+    if (sub !== 'init' || !dir || extra.length) throw new UsageError('usage: qubes-stateless sim init DIR [--profile NAME] [--layout NAME] | sim boot DIR [--stateless]');
     const profile = typeof ctx.values.profile === 'string' ? ctx.values.profile : 'qubes-4.2';
-    const sim = await initSim(dir, profile);
-    ctx.io.out(`created ${sim.description} (profile ${profile})\n`);
+    const layout = typeof ctx.values.layout === 'string' ? ctx.values.layout : 'lvm-thin';
+    const sim = await initSim(dir, profile, layout);
+    ctx.io.out(`created ${sim.description} (profile ${profile}, layout ${layout})\n`);
     return 0;
   },
 };

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { AppError } from '../errors.js';
 import { PROFILES, PROFILE_NAMES, profileState } from './profiles/profiles.js';
 import { dom0Files } from './profiles/dom0-tree.js';
+import { SIM_LAYOUTS, type SimLayout, applyLayout } from './profiles/layouts.js';
 import { SimSystem, STATE_FILE } from './sim-system.js';
 import { SimTree } from './sim-tree.js';
 import { BIN } from '../system/binaries.js';
@@ -11,11 +12,15 @@ import { BIN } from '../system/binaries.js';
  * Create a simulated dom0 in `dir` (which must not exist or be empty) from a profile. The boot files that
  * dom0 generates (grub.cfg, initramfs images) are produced by the simulated tools themselves.
  */
-export async function initSim(dir: string, profileName: string): Promise<SimSystem> {
+export async function initSim(dir: string, profileName: string, layout: string = 'lvm-thin'): Promise<SimSystem> {
   const profile = PROFILES[profileName];
   if (!profile) {
     throw new AppError('unknown-profile', 'user', `unknown profile "${profileName}" (known: ${PROFILE_NAMES.join(', ')})`, { profile: profileName, known: PROFILE_NAMES.join(', ') });
   }
+  if (!(SIM_LAYOUTS as readonly string[]).includes(layout)) {
+    throw new AppError('invalid-choice', 'user', `unknown layout "${layout}" (known: ${SIM_LAYOUTS.join(', ')})`, { field: 'layout', reason: `unknown layout "${layout}" (known: ${SIM_LAYOUTS.join(', ')})` });
+  }
+  const lay = layout as SimLayout;
   const abs = path.resolve(dir);
   const entries = await fs.readdir(abs).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? [] : e));
   if (entries instanceof Error) throw new AppError('sim-dir-unreadable', 'user', `cannot use ${abs}: ${entries.code}`, { dir: abs, reason: entries.code ?? 'error' });
@@ -26,12 +31,12 @@ export async function initSim(dir: string, profileName: string): Promise<SimSyst
     throw new AppError('sim-dir-unreadable', 'user', `cannot create ${abs}: ${(e as NodeJS.ErrnoException).code}`, { dir: abs, reason: (e as NodeJS.ErrnoException).code ?? 'error' });
   }
   const tree = new SimTree(abs);
-  for (const f of dom0Files(profile)) {
+  for (const f of dom0Files(profile, lay)) {
     await fs.mkdir(path.dirname(tree.hostPath(f.path)), { recursive: true });
     await fs.writeFile(tree.hostPath(f.path), f.content, { mode: f.mode });
     await fs.chmod(tree.hostPath(f.path), f.mode);
   }
-  const state = profileState(profile);
+  const state = applyLayout(profileState(profile), lay);
   await fs.writeFile(path.join(abs, STATE_FILE), JSON.stringify(state, null, 2) + '\n');
   const sim = await SimSystem.open(abs);
   for (const k of profile.kernels) {

@@ -238,6 +238,9 @@ async function preconditions(ctx: PlanContext, c: WizardChoices, tasks: PlannedT
     { id: 'ram-fits', ok: ctx.sizing.verdict !== 'does-not-fit', params: { ...numericParams(ctx.sizing.model.verdict.params), reason: ctx.sizing.model.verdict.key } },
     { id: 'qubes-halted', ok: running.length === 0, params: { qubes: running.join(', ') } },
     { id: 'names-free', ok: taken.length === 0, params: { names: taken.join(', ') } },
+    // /var/lib/qubes (qubes.xml, and there the qube images) on a filesystem of its own stays the disk's in a
+    // stateless session: qubesd would keep writing it. Not something a RAM root can fix.
+    { id: 'disk-layout', ok: f.layout.kind !== 'plain', params: { target: f.layout.fstabMount ?? f.layout.varLibQubes.target, fsType: f.layout.varLibQubes.fsType, source: f.layout.varLibQubes.source } },
     // Our apply runs grub2-mkconfig: it must work now, and must not carry an edit the user has not seen.
     { id: 'grub-regenerates', ok: grub.preview.ok, params: { reason: grub.preview.ok ? '' : grub.preview.reason } },
     { id: 'grub-pending', ok: grub.pending.length === 0 || c.acceptPendingGrub, params: { paths: grub.pending.map((p) => p.path).join(', ') } },
@@ -262,8 +265,30 @@ function warnings(ctx: PlanContext, c: WizardChoices): Plan['warnings'] {
   for (const n of c.readOnlyRoot) if (byName.get(n)?.klass === 'TemplateVM') w.push({ key: 'warnings.readOnlyTemplate', params: { qube: n } });
   if (ctx.sizing.verdict === 'tight') w.push({ key: ctx.sizing.model.verdict.key, params: numericParams(ctx.sizing.model.verdict.params) });
   for (const rw of ctx.sizing.model.warnings) w.push({ key: rw.key, params: numericParams(rw.params) });
+  w.push(...layoutWarnings(ctx.facts, c));
   return w;
 }
+
+/**
+ * What a layout makes only partly stateless. On btrfs the qube images are files on `/` (varlibqubes,
+ * file-reflink): an overlay session copies each one whole into RAM the first time its qube starts, because
+ * FICLONE fails across overlayfs and qubes-core-admin's `qubes/storage/reflink.py` (_copy_file, release4.2
+ * and release4.3) then falls back to `cp --sparse=always` into the tmpfs upper layer; zram and tmpfs copy
+ * every image at boot with the rest of the root (the RAM estimate counts them, since du covers `/`).
+ */
+function layoutWarnings(f: SystemFacts, c: WizardChoices): Plan['warnings'] {
+  if (f.layout.kind === 'other') return [{ key: 'warnings.layoutOther', params: { source: f.rootFs.source, fsType: f.rootFs.fsType } }];
+  if (f.layout.kind !== 'btrfs') return [];
+  const onRoot = new Set(f.pools.filter((p) => (p.driver === 'file' || p.driver === 'file-reflink') && isOnRoot(p.options.dir_path ?? '', f)).map((p) => p.name));
+  const vols = f.qubes.flatMap((q) => Object.values(q.volumes)).filter((v) => onRoot.has(v.pool));
+  if (onRoot.size === 0) return [];
+  const params = { pools: [...onRoot].join(', '), volumes: vols.length, usageMiB: vols.reduce((a, v) => a + v.usageMiB, 0) };
+  return [{ key: c.dom0.mode === 'overlay' ? 'warnings.btrfsOverlayCopiesImages' : 'warnings.btrfsImagesInRam', params }];
+}
+
+/** A pool directory on the root filesystem: not below /boot, nor below a mount of its own (plain layout). */
+const isOnRoot = (dir: string, f: SystemFacts): boolean =>
+  dir.startsWith('/') && !dir.startsWith('/boot') && !(f.layout.varLibQubes.target !== '/' && (dir === f.layout.varLibQubes.target || dir.startsWith(`${f.layout.varLibQubes.target}/`)));
 
 /** Everything applying `choices` will do on this machine, with real diffs, argv and the values they replace. */
 export async function planInstall(ctx: PlanContext, input: WizardChoicesInput | unknown): Promise<Plan> {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ROOT_UUID } from '../boot-render.js';
 import { STOCK_00_HEADER, STOCK_20_LINUX_XEN } from './grub-d.js';
+import { type SimLayout, layoutFstabRows, layoutRootWords } from './layouts.js';
 import type { Profile } from './profiles.js';
 
 export interface TreeFile {
@@ -23,8 +24,8 @@ function filler(label: string, bytes: number): Buffer {
 }
 
 /** /etc/default/grub as anaconda writes it (qubesos.conf [Bootloader]) plus the sys-usb Salt state's appended line. */
-export function defaultGrub(p: Profile): string {
-  const linux = [`rd.luks.uuid=${LUKS_UUID}`, 'rd.lvm.lv=qubes_dom0/root', 'rd.lvm.lv=qubes_dom0/swap', 'plymouth.ignore-serial-consoles', p.junkKernelTokens, 'rhgb quiet']
+export function defaultGrub(p: Profile, layout: SimLayout = 'lvm-thin'): string {
+  const linux = [...layoutRootWords(layout, LUKS_UUID), 'plymouth.ignore-serial-consoles', p.junkKernelTokens, 'rhgb quiet']
     .filter(Boolean)
     .join(' ');
   return [
@@ -44,7 +45,7 @@ export function defaultGrub(p: Profile): string {
 }
 
 /** anaconda's fstab: a comment header, then "%-23s %-23s %-7s %-15s %d %d" rows (Qubes patch 0021 adds discard). */
-export function fstab(): string {
+export function fstab(p?: Profile, layout: SimLayout = 'lvm-thin'): string {
   const row = (a: string, b: string, c: string, d: string, e: number, f: number) => `${a.padEnd(23)} ${b.padEnd(23)} ${c.padEnd(7)} ${d.padEnd(15)} ${e} ${f}`;
   return [
     '',
@@ -58,27 +59,33 @@ export function fstab(): string {
     "# After editing this file, run 'systemctl daemon-reload' to update systemd",
     '# units generated from this file.',
     '#',
-    row('/dev/mapper/qubes_dom0-root', '/', 'ext4', 'defaults,x-systemd.device-timeout=0,discard', 1, 1),
-    row('UUID=5d0c2a1e-8f3b-4c6d-9e7a-1b2c3d4e5f60', '/boot', 'ext4', 'defaults,discard', 1, 2),
-    row('UUID=A1B2-C3D4', '/boot/efi', 'vfat', 'umask=0077,shortname=winnt,discard', 0, 2),
-    row('/dev/mapper/qubes_dom0-swap', 'none', 'swap', 'defaults,x-systemd.device-timeout=0', 0, 0),
+    ...(layout === 'lvm-thin'
+      ? [
+          row('/dev/mapper/qubes_dom0-root', '/', 'ext4', 'defaults,x-systemd.device-timeout=0,discard', 1, 1),
+          row('UUID=5d0c2a1e-8f3b-4c6d-9e7a-1b2c3d4e5f60', '/boot', 'ext4', 'defaults,discard', 1, 2),
+          row('UUID=A1B2-C3D4', '/boot/efi', 'vfat', 'umask=0077,shortname=winnt,discard', 0, 2),
+          row('/dev/mapper/qubes_dom0-swap', 'none', 'swap', 'defaults,x-systemd.device-timeout=0', 0, 0),
+        ]
+      : layoutFstabRows(layout, p?.release ?? '4.2').map((r) => row(...r))),
     '',
   ].join('\n');
 }
 
 const script = (what: string) => `#! /usr/bin/sh\nset -e\n\n# (simulated dom0) stand-in for grub2-tools' ${what}\n`;
 
-export function dom0Files(p: Profile): TreeFile[] {
+export function dom0Files(p: Profile, layout: SimLayout = 'lvm-thin'): TreeFile[] {
   const files: TreeFile[] = [];
   const add = (path: string, content: string | Buffer, mode = 0o644) => files.push({ path, content, mode });
   const [newest] = p.kernels;
-  const cmdline = `placeholder root=/dev/mapper/qubes_dom0-root ro rd.luks.uuid=${LUKS_UUID} rd.lvm.lv=qubes_dom0/root rd.lvm.lv=qubes_dom0/swap plymouth.ignore-serial-consoles ${p.junkKernelTokens ? `${p.junkKernelTokens} ` : ''}rhgb quiet ${p.usbLine}`;
+  // As the stock 20_linux_xen writes it: root= (the LVM path, else the UUID), ro, then GRUB_CMDLINE_LINUX (btrfs: rootflags first).
+  const rootArg = layout === 'lvm-thin' ? 'root=/dev/mapper/qubes_dom0-root ro' : `root=UUID=${ROOT_UUID} ro${layout === 'btrfs' ? ' rootflags=subvol=root' : ''}`;
+  const cmdline = `placeholder ${rootArg} ${layoutRootWords(layout, LUKS_UUID).join(' ')} plymouth.ignore-serial-consoles ${p.junkKernelTokens ? `${p.junkKernelTokens} ` : ''}rhgb quiet ${p.usbLine}`;
 
   add('/etc/qubes-release', `${p.releaseLine}\n`);
   add('/etc/system-release', `${p.releaseLine}\n`);
   add('/etc/os-release', `NAME=Qubes\nVERSION="${p.release} (R${p.release})"\nID=qubes\nID_LIKE=fedora\nVERSION_ID=${p.release}\nPRETTY_NAME="Qubes OS ${p.release} (R${p.release})"\nPLATFORM_ID="platform:f${p.fedora}"\n`);
-  add('/etc/default/grub', defaultGrub(p));
-  add('/etc/fstab', fstab());
+  add('/etc/default/grub', defaultGrub(p, layout));
+  add('/etc/fstab', fstab(p, layout));
   add('/etc/hostname', 'dom0\n');
   add('/usr/lib/systemd/system/qubesd.service', '[Unit]\nDescription=Qubes OS daemon\nBefore=systemd-user-sessions.service\n\n[Service]\nType=notify\nExecStart=/usr/bin/qubesd\n\n[Install]\nWantedBy=multi-user.target\n');
   add('/etc/systemd/system/multi-user.target.wants/.keep', '');
