@@ -118,3 +118,36 @@ test('4.3: overlay with its own entry; zram swap stays; the review is made for 4
   await screenshot(page, 'review-4.3');
   await expectAccessible(page);
 });
+
+test('a pending /etc/default/grub edit is shown as a diff and blocks Apply until the user includes it', async ({ page }) => {
+  session = await openRenderer(page, {
+    setup: async (sim) => {
+      // A forum recipe's edit, without grub2-mkconfig after it.
+      const grub = await sim.readText('/etc/default/grub');
+      await sim.writeFileAtomic('/etc/default/grub', grub.replace(/^GRUB_CMDLINE_LINUX="(.*)"$/m, 'GRUB_CMDLINE_LINUX="$1 mitigations=auto,nosmt"'));
+    },
+  });
+  const wizard = new WizardPage(page);
+  await expect(new SystemCheckPage(page).fact('release')).toBeVisible();
+  await wizard.walk('system-check', 'review');
+  const review = new ReviewPage(page);
+  await expect(review.precondition('grub-pending')).toHaveAttribute('data-ok', 'false');
+  await expect(review.pendingGrub).toContainText('mitigations=auto,nosmt');
+  await expect(review.applyButton).toBeDisabled();
+  await expectAccessible(page);
+  await review.includePendingGrub.check();
+  await expect(review.precondition('grub-pending')).toHaveAttribute('data-ok', 'true');
+  await expect(review.applyButton).toBeEnabled();
+  expect(session.calls).not.toContain('plan:apply');
+});
+
+test('the plain disk layout is refused on the review, with what to do', async ({ page }) => {
+  session = await openRenderer(page, { layout: 'plain' });
+  const wizard = new WizardPage(page);
+  await expect(new SystemCheckPage(page).fact('release')).toBeVisible();
+  await wizard.walk('system-check', 'review');
+  const review = new ReviewPage(page);
+  await expect(review.precondition('disk-layout')).toHaveAttribute('data-ok', 'false');
+  await expect(review.precondition('disk-layout')).toContainText('move /var/lib/qubes onto the root filesystem');
+  await expect(review.applyButton).toBeDisabled();
+});

@@ -7,7 +7,6 @@ import type { System } from '../system/system.js';
 import { commandOf } from './operations.js';
 import { readSetting, sameSetting } from './settings.js';
 import { detailOf, flattenPlan, opOf } from './steps.js';
-import { preconditionText, translate } from '../../../shared/i18n/translate.js';
 
 export interface ExecOptions {
   readonly onEvent?: (e: TaskEvent) => void;
@@ -108,7 +107,7 @@ export function newApplyTransaction(plan: Plan, id: string, now: Date): ApplyTra
 export async function preflight(sys: System, plan: Plan): Promise<void> {
   const failed = plan.preconditions.filter((p) => !p.ok);
   if (failed.length) {
-    throw new AppError('precondition-failed', 'precondition', `cannot apply: ${failed.map((p) => `${p.id}: ${preconditionText(p, translate)}`).join('; ')}`, { failed: failed.map((p) => p.id).join(','), ...Object.fromEntries(failed.flatMap((p) => Object.entries(p.params).map(([k, v]) => [`${p.id}.${k}`, v]))) });
+    throw new AppError('precondition-failed', 'precondition', `cannot apply: ${failed.map((p) => p.id).join(', ')}`, { failed: failed.map((p) => p.id).join(','), ...Object.fromEntries(failed.flatMap((p) => Object.entries(p.params).map(([k, v]) => [`${p.id}.${k}`, v]))) });
   }
   for (const { op } of flattenPlan(plan)) {
     if (op.kind === 'write') {

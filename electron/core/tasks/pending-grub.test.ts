@@ -38,7 +38,7 @@ describe('a pending /etc/default/grub edit', () => {
     expect(diff).not.toContain('stateless');
     expect(plan.preconditions.find((p) => p.id === 'grub-pending')).toMatchObject({ ok: false, params: { paths: PATHS.grubCfg } });
 
-    await expect(engine.apply(CHOICES)).rejects.toMatchObject({ code: 'precondition-failed', message: expect.stringMatching(/grub-pending: .*differ from what grub2-mkconfig gives now.*--include-pending-grub/) });
+    await expect(engine.apply(CHOICES)).rejects.toMatchObject({ code: 'precondition-failed', message: expect.stringMatching(/cannot apply: grub-pending/), params: expect.objectContaining({ 'grub-pending.paths': PATHS.grubCfg }) });
     expect(await sim.readText(PATHS.grubCfg)).toBe(cfgBefore);
     expect(await engine.transactions()).toEqual([]);
   });
@@ -65,6 +65,13 @@ describe('a pending /etc/default/grub edit', () => {
     expect(await sim.readText(PATHS.defaultGrub)).toBe(defaultGrubEdited);
   });
 
+  it('a grub2-mkconfig that fails already at plan time blocks the plan, with its own words', async () => {
+    const sim = await tempSim();
+    await sim.tree.writeAtomic('/etc/grub.d/41_custom', '#!/bin/sh\necho "menuentry broken {"\n', { mode: 0o755 });
+    const { plan } = await engineFor(sim).plan(CHOICES);
+    expect(plan.preconditions.find((p) => p.id === 'grub-regenerates')).toMatchObject({ ok: false, params: { reason: expect.stringMatching(/grub2-mkconfig .*exit 1.*Syntax errors are detected/) } });
+  });
+
   it('on the CLI: plan shows the change and fails; apply says why; --include-pending-grub applies it', async () => {
     const dir = path.join(await tempDir(), 'dom0');
     const io = { out: '', err: '' };
@@ -81,7 +88,7 @@ describe('a pending /etc/default/grub edit', () => {
     expect(io.out).toMatch(/Pending GRUB change \(not included: the plan is blocked\):/);
     expect(io.out).toMatch(/^ {2}\+\tmodule2\t\/vmlinuz-\S+ placeholder .*mitigations=auto,nosmt/m);
     expect(await cli('--sim', dir, 'apply', '--mode', 'zram', '--no-sample', '--yes')).toBe(1);
-    expect(io.err).toMatch(/cannot apply: grub-pending: .*include it \(--include-pending-grub\), or undo that edit first/);
+    expect(io.err).toMatch(/^FAIL grub-pending: \/boot\/grub2\/grub\.cfg: the stock boot entries differ .*include it \(--include-pending-grub\), or undo that edit first\.$/m);
     expect(await cli('--sim', dir, 'apply', '--mode', 'zram', '--no-sample', '--yes', '--include-pending-grub')).toBe(0);
     expect(io.out).toMatch(/^applied: transaction/);
   });

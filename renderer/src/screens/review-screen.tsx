@@ -114,7 +114,7 @@ function PendingGrubCard({ plan }: { readonly plan: Plan }) {
       <h3 id="pending-grub-heading">{t('review.pendingGrub.heading')}</h3>
       <p>{t('review.pendingGrub.explain')}</p>
       {plan.pendingGrub.map((p) => (
-        <DiffView key={p.path} diff={p.diff} path={p.path} />
+        <DiffView key={p.path} diff={p.diff} path={p.path} defaultOpen />
       ))}
       <label className="check">
         <input type="checkbox" checked={accepted} data-testid="accept-pending-grub" onChange={(e) => setAccept(e.target.checked)} />
