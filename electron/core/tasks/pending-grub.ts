@@ -9,10 +9,11 @@ import type { System } from '../system/system.js';
  * without a grub2-mkconfig after it. Our apply regenerates grub.cfg, so it would carry that edit into the stock
  * entries too; the plan shows it and asks, instead of failing at verification.
  *
- * `grub2-mkconfig` without -o prints the config on stdout and writes no file (rhboot/grub2 fedora-37 and the
- * Qubes 4.2/4.3 grub2 built from it, util/grub-mkconfig.in: the output is redirected to "${grub_cfg}.new"
- * only when -o is given; 10_linux, the one script that can touch grubenv, is not executable on Qubes). It
- * must run as root (its EUID check), hence sudo.
+ * `grub2-mkconfig` without -o prints the config on stdout and writes no file: util/grub-mkconfig.in of
+ * rhboot/grub2 fedora-37 and fedora-41, the Fedora patch set under Qubes' GRUB 2.06 (QubesOS/qubes-grub2
+ * release4.2 and main), redirects its output to "${grub_cfg}.new" only when -o is given; 10_linux, the one
+ * script that can touch grubenv (GRUB_GRUBENV_UPDATE), is not executable on Qubes. It must run as root (its
+ * EUID check), hence sudo.
  */
 
 /** The part of grub.cfg the stock Xen script wrote; ours must leave it byte for byte as it was. */
