@@ -141,13 +141,25 @@ test('a pending /etc/default/grub edit is shown as a diff and blocks Apply until
   expect(session.calls).not.toContain('plan:apply');
 });
 
-test('the plain disk layout is refused on the review, with what to do', async ({ page }) => {
+test('the plain disk layout is refused: blocked at the System check, with the reason', async ({ page }) => {
   session = await openRenderer(page, { layout: 'plain' });
+  const screen = new SystemCheckPage(page);
   const wizard = new WizardPage(page);
-  await expect(new SystemCheckPage(page).fact('release')).toBeVisible();
-  await wizard.walk('system-check', 'review');
+  await expect(screen.check('disk-layout')).toHaveAttribute('data-status', 'block');
+  await expect(screen.check('disk-layout')).toContainText('/var/lib/qubes is a filesystem of its own (xfs) holding /var/lib/qubes and qubes.xml');
+  await expect(wizard.continueButton).toBeDisabled();
+  await expectAccessible(page);
+});
+
+test('the btrfs layout warns at the System check and on the review that overlay copies qube images into RAM', async ({ page }) => {
+  session = await openRenderer(page, { layout: 'btrfs' });
+  const screen = new SystemCheckPage(page);
+  const wizard = new WizardPage(page);
+  await expect(screen.check('disk-layout')).toHaveAttribute('data-status', 'warn');
+  await wizard.walk('system-check', 'mode');
+  await new ModePage(page).mode('overlay').check();
+  await wizard.walk('mode', 'review');
   const review = new ReviewPage(page);
-  await expect(review.precondition('disk-layout')).toHaveAttribute('data-ok', 'false');
-  await expect(review.precondition('disk-layout')).toContainText('move /var/lib/qubes onto the root filesystem');
-  await expect(review.applyButton).toBeDisabled();
+  await expect(review.precondition('disk-layout')).toHaveAttribute('data-ok', 'true');
+  await expect(review.warnings).toContainText('In an overlay session each qube\'s images are copied whole into RAM the first time it starts');
 });
