@@ -60,6 +60,11 @@ export const WizardChoicesSchema = z.object({
   defaultDispvm: z.boolean().default(false),
   /** A persistent, network-less qube for keeping files from stateless sessions. */
   saveVault: z.object({ enabled: z.boolean(), name: qubeName.default('save') }).default({ enabled: false, name: 'save' }),
+  /**
+   * Include a pending /etc/default/grub edit (grub.cfg's stock entries differ from what regeneration gives):
+   * without it such a plan is blocked, since our grub2-mkconfig would apply that edit too.
+   */
+  acceptPendingGrub: z.boolean().default(false),
 });
 export type WizardChoices = z.infer<typeof WizardChoicesSchema>;
 export type WizardChoicesInput = z.input<typeof WizardChoicesSchema>;

@@ -99,6 +99,21 @@ export const StatelessStatusSchema = z.object({
 });
 export type StatelessStatus = z.infer<typeof StatelessStatusSchema>;
 
+/**
+ * The disk layout, as the installer may leave it (QubesOS/qubes-anaconda release4.2 and release4.3,
+ * `qubesos.conf` [Storage]: `default_partitioning` on LVM thin, the default; `default_partitioning_plain`
+ * with `/var/lib/qubes (min 20 GiB, fstype xfs)` on its own; `default_partitioning_btrfs` with `/` on btrfs).
+ */
+export const DISK_LAYOUTS = ['lvm-thin', 'plain', 'btrfs', 'other'] as const;
+export const DiskLayoutSchema = z.object({
+  kind: z.enum(DISK_LAYOUTS),
+  /** The filesystem that holds /var/lib/qubes, where qubesd keeps qubes.xml (findmnt --target). */
+  varLibQubes: z.object({ target: z.string(), source: z.string(), fsType: z.string() }),
+  /** The mount point of an /etc/fstab line that mounts /var/lib/qubes or a directory above it (not /). */
+  fstabMount: z.string().nullable(),
+});
+export type DiskLayout = z.infer<typeof DiskLayoutSchema>;
+
 export const SystemFactsSchema = z.object({
   simulated: z.boolean(),
   qubesRelease: QubesReleaseSchema,
@@ -115,6 +130,7 @@ export const SystemFactsSchema = z.object({
   }),
   rootFs: FilesystemFactSchema,
   bootFs: FilesystemFactSchema,
+  layout: DiskLayoutSchema,
   swap: z.array(SwapFactSchema),
   kernels: z.array(KernelFactSchema),
   xenImages: z.array(z.string()),

@@ -75,6 +75,19 @@ export const PreconditionSchema = z.object({
 });
 export type Precondition = z.infer<typeof PreconditionSchema>;
 
+/**
+ * grub.cfg's stock entries differ from what grub2-mkconfig gives now: an /etc/default/grub edit that was
+ * never applied. Regenerating (which our apply does) would include it; the user decides.
+ */
+export const PendingGrubSchema = z.object({
+  path: z.string(),
+  /** Unified diff of the stock (20_linux_xen) entries: now -> after regeneration. */
+  diff: z.string(),
+  /** SHA-256 of the regenerated stock entries, checked after apply. */
+  stockSha256: z.string(),
+});
+export type PendingGrub = z.infer<typeof PendingGrubSchema>;
+
 export const PlanSchema = z.object({
   release: z.enum(['4.2', '4.3']),
   choices: WizardChoicesSchema,
@@ -85,6 +98,7 @@ export const PlanSchema = z.object({
   preconditions: z.array(PreconditionSchema),
   tasks: z.array(PlannedTaskSchema),
   warnings: z.array(z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) })),
+  pendingGrub: z.array(PendingGrubSchema),
 });
 export type Plan = z.infer<typeof PlanSchema>;
 

@@ -7,7 +7,7 @@ import type { SystemFacts } from './facts.js';
 export type CheckStatus = 'ok' | 'warn' | 'block';
 
 export interface Check {
-  readonly id: 'release' | 'boot-mode' | 'last-boot' | 'host-memory' | 'kernels' | 'boot-space' | 'swap';
+  readonly id: 'release' | 'boot-mode' | 'last-boot' | 'host-memory' | 'kernels' | 'boot-space' | 'swap' | 'disk-layout';
   readonly status: CheckStatus;
   readonly params: Readonly<Record<string, string | number>>;
 }
@@ -39,6 +39,12 @@ export function systemChecks(f: SystemFacts): Check[] {
       id: 'kernels',
       status: xenKernels.length === 0 ? 'block' : xenKernels.every((k) => k.initramfs) ? 'ok' : 'warn',
       params: { count: xenKernels.length, missing: xenKernels.filter((k) => !k.initramfs).map((k) => k.version).join(', ') },
+    },
+    // The plan refuses the plain layout and warns on btrfs (electron/core/tasks/plan-install.ts); say so up front.
+    {
+      id: 'disk-layout',
+      status: f.layout.kind === 'plain' ? 'block' : f.layout.kind === 'lvm-thin' ? 'ok' : 'warn',
+      params: { kind: f.layout.kind, target: f.layout.fstabMount ?? f.layout.varLibQubes.target, fsType: f.layout.varLibQubes.fsType, rootFsType: f.rootFs.fsType },
     },
     { id: 'boot-space', status: bootFreeMiB >= MIN_BOOT_FREE_MIB ? 'ok' : 'block', params: { freeMiB: bootFreeMiB, neededMiB: MIN_BOOT_FREE_MIB } },
     {

@@ -81,9 +81,9 @@ export async function bridgeRenderer(page: Page, handlers: Handlers, calls: stri
 }
 
 /** Open the renderer over a fresh simulated dom0 (`setup` may change it first). */
-export async function openRenderer(page: Page, opts: { profile?: string; setup?: (sim: SimSystem) => Promise<void> } = {}): Promise<RendererSession> {
+export async function openRenderer(page: Page, opts: { profile?: string; layout?: string; setup?: (sim: SimSystem) => Promise<void> } = {}): Promise<RendererSession> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'qs-e2e-'));
-  const sim = await initSim(path.join(dir, 'dom0'), opts.profile ?? 'qubes-4.2');
+  const sim = await initSim(path.join(dir, 'dom0'), opts.profile ?? 'qubes-4.2', opts.layout ?? 'lvm-thin');
   await opts.setup?.(sim);
   const events: unknown[] = [];
   const calls: string[] = [];

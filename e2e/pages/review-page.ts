@@ -23,6 +23,15 @@ export class ReviewPage {
     this.error = page.getByTestId('error-panel');
   }
 
+  /** The pending /etc/default/grub change, its diff and the choice to include it. */
+  get pendingGrub(): Locator {
+    return this.page.getByTestId('pending-grub');
+  }
+
+  get includePendingGrub(): Locator {
+    return this.page.getByTestId('accept-pending-grub');
+  }
+
   precondition(id: string): Locator {
     return this.page.getByTestId(`precondition-${id}`);
   }

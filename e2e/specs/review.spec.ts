@@ -118,3 +118,48 @@ test('4.3: overlay with its own entry; zram swap stays; the review is made for 4
   await screenshot(page, 'review-4.3');
   await expectAccessible(page);
 });
+
+test('a pending /etc/default/grub edit is shown as a diff and blocks Apply until the user includes it', async ({ page }) => {
+  session = await openRenderer(page, {
+    setup: async (sim) => {
+      // A forum recipe's edit, without grub2-mkconfig after it.
+      const grub = await sim.readText('/etc/default/grub');
+      await sim.writeFileAtomic('/etc/default/grub', grub.replace(/^GRUB_CMDLINE_LINUX="(.*)"$/m, 'GRUB_CMDLINE_LINUX="$1 mitigations=auto,nosmt"'));
+    },
+  });
+  const wizard = new WizardPage(page);
+  await expect(new SystemCheckPage(page).fact('release')).toBeVisible();
+  await wizard.walk('system-check', 'review');
+  const review = new ReviewPage(page);
+  await expect(review.precondition('grub-pending')).toHaveAttribute('data-ok', 'false');
+  await expect(review.pendingGrub).toContainText('mitigations=auto,nosmt');
+  await expect(review.applyButton).toBeDisabled();
+  await expectAccessible(page);
+  await review.includePendingGrub.check();
+  await expect(review.precondition('grub-pending')).toHaveAttribute('data-ok', 'true');
+  await expect(review.applyButton).toBeEnabled();
+  expect(session.calls).not.toContain('plan:apply');
+});
+
+test('the plain disk layout is refused: blocked at the System check, with the reason', async ({ page }) => {
+  session = await openRenderer(page, { layout: 'plain' });
+  const screen = new SystemCheckPage(page);
+  const wizard = new WizardPage(page);
+  await expect(screen.check('disk-layout')).toHaveAttribute('data-status', 'block');
+  await expect(screen.check('disk-layout')).toContainText('/var/lib/qubes is a filesystem of its own (xfs) holding /var/lib/qubes and qubes.xml');
+  await expect(wizard.continueButton).toBeDisabled();
+  await expectAccessible(page);
+});
+
+test('the btrfs layout warns at the System check and on the review that overlay copies qube images into RAM', async ({ page }) => {
+  session = await openRenderer(page, { layout: 'btrfs' });
+  const screen = new SystemCheckPage(page);
+  const wizard = new WizardPage(page);
+  await expect(screen.check('disk-layout')).toHaveAttribute('data-status', 'warn');
+  await wizard.walk('system-check', 'mode');
+  await new ModePage(page).mode('overlay').check();
+  await wizard.walk('mode', 'review');
+  const review = new ReviewPage(page);
+  await expect(review.precondition('disk-layout')).toHaveAttribute('data-ok', 'true');
+  await expect(review.warnings).toContainText('In an overlay session each qube\'s images are copied whole into RAM the first time it starts');
+});

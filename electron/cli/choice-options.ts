@@ -21,6 +21,7 @@ export const CHOICE_OPTIONS = {
   template: { type: 'string', multiple: true },
   'default-dispvm': { type: 'boolean' },
   'save-vault': { type: 'string' },
+  'include-pending-grub': { type: 'boolean' },
 } as const;
 
 export const CHOICE_USAGE = `choices:
@@ -37,6 +38,7 @@ export const CHOICE_USAGE = `choices:
   --template TPL[:CLONE[:DVM]]     RAM clone and disposable template of TPL in stateless sessions
   --default-dispvm                 make the first of those the default disposable template
   --save-vault NAME                create a persistent, network-less qube NAME for saved files
+  --include-pending-grub           also apply an /etc/default/grub edit not yet in grub.cfg (the plan shows it)
 `;
 
 /** A bad choice on the command line is a usage error: the CLI prints it with the usage, exit code 2. */
@@ -72,6 +74,7 @@ export function choicesFromOptions(values: Values): WizardChoices {
     templates,
     defaultDispvm: !!values['default-dispvm'],
     saveVault: values['save-vault'] ? { enabled: true, name: values['save-vault'] } : { enabled: false, name: 'save' },
+    acceptPendingGrub: !!values['include-pending-grub'],
   };
   const parsed = WizardChoicesSchema.safeParse(raw);
   if (!parsed.success) {

@@ -11,6 +11,11 @@ export function formatPlan(plan: Plan, digest: string, opts: { diffs: boolean })
   lines.push('', 'Preconditions:');
   for (const p of plan.preconditions) lines.push(`  ${p.ok ? 'ok  ' : 'FAIL'} ${p.id}: ${preconditionText(p, translate)}`);
   for (const w of plan.warnings) lines.push(`  warn ${translate(w.key, w.params)}`);
+  // A pending /etc/default/grub edit is always shown in full: it is what the user must decide on.
+  for (const p of plan.pendingGrub) {
+    lines.push('', `Pending GRUB change (${plan.choices.acceptPendingGrub ? 'included: --include-pending-grub' : 'not included: the plan is blocked'}):`, `  ${translate('review.pendingGrub.explain')}`);
+    lines.push(...p.diff.trimEnd().split('\n').map((l) => `  ${l}`));
+  }
   for (const t of plan.tasks) {
     lines.push('', `[${t.id}]`);
     for (const op of t.operations) {

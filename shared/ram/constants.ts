@@ -117,6 +117,19 @@ export const RAM_POOL_WRITES_MIB = 1024;
 export const KERNEL_PAGE_ARRAY_DIVISOR = 64;
 export const KERNEL_FIXED_OVERHEAD_MIB = 256;
 
+/*
+ * The boot kit's numbers below are owned by the boot kit: the QS_* assignments at the top of
+ * assets/dracut/90qubes-stateless/qubes-stateless-setup.sh are what runs at boot, and these mirror them for
+ * the model and the simulator. assets/boot-kit-constants.test.ts parses the script and fails when either side
+ * changes alone (BOOT_KIT_FROM_SHELL names each pair).
+ */
+export const BOOT_KIT_FROM_SHELL = {
+  QS_DEFAULT_RESERVE_MIB: 'BOOT_KIT_DEFAULT_RESERVE_MIB',
+  QS_ZRAM_EST_PCT: 'BOOT_KIT_ZRAM_ESTIMATE_PCT',
+  QS_TMPFS_INODE_KIB: 'TMPFS_INODE_KIB',
+  QS_OVERLAY_MIN_MIB: 'BOOT_KIT_OVERLAY_MIN_MIB',
+} as const;
+
 /**
  * The boot kit's own pre-copy estimate of zram RAM per byte of root, in percent (QS_ZRAM_EST_PCT in
  * assets/dracut/90qubes-stateless/qubes-stateless-setup.sh): it refuses to start when that estimate plus
@@ -125,7 +138,7 @@ export const KERNEL_FIXED_OVERHEAD_MIB = 256;
 export const BOOT_KIT_ZRAM_ESTIMATE_PCT = 50;
 /** The boot kit's `rd.qubes.stateless.reserve` default (QS_DEFAULT_RESERVE_MIB). */
 export const BOOT_KIT_DEFAULT_RESERVE_MIB = 1024;
-/** The boot kit's minimum room for the overlay's upper layer (64 MiB). */
+/** The boot kit's minimum room for the overlay's upper layer (QS_OVERLAY_MIN_MIB). */
 export const BOOT_KIT_OVERLAY_MIN_MIB = 64;
 
 /**

@@ -28,6 +28,10 @@ QS_DEFAULT_RESERVE_MIB=1024
 QS_ZRAM_EST_PCT=50
 # Kernel memory per tmpfs inode (inode + dentry slabs), KiB, rounded up.
 QS_TMPFS_INODE_KIB=1
+# Least room left for the overlay's upper layer, MiB.
+QS_OVERLAY_MIN_MIB=64
+# The QS_*_MIB/_PCT/_KIB numbers above are also the RAM model's
+# (shared/ram/constants.ts); assets/boot-kit-constants.test.ts ties them.
 
 qs_mode=
 qs_result=fallback
@@ -295,7 +299,7 @@ qs_check_size() {
         qs_used_kib=0
         qs_used_inodes=0
         qs_need_kib=0
-        if [ "$_room_kib" -lt 65536 ]; then
+        if [ "$_room_kib" -lt $((QS_OVERLAY_MIN_MIB * 1024)) ]; then
             qs_fallback not-enough-ram "$((qs_avail_kib / 1024)) MiB available, reserve is $qs_reserve_mib MiB"
             return 1
         fi

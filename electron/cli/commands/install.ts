@@ -1,6 +1,8 @@
 import type { ConflictResolution } from '../../../shared/plan.js';
 import { CONFLICT_RESOLUTIONS } from '../../../shared/plan.js';
 import type { TaskEvent } from '../../../shared/events.js';
+import { preconditionText, translate } from '../../../shared/i18n/translate.js';
+import { AppError } from '../../core/errors.js';
 import { summarize } from '../../core/tasks/engine.js';
 import { CHOICE_OPTIONS, choicesFromOptions } from '../choice-options.js';
 import { SAMPLE_OPTIONS, SAMPLE_USAGE, estimateOptionsFrom } from '../sample-options.js';
@@ -32,6 +34,15 @@ export const planCommand: CliCommand = {
   },
 };
 
+/** The words of each precondition a refused apply names (the error carries `failed` and `<id>.<param>`). */
+function failedPreconditions(e: unknown): string[] {
+  if (!(e instanceof AppError) || e.code !== 'precondition-failed' || typeof e.params.failed !== 'string') return [];
+  return e.params.failed.split(',').filter(Boolean).map((id) => {
+    const params = Object.fromEntries(Object.entries(e.params).filter(([k]) => k.startsWith(`${id}.`)).map(([k, v]) => [k.slice(id.length + 1), typeof v === 'boolean' ? String(v) : v]));
+    return `${id}: ${preconditionText({ id, ok: false, params }, translate)}`;
+  });
+}
+
 export const applyCommand: CliCommand = {
   name: 'apply',
   usage: `apply [choices] ${SAMPLE_USAGE} [--digest D] --yes [--json]   make the changes (journaled, verified, undoable)`,
@@ -41,7 +52,12 @@ export const applyCommand: CliCommand = {
     if (!ctx.values.yes) throw new UsageError('apply changes dom0: review `plan` first, then add --yes');
     // --digest: the plan's digest as `plan` printed it; apply refuses if it would now do anything else.
     const digest = typeof ctx.values.digest === 'string' ? ctx.values.digest : undefined;
-    const result = await (await ctx.engine(estimateOptionsFrom(ctx))).apply(c, { onEvent: progress(ctx), ...(digest ? { expectedDigest: digest } : {}) });
+    const result = await (await ctx.engine(estimateOptionsFrom(ctx)))
+      .apply(c, { onEvent: progress(ctx), ...(digest ? { expectedDigest: digest } : {}) })
+      .catch((e: unknown) => {
+        failedPreconditions(e).forEach((t) => ctx.io.err(`FAIL ${t}\n`));
+        throw e;
+      });
     ctx.io.out(ctx.values.json ? `${JSON.stringify(result, null, 2)}\n` : `applied: transaction ${result.transaction.id} (${result.transaction.steps} steps); roll back with: qubes-stateless rollback --yes\n`);
     return 0;
   },

@@ -4,6 +4,7 @@ import { BIN } from '../system/binaries.js';
 import { globalPrefsList, poolInfo, poolList, qubePrefGet, qvmLsRaw, volumeList } from '../qubes/admin-commands.js';
 import type { SystemReader } from '../system/system.js';
 import { findmntArgs, parseFindmnt } from './parse-findmnt.js';
+import { probeLayout } from './probe-layout.js';
 import { parseProcSwaps, parseQubesRelease, statelessFlag } from './parse-proc.js';
 import { parseStatelessStatus } from './parse-stateless-status.js';
 
@@ -139,6 +140,7 @@ export async function probeFacts(sys: SystemReader): Promise<SystemFacts> {
     },
     rootFs,
     bootFs,
+    layout: await probeLayout(sys, rootFs),
     swap: parseProcSwaps(await sys.readText('/proc/swaps')),
     kernels,
     xenImages,

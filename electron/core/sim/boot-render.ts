@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import os from 'node:os';
+import { execa } from 'execa';
 import { evaluateShellAssignments, parseShellAssignments } from '../config/shell-assignments.js';
 import type { SimState } from './sim-state.js';
 import type { SimTree } from './sim-tree.js';
@@ -8,141 +10,95 @@ import type { SimTree } from './sim-tree.js';
  * regenerating after a rollback gives the original bytes back, as on a real machine with the same inputs.
  */
 
+/** The /boot filesystem's UUID (fstab, the ESP stub's search line). */
 export const BOOT_UUID = '5d0c2a1e-8f3b-4c6d-9e7a-1b2c3d4e5f60';
+/** The root filesystem's UUID: grub-probe's answer for GRUB_DEVICE, which the menu entry ids carry. */
+export const ROOT_UUID = '9b2e4c71-3a5d-4f08-b6e1-2c7d8a9f0e35';
 const MiB = 1024 * 1024;
 
-export interface XenEntryContext {
-  readonly vars: ReadonlyMap<string, string>;
-  readonly xenVersion: string;
-  readonly kernels: readonly string[];
-  readonly distributor: string;
-}
-
-export function xenEntry(ctx: XenEntryContext, o: { title: string; id: string; kernel: string; xenArgs: string; linuxArgs: string; indent: string }): string {
-  const i = o.indent;
-  return [
-    `${i}menuentry '${o.title}' --class qubes --class gnu-linux --class gnu --class os --class xen $menuentry_id_option '${o.id}' {`,
-    `${i}\tinsmod part_gpt`,
-    `${i}\tinsmod ext2`,
-    `${i}\tsearch --no-floppy --fs-uuid --set=root ${BOOT_UUID}`,
-    `${i}\techo\t'Loading Xen ${ctx.xenVersion} ...'`,
-    `${i}        if [ "$grub_platform" = "pc" -o "$grub_platform" = "" ]; then`,
-    `${i}            xen_rm_opts=`,
-    `${i}        else`,
-    `${i}            xen_rm_opts="no-real-mode edd=off"`,
-    `${i}        fi`,
-    `${i}\tinsmod multiboot2`,
-    `${i}\tmultiboot2\t/xen-${ctx.xenVersion}.gz placeholder ${o.xenArgs} \${xen_rm_opts}`,
-    `${i}\techo\t'Loading Linux ${o.kernel} ...'`,
-    `${i}\tmodule2\t/vmlinuz-${o.kernel} placeholder root=/dev/mapper/qubes_dom0-root ro ${o.linuxArgs}`,
-    `${i}\techo\t'Loading initial ramdisk ...'`,
-    `${i}\tinsmod multiboot2`,
-    `${i}\tmodule2 --nounzip   /initramfs-${o.kernel}.img`,
-    `${i}}`,
-  ].join('\n');
-}
-
-function stockXenSection(ctx: XenEntryContext): string {
-  const xenArgs = `${ctx.vars.get('GRUB_CMDLINE_XEN') ?? ''} ${ctx.vars.get('GRUB_CMDLINE_XEN_DEFAULT') ?? ''}`.trim();
-  const linuxArgs = `${ctx.vars.get('GRUB_CMDLINE_LINUX') ?? ''} ${ctx.vars.get('GRUB_CMDLINE_LINUX_DEFAULT') ?? ''}`.trim();
-  const [newest] = ctx.kernels;
-  if (!newest) return '';
-  const out = [xenEntry(ctx, { title: `${ctx.distributor}, with Xen hypervisor`, id: `xen-gnulinux-simple-${BOOT_UUID}`, kernel: newest, xenArgs, linuxArgs, indent: '' })];
-  out.push(`submenu 'Advanced options for ${ctx.distributor} (with Xen hypervisor)' $menuentry_id_option 'gnulinux-advanced-${BOOT_UUID}' {`);
-  out.push(`\tsubmenu 'Xen hypervisor, version ${ctx.xenVersion}' $menuentry_id_option 'xen-hypervisor-${ctx.xenVersion}-${BOOT_UUID}' {`);
-  for (const k of ctx.kernels) {
-    out.push(xenEntry(ctx, { title: `${ctx.distributor}, with Xen ${ctx.xenVersion} and Linux ${k}`, id: `xen-gnulinux-${k}-advanced-${BOOT_UUID}`, kernel: k, xenArgs, linuxArgs, indent: '\t\t' }));
-  }
-  out.push('\t}', '}');
-  return out.join('\n');
-}
-
-const HEADER = `set pager=1
-
-if [ -f \${config_directory}/grubenv ]; then
-  load_env -f \${config_directory}/grubenv
-elif [ -s $prefix/grubenv ]; then
-  load_env
-fi
-if [ "\${next_entry}" ] ; then
-   set default="\${next_entry}"
-   set next_entry=
-   save_env next_entry
-   set boot_once=true
-else
-   set default="\${saved_entry}"
-fi
-
-if [ x"\${feature_menuentry_id}" = xy ]; then
-  menuentry_id_option="--id"
-else
-  menuentry_id_option=""
-fi
-
-export menuentry_id_option
-
-function load_video {
-  insmod all_video
-}
-
-terminal_output console
-if [ x$feature_timeout_style = xy ] ; then
-  set timeout_style=menu
-  set timeout=5
-else
-  set timeout=5
-fi`;
-
-/** Kernels 20_linux_xen would list: vmlinuz-* with CONFIG_XEN_DOM0=y, newest first. */
-export async function xenKernels(tree: SimTree): Promise<string[]> {
-  const names = await tree.list('/boot');
-  const out: string[] = [];
-  for (const n of names) {
-    const m = /^vmlinuz-(.+)$/.exec(n);
-    if (!m || !names.includes(`config-${m[1]}`)) continue;
-    if (/^CONFIG_XEN_DOM0=y$/m.test((await tree.read(`/boot/config-${m[1]}`)).toString())) out.push(m[1]!);
-  }
-  return out.sort((a, b) => b.localeCompare(a, 'en', { numeric: true }));
-}
-
 /**
- * What assets/grub.d/21_qubes_stateless prints: for each mode in its config, the stock first entry with the
- * title "(stateless: MODE)", an id prefixed "qubes-stateless-MODE-", our words on the Linux line and a
- * dom0_mem=max on the Xen line. Without a valid config it prints nothing, as the script does.
+ * grub2-mkconfig's driver (util/grub-mkconfig.in, GRUB 2.06 as Fedora and Qubes ship it), cut to what the
+ * simulated dom0 needs: source /etc/default/grub, export the GRUB_* settings and the device facts, run every
+ * executable /etc/grub.d script that is not editor or rpm garbage with /bin/sh, each between "### BEGIN/END"
+ * markers, and check the result with grub-script-check. The scripts are the tree's own files: the stock
+ * stand-ins (profiles/grub-d.ts) and whatever the app installed, byte for byte (21_qubes_stateless).
+ *
+ * Mapping dom0 paths into the tree, without mounts: /etc/default/grub is sourced from a copy whose absolute
+ * /etc/ paths point into the tree (the installer's GRUB_DISTRIBUTOR line runs sed on /etc/system-release);
+ * our script gets its config through QUBES_STATELESS_GRUB_CONF, the override it documents; the stock
+ * stand-in reads /boot below SIM_DOM0_ROOT.
  */
-async function statelessSection(tree: SimTree, ctx: XenEntryContext): Promise<string> {
-  if (!(await tree.stat('/etc/qubes-stateless/grub.conf'))) return '';
-  const conf = evaluateShellAssignments(parseShellAssignments((await tree.read('/etc/qubes-stateless/grub.conf')).toString()));
-  const modes = (conf.get('QS_MODES') ?? '').split(/\s+/).filter((m) => ['overlay', 'zram', 'tmpfs'].includes(m));
-  const mem = conf.get('QS_DOM0_MEM_MAX_MIB') ?? '';
-  const [newest] = ctx.kernels;
-  if (!modes.length || !/^[1-9][0-9]{3,6}$/.test(mem) || !newest) return '';
-  const xenArgs = `${ctx.vars.get('GRUB_CMDLINE_XEN') ?? ''} ${ctx.vars.get('GRUB_CMDLINE_XEN_DEFAULT') ?? ''} dom0_mem=max:${mem}M`.trim();
-  return modes
-    .map((mode) => {
-      const words = `rd.qubes.stateless=${mode}${conf.get('QS_LINUX_ARGS') ? ` ${conf.get('QS_LINUX_ARGS')}` : ''}`;
-      const linuxArgs = `${ctx.vars.get('GRUB_CMDLINE_LINUX') ?? ''} ${`${ctx.vars.get('GRUB_CMDLINE_LINUX_DEFAULT') ?? ''} ${words}`.trim()}`.trim();
-      return xenEntry(ctx, { title: `${ctx.distributor} (stateless: ${mode}), with Xen hypervisor`, id: `qubes-stateless-${mode}-xen-gnulinux-simple-${BOOT_UUID}`, kernel: newest, xenArgs, linuxArgs, indent: '' });
-    })
-    .join('\n');
+const MKCONFIG_DRIVER = String.raw`set -e
+R=$SIM_DOM0_ROOT
+T=$(mktemp -d "${'${TMPDIR:-/tmp}'}/sim-grub2-mkconfig.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+esc=$(printf '%s\n' "$R" | sed 's/[|&\\]/\\&/g')
+sed "s|\([[:space:]\"'(=]\)/etc/|\1$esc/etc/|g" "$R/etc/default/grub" >"$T/default-grub"
+. "$T/default-grub"
+export GRUB_DEFAULT GRUB_HIDDEN_TIMEOUT GRUB_HIDDEN_TIMEOUT_QUIET GRUB_TIMEOUT GRUB_TIMEOUT_STYLE GRUB_DISTRIBUTOR
+export GRUB_CMDLINE_LINUX GRUB_CMDLINE_LINUX_DEFAULT GRUB_CMDLINE_XEN GRUB_CMDLINE_XEN_DEFAULT
+export GRUB_CMDLINE_LINUX_XEN_REPLACE GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT GRUB_TERMINAL_OUTPUT GRUB_THEME
+export GRUB_DISABLE_SUBMENU GRUB_DISABLE_RECOVERY GRUB_DISABLE_OS_PROBER GRUB_DISABLE_LINUX_UUID GRUB_SAVEDEFAULT
+export GRUB_ENABLE_BLSCFG GRUB_DEVICE GRUB_DEVICE_UUID GRUB_DEVICE_BOOT GRUB_DEVICE_BOOT_UUID GRUB_FS
+export SIM_DOM0_ROOT SIM_ROOT_SUBVOL
+export QUBES_STATELESS_GRUB_CONF="$R/etc/qubes-stateless/grub.conf"
+{
+  printf '#\n# DO NOT EDIT THIS FILE\n#\n# It is automatically generated by grub2-mkconfig using templates\n'
+  printf '# from /etc/grub.d and settings from /etc/default/grub\n#\n'
+  for i in "$R"/etc/grub.d/*; do
+    n=${'${i##*/}'}
+    case $n in *~ | \#*\# | *.rpmsave | *.rpmnew | *.rpmorig | README | *.dpkg-*) continue ;; esac
+    if [ -f "$i" ] && [ -x "$i" ]; then
+      echo
+      echo "### BEGIN /etc/grub.d/$n ###"
+      /bin/sh "$i"
+      echo "### END /etc/grub.d/$n ###"
+    fi
+  done
+} >"$T/grub.cfg.new"
+for c in grub2-script-check grub-script-check; do
+  if command -v "$c" >/dev/null 2>&1; then
+    if ! "$c" "$T/grub.cfg.new" >&2; then
+      echo "Syntax errors are detected in generated GRUB config file." >&2
+      exit 1
+    fi
+    break
+  fi
+done
+cat "$T/grub.cfg.new"
+`;
+
+export interface MkconfigRun {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
 }
 
-export async function renderGrubCfg(tree: SimTree, state: SimState): Promise<string> {
-  const vars = evaluateShellAssignments(parseShellAssignments((await tree.read('/etc/default/grub')).toString()));
-  const ctx: XenEntryContext = { vars, xenVersion: state.host.xenVersion, kernels: await xenKernels(tree), distributor: 'Qubes' };
-  const sections: string[] = [];
-  for (const name of await tree.list('/etc/grub.d')) {
-    const st = await tree.stat(`/etc/grub.d/${name}`);
-    // grub2-mkconfig runs only executable scripts and skips editor/rpm leftovers.
-    if (!st || st.kind !== 'file' || (st.mode & 0o111) === 0 || /~$|\.rpm(save|new|orig)$|^#.*#$|^README$/.test(name)) continue;
-    let body = '';
-    if (name === '00_header') body = HEADER;
-    else if (name === '20_linux_xen') body = stockXenSection(ctx);
-    else if (name === '40_custom') body = (await tree.read('/etc/grub.d/40_custom')).toString().split('\n').slice(2).join('\n').trimEnd();
-    else if (name === '21_qubes_stateless') body = await statelessSection(tree, ctx);
-    sections.push(`### BEGIN /etc/grub.d/${name} ###\n${body ? `${body}\n` : ''}### END /etc/grub.d/${name} ###`);
-  }
-  return `#\n# DO NOT EDIT THIS FILE\n#\n# It is automatically generated by grub2-mkconfig using templates\n# from /etc/grub.d and settings from /etc/default/grub\n#\n\n${sections.join('\n\n')}\n`;
+/** What grub2-mkconfig prints for the simulated dom0 now (the grub.cfg it would write), run for real. */
+export async function runGrubMkconfig(tree: SimTree, state: SimState): Promise<MkconfigRun> {
+  const root = state.mounts.find((m) => m.target === '/')!;
+  const boot = state.mounts.find((m) => m.target === '/boot');
+  const r = await execa('/bin/sh', ['-c', MKCONFIG_DRIVER], {
+    reject: false,
+    extendEnv: false,
+    stripFinalNewline: false,
+    env: {
+      PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      LANG: 'C',
+      LC_ALL: 'C',
+      TMPDIR: os.tmpdir(),
+      SIM_DOM0_ROOT: tree.root,
+      // What make_system_path_relative_to_its_root / gives on btrfs: the mounted subvolume.
+      SIM_ROOT_SUBVOL: /(?:^|,)subvol=\/?([^,]*)/.exec(root.options)?.[1] ?? '',
+      GRUB_DEVICE: root.source,
+      GRUB_DEVICE_UUID: ROOT_UUID,
+      GRUB_DEVICE_BOOT: boot?.source ?? root.source,
+      GRUB_DEVICE_BOOT_UUID: BOOT_UUID,
+      // grub-probe --target=fs names ext4 "ext2".
+      GRUB_FS: root.fsType === 'ext4' ? 'ext2' : root.fsType,
+    },
+  });
+  return { exitCode: r.exitCode ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** dracut modules an image gets: the stock set plus every `add_dracutmodules+=` from the conf dirs. */

@@ -1,10 +1,10 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors.js';
-import { renderGrubCfg } from './boot-render.js';
 import { PROFILES, PROFILE_NAMES, profileState } from './profiles/profiles.js';
 import type { TreeFile } from './profiles/dom0-tree.js';
 import { DIR_MODES, dom0Files } from './profiles/dom0-tree.js';
+import { SIM_LAYOUTS, type SimLayout, applyLayout } from './profiles/layouts.js';
 import { SimSystem, STATE_FILE } from './sim-system.js';
 import { SimTree } from './sim-tree.js';
 import { BIN } from '../system/binaries.js';
@@ -31,11 +31,15 @@ export async function writeTreeFiles(tree: SimTree, files: readonly TreeFile[]):
  * Create a simulated dom0 in `dir` (which must not exist or be empty) from a profile. The boot files that
  * dom0 generates (grub.cfg, initramfs images) are produced by the simulated tools themselves.
  */
-export async function initSim(dir: string, profileName: string): Promise<SimSystem> {
+export async function initSim(dir: string, profileName: string, layout: string = 'lvm-thin'): Promise<SimSystem> {
   const profile = PROFILES[profileName];
   if (!profile) {
     throw new AppError('unknown-profile', 'user', `unknown profile "${profileName}" (known: ${PROFILE_NAMES.join(', ')})`, { profile: profileName, known: PROFILE_NAMES.join(', ') });
   }
+  if (!(SIM_LAYOUTS as readonly string[]).includes(layout)) {
+    throw new AppError('invalid-choice', 'user', `unknown layout "${layout}" (known: ${SIM_LAYOUTS.join(', ')})`, { field: 'layout', reason: `unknown layout "${layout}" (known: ${SIM_LAYOUTS.join(', ')})` });
+  }
+  const lay = layout as SimLayout;
   const abs = await checkNewSimDir(dir);
   try {
     await fs.mkdir(abs, { recursive: true });
@@ -43,15 +47,16 @@ export async function initSim(dir: string, profileName: string): Promise<SimSyst
     throw new AppError('sim-dir-unreadable', 'user', `cannot create ${abs}: ${(e as NodeJS.ErrnoException).code}`, { dir: abs, reason: (e as NodeJS.ErrnoException).code ?? 'error' });
   }
   const tree = new SimTree(abs);
-  await writeTreeFiles(tree, dom0Files(profile));
+  await writeTreeFiles(tree, dom0Files(profile, lay));
   for (const [dir, mode] of Object.entries(DIR_MODES)) await fs.chmod(tree.hostPath(dir), mode);
-  const state = profileState(profile);
+  const state = applyLayout(profileState(profile), lay);
   await fs.writeFile(path.join(abs, STATE_FILE), JSON.stringify(state, null, 2) + '\n');
-  await fs.writeFile(tree.hostPath('/boot/grub2/grub.cfg'), await renderGrubCfg(tree, state), { mode: 0o600 });
   const sim = await SimSystem.open(abs);
   for (const k of profile.kernels) {
     await sim.run({ bin: BIN.dracut, args: ['--force', `/boot/initramfs-${k}.img`, k], privileged: true });
   }
+  // As the installer does last: the menu of the installed kernels and images, by the tree's own grub.d scripts.
+  await sim.run({ bin: BIN.grub2Mkconfig, args: ['-o', '/boot/grub2/grub.cfg'], privileged: true });
   await fs.rm(path.join(abs, 'commands.jsonl'), { force: true });
   return sim;
 }

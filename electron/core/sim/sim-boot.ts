@@ -82,7 +82,8 @@ async function freshBoot(sim: SimSystem, o: { linux: string; xen: string; root: 
   ].join('\n'));
   await sim.tree.remove(STATUS_FILE);
   await sim.updateState((s) => {
-    s.mounts = s.mounts.filter((m) => ['/', '/boot', '/boot/efi'].includes(m.target));
+    // What fstab mounts comes back at every boot (the plain layout's /var/lib/qubes too); run-time mounts do not.
+    s.mounts = s.mounts.filter((m) => ['/', '/boot', '/boot/efi', '/var/lib/qubes'].includes(m.target));
     Object.assign(s.mounts.find((m) => m.target === '/')!, o.root);
     s.zramDevices = [];
     s.host.xenCmdline = `${o.xen}${/no-real-mode/.test(s.host.xenCmdline) ? ' no-real-mode edd=off' : ''}`;
@@ -98,6 +99,13 @@ async function freshBoot(sim: SimSystem, o: { linux: string; xen: string; root: 
 
 const PERSISTENT_ROOT = { source: '/dev/mapper/qubes_dom0-root', fsType: 'ext4' };
 
+/** The disk root this dom0 boots persistent from: the one it has, unless a test left a RAM root in place. */
+function persistentRoot(sim: SimSystem): { source: string; fsType: string } {
+  const r = sim.snapshotState().mounts.find((m) => m.target === '/')!;
+  const ram = r.fsType === 'tmpfs' || r.fsType === 'overlay' || r.source.startsWith('/dev/zram');
+  return ram ? PERSISTENT_ROOT : { source: r.source, fsType: r.fsType };
+}
+
 export async function bootSim(sim: SimSystem, entry: 'normal' | 'stateless'): Promise<SimBootReport> {
   await forgetRamSession(sim);
   const cfg = await sim.readText(PATHS.grubCfg);
@@ -106,7 +114,7 @@ export async function bootSim(sim: SimSystem, entry: 'normal' | 'stateless'): Pr
   const ours = [...cfg.matchAll(/menuentry '([^']+)'/g)].map((m) => m[1]!).filter((title) => STATELESS_TITLES.includes(title));
   if (entry === 'normal' || ours.length === 0) {
     if (entry === 'stateless') throw new AppError('invalid-choice', 'user', 'this simulated dom0 has no stateless boot entry: install one first', { field: 'entry', reason: 'no stateless boot entry is installed' });
-    await freshBoot(sim, { linux: normal.linux, xen: normal.xen, root: PERSISTENT_ROOT, diskSwap: true });
+    await freshBoot(sim, { linux: normal.linux, xen: normal.xen, root: persistentRoot(sim), diskSwap: true });
     return { entry, result: 'persistent', reason: 'normal entry', session: null };
   }
   const lines = entryCmdlines(cfg, ours[0]!)!;
@@ -125,7 +133,7 @@ export async function bootSim(sim: SimSystem, entry: 'normal' | 'stateless'): Pr
     await sim.tree.writeAtomic(STATUS_FILE, `version=1\nmode=${mode}\nresult=${result}\nreason=${reason}\nmessage=${message}\nseconds=${result === 'active' ? '14.2' : ''}\nbytes=${result === 'active' && mode !== 'overlay' ? Math.round(used * MiB) : ''}\n`);
   };
   if (reason !== 'ok') {
-    await freshBoot(sim, { linux: lines.linux, xen: lines.xen, root: PERSISTENT_ROOT, diskSwap: true });
+    await freshBoot(sim, { linux: lines.linux, xen: lines.xen, root: persistentRoot(sim), diskSwap: true });
     // Without our module nothing reads the flag: no status file at all.
     if (reason === 'not-enough-ram') await status('fallback', `the root needs ${Math.round(need)} MiB + ${reserve} MiB reserve; dom0 has ${dom0Max} MiB`);
     return { entry, result: 'fallback', reason, session: null };

@@ -8,9 +8,8 @@ import { ReplaySystem } from '../doctor/replay-system.js';
 import { AppError, serializeError } from '../errors.js';
 import { probeFacts } from '../probes/probe-facts.js';
 import { BIN } from '../system/binaries.js';
-import { renderGrubCfg } from './boot-render.js';
 import { checkNewSimDir, writeTreeFiles } from './init-sim.js';
-import { dom0Files } from './profiles/dom0-tree.js';
+import { DIR_MODES, dom0Files } from './profiles/dom0-tree.js';
 import { PROFILES, profileState } from './profiles/profiles.js';
 import { LABELS, globalNames } from './qubes-model.js';
 import type { SimQube, SimState, SimVolume } from './sim-state.js';
@@ -169,11 +168,13 @@ export async function initSimFromReport(dir: string, reportFile: string): Promis
     await fs.mkdir(work, { recursive: true });
     const tree = new SimTree(work);
     await writeTreeFiles(tree, dom0Files(PROFILES[`qubes-${facts.qubesRelease}`]!));
+    for (const [d, mode] of Object.entries(DIR_MODES)) await fs.chmod(tree.hostPath(d), mode);
     await applyFiles(tree, body, file);
     await fs.writeFile(path.join(work, STATE_FILE), JSON.stringify(state, null, 2) + '\n');
-    if (!(await tree.stat('/boot/grub2/grub.cfg'))) await fs.writeFile(tree.hostPath('/boot/grub2/grub.cfg'), await renderGrubCfg(tree, state), { mode: 0o600 });
     // Valid simulated images where the machine had images (lsinitrd reads them), at the size the machine's had.
     const sim = await SimSystem.open(work);
+    // A report without grub.cfg gets the menu the tree's own grub.d scripts make, as init does.
+    if (!(await tree.stat('/boot/grub2/grub.cfg'))) await sim.run({ bin: BIN.grub2Mkconfig, args: ['-o', '/boot/grub2/grub.cfg'], privileged: true });
     for (const k of facts.kernels) {
       if (!k.initramfs || k.initramfsBytes === null) continue;
       await sim.run({ bin: BIN.dracut, args: ['--force', k.initramfs, k.version], privileged: true });

@@ -100,7 +100,9 @@ const CASES: Case[] = [
   { name: 'dracut missing (fails halfway)', setup: (sim) => sim.updateState((s) => void s.missingBinaries.push(BIN.dracut)), code: 'command-missing', message: /dracut/, halfway: true },
   { name: 'dracut fails on the second kernel', setup: fail([BIN.dracut, '--force', '/boot/initramfs-6.6.63-1.qubes.fc37.x86_64.img'], 'dracut: cannot create temporary directory'), code: 'command-failed', message: /cannot create temporary directory/, halfway: true },
   { name: '/boot fills up while dracut writes an image (ENOSPC)', setup: fail([BIN.dracut, '--force'], 'dracut: cpio: write error: No space left on device'), code: 'command-failed', message: /No space left on device/, halfway: true },
-  { name: 'grub2-mkconfig fails', setup: fail([BIN.grub2Mkconfig], '/etc/grub.d/21_qubes_stateless: syntax error'), code: 'command-failed', message: /syntax error/, halfway: true },
+  // The plan previews the menu with `grub2-mkconfig` alone; apply's run writes it with -o.
+  { name: 'grub2-mkconfig fails', setup: fail([BIN.grub2Mkconfig, '-o'], '/etc/grub.d/21_qubes_stateless: syntax error'), code: 'command-failed', message: /syntax error/, halfway: true },
+  { name: 'grub2-mkconfig fails already at plan time', setup: fail([BIN.grub2Mkconfig], '/etc/grub.d/20_linux_xen: syntax error'), code: 'precondition-failed', message: /cannot apply: grub-regenerates/ },
   { name: 'qvm-pool refuses the option halfway', choices: { ...base, ephemeralVolatile: true }, setup: fail([BIN.qvmPool, 'set'], 'qvm-pool: error: Got empty response from qubesd'), code: 'command-failed', message: /empty response from qubesd/, halfway: true },
   { name: 'nothing to roll back', action: 'rollback', code: 'nothing-installed', message: /nothing to roll back/ },
   { name: 'rolling back from a stateless session', action: 'rollback', setup: async (sim) => {

@@ -1,7 +1,7 @@
 import type { WizardChoices, WizardChoicesInput } from '../../../shared/choices.js';
 import { WizardChoicesSchema } from '../../../shared/choices.js';
 import type { SystemFacts } from '../../../shared/facts.js';
-import type { Operation, Plan, PlannedTask, Precondition, TaskId } from '../../../shared/plan.js';
+import type { Operation, PendingGrub, Plan, PlannedTask, Precondition, TaskId } from '../../../shared/plan.js';
 import { effectiveNames } from '../../../shared/template-names.js';
 import type { AssetBundle } from '../assets/asset-bundle.js';
 import { effectiveValue, setShellVar } from '../config/default-grub-editor.js';
@@ -16,6 +16,7 @@ import type { SessionConfig } from './boot-config.js';
 import { RAM_POOL_NAME, grubConf } from './boot-config.js';
 import { mkdirOp, runOp, settingOp, writeOp } from './operations.js';
 import { PATHS, SESSION_UNIT, entryId, entryTitle } from './paths.js';
+import { type GrubPreview, pendingGrubChanges, previewStockEntries } from './pending-grub.js';
 import type { BootSizing } from './sizing.js';
 
 export interface PlanContext {
@@ -116,7 +117,16 @@ async function initramfsTask(ctx: PlanContext, moduleChanged: boolean): Promise<
   return ops;
 }
 
-async function bootEntriesTask(ctx: PlanContext, c: WizardChoices): Promise<Operation[]> {
+/** The configs grub2-mkconfig writes: grub.cfg, and a 4.1-style full config on the ESP (80-grub2.install does). */
+async function grubConfigs(ctx: PlanContext): Promise<string[]> {
+  const configs: string[] = [PATHS.grubCfg];
+  const efi = (await ctx.sys.stat(PATHS.efiGrubCfg)) ? await ctx.sys.readText(PATHS.efiGrubCfg).catch(() => 'configfile') : 'configfile';
+  // A full config on the ESP is still what the firmware boots: regenerate it too.
+  if (!/\bconfigfile\b/.test(efi)) configs.push(PATHS.efiGrubCfg);
+  return configs;
+}
+
+async function bootEntriesTask(ctx: PlanContext, c: WizardChoices, configs: readonly string[], pending: readonly PendingGrub[]): Promise<Operation[]> {
   const script = ctx.assets.files.find((f) => f.installPath === PATHS.grubScript);
   if (!script) throw new AppError('asset-mismatch', 'internal', 'the bundle has no GRUB script', { asset: PATHS.grubScript, expected: 'present', actual: 'missing' });
   const ops = [...(await mkdirIfMissing(ctx, PATHS.configDir)), ...(await writeIfChanged(ctx, PATHS.grubConf, grubConf(c, ctx.sizing), 0o644)), ...(await writeIfChanged(ctx, PATHS.grubScript, script.content, script.mode, script.asset))];
@@ -129,12 +139,10 @@ async function bootEntriesTask(ctx: PlanContext, c: WizardChoices): Promise<Oper
   if (c.dom0.selection === 'prompt' && effectiveValue(grub, 'GRUB_DEFAULT') !== 'saved') grub = setShellVar(grub, 'GRUB_DEFAULT', 'saved');
   if (grub !== original) ops.push(...(await writeIfChanged(ctx, PATHS.defaultGrub, grub, 0o644)));
   const inputsChanged = ops.length > 0;
-  const configs: string[] = [PATHS.grubCfg];
-  const efi = (await ctx.sys.stat(PATHS.efiGrubCfg)) ? await ctx.sys.readText(PATHS.efiGrubCfg).catch(() => 'configfile') : 'configfile';
-  // A 4.1-style full config on the ESP is still what the firmware boots: regenerate it too (80-grub2.install does).
-  if (!/\bconfigfile\b/.test(efi)) configs.push(PATHS.efiGrubCfg);
   for (const cfg of configs) {
-    if (inputsChanged || !(await isCurrent(ctx, cfg))) ops.push(runOp({ bin: BIN.grub2Mkconfig, args: ['-o', cfg], privileged: true }, { labelKey: 'ops.grubMkconfig', outputs: [cfg] }));
+    // A pending edit the user included is applied by regenerating, even where our own inputs did not change.
+    const include = c.acceptPendingGrub && pending.some((p) => p.path === cfg);
+    if (inputsChanged || include || !(await isCurrent(ctx, cfg))) ops.push(runOp({ bin: BIN.grub2Mkconfig, args: ['-o', cfg], privileged: true }, { labelKey: 'ops.grubMkconfig', outputs: [cfg] }));
   }
   if (c.dom0.selection === 'prompt') {
     // saved_entry by the entry's stable id, not its title, and kept there across kernel updates: Fedora's
@@ -219,7 +227,7 @@ async function sudoWorks(sys: System): Promise<boolean> {
   }
 }
 
-async function preconditions(ctx: PlanContext, c: WizardChoices, tasks: PlannedTask[]): Promise<Precondition[]> {
+async function preconditions(ctx: PlanContext, c: WizardChoices, tasks: PlannedTask[], grub: { preview: GrubPreview; pending: readonly PendingGrub[] }): Promise<Precondition[]> {
   const f = ctx.facts;
   const byName = new Map(f.qubes.map((q) => [q.name, q]));
   const images = f.kernels.filter((k) => k.xenDom0 && k.initramfs).map((k) => k.initramfsBytes ?? 0);
@@ -239,6 +247,12 @@ async function preconditions(ctx: PlanContext, c: WizardChoices, tasks: PlannedT
     { id: 'ram-fits', ok: ctx.sizing.verdict !== 'does-not-fit', params: { ...numericParams(ctx.sizing.model.verdict.params), reason: ctx.sizing.model.verdict.key } },
     { id: 'qubes-halted', ok: running.length === 0, params: { qubes: running.join(', ') } },
     { id: 'names-free', ok: taken.length === 0, params: { names: taken.join(', ') } },
+    // /var/lib/qubes (qubes.xml, and there the qube images) on a filesystem of its own stays the disk's in a
+    // stateless session: qubesd would keep writing it. Not something a RAM root can fix.
+    { id: 'disk-layout', ok: f.layout.kind !== 'plain', params: { target: f.layout.fstabMount ?? f.layout.varLibQubes.target, fsType: f.layout.varLibQubes.fsType, source: f.layout.varLibQubes.source } },
+    // Our apply runs grub2-mkconfig: it must work now, and must not carry an edit the user has not seen.
+    { id: 'grub-regenerates', ok: grub.preview.ok, params: { reason: grub.preview.ok ? '' : grub.preview.reason } },
+    { id: 'grub-pending', ok: grub.pending.length === 0 || c.acceptPendingGrub, params: { paths: grub.pending.map((p) => p.path).join(', ') } },
   ];
   if (c.ramPool.enabled) {
     list.push({ id: 'xfsprogs', ok: !!(await ctx.sys.stat(BIN.mkfsXfs)), params: { path: BIN.mkfsXfs } });
@@ -260,19 +274,44 @@ function warnings(ctx: PlanContext, c: WizardChoices): Plan['warnings'] {
   for (const n of c.readOnlyRoot) if (byName.get(n)?.klass === 'TemplateVM') w.push({ key: 'warnings.readOnlyTemplate', params: { qube: n } });
   if (ctx.sizing.verdict === 'tight') w.push({ key: ctx.sizing.model.verdict.key, params: numericParams(ctx.sizing.model.verdict.params) });
   for (const rw of ctx.sizing.model.warnings) w.push({ key: rw.key, params: numericParams(rw.params) });
+  w.push(...layoutWarnings(ctx.facts, c));
   return w;
 }
+
+/**
+ * What a layout makes only partly stateless. On btrfs the qube images are files on `/` (varlibqubes,
+ * file-reflink): an overlay session copies each one whole into RAM the first time its qube starts, because
+ * FICLONE fails across overlayfs and qubes-core-admin's `qubes/storage/reflink.py` (_copy_file, release4.2
+ * and release4.3) then falls back to `cp --sparse=always` into the tmpfs upper layer; zram and tmpfs copy
+ * every image at boot with the rest of the root (the RAM estimate counts them, since du covers `/`).
+ */
+function layoutWarnings(f: SystemFacts, c: WizardChoices): Plan['warnings'] {
+  if (f.layout.kind === 'other') return [{ key: 'warnings.layoutOther', params: { source: f.rootFs.source, fsType: f.rootFs.fsType } }];
+  if (f.layout.kind !== 'btrfs') return [];
+  const onRoot = new Set(f.pools.filter((p) => (p.driver === 'file' || p.driver === 'file-reflink') && isOnRoot(p.options.dir_path ?? '', f)).map((p) => p.name));
+  const vols = f.qubes.flatMap((q) => Object.values(q.volumes)).filter((v) => onRoot.has(v.pool));
+  if (onRoot.size === 0) return [];
+  const params = { pools: [...onRoot].join(', '), volumes: vols.length, usageMiB: vols.reduce((a, v) => a + v.usageMiB, 0) };
+  return [{ key: c.dom0.mode === 'overlay' ? 'warnings.btrfsOverlayCopiesImages' : 'warnings.btrfsImagesInRam', params }];
+}
+
+/** A pool directory on the root filesystem: not below /boot, nor below a mount of its own (plain layout). */
+const isOnRoot = (dir: string, f: SystemFacts): boolean =>
+  dir.startsWith('/') && !dir.startsWith('/boot') && !(f.layout.varLibQubes.target !== '/' && (dir === f.layout.varLibQubes.target || dir.startsWith(`${f.layout.varLibQubes.target}/`)));
 
 /** Everything applying `choices` will do on this machine, with real diffs, argv and the values they replace. */
 export async function planInstall(ctx: PlanContext, input: WizardChoicesInput | unknown): Promise<Plan> {
   const c = validateChoices(input, ctx.facts);
   const settings = await settingTasks(ctx, c);
   const moduleOps = await dracutModuleTask(ctx);
+  const configs = await grubConfigs(ctx);
+  const preview = await previewStockEntries(ctx.sys);
+  const pending = await pendingGrubChanges(ctx.sys, configs, preview);
   const candidates: [TaskId, Operation[]][] = [
     // Order matters for safety: the module and images exist before any GRUB entry asks for them.
     ['dracut-module', moduleOps],
     ['initramfs', await initramfsTask(ctx, moduleOps.length > 0)],
-    ['boot-entries', await bootEntriesTask(ctx, c)],
+    ['boot-entries', await bootEntriesTask(ctx, c, configs, pending)],
     ['swap', await swapTask(ctx, c)],
     ['ram-pool', await sessionTask(ctx, c)],
     ['ephemeral-volatile', settings['ephemeral-volatile'] ?? []],
@@ -285,8 +324,9 @@ export async function planInstall(ctx: PlanContext, input: WizardChoicesInput | 
     choices: c,
     boot: { dom0MemMaxMiB: ctx.sizing.dom0MemMaxMiB, rootSizeMiB: ctx.sizing.rootSizeMiB, reserveMiB: ctx.sizing.reserveMiB },
     ram: ctx.sizing.model,
-    preconditions: await preconditions(ctx, c, tasks),
+    preconditions: await preconditions(ctx, c, tasks, { preview, pending }),
     tasks,
     warnings: warnings(ctx, c),
+    pendingGrub: pending,
   };
 }

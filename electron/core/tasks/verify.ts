@@ -5,13 +5,10 @@ import type { ApplyTransaction } from '../journal/transaction.js';
 import { BIN } from '../system/binaries.js';
 import type { System } from '../system/system.js';
 import { PATHS, entryTitle } from './paths.js';
+import { sha256Text, stockXenSection } from './pending-grub.js';
 import { describeSetting, readSetting, sameSetting } from './settings.js';
 
-/** The part of grub.cfg the stock Xen script wrote; ours must leave it byte for byte as it was. */
-export function stockXenSection(cfg: string): string | null {
-  const m = /### BEGIN \/etc\/grub\.d\/20_linux_xen ###\n([\s\S]*?)### END \/etc\/grub\.d\/20_linux_xen ###/.exec(cfg);
-  return m ? m[1]! : null;
-}
+export { stockXenSection };
 
 /**
  * What each task promised, checked on the machine after apply (beyond the per-operation read-backs):
@@ -54,8 +51,12 @@ export async function verifyTasks(sys: System, tx: ApplyTransaction, assets: Ass
     const step = tx.steps.find((s) => s.before?.kind === 'outputs' && s.before.files.some((f) => f.path === PATHS.grubCfg));
     const oldSha = step?.before?.kind === 'outputs' ? step.before.files.find((f) => f.path === PATHS.grubCfg)?.sha256 ?? null : null;
     const oldCfg = oldSha ? await journal.readBackup(oldSha) : null;
-    const stockSame = oldCfg === null || stockXenSection(oldCfg) === stockXenSection(cfg);
-    checks.push({ task: 'boot-entries', ok: hasEntry && stockSame, detail: !hasEntry ? `grub.cfg has no "${entryTitle(mode)}" entry` : stockSame ? `"${entryTitle(mode)}" added; stock entries unchanged` : 'the stock Xen entries changed' });
+    const stock = stockXenSection(cfg);
+    // A pending /etc/default/grub edit the user chose to include: the stock entries are the previewed ones.
+    const pending = tx.plan.choices.acceptPendingGrub ? tx.plan.pendingGrub.find((p) => p.path === PATHS.grubCfg) : undefined;
+    const stockSame = pending ? stock !== null && sha256Text(stock) === pending.stockSha256 : oldCfg === null || stockXenSection(oldCfg) === stock;
+    const changed = pending ? 'the stock Xen entries are not the ones the plan previewed' : 'the stock Xen entries changed';
+    checks.push({ task: 'boot-entries', ok: hasEntry && stockSame, detail: !hasEntry ? `grub.cfg has no "${entryTitle(mode)}" entry` : stockSame ? `"${entryTitle(mode)}" added; stock entries ${pending ? 'as previewed (pending edit included)' : 'unchanged'}` : changed });
   }
   return checks;
 }

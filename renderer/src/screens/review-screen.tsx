@@ -100,6 +100,31 @@ function TaskCard({ task }: { readonly task: PlannedTask }) {
   );
 }
 
+/**
+ * An /etc/default/grub edit that was never applied: the stock entries regeneration would change, and the
+ * user's choice to include it (re-plans) or to stop and undo it (the plan stays blocked).
+ */
+function PendingGrubCard({ plan }: { readonly plan: Plan }) {
+  const { t } = useTranslation();
+  const accepted = useWizardStore((s) => s.choices.acceptPendingGrub);
+  const setAccept = useWizardStore((s) => s.setAcceptPendingGrub);
+  if (plan.pendingGrub.length === 0) return null;
+  return (
+    <section className="card" aria-labelledby="pending-grub-heading" data-testid="pending-grub">
+      <h3 id="pending-grub-heading">{t('review.pendingGrub.heading')}</h3>
+      <p>{t('review.pendingGrub.explain')}</p>
+      {plan.pendingGrub.map((p) => (
+        <DiffView key={p.path} diff={p.diff} path={p.path} defaultOpen />
+      ))}
+      <label className="check">
+        <input type="checkbox" checked={accepted} data-testid="accept-pending-grub" onChange={(e) => setAccept(e.target.checked)} />
+        <span>{t('review.pendingGrub.include')}</span>
+      </label>
+      <p className="hint">{t('review.pendingGrub.stop')}</p>
+    </section>
+  );
+}
+
 /** Plan warnings carry no severity; those from the RAM model have one there. */
 function warningStatus(plan: Plan, key: string): Status {
   const severity = plan.ram.warnings.find((w) => w.key === key)?.severity;
@@ -155,6 +180,7 @@ function PlanView({ result }: { readonly result: PlanResult }) {
           )}
         </div>
       </div>
+      <PendingGrubCard plan={plan} />
       <h3 className="section-title">{t('review.tasks')}</h3>
       {plan.tasks.map((task) => (
         <TaskCard key={task.id} task={task} />

@@ -26,6 +26,7 @@ interface WizardStore {
   setTemplate(template: string, on: boolean): void;
   setTemplateNames(template: string, names: { cloneName?: string; dvmName?: string }): void;
   setRamPool(patch: Partial<WizardChoices['ramPool']>): void;
+  setAcceptPendingGrub(on: boolean): void;
   setDefaultDispvm(on: boolean): void;
   reset(): void;
 }
@@ -67,6 +68,7 @@ export const useWizardStore = create<WizardStore>((set, get) => {
         }),
       })),
     setRamPool: (patch) => update((c) => ({ ...c, ramPool: { ...c.ramPool, ...patch } })),
+    setAcceptPendingGrub: (on) => update((c) => ({ ...c, acceptPendingGrub: on })),
     setDefaultDispvm: (on) => update((c) => ({ ...c, defaultDispvm: on && c.templates.length > 0 })),
     reset: () => set({ step: { kind: 'system-check' }, furthest: 0, choices: defaultChoices() }),
   };

@@ -29,6 +29,7 @@ export function factsFixture(release: SystemFacts['qubesRelease'] = '4.2'): Syst
     memory: { totalMiB: 32614, freeMiB: 1000, xenVersion: '4.17.5', xenCmdline: '', dom0: { minMiB: 1024, maxMiB: 4096, currentMiB: 4095 } },
     rootFs: fs('/', 20, 7),
     bootFs: fs('/boot', 1, 0.3),
+    layout: { kind: 'lvm-thin', varLibQubes: { target: '/', source: '/dev/x', fsType: 'ext4' }, fstabMount: null },
     swap: [{ device: '/dev/dm-2', type: 'partition', sizeKiB: 8 * 1024 * 1024, usedKiB: 0, priority: -2 }],
     kernels: [{ version: '6.6.63', vmlinuz: '/boot/vmlinuz-6.6.63', initramfs: '/boot/initramfs-6.6.63.img', initramfsBytes: 50 * 1024 * 1024, xenDom0: true }],
     xenImages: ['/boot/xen.gz'],

@@ -1,20 +1,26 @@
 import { createHash } from 'node:crypto';
-import { dracutModules, renderGrubCfg, renderInitramfs } from '../boot-render.js';
+import { dracutModules, renderInitramfs, runGrubMkconfig } from '../boot-render.js';
 import type { SimCommand } from './sim-command.js';
 import { UsageError, asTool, parseArgs } from './sim-command.js';
 
-/** `grub2-mkconfig -o FILE`: writes FILE.new, then replaces FILE (util/grub-mkconfig.in). */
+/**
+ * `grub2-mkconfig [-o FILE]`: runs the tree's /etc/grub.d scripts for real (boot-render.ts). With -o it writes
+ * FILE only when the result passes the syntax check; without it the config goes to stdout and nothing is
+ * written (rhboot/grub2 fedora-37 util/grub-mkconfig.in: `exec > "${grub_cfg}.new"` only with -o).
+ */
 export const grub2Mkconfig: SimCommand = {
   requiresRoot: true,
   run: (ctx, args) =>
     asTool('grub2-mkconfig', async () => {
-      const p = parseArgs(args, { valued: { '-o': { key: 'out' }, '--output': { key: 'out' } } });
+      const p = parseArgs(args, { valued: { '-o': { key: 'out' }, '--output': { key: 'out' } }, flags: { '--no-grubenv-update': 'no-grubenv-update' } });
       const out = p.values.out?.[0];
-      if (!out || p.positional.length) throw new UsageError('usage: grub2-mkconfig [-o FILE]');
-      const cfg = await renderGrubCfg(ctx.tree, ctx.state);
-      await ctx.tree.writeAtomic(out, cfg, { mode: 0o600 });
-      const stderr = ['Generating grub configuration file ...', 'done'].join('\n') + '\n';
+      if (p.positional.length) throw new UsageError('usage: grub2-mkconfig [-o FILE]');
+      const run = await runGrubMkconfig(ctx.tree, ctx.state);
+      const stderr = `Generating grub configuration file ...\n${run.stderr}${run.exitCode === 0 ? 'done\n' : ''}`;
       for (const l of stderr.trimEnd().split('\n')) ctx.onLine?.(l, 'stderr');
+      if (run.exitCode !== 0) return { exitCode: 1, stdout: '', stderr };
+      if (!out) return { exitCode: 0, stdout: run.stdout, stderr };
+      await ctx.tree.writeAtomic(out, run.stdout, { mode: 0o600 });
       return { exitCode: 0, stdout: '', stderr };
     }),
 };

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import { BIN } from '../../system/binaries.js';
+import { ROOT_UUID } from '../boot-render.js';
+import { STOCK_00_HEADER, STOCK_20_LINUX_XEN } from './grub-d.js';
+import { type SimLayout, layoutFstabRows, layoutRootWords } from './layouts.js';
 import type { Profile } from './profiles.js';
 
 export interface TreeFile {
@@ -22,8 +25,8 @@ function filler(label: string, bytes: number): Buffer {
 }
 
 /** /etc/default/grub as anaconda writes it (qubesos.conf [Bootloader]) plus the sys-usb Salt state's appended line. */
-export function defaultGrub(p: Profile): string {
-  const linux = [`rd.luks.uuid=${LUKS_UUID}`, 'rd.lvm.lv=qubes_dom0/root', 'rd.lvm.lv=qubes_dom0/swap', 'plymouth.ignore-serial-consoles', p.junkKernelTokens, 'rhgb quiet']
+export function defaultGrub(p: Profile, layout: SimLayout = 'lvm-thin'): string {
+  const linux = [...layoutRootWords(layout, LUKS_UUID), 'plymouth.ignore-serial-consoles', p.junkKernelTokens, 'rhgb quiet']
     .filter(Boolean)
     .join(' ');
   return [
@@ -43,7 +46,7 @@ export function defaultGrub(p: Profile): string {
 }
 
 /** anaconda's fstab: a comment header, then "%-23s %-23s %-7s %-15s %d %d" rows (Qubes patch 0021 adds discard). */
-export function fstab(): string {
+export function fstab(p?: Profile, layout: SimLayout = 'lvm-thin'): string {
   const row = (a: string, b: string, c: string, d: string, e: number, f: number) => `${a.padEnd(23)} ${b.padEnd(23)} ${c.padEnd(7)} ${d.padEnd(15)} ${e} ${f}`;
   return [
     '',
@@ -57,10 +60,14 @@ export function fstab(): string {
     "# After editing this file, run 'systemctl daemon-reload' to update systemd",
     '# units generated from this file.',
     '#',
-    row('/dev/mapper/qubes_dom0-root', '/', 'ext4', 'defaults,x-systemd.device-timeout=0,discard', 1, 1),
-    row('UUID=5d0c2a1e-8f3b-4c6d-9e7a-1b2c3d4e5f60', '/boot', 'ext4', 'defaults,discard', 1, 2),
-    row('UUID=A1B2-C3D4', '/boot/efi', 'vfat', 'umask=0077,shortname=winnt,discard', 0, 2),
-    row('/dev/mapper/qubes_dom0-swap', 'none', 'swap', 'defaults,x-systemd.device-timeout=0', 0, 0),
+    ...(layout === 'lvm-thin'
+      ? [
+          row('/dev/mapper/qubes_dom0-root', '/', 'ext4', 'defaults,x-systemd.device-timeout=0,discard', 1, 1),
+          row('UUID=5d0c2a1e-8f3b-4c6d-9e7a-1b2c3d4e5f60', '/boot', 'ext4', 'defaults,discard', 1, 2),
+          row('UUID=A1B2-C3D4', '/boot/efi', 'vfat', 'umask=0077,shortname=winnt,discard', 0, 2),
+          row('/dev/mapper/qubes_dom0-swap', 'none', 'swap', 'defaults,x-systemd.device-timeout=0', 0, 0),
+        ]
+      : layoutFstabRows(layout, p?.release ?? '4.2').map((r) => row(...r))),
     '',
   ].join('\n');
 }
@@ -81,24 +88,29 @@ export const DIR_MODES: Readonly<Record<string, number>> = {
 
 const script = (what: string) => `#! /usr/bin/sh\nset -e\n\n# (simulated dom0) stand-in for grub2-tools' ${what}\n`;
 
-export function dom0Files(p: Profile): TreeFile[] {
+export function dom0Files(p: Profile, layout: SimLayout = 'lvm-thin'): TreeFile[] {
   const files: TreeFile[] = [];
   const add = (path: string, content: string | Buffer, mode = 0o644) => files.push({ path, content, mode });
   const [newest] = p.kernels;
-  const cmdline = `placeholder root=/dev/mapper/qubes_dom0-root ro rd.luks.uuid=${LUKS_UUID} rd.lvm.lv=qubes_dom0/root rd.lvm.lv=qubes_dom0/swap plymouth.ignore-serial-consoles ${p.junkKernelTokens ? `${p.junkKernelTokens} ` : ''}rhgb quiet ${p.usbLine}`;
+  // As the stock 20_linux_xen writes it: root= (the LVM path, else the UUID), ro, then GRUB_CMDLINE_LINUX (btrfs: rootflags first).
+  const rootArg = layout === 'lvm-thin' ? 'root=/dev/mapper/qubes_dom0-root ro' : `root=UUID=${ROOT_UUID} ro${layout === 'btrfs' ? ' rootflags=subvol=root' : ''}`;
+  const cmdline = `placeholder ${rootArg} ${layoutRootWords(layout, LUKS_UUID).join(' ')} plymouth.ignore-serial-consoles ${p.junkKernelTokens ? `${p.junkKernelTokens} ` : ''}rhgb quiet ${p.usbLine}`;
 
   add('/etc/qubes-release', `${p.releaseLine}\n`);
   add('/etc/system-release', `${p.releaseLine}\n`);
   add('/etc/os-release', `NAME=Qubes\nVERSION="${p.release} (R${p.release})"\nID=qubes\nID_LIKE=fedora\nVERSION_ID=${p.release}\nPRETTY_NAME="Qubes OS ${p.release} (R${p.release})"\nPLATFORM_ID="platform:f${p.fedora}"\n`);
-  add('/etc/default/grub', defaultGrub(p));
-  add('/etc/fstab', fstab());
+  add('/etc/default/grub', defaultGrub(p, layout));
+  add('/etc/fstab', fstab(p, layout));
   add('/etc/hostname', 'dom0\n');
   add('/usr/lib/systemd/system/qubesd.service', '[Unit]\nDescription=Qubes OS daemon\nBefore=systemd-user-sessions.service\n\n[Service]\nType=notify\nExecStart=/usr/bin/qubesd\n\n[Install]\nWantedBy=multi-user.target\n');
   add('/etc/systemd/system/multi-user.target.wants/.keep', '');
   add('/etc/systemd/journald.conf', '#  This file is part of systemd.\n#\n# See journald.conf(5) for details.\n\n[Journal]\n#Storage=auto\n#Compress=yes\n#SystemMaxUse=\n#RuntimeMaxUse=\n');
   add('/etc/qubes/qmemman.conf', '[global]\nvm-min-mem = 200M\ndom0-mem-boost = 350M\ncache-margin-factor = 1.3\nlog-level = 30\n');
   add('/etc/dracut.conf.d/.keep', '');
-  for (const [name, mode] of [['00_header', 0o755], ['01_users', 0o755], ['08_fallback_counting', 0o755], ['10_linux', 0o644], ['10_reset_boot_success', 0o755], ['12_menu_auto_hide', 0o755], ['14_menu_show_once', 0o755], ['20_linux_xen', 0o755], ['20_ppc_terminfo', 0o755], ['30_os-prober', 0o755], ['30_uefi-firmware', 0o755], ['41_custom', 0o755]] as const) {
+  // The two that produce this menu are runnable stand-ins (grub-d.ts); the others print nothing here.
+  add('/etc/grub.d/00_header', STOCK_00_HEADER, 0o755);
+  add('/etc/grub.d/20_linux_xen', STOCK_20_LINUX_XEN, 0o755);
+  for (const [name, mode] of [['01_users', 0o755], ['08_fallback_counting', 0o755], ['10_linux', 0o644], ['10_reset_boot_success', 0o755], ['12_menu_auto_hide', 0o755], ['14_menu_show_once', 0o755], ['20_ppc_terminfo', 0o755], ['30_os-prober', 0o755], ['30_uefi-firmware', 0o755], ['41_custom', 0o755]] as const) {
     add(`/etc/grub.d/${name}`, script(name), mode);
   }
   add('/etc/grub.d/40_custom', '#!/usr/bin/sh\nexec tail -n +3 $0\n# This file provides an easy way to add custom menu entries.  Simply type the\n# menu entries you want to add after this comment.  Be careful not to change\n# the \'exec tail\' line above.\n', 0o755);
@@ -116,7 +128,7 @@ export function dom0Files(p: Profile): TreeFile[] {
   }
   add(`/boot/xen-${p.xen}.gz`, filler(`xen-${p.xen}`, 64 * 1024));
   add(`/boot/xen-${p.xen}.config`, `CONFIG_XEN_SHSTK=y\n`);
-  const env = '# GRUB Environment Block\nsaved_entry=xen-gnulinux-simple-5d0c2a1e-8f3b-4c6d-9e7a-1b2c3d4e5f60\n';
+  const env = `# GRUB Environment Block\nsaved_entry=xen-gnulinux-simple-${ROOT_UUID}\n`;
   add('/boot/grub2/grubenv', env + '#'.repeat(1024 - env.length));
   add('/boot/efi/EFI/qubes/grub.cfg', `search --no-floppy --root-dev-only --fs-uuid --set=dev 5d0c2a1e-8f3b-4c6d-9e7a-1b2c3d4e5f60\nset prefix=($dev)/grub2\nexport $prefix\nconfigfile $prefix/grub.cfg\n`, 0o700);
   add('/proc/cmdline', `${cmdline}\n`);
