@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   'rollback-conflicts',
   'verify-failed',
   'busy',
+  'not-confirmed',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
