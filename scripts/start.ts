@@ -59,8 +59,14 @@ async function chromiumPreview(): Promise<void> {
   forward = (e) => void bridge.emit(e).catch(() => undefined);
   await page.goto(`${ORIGIN}/index.html`);
   if (smokeShot) {
-    // A string, not a function, for the same reason as the bridge's init script (no `__name` in the page).
-    const rendered = await page.waitForFunction("(document.getElementById('root')?.innerText.trim().length ?? 0) > 0", undefined, { timeout: 20_000 }).then(() => true, () => false);
+    // Polled from here through the locator: no script of ours is evaluated in the page (its CSP forbids eval).
+    let rendered = false;
+    for (let waited = 0; !rendered && waited < 20_000; waited += 250) {
+      rendered = (await page.locator('#root').innerText().catch(() => '')).trim().length > 0;
+      if (!rendered) await new Promise((r) => setTimeout(r, 250));
+    }
+    // Let the first screen's calls (facts, RAM measurement) land, so an error they cause is seen too.
+    await new Promise((r) => setTimeout(r, 2000));
     await page.screenshot({ path: smokeShot });
     await bridge.close();
     await browser.close();
