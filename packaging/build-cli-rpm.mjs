@@ -36,6 +36,28 @@ export function stageAssets(assetsDir, dest) {
   return manifest;
 }
 
+/**
+ * The one package the bundle requires at run time (electron/core/ram/page-cost.ts): zstd compiled to WebAssembly,
+ * which loads its .wasm from its own directory. Only its CommonJS build, license and package.json are staged.
+ */
+export const RUNTIME_MODULES = ['@bokuweb/zstd-wasm'];
+function stageRuntimeModule(name, dest) {
+  const src = path.join(ROOT, 'node_modules', name);
+  const keep = (rel) => rel === 'package.json' || /^LICENSE/i.test(rel) || (rel.startsWith('dist/common/') && /\.(js|wasm)$/.test(rel));
+  const walk = (rel) => {
+    for (const entry of readdirSync(path.join(src, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(r);
+      else if (keep(r)) {
+        mkdirSync(path.dirname(path.join(dest, r)), { recursive: true });
+        copyFileSync(path.join(src, r), path.join(dest, r));
+        chmodSync(path.join(dest, r), 0o644);
+      }
+    }
+  };
+  walk('');
+}
+
 /** `bundle`: the CLI built by scripts/build.mjs (its test builds one elsewhere with the same options). */
 export function buildCliRpm({ outDir = path.join(ROOT, 'dist'), bundle = path.join(ROOT, 'dist/cli/qubes-stateless.mjs'), quiet = false } = {}) {
   const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -48,6 +70,7 @@ export function buildCliRpm({ outDir = path.join(ROOT, 'dist'), bundle = path.jo
     copyFileSync(path.join(ROOT, 'packaging/qubes-stateless.sh'), path.join(src, 'bin/qubes-stateless'));
     copyFileSync(bundle, path.join(src, 'cli/qubes-stateless.mjs'));
     stageAssets(path.join(ROOT, 'assets'), path.join(src, 'assets'));
+    for (const m of RUNTIME_MODULES) stageRuntimeModule(m, path.join(src, 'node_modules', m));
     mkdirSync(path.join(top, 'SOURCES'), { recursive: true });
     run('/usr/bin/tar', ['-C', path.join(top, 'stage'), '--owner=0', '--group=0', '--numeric-owner', '-czf', path.join(top, 'SOURCES', `${NAME}-${version}.tar.gz`), `${NAME}-${version}`]);
     run('/usr/bin/rpmbuild', [

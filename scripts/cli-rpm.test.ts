@@ -49,7 +49,12 @@ describe.skipIf(!!reason)('the qubes-stateless-cli RPM', () => {
     const perms = execFileSync('/usr/bin/rpm', ['-qp', '--qf', '[%{FILENAMES} %{FILEMODES:perms}\n]', rpm], { encoding: 'utf8' }).trim().split('\n');
     const files = perms.filter((l) => / -[rwx-]{9}$/.test(l)).map((l) => l.split(' ')[0]!);
     expect(perms.length).toBe(listed.length);
-    expect(files.sort()).toEqual(['/usr/bin/qubes-stateless', `${SHARE}/cli/qubes-stateless.mjs`, `${SHARE}/assets/manifest.json`, ...manifest.files.map((f) => `${SHARE}/assets/${f.asset}`)].sort());
+    const zstd = `${SHARE}/node_modules/@bokuweb/zstd-wasm/`;
+    expect(files.filter((f) => !f.startsWith(zstd)).sort()).toEqual(['/usr/bin/qubes-stateless', `${SHARE}/cli/qubes-stateless.mjs`, `${SHARE}/assets/manifest.json`, ...manifest.files.map((f) => `${SHARE}/assets/${f.asset}`)].sort());
+    // The zstd module: its CommonJS build and .wasm, no maps, types or the browser build.
+    const zstdFiles = files.filter((f) => f.startsWith(zstd)).map((f) => f.slice(zstd.length));
+    expect(zstdFiles).toEqual(expect.arrayContaining(['package.json', 'dist/common/index.node.js', 'dist/common/zstd.wasm']));
+    expect(zstdFiles.filter((f) => /\.(map|ts)$|^dist\/(web|esm)\//.test(f))).toEqual([]);
     // The path the session unit runs is the one the package installs.
     expect(listed).toContain(PATHS.sessionCli);
     expect(readFileSync(path.join(ROOT, 'assets/systemd/qubes-stateless-session.service'), 'utf8')).toMatch(new RegExp(`^ExecStart=${PATHS.sessionCli} `, 'm'));
@@ -88,5 +93,12 @@ describe.skipIf(!!reason)('the qubes-stateless-cli RPM', () => {
     const written = JSON.stringify(JSON.parse(plan.stdout));
     const grub = manifest.files.find((f) => f.installPath === PATHS.grubScript)!;
     expect(written).toContain(grub.sha256);
+  });
+
+  it('finds zstd where the installed bundle requires it from, and it compresses', () => {
+    const probe = `const m = require('node:module').createRequire(process.argv[1])('@bokuweb/zstd-wasm'); m.init().then(() => console.log(m.compress(new Uint8Array(4096), 3).length));`;
+    const out = execFileSync(process.execPath, ['-e', probe, path.join(root, SHARE, 'cli/qubes-stateless.mjs')], { encoding: 'utf8', cwd: os.tmpdir() });
+    expect(Number(out.trim())).toBeGreaterThan(0);
+    expect(Number(out.trim())).toBeLessThan(100);
   });
 });
