@@ -1,7 +1,5 @@
 // electron-builder configuration of the GUI package: an x86_64 RPM for dom0 (`npm run package:gui-rpm`, on a
 // machine that can download Electron). Validated without building by scripts/gui-package.test.ts.
-const path = require('node:path');
-
 /** The manifest's boot kit, the CLI bundle and zstd's WebAssembly: outside app.asar, in resources/. */
 const resources = [
   { from: 'assets', to: 'assets', filter: ['manifest.json', 'dracut/**/*', 'grub.d/**/*', 'systemd/**/*'] },
@@ -70,7 +68,7 @@ module.exports = {
     afterInstall: 'packaging/gui-after-install.tpl',
     afterRemove: 'packaging/gui-after-remove.tpl',
     // The CLI on PATH, owned by the package (removed with it); it conflicts with the Node.js CLI package.
-    fpm: [`${path.join(__dirname, 'qubes-stateless-gui-cli.sh')}=/usr/bin/qubes-stateless`, '--conflicts', 'qubes-stateless-cli'],
+    fpm: [`${__dirname}/qubes-stateless-gui-cli.sh=/usr/bin/qubes-stateless`, '--conflicts', 'qubes-stateless-cli'],
     compression: 'xz',
   },
 };
