@@ -13,8 +13,6 @@ import { createMainWindow } from './window.js';
 const here = __dirname;
 registerAppScheme();
 app.enableSandbox();
-// No application menu: Electron's default one offers Reload and Toggle DevTools (and their shortcuts).
-Menu.setApplicationMenu(null);
 
 function simDirFromArgs(argv: readonly string[]): string | undefined {
   const i = argv.indexOf('--sim');
@@ -24,6 +22,8 @@ function simDirFromArgs(argv: readonly string[]): string | undefined {
 
 async function start(): Promise<void> {
   await app.whenReady();
+  // No application menu: Electron's default one offers Reload and Toggle DevTools (and their shortcuts).
+  Menu.setApplicationMenu(null);
   const system = await selectSystem({ simDir: simDirFromArgs(process.argv) });
   let win: BrowserWindow | null = null;
   const handlers = createHandlers({
