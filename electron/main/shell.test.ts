@@ -85,8 +85,8 @@ describe('the Electron shell (packaged)', () => {
     (process as { resourcesPath?: string }).resourcesPath = path.resolve(import.meta.dirname, '../..');
     await import('./main.js');
     fake.ready();
-    await vi.waitFor(() => expect(fake.calls.some((c) => c.startsWith('loadURL'))).toBe(true));
-  });
+    await vi.waitFor(() => expect(fake.calls.some((c) => c.startsWith('loadURL'))).toBe(true), { timeout: 30_000 });
+  }, 60_000);
   afterAll(async () => {
     delete process.env.QUBES_STATELESS_SIM;
     await rm(dir, { recursive: true, force: true });
