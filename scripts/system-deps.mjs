@@ -62,11 +62,23 @@ const hasBackportsSource = () => {
   });
 };
 
-function asRoot(argv) {
-  const isRoot = process.getuid?.() === 0;
-  const cmd = isRoot ? ['/usr/bin/env', ...APT_ENV, ...argv] : ['/usr/bin/sudo', '/usr/bin/env', ...APT_ENV, ...argv];
-  console.error(`system-deps: ${cmd.join(' ')}`);
-  const r = spawnSync(cmd[0], cmd.slice(1), { stdio: 'inherit' });
+/**
+ * The commands that install `missing`, in order: as root directly, otherwise through sudo; apt's environment
+ * (noninteractive, no initramfs rebuild for the kernel) is set with env(1) so it survives sudo.
+ */
+export function installCommands(missing, { isRoot, stagedBackportsList = null }) {
+  const root = (argv) => [...(isRoot ? [] : ['/usr/bin/sudo']), '/usr/bin/env', ...APT_ENV, ...argv];
+  const cmds = [];
+  if (stagedBackportsList) cmds.push(root(['/usr/bin/install', '-m', '0644', stagedBackportsList, BACKPORTS_LIST]));
+  cmds.push(root(['/usr/bin/apt-get', 'update', '-q']));
+  if (missing.main.length) cmds.push(root(['/usr/bin/apt-get', 'install', '-y', '-q', '--no-install-recommends', ...missing.main]));
+  if (missing.backports.length) cmds.push(root(['/usr/bin/apt-get', 'install', '-y', '-q', '--no-install-recommends', '-t', BACKPORTS.suite, ...missing.backports]));
+  return cmds;
+}
+
+function runChecked(argv) {
+  console.error(`system-deps: ${argv.join(' ')}`);
+  const r = spawnSync(argv[0], argv.slice(1), { stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (exit ${r.status ?? r.signal})`);
 }
 
@@ -91,14 +103,12 @@ function main() {
   }
   console.error(`system-deps: installing ${count} missing package(s): ${what}`);
   try {
+    let staged = null;
     if (missing.backports.length && !hasBackportsSource()) {
-      const staged = path.join(mkdtempSync(path.join(os.tmpdir(), 'qs-deps-')), 'backports.list');
+      staged = path.join(mkdtempSync(path.join(os.tmpdir(), 'qs-deps-')), 'backports.list');
       writeFileSync(staged, `${BACKPORTS_LINE}\n`);
-      asRoot(['/usr/bin/install', '-m', '0644', staged, BACKPORTS_LIST]);
     }
-    asRoot(['/usr/bin/apt-get', 'update', '-q']);
-    if (missing.main.length) asRoot(['/usr/bin/apt-get', 'install', '-y', '-q', '--no-install-recommends', ...missing.main]);
-    if (missing.backports.length) asRoot(['/usr/bin/apt-get', 'install', '-y', '-q', '--no-install-recommends', '-t', BACKPORTS.suite, ...missing.backports]);
+    for (const argv of installCommands(missing, { isRoot, stagedBackportsList: staged })) runChecked(argv);
   } catch (e) {
     console.error(`system-deps: ${e.message}\nInstall them with (as root): node scripts/system-deps.mjs`);
     return 1;

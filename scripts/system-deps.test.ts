@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- a plain .mjs script (it runs before anything is built); its exports are typed by use here
-import { BACKPORTS, PACKAGE_GROUPS, missingPackages } from './system-deps.mjs';
+import { BACKPORTS, PACKAGE_GROUPS, installCommands, missingPackages } from './system-deps.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const isBookworm = existsSync('/etc/os-release') && /^VERSION_CODENAME=bookworm$/m.test(readFileSync('/etc/os-release', 'utf8'));
@@ -44,5 +44,26 @@ describe('the system-dependency step of `npm test`', () => {
     const out = execFileSync(process.execPath, [path.join(ROOT, 'scripts/system-deps.mjs'), '--check'], { encoding: 'utf8' });
     expect(performance.now() - t0).toBeLessThan(3000);
     expect(out).toMatch(/all \d+ Debian packages the tests need are installed/);
+  });
+});
+
+describe('how system-deps installs what is missing', () => {
+  const missing = { main: ['qemu-system-x86', 'rpm'], backports: ['linux-image-amd64'] };
+  it('as root: apt-get directly, noninteractive and without rebuilding the host initramfs, backports by -t', () => {
+    const cmds = installCommands(missing, { isRoot: true, stagedBackportsList: '/tmp/x/backports.list' }) as string[][];
+    const env = ['/usr/bin/env', 'DEBIAN_FRONTEND=noninteractive', 'INITRD=No'];
+    expect(cmds).toEqual([
+      [...env, '/usr/bin/install', '-m', '0644', '/tmp/x/backports.list', '/etc/apt/sources.list.d/qubes-stateless-backports.list'],
+      [...env, '/usr/bin/apt-get', 'update', '-q'],
+      [...env, '/usr/bin/apt-get', 'install', '-y', '-q', '--no-install-recommends', 'qemu-system-x86', 'rpm'],
+      [...env, '/usr/bin/apt-get', 'install', '-y', '-q', '--no-install-recommends', '-t', 'bookworm-backports', 'linux-image-amd64'],
+    ]);
+  });
+
+  it('as a user: every command through sudo; no sources line when backports is configured; nothing for empty groups', () => {
+    const cmds = installCommands({ main: ['rpm'], backports: [] }, { isRoot: false }) as string[][];
+    expect(cmds.map((c) => c[0])).toEqual(['/usr/bin/sudo', '/usr/bin/sudo']);
+    expect(cmds.map((c) => c.slice(4, 6).join(' '))).toEqual(['/usr/bin/apt-get update', '/usr/bin/apt-get install']);
+    expect(cmds[1]!.at(-1)).toBe('rpm');
   });
 });
