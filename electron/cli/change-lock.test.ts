@@ -20,7 +20,7 @@ describe('the CLI and the app share one change lock', () => {
     expect((await cli('sim', 'init', dir, '--profile', 'qubes-4.3')).code).toBe(0);
     const before = await simDigest(await SimSystem.open(dir), { includeJournal: true });
     const out = await tempDir();
-    const holder = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, '../core/lock/race-fixture.ts'), dir, out, '30000'], { stdio: 'ignore' });
+    const holder = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, '../core/testing/lock-holder.ts'), dir, out, '30000'], { stdio: 'ignore' });
     try {
       await expect.poll(async () => readFile(path.join(out, 'changes'), 'utf8').catch(() => ''), { timeout: 20_000 }).toContain(String(holder.pid));
       for (const argv of [['apply', '--mode', 'zram', '--no-sample', '--yes'], ['recover', '--rollback', '--yes']]) {

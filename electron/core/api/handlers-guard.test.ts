@@ -9,7 +9,7 @@ import type { ChangeConfirmation } from './confirm-change.js';
 import { createHandlers } from './handlers.js';
 
 const choices = { dom0: { mode: 'zram' } };
-const RACER = path.resolve(import.meta.dirname, '../lock/race-fixture.ts');
+const RACER = path.resolve(import.meta.dirname, '../testing/lock-holder.ts');
 /** What an apply changes first-hand: the GRUB script it installs (absent on a fresh simulated dom0). */
 const grubInstalled = async (sim: Awaited<ReturnType<typeof tempSim>>) => (await sim.stat(PATHS.grubScript)) !== null;
 

@@ -8,7 +8,7 @@ import { tempDir, tempSim } from '../testing/temp-sim.js';
 import { FLOCK, acquireChangeLock, withChangeLock } from './change-lock.js';
 
 const run = promisify(execFile);
-const FIXTURE = path.join(import.meta.dirname, 'race-fixture.ts');
+const FIXTURE = path.resolve(import.meta.dirname, '../testing/lock-holder.ts');
 
 describe('the change lock', () => {
   it('is exclusive within one process and free again once released', async () => {

@@ -1,10 +1,11 @@
-// A process that races for the change lock (run by change-lock.test.ts): on the simulated dom0 given as argv[2],
-// it takes the lock, records "I changed it" in argv[3]/<pid>, holds the lock for argv[4] ms, and prints the outcome.
+// A process that takes the change lock (run by the lock, handler and CLI tests): on the simulated dom0 argv[2] it
+// takes the lock, appends its pid to argv[3]/changes ("I am changing dom0"), holds the lock for argv[4] ms, and
+// prints {won} or {won: false, error} as JSON.
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { serializeError } from '../errors.js';
 import { SimSystem } from '../sim/sim-system.js';
-import { withChangeLock } from './change-lock.js';
+import { withChangeLock } from '../lock/change-lock.js';
 
 const [simDir, outDir, holdMs] = process.argv.slice(2) as [string, string, string];
 const sim = await SimSystem.open(simDir);
