@@ -36,6 +36,7 @@ export const ERROR_CODES = [
   'doctor-refused',
   'report-invalid',
   'report-unusable',
+  'not-confirmed',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
