@@ -3,8 +3,9 @@ import path from 'node:path';
 import { AppError, CommandError } from '../errors.js';
 import { BIN } from '../system/binaries.js';
 import { checkResult, effectiveArgv } from '../system/check-result.js';
-import type { Command, CommandResult, FileInfo, System, WriteOptions } from '../system/system.js';
+import type { Command, CommandResult, System, WriteOptions } from '../system/system.js';
 import { ReadPath, type DirectFiles } from '../system/privileged-read.js';
+import { ReadSide, type Reads } from '../system/read-side.js';
 import { hashFile } from '../system/hash-file.js';
 import { refuseSymlink } from '../system/write-guard.js';
 import { cat, find, sha256sum, stat } from './commands/file-tools.js';
@@ -69,7 +70,7 @@ export interface LoggedCommand {
  * `commands.jsonl` every command it was asked to run. Commands answer in the real programs' formats,
  * so the same probes and parsers serve both systems.
  */
-export class SimSystem implements System {
+export class SimSystem extends ReadSide implements System {
   readonly kind = 'simulated' as const;
   readonly tree: SimTree;
   private saving: Promise<void> = Promise.resolve();
@@ -77,9 +78,10 @@ export class SimSystem implements System {
    * The same read path as the real dom0: the user's rights (modelled), then the same sudo command lines. With a
    * host System (see SimTree), the real one: the OS checks the rights and the real sudo reads.
    */
-  private readonly reads: Pick<System, 'stat' | 'listDir' | 'readFile' | 'sha256'>;
+  protected readonly reads: Reads;
 
   private constructor(readonly dir: string, private state: SimState, host?: System) {
+    super();
     this.tree = new SimTree(dir, host);
     this.reads = host
       ? { stat: (p) => this.tree.stat(p), listDir: (p) => this.tree.list(p), readFile: (p) => this.tree.read(p), sha256: (p) => host.sha256(this.tree.hostPath(p)) }
@@ -209,26 +211,6 @@ export class SimSystem implements System {
 
   private async log(argv: readonly string[], exitCode: number | null): Promise<void> {
     await fs.appendFile(path.join(this.dir, COMMAND_LOG), JSON.stringify({ argv, exitCode }) + '\n');
-  }
-
-  readFile(p: string): Promise<Buffer> {
-    return this.reads.readFile(p);
-  }
-
-  async readText(p: string): Promise<string> {
-    return (await this.readFile(p)).toString('utf8');
-  }
-
-  stat(p: string): Promise<FileInfo | null> {
-    return this.reads.stat(p);
-  }
-
-  listDir(p: string): Promise<string[]> {
-    return this.reads.listDir(p);
-  }
-
-  sha256(p: string): Promise<string | null> {
-    return this.reads.sha256(p);
   }
 
   /** Refused sudo and full filesystems fail as `install` would on dom0, before anything changes. */

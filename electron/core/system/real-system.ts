@@ -6,10 +6,11 @@ import { AppError } from '../errors.js';
 import { tempPathFor } from './temp-path.js';
 import { BIN } from './binaries.js';
 import { checkResult, effectiveArgv } from './check-result.js';
-import type { Command, CommandResult, FileInfo, System, WriteOptions } from './system.js';
+import type { Command, CommandResult, System, WriteOptions } from './system.js';
 import { fileInfoFromStats } from './fs-errors.js';
 import { hashFile } from './hash-file.js';
 import { ReadPath, type DirectFiles } from './privileged-read.js';
+import { ReadSide } from './read-side.js';
 import { effectiveMode, refuseSymlink } from './write-guard.js';
 
 /** Split a stream into lines for Command.onLine, keeping a partial last line until the next chunk. */
@@ -40,14 +41,15 @@ const OWN_RIGHTS: DirectFiles = {
  * dom0 itself. Reads as the user, and through `sudo -n` where dom0's permissions refuse the user (ReadPath);
  * every change goes through `sudo -n` with coreutils, argv only.
  */
-export class RealSystem implements System {
+export class RealSystem extends ReadSide implements System {
   readonly kind = 'real' as const;
   readonly description = 'dom0';
   private readonly sudo: string;
-  private readonly reads: ReadPath;
+  protected readonly reads: ReadPath;
 
   /** `sudoPath` exists for tests (a stand-in that refuses); dom0 uses /usr/bin/sudo. */
   constructor(options: { sudoPath?: string } = {}) {
+    super();
     this.sudo = options.sudoPath ?? BIN.sudo;
     this.reads = new ReadPath(OWN_RIGHTS, (cmd, encoding) => this.exec(cmd, encoding));
   }
@@ -87,26 +89,6 @@ export class RealSystem implements System {
     const bytes = r.stdout instanceof Uint8Array ? Buffer.from(r.stdout) : Buffer.from(text(r.stdout), 'utf8');
     const result = checkResult(cmd, { exitCode: r.exitCode ?? -1, stdout: text(r.stdout), stderr: text(r.stderr) });
     return { result, bytes };
-  }
-
-  readFile(p: string): Promise<Buffer> {
-    return this.reads.readFile(p);
-  }
-
-  async readText(p: string): Promise<string> {
-    return (await this.readFile(p)).toString('utf8');
-  }
-
-  stat(p: string): Promise<FileInfo | null> {
-    return this.reads.stat(p);
-  }
-
-  listDir(p: string): Promise<string[]> {
-    return this.reads.listDir(p);
-  }
-
-  sha256(p: string): Promise<string | null> {
-    return this.reads.sha256(p);
   }
 
   async writeFileAtomic(dest: string, content: string | Buffer, options: WriteOptions = {}): Promise<void> {
