@@ -59,6 +59,12 @@ export const RULES: readonly Rule[] = [
     mode: '0755',
   },
   {
+    // kernel-install runs only executable plugins; /etc/kernel/install.d is the admin's (and our) place.
+    pattern: /^kernel-install\/85-qubes-stateless\.install$/,
+    installPath: () => '/etc/kernel/install.d/85-qubes-stateless.install',
+    mode: '0755',
+  },
+  {
     // Enabled by the RAM-pool task; runs only in stateless sessions (ConditionKernelCommandLine).
     pattern: /^systemd\/qubes-stateless-session\.service$/,
     installPath: () => '/usr/lib/systemd/system/qubes-stateless-session.service',

@@ -11,7 +11,10 @@ const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 
 function electronBinary(): string | null {
-  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) return path.join(process.env.ELECTRON_OVERRIDE_DIST_PATH, 'electron');
+  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
+    const bin = path.join(process.env.ELECTRON_OVERRIDE_DIST_PATH, 'electron');
+    return existsSync(bin) ? bin : null;
+  }
   const pkg = path.join(root, 'node_modules', 'electron');
   const located = () => {
     const f = path.join(pkg, 'path.txt');
@@ -24,24 +27,53 @@ function electronBinary(): string | null {
   return located();
 }
 
+/**
+ * QUBES_STATELESS_SMOKE=FILE: start exactly as usual, but headless; wait for the wizard to render, save a
+ * screenshot to FILE and exit — non-zero on a page error or an empty #root. The test of `npm start` uses it.
+ */
+const smokeShot = process.env.QUBES_STATELESS_SMOKE;
+
 async function chromiumPreview(): Promise<void> {
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(chromium)) throw new Error(`neither Electron nor Chromium (${chromium}) is available`);
-  if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) throw new Error('no display: run this under X11 or Wayland (or xvfb-run)');
+  if (!smokeShot && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) throw new Error('no display: run this under X11 or Wayland (or xvfb-run)');
   const simIdx = args.indexOf('--sim');
   const system = await selectSystem({ simDir: simIdx >= 0 ? args[simIdx + 1] : undefined });
   const { chromium: pw } = await import('playwright-core');
   const browser = await pw.launch({
     executablePath: chromium,
-    headless: false,
-    args: ['--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--app=${ORIGIN}/index.html`, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
+    headless: !!smokeShot,
+    args: ['--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(smokeShot ? [] : [`--app=${ORIGIN}/index.html`]), ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
   });
-  const context = await browser.newContext({ viewport: null });
+  const context = await browser.newContext({ viewport: smokeShot ? { width: 1200, height: 820 } : null });
   const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => {
+    pageErrors.push(e.message);
+    console.error(`qubes-stateless: page error: ${e.message}`);
+  });
   let forward: (e: unknown) => void = () => undefined;
-  const bridge = await bridgeRenderer(page, createHandlers({ system, version: 'preview', assetsDir: ASSETS_DIR, emit: (e) => forward(e) }));
+  // The renderer has its own review-and-confirm screen; the preview has no native dialog to add (Electron's does).
+  const handlers = createHandlers({ system, version: 'preview', assetsDir: ASSETS_DIR, emit: (e) => forward(e), confirm: async () => true });
+  const bridge = await bridgeRenderer(page, handlers);
   forward = (e) => void bridge.emit(e).catch(() => undefined);
   await page.goto(`${ORIGIN}/index.html`);
+  if (smokeShot) {
+    // Polled from here through the locator: no script of ours is evaluated in the page (its CSP forbids eval).
+    let rendered = false;
+    for (let waited = 0; !rendered && waited < 20_000; waited += 250) {
+      rendered = (await page.locator('#root').innerText().catch(() => '')).trim().length > 0;
+      if (!rendered) await new Promise((r) => setTimeout(r, 250));
+    }
+    // Let the first screen's calls (facts, RAM measurement) land, so an error they cause is seen too.
+    await new Promise((r) => setTimeout(r, 2000));
+    await page.screenshot({ path: smokeShot });
+    await bridge.close();
+    await browser.close();
+    if (pageErrors.length || !rendered) throw new Error(pageErrors.length ? `the page failed: ${pageErrors.join('; ')}` : 'the wizard did not render (#root is empty)');
+    console.log(`qubes-stateless: preview rendered on ${system.description}; screenshot in ${smokeShot}`);
+    return;
+  }
   console.log(`qubes-stateless: preview running on ${system.description}; close the window to quit.`);
   await new Promise<void>((resolve) => browser.on('disconnected', () => resolve()));
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { InvokeChannel } from './channels.js';
 import type { Envelope } from './errors.js';
 import { WizardChoicesSchema } from './choices.js';
+import { DoctorResultSchema } from './doctor.js';
 import { SystemFactsSchema } from './facts.js';
 import { ApplyResultSchema, ConflictResolutionSchema, JournalStatusSchema, PlanSchema, RollbackPreviewSchema, RollbackResultSchema, TransactionSummarySchema } from './plan.js';
 import { RamMeasurementsSchema } from './ram/ram-estimate.js';
@@ -20,6 +21,8 @@ export type PlanResult = z.infer<typeof PlanResultSchema>;
 export const CONTRACTS = {
   'app:info': { request: z.object({}).strict(), response: AppInfoSchema },
   'facts:get': { request: z.object({ refresh: z.boolean().optional() }).strict(), response: SystemFactsSchema },
+  /** doctor's checks (read-only: every probe with its command and exit status, readiness, the planner's preconditions). */
+  'doctor:run': { request: z.object({}).strict(), response: DoctorResultSchema },
   /** What the RAM model needs from the machine; the renderer runs the pure model on it as choices change. */
   'ram:measure': { request: z.object({ refresh: z.boolean().optional() }).strict(), response: RamMeasurementsSchema },
   'plan:create': { request: z.object({ choices: WizardChoicesSchema }).strict(), response: PlanResultSchema },

@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'unknown-profile',
   'file-missing',
   'file-unreadable',
+  'target-is-symlink',
   'parse-error',
   'command-failed',
   'command-missing',
@@ -32,6 +33,10 @@ export const ERROR_CODES = [
   'rollback-conflicts',
   'verify-failed',
   'busy',
+  'doctor-refused',
+  'report-invalid',
+  'report-unusable',
+  'not-confirmed',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -14,6 +14,24 @@ const RENDERER_DIR = path.resolve(import.meta.dirname, '../../dist/renderer');
 export const ASSETS_DIR = path.resolve(import.meta.dirname, '../../assets');
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml' };
 
+/**
+ * The page's `window.api`, like the preload's: invoke over the exposed binding, events pushed by `emit`.
+ * Plain JavaScript in a string on purpose: a function would be serialised from its *transformed* source, and
+ * tsx/esbuild (keepNames) wrap named functions in `__name(…)` calls that the page does not define (the Chromium
+ * preview of `npm start` then stayed blank with "__name is not defined").
+ */
+export const BRIDGE_INIT_SCRIPT = `(() => {
+  const listeners = new Set();
+  window.__qsEmit = (e) => listeners.forEach((l) => l(e));
+  window.api = Object.freeze({
+    invoke: (channel, request) => window.__qsInvoke(channel, request),
+    onEvent: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  });
+})();`;
+
 export interface RendererSession {
   readonly sim: SimSystem;
   readonly handlers: Handlers;
@@ -53,18 +71,7 @@ export async function bridgeRenderer(page: Page, handlers: Handlers, calls: stri
     void call.finally(() => pending.delete(call));
     return call;
   });
-  await page.addInitScript(() => {
-    const listeners = new Set<(e: unknown) => void>();
-    const w = window as unknown as { __qsInvoke: (c: unknown, r: unknown) => Promise<unknown>; __qsEmit: (e: unknown) => void; api: unknown };
-    w.__qsEmit = (e) => listeners.forEach((l) => l(e));
-    w.api = Object.freeze({
-      invoke: (channel: unknown, request: unknown) => w.__qsInvoke(channel, request),
-      onEvent: (l: (e: unknown) => void) => {
-        listeners.add(l);
-        return () => listeners.delete(l);
-      },
-    });
-  });
+  await page.addInitScript({ content: BRIDGE_INIT_SCRIPT });
   return {
     emit: async (event) => {
       await page.evaluate((e) => (window as unknown as { __qsEmit: (x: unknown) => void }).__qsEmit(e), event as never);
@@ -96,6 +103,8 @@ export async function openRenderer(page: Page, opts: { profile?: string; layout?
       events.push(e);
       forward(e);
     },
+    // The Electron shell adds a native dialog; here the renderer's own Review screen is the confirmation.
+    confirm: async () => true,
   });
   const bridge = await bridgeRenderer(page, handlers, calls);
   forward = (e) => void bridge.emit(e).catch(() => undefined);

@@ -23,8 +23,48 @@ test('system check shows the simulated dom0 facts and the simulation banner', as
   await expect(screen.fact('root')).toContainText('/dev/mapper/qubes_dom0-root (ext4)');
   await expect(screen.fact('pools')).toContainText('vm-pool (lvm_thin)');
   await expect(screen.check('boot-mode')).toHaveAttribute('data-status', 'ok');
-  // Start-up only reads: the machine, the journal (for an unfinished change) and the RAM measurements.
-  await expect.poll(() => [...session!.calls].sort()).toEqual(['app:info', 'facts:get', 'journal:status', 'ram:measure']);
+  // Start-up only reads: the machine, doctor's checks, the journal (for an unfinished change) and the RAM measurements.
+  await expect.poll(() => [...session!.calls].sort()).toEqual(['app:info', 'doctor:run', 'facts:get', 'journal:status', 'ram:measure']);
+});
+
+test("system check shows doctor's checks: every probe, and on demand its exact command and exit status", async ({ page }) => {
+  session = await openRenderer(page, { profile: 'qubes-4.3' });
+  const screen = new SystemCheckPage(page);
+  await expect(screen.doctorSummary).toHaveText(/^\d+ ok, 0 warnings, 0 problems$/);
+  // All is well: readiness is open, the other stages are closed disclosures.
+  await expect(screen.group('readiness')).toHaveAttribute('open', '');
+  await expect(screen.group('probes')).not.toHaveAttribute('open', '');
+  await screen.group('probes').locator('summary').first().click();
+  // The rows are the commands the simulated dom0 really ran for the probes, in the doctor's order.
+  const log = (await session.sim.commandLog()).map((l) => l.argv.join(' '));
+  const rows = screen.commandRows('probes');
+  await expect(rows.first()).toContainText('xl info');
+  const xl = await screen.showCommand(rows.first());
+  await expect(xl.argv).toHaveText('/usr/bin/sudo -n -- /usr/sbin/xl info');
+  await expect(xl.exit).toHaveText('exit status 0');
+  expect(log).toContain('/usr/bin/sudo -n -- /usr/sbin/xl info');
+  const prefs = rows.filter({ hasText: 'qvm-prefs work memory' });
+  await expect(prefs).toHaveAttribute('data-status', 'ok');
+  await screen.group('plan').locator('summary').first().click();
+  await expect(page.getByTestId('check-plan:sudo')).toContainText('Administrator rights');
+});
+
+test('a failing probe command is shown open, with its exit status and what to do, beside the error', async ({ page }) => {
+  session = await openRenderer(page, {
+    profile: 'qubes-4.2',
+    setup: (sim) => sim.updateState((s) => void s.failures.push({ argvPrefix: ['/usr/bin/qvm-pool', 'list'], exitCode: 2, stderr: 'qvm-pool: error: qubesd is not running', times: 2 })),
+  });
+  const screen = new SystemCheckPage(page);
+  await expect(screen.error).toHaveAttribute('data-code', 'command-failed');
+  await expect(screen.doctorSummary).toHaveText(/^\d+ ok, 0 warnings, 2 problems$/);
+  await expect(screen.group('probes')).toHaveAttribute('open', '');
+  const row = screen.commandRows('probes').filter({ hasText: 'qvm-pool list' });
+  await expect(row).toHaveAttribute('data-status', 'problem');
+  await expect(row).toContainText('qubesd is not running');
+  await expect(row).toContainText('Run the command in a dom0 terminal');
+  const cmd = await screen.showCommand(row);
+  await expect(cmd.argv).toHaveText('/usr/bin/qvm-pool list');
+  await expect(cmd.exit).toHaveText('exit status 2');
 });
 
 test('4.3 profile shows zram swap and its own release', async ({ page }) => {
@@ -44,7 +84,7 @@ test('a stateless session blocks with a clear reason', async ({ page }) => {
       }),
   });
   const screen = new SystemCheckPage(page);
-  await expect(screen.check('boot-mode')).toHaveAttribute('data-status', 'block');
+  await expect(screen.check('boot-mode')).toHaveAttribute('data-status', 'problem');
   await expect(screen.check('boot-mode')).toContainText('This session runs from RAM (tmpfs)');
   const wizard = new WizardPage(page);
   await expect(wizard.continueButton).toBeDisabled();

@@ -26,6 +26,7 @@ test('the whole wizard on 4.2: zram with a boot prompt, a read-only root and a R
   // --- System check
   const check = new SystemCheckPage(page);
   await expect(check.fact('release')).toHaveText('Qubes release 4.2.4 (R4.2)');
+  await expect(check.doctorSummary).toHaveText(/ 0 problems$/);
   await wizard.expectOn('System check');
   await expect(wizard.railStep('system-check')).toHaveAttribute('aria-current', 'step');
   await screenshot(page, 'system-check');

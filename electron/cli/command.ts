@@ -15,6 +15,8 @@ export interface CommandContext {
   /** Parsed global and command options (node:util parseArgs values). */
   readonly values: Readonly<Record<string, string | boolean | string[] | undefined>>;
   readonly io: Io;
+  /** The bundled assets (dracut module, GRUB script…) with their manifest. */
+  readonly assetsDir: string;
   /** The system selected by --sim (or this machine); announced as simulated on stderr when it is. */
   system(): Promise<System>;
   /** The install engine over that system, with the bundled assets; `sampling` says how it measures RAM. */

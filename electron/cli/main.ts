@@ -10,12 +10,13 @@ import { UsageError } from './command.js';
 import { CHOICE_USAGE } from './choice-options.js';
 import { ramCommand } from './commands/ram.js';
 import { applyCommand, journalCommand, planCommand, recoverCommand, rollbackCommand } from './commands/install.js';
+import { doctorCommand } from './commands/doctor.js';
 import { sessionCommand } from './commands/session.js';
 import { simCommand } from './commands/sim.js';
 import { statusCommand } from './commands/status.js';
 
 /** Every CLI command; each lives in commands/ and declares its own options. */
-const COMMANDS: readonly CliCommand[] = [statusCommand, ramCommand, planCommand, applyCommand, rollbackCommand, recoverCommand, journalCommand, sessionCommand, simCommand];
+const COMMANDS: readonly CliCommand[] = [statusCommand, doctorCommand, ramCommand, planCommand, applyCommand, rollbackCommand, recoverCommand, journalCommand, sessionCommand, simCommand];
 
 const GLOBAL_OPTIONS = { sim: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
@@ -74,6 +75,7 @@ export async function main(argv: readonly string[], io: Io, env: CliEnv = defaul
       args: positionals.slice(1),
       values,
       io,
+      assetsDir: env.assetsDir,
       system: getSystem,
       engine: async (sampling) => new Engine({ sys: await getSystem(), assetsDir: env.assetsDir, sizing: ramModelSizing(sampling) }),
     });

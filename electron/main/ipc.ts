@@ -11,7 +11,9 @@ export function isTrustedSender(event: IpcMainInvokeEvent, trusted: () => WebCon
   const wc = trusted();
   if (!frame || !wc || event.sender.id !== wc.id || frame !== wc.mainFrame) return false;
   try {
-    return new URL(frame.url).origin === APP_ORIGIN;
+    // Scheme and host compared directly: URL.origin is "null" for a scheme Node does not know as standard.
+    const url = new URL(frame.url);
+    return `${url.protocol}//${url.host}` === APP_ORIGIN;
   } catch {
     return false;
   }

@@ -1,9 +1,10 @@
 import path from 'node:path';
 import type { BrowserWindow } from 'electron';
-import { app } from 'electron';
+import { Menu, app, dialog } from 'electron';
 import { createHandlers } from '../core/api/handlers.js';
 import { selectSystem } from '../core/system/select-system.js';
 import { registerAppScheme, serveRenderer } from './app-protocol.js';
+import { dialogConfirm } from './confirm-dialog.js';
 import { APP_ORIGIN } from './csp.js';
 import { registerIpc } from './ipc.js';
 import { createMainWindow } from './window.js';
@@ -21,6 +22,8 @@ function simDirFromArgs(argv: readonly string[]): string | undefined {
 
 async function start(): Promise<void> {
   await app.whenReady();
+  // No application menu: Electron's default one offers Reload and Toggle DevTools (and their shortcuts).
+  Menu.setApplicationMenu(null);
   const system = await selectSystem({ simDir: simDirFromArgs(process.argv) });
   let win: BrowserWindow | null = null;
   const handlers = createHandlers({
@@ -29,10 +32,12 @@ async function start(): Promise<void> {
     // Beside dist/ in a checkout; in a package, in its resources folder.
     assetsDir: app.isPackaged ? path.join(process.resourcesPath, 'assets') : path.join(here, '..', '..', 'assets'),
     emit: (event) => win?.webContents.send('event:task', event),
+    // Asked here, in the main process: a renderer's request alone never starts a change.
+    confirm: dialogConfirm(dialog, () => win),
   });
   registerIpc(handlers, () => win?.webContents ?? null);
   serveRenderer(path.join(here, '..', 'renderer'));
-  win = createMainWindow(path.join(here, 'preload.cjs'));
+  win = createMainWindow(path.join(here, 'preload.cjs'), { devTools: !app.isPackaged });
   win.on('closed', () => (win = null));
   await win.loadURL(`${APP_ORIGIN}/index.html`);
 }

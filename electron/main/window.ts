@@ -5,7 +5,12 @@ import { APP_ORIGIN } from './csp.js';
 /** Links the app may open in the user's browser (on Qubes, dom0 has none; xdg-open hands them to a disposable). */
 const EXTERNAL_ALLOWLIST = ['https://www.qubes-os.org/', 'https://forum.qubes-os.org/'];
 
-export function createMainWindow(preloadPath: string): BrowserWindow {
+export interface WindowOptions {
+  /** Off in packaged builds: DevTools would let anyone at the keyboard drive the privileged IPC by hand. */
+  readonly devTools: boolean;
+}
+
+export function createMainWindow(preloadPath: string, options: WindowOptions): BrowserWindow {
   const win = new BrowserWindow({
     width: 1100,
     height: 780,
@@ -23,9 +28,11 @@ export function createMainWindow(preloadPath: string): BrowserWindow {
       webviewTag: false,
       spellcheck: false,
       navigateOnDragDrop: false,
+      devTools: options.devTools,
     },
   });
   win.once('ready-to-show', () => win.show());
+  if (!options.devTools) win.webContents.on('devtools-opened', () => win.webContents.closeDevTools());
   // Navigation anywhere but our own origin, new windows, and webviews are refused outright.
   win.webContents.on('will-navigate', (event, url) => {
     if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();

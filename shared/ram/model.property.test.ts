@@ -68,6 +68,9 @@ describe('RAM model properties', () => {
         expect(m.dom0.recommendedMaxMiB).toBeLessThanOrEqual(i.hostTotalMiB);
         expect(m.dom0.recommendedMaxMiB).toBeLessThanOrEqual(m.hostUsableMiB);
         expect(m.leftForQubesMiB).toBeLessThanOrEqual(m.hostUsableMiB);
+        // dom0 is never held above its boot size (qmemman's static-max), which the host bounds.
+        expect(m.dom0.staticMaxMiB).toBeLessThanOrEqual(Math.min(m.dom0.effectiveMaxMiB, m.hostUsableMiB));
+        expect(m.leftForQubesMiB).toBeGreaterThanOrEqual(0);
       }),
       { numRuns: 2000 },
     );

@@ -162,3 +162,18 @@ describe('verdicts and warnings', () => {
     expect(m.warnings.map((w) => w.key)).toContain('ram.warning.overlayKeepsDisk');
   });
 });
+
+describe("qmemman's static-max for dom0 (startup-misc.sh: dom0's size at boot)", () => {
+  it('is dom0_mem=max when the host has it, and what Xen can give when dom0_mem=max asks for more', () => {
+    const m = computeRamModel(baseInput());
+    expect(m.dom0.staticMaxMiB).toBe(m.dom0.effectiveMaxMiB);
+    // 6 GiB host, dom0_mem=max:8G: qmemman would like dom0 above what the host has; it boots at what Xen can give.
+    const greedy = computeRamModel(baseInput({ hostTotalMiB: 6 * GiB, dom0MemMaxMiB: 8 * GiB }));
+    expect(greedy.dom0.effectiveMaxMiB).toBe(8 * GiB);
+    expect(greedy.dom0.qmemmanPrefMiB).toBeGreaterThan(greedy.hostUsableMiB);
+    expect(greedy.dom0.staticMaxMiB).toBe(greedy.hostUsableMiB);
+    // dom0 cannot be held above its boot size, so what it keeps is capped there and the rest is the qubes'.
+    expect(greedy.leftForQubesMiB).toBe(greedy.hostUsableMiB - Math.min(greedy.dom0.staticMaxMiB, Math.max(greedy.dom0.needMiB, greedy.dom0.qmemmanPrefMiB)));
+    expect(greedy.leftForQubesMiB).toBe(0);
+  });
+});

@@ -109,7 +109,11 @@ export function computeRamModel(input: RamModelInput): RamModel {
   const recommended = Math.min(wanted, down(hostUsable, DOM0_MEM_STEP_MIB));
   const chosen = input.dom0MemMaxMiB;
   const effectiveMax = chosen ?? recommended;
-  const dom0Floor = Math.min(effectiveMax, Math.max(need, qmemmanPref));
+  // qubes-core-admin linux/aux-tools/startup-misc.sh (release4.2, release4.3), run by qubes-core.service at boot,
+  // sets dom0's memory/static-max to its size then (`xl list 0`): dom0_mem=max, or what Xen had left to give.
+  // qmemman never gives dom0 more than that, so dom0 can never grow past its boot size in the session.
+  const staticMax = Math.min(effectiveMax, hostUsable);
+  const dom0Floor = Math.min(staticMax, Math.max(need, qmemmanPref));
   const leftForQubes = hostUsable - dom0Floor;
 
   // --- autostart qubes -----------------------------------------------------------------------------------
@@ -176,8 +180,8 @@ export function computeRamModel(input: RamModelInput): RamModel {
   if (pool) {
     const unknown = input.ramPool.clones.filter((c) => c.rootUsageMiB === null);
     for (const c of unknown) warn('warning', 'ram.warning.templateUnknown', { template: c.template });
-    if (pool.worstCaseMiB - pool.totalMiB > 0 && need - poolTotal + pool.worstCaseMiB > effectiveMax) {
-      warn('warning', 'ram.warning.ramPoolWorstCase', { worstMiB: pool.worstCaseMiB, sizeMiB: pool.sizeMiB, dom0MaxMiB: effectiveMax });
+    if (pool.worstCaseMiB - pool.totalMiB > 0 && need - poolTotal + pool.worstCaseMiB > staticMax) {
+      warn('warning', 'ram.warning.ramPoolWorstCase', { worstMiB: pool.worstCaseMiB, sizeMiB: pool.sizeMiB, dom0MaxMiB: staticMax });
     }
   } else if (input.ramPool.clones.length > 0) {
     warn('warning', 'ram.warning.templatesWithoutPool', { count: input.ramPool.clones.length });
@@ -198,7 +202,7 @@ export function computeRamModel(input: RamModelInput): RamModel {
     root: { atBootMiB: atBoot, sessionWritesMiB: session, totalMiB: rootTotal, fsOverheadMiB: fsOverhead, zramTableMiB: table },
     dom0WorkingSetMiB: workingSet,
     ramPool: pool,
-    dom0: { needMiB: need, qmemmanPrefMiB: qmemmanPref, recommendedMaxMiB: recommended, effectiveMaxMiB: effectiveMax, bootCheckMinMiB: bootCheckMin },
+    dom0: { needMiB: need, qmemmanPrefMiB: qmemmanPref, recommendedMaxMiB: recommended, effectiveMaxMiB: effectiveMax, bootCheckMinMiB: bootCheckMin, staticMaxMiB: staticMax },
     cmdline: { sizeMiB, reserveMiB: reserve, dom0MemMaxMiB: effectiveMax, kernelWords, xenWords: [`dom0_mem=max:${effectiveMax}M`] },
     xenReservedMiB: xenReserved,
     hostUsableMiB: hostUsable,

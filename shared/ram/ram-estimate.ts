@@ -63,7 +63,10 @@ export const RamMeasurementsSchema = z.object({
   ratios: RatiosSchema,
   /** Why the ratios are typical, when they are (i18n key). */
   ratioNote: z.string().nullable(),
-  /** dom0's used memory besides page cache (qmemman's meminfo-writer formula); null when not measurable. */
+  /**
+   * dom0's used memory besides page cache as qmemman sees it (meminfo-writer's formula, with the balloon's
+   * current_kb for MemTotal); null when not measurable.
+   */
   dom0UsedMiB: mib.nullable(),
   qmemman: QmemmanSettingsSchema,
   sample: SampleStatsSchema.nullable(),
@@ -123,6 +126,11 @@ export const RamModelSchema = z.object({
     effectiveMaxMiB: mib,
     /** The least dom0_mem=max with which the boot kit starts the copy (its pre-copy check). */
     bootCheckMinMiB: mib,
+    /**
+     * dom0's size at boot (dom0_mem=max, or less when Xen has less to give), which qubes-core.service's
+     * startup-misc.sh writes as dom0's memory/static-max: qmemman never balloons dom0 above it.
+     */
+    staticMaxMiB: mib,
   }),
   /** What goes on the stateless GRUB entry. */
   cmdline: z.object({

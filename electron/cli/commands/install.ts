@@ -3,6 +3,7 @@ import { CONFLICT_RESOLUTIONS } from '../../../shared/plan.js';
 import type { TaskEvent } from '../../../shared/events.js';
 import { preconditionText, translate } from '../../../shared/i18n/translate.js';
 import { AppError } from '../../core/errors.js';
+import { withChangeLock } from '../../core/lock/change-lock.js';
 import { summarize } from '../../core/tasks/engine.js';
 import { CHOICE_OPTIONS, choicesFromOptions } from '../choice-options.js';
 import { SAMPLE_OPTIONS, SAMPLE_USAGE, estimateOptionsFrom } from '../sample-options.js';
@@ -52,12 +53,14 @@ export const applyCommand: CliCommand = {
     if (!ctx.values.yes) throw new UsageError('apply changes dom0: review `plan` first, then add --yes');
     // --digest: the plan's digest as `plan` printed it; apply refuses if it would now do anything else.
     const digest = typeof ctx.values.digest === 'string' ? ctx.values.digest : undefined;
-    const result = await (await ctx.engine(estimateOptionsFrom(ctx)))
-      .apply(c, { onEvent: progress(ctx), ...(digest ? { expectedDigest: digest } : {}) })
-      .catch((e: unknown) => {
+    const engine = await ctx.engine(estimateOptionsFrom(ctx));
+    // The same lock as the app's: a CLI apply and a GUI apply (or a second CLI) never run at once.
+    const result = await withChangeLock(await ctx.system(), () => engine.apply(c, { onEvent: progress(ctx), ...(digest ? { expectedDigest: digest } : {}) })).catch(
+      (e: unknown) => {
         failedPreconditions(e).forEach((t) => ctx.io.err(`FAIL ${t}\n`));
         throw e;
-      });
+      },
+    );
     ctx.io.out(ctx.values.json ? `${JSON.stringify(result, null, 2)}\n` : `applied: transaction ${result.transaction.id} (${result.transaction.steps} steps); roll back with: qubes-stateless rollback --yes\n`);
     return 0;
   },
@@ -100,7 +103,7 @@ export const rollbackCommand: CliCommand = {
       const r = byId[c.id] ?? (all && c.options.includes(all) ? all : undefined);
       if (r) chosen[c.id] = r;
     }
-    const result = await engine.rollback(chosen, { onEvent: progress(ctx) });
+    const result = await withChangeLock(await ctx.system(), () => engine.rollback(chosen, { onEvent: progress(ctx) }));
     ctx.io.out(ctx.values.json ? `${JSON.stringify(result, null, 2)}\n` : `rolled back: ${result.problems.length ? `but these differ from before the install: ${result.problems.join(', ')}` : 'every file and setting is as it was before the install'}\n`);
     return result.problems.length ? 1 : 0;
   },
@@ -113,7 +116,8 @@ export const recoverCommand: CliCommand = {
   async run(ctx) {
     if (!!ctx.values.resume === !!ctx.values.rollback) throw new UsageError('choose one of --resume or --rollback');
     if (!ctx.values.yes) throw new UsageError('recover changes dom0: add --yes');
-    const tx = await (await ctx.engine()).recover(ctx.values.resume ? 'resume' : 'rollback', { onEvent: progress(ctx) });
+    const engine = await ctx.engine();
+    const tx = await withChangeLock(await ctx.system(), () => engine.recover(ctx.values.resume ? 'resume' : 'rollback', { onEvent: progress(ctx) }));
     ctx.io.out(ctx.values.json ? `${JSON.stringify(tx, null, 2)}\n` : `recovered: ${tx.kind} ${tx.id} is ${tx.status}\n`);
     return 0;
   },

@@ -2,6 +2,7 @@ import { initSim } from '../../core/sim/init-sim.js';
 import { SIM_LAYOUTS } from '../../core/sim/profiles/layouts.js';
 import { PROFILE_NAMES } from '../../core/sim/profiles/profiles.js';
 import { bootSim } from '../../core/sim/sim-boot.js';
+import { initSimFromReport } from '../../core/sim/sim-from-report.js';
 import { SimSystem } from '../../core/sim/sim-system.js';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
@@ -9,8 +10,9 @@ import { UsageError } from '../command.js';
 export const simCommand: CliCommand = {
   name: 'sim',
   usage: `sim init DIR [--profile ${PROFILE_NAMES.join('|')}] [--layout ${SIM_LAYOUTS.join('|')}]   create a simulated dom0 in DIR
+  sim init DIR --from-report FILE                   …that reproduces the machine of a doctor report
   sim boot DIR [--stateless]                        reboot it, into its normal or its stateless entry`,
-  options: { profile: { type: 'string' }, layout: { type: 'string' }, stateless: { type: 'boolean' } },
+  options: { profile: { type: 'string' }, layout: { type: 'string' }, stateless: { type: 'boolean' }, 'from-report': { type: 'string' } },
   async run(ctx) {
     const [sub, dir, ...extra] = ctx.args;
     if (sub === 'boot' && dir && !extra.length) {
@@ -18,7 +20,14 @@ export const simCommand: CliCommand = {
       ctx.io.out(ctx.values.json ? `${JSON.stringify(report, null, 2)}\n` : `booted the ${report.entry} entry: ${report.result}${report.result === 'fallback' ? ` (${report.reason})` : ''}${report.session ? `; session: ${report.session.done.length} set up, ${report.session.problems.length} problems` : ''}\n`);
       return 0;
     }
-    if (sub !== 'init' || !dir || extra.length) throw new UsageError('usage: qubes-stateless sim init DIR [--profile NAME] [--layout NAME] | sim boot DIR [--stateless]');
+    if (sub !== 'init' || !dir || extra.length) throw new UsageError('usage: qubes-stateless sim init DIR [--profile NAME] [--layout NAME] | sim init DIR --from-report FILE | sim boot DIR [--stateless]');
+    const fromReport = ctx.values['from-report'];
+    if (typeof fromReport === 'string') {
+      if (typeof ctx.values.profile === 'string' || typeof ctx.values.layout === 'string') throw new UsageError('--profile/--layout and --from-report exclude each other');
+      const sim = await initSimFromReport(dir, fromReport);
+      ctx.io.out(`created ${sim.description} (from the report ${fromReport})\n`);
+      return 0;
+    }
     const profile = typeof ctx.values.profile === 'string' ? ctx.values.profile : 'qubes-4.2';
     const layout = typeof ctx.values.layout === 'string' ? ctx.values.layout : 'lvm-thin';
     const sim = await initSim(dir, profile, layout);

@@ -6,7 +6,7 @@ import { createHandlers } from './handlers.js';
 describe('main-process handlers', () => {
   it('validates payloads and wraps results in envelopes', async () => {
     const sim = await tempSim();
-    const h = createHandlers({ system: sim, version: '1.2.3', assetsDir: testAssetsDir(), emit: () => undefined });
+    const h = createHandlers({ system: sim, version: '1.2.3', assetsDir: testAssetsDir(), emit: () => undefined, confirm: async () => true });
     expect(await h['app:info']({})).toEqual({ ok: true, value: { version: '1.2.3', system: { kind: 'simulated', description: sim.description } } });
     expect(await h['app:info']({ path: '/etc/shadow' })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
     expect(await h['facts:get']({ refresh: 'yes' })).toMatchObject({ ok: false, error: { code: 'invalid-request', params: { channel: 'facts:get' } } });
@@ -16,7 +16,7 @@ describe('main-process handlers', () => {
 
   it('caches facts until asked to refresh, and serializes failures with their code', async () => {
     const sim = await tempSim();
-    const h = createHandlers({ system: sim, version: '1', assetsDir: testAssetsDir(), emit: () => undefined });
+    const h = createHandlers({ system: sim, version: '1', assetsDir: testAssetsDir(), emit: () => undefined, confirm: async () => true });
     await h['facts:get']({});
     const commands = (await sim.commandLog()).length;
     await h['facts:get']({});
@@ -30,7 +30,7 @@ describe('install channels', () => {
   it('plans, applies the reviewed plan with progress events, reports the journal, and rolls back', async () => {
     const sim = await tempSim();
     const events: string[] = [];
-    const h = createHandlers({ system: sim, version: '1', assetsDir: testAssetsDir(), emit: (e) => void events.push(e.kind) });
+    const h = createHandlers({ system: sim, version: '1', assetsDir: testAssetsDir(), emit: (e) => void events.push(e.kind), confirm: async () => true });
     const choices = { dom0: { mode: 'zram' } };
     const planned = await h['plan:create']({ choices });
     if (!planned.ok) throw new Error(planned.error.message);
@@ -49,7 +49,7 @@ describe('install channels', () => {
 
   it('runs one change at a time and rejects paths or commands smuggled into choices', async () => {
     const sim = await tempSim();
-    const h = createHandlers({ system: sim, version: '1', assetsDir: testAssetsDir(), emit: () => undefined });
+    const h = createHandlers({ system: sim, version: '1', assetsDir: testAssetsDir(), emit: () => undefined, confirm: async () => true });
     const choices = { dom0: { mode: 'overlay' } };
     const planned = await h['plan:create']({ choices });
     if (!planned.ok) throw new Error(planned.error.message);

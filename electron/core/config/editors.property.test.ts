@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultGrub, fstab } from '../sim/profiles/dom0-tree.js';
 import { PROFILES } from '../sim/profiles/profiles.js';
 import { effectiveValue, setShellVar, shellQuote } from './default-grub-editor.js';
-import { SWAP_MARKER, disableSwap, parseFstab, swapEntries } from './fstab-editor.js';
+import { SWAP_MARKER, disableSwap, parseFstab, swapDevicePath, swapEntries } from './fstab-editor.js';
 import { evaluateShellAssignments, parseShellAssignments, parseShellValue } from './shell-assignments.js';
 
 /** Property tests of the two editors over generated files and the installer's real ones. */
@@ -125,7 +125,7 @@ describe('/etc/fstab editor', () => {
       fc.property(fstabFile, (text) => {
         const { text: out, devices } = disableSwap(text);
         expect(swapEntries(out)).toEqual([]);
-        expect(devices).toEqual(swapEntries(text).map((e) => e.spec));
+        expect(devices).toEqual(swapEntries(text).map((e) => swapDevicePath(e.spec)));
         expect(disableSwap(out).text).toBe(out);
         const a = text.split('\n');
         const b = out.split('\n');
@@ -142,5 +142,18 @@ describe('/etc/fstab editor', () => {
     expect(devices).toEqual(['/dev/mapper/qubes_dom0-swap']);
     expect(text).toContain(`${SWAP_MARKER}/dev/mapper/qubes_dom0-swap none`);
     expect(text.replace(SWAP_MARKER, '')).toBe(fstab());
+  });
+
+  it('names swap given by tag as the udev link swapon looks it up by (libblkid evaluate_by_udev)', () => {
+    expect(swapDevicePath('UUID=6f1d2a3c-8e4b-4c2d-9a0f-5b7e1c3d9f20')).toBe('/dev/disk/by-uuid/6f1d2a3c-8e4b-4c2d-9a0f-5b7e1c3d9f20');
+    expect(swapDevicePath('LABEL=dom0\\040swap')).toBe('/dev/disk/by-label/dom0\\x20swap');
+    expect(swapDevicePath('LABEL="a/b"')).toBe('/dev/disk/by-label/a\\x2fb');
+    expect(swapDevicePath("PARTUUID='0e1f-02'")).toBe('/dev/disk/by-partuuid/0e1f-02');
+    expect(swapDevicePath('PARTLABEL=swap')).toBe('/dev/disk/by-partlabel/swap');
+    expect(swapDevicePath('/dev/disk/by-id/dm-name-qubes_dom0-swap')).toBe('/dev/disk/by-id/dm-name-qubes_dom0-swap');
+    expect(swapDevicePath('/dev/mapper/luks-1234')).toBe('/dev/mapper/luks-1234');
+    expect(swapDevicePath('/var/swap\\040file')).toBe('/var/swap file');
+    const { devices } = disableSwap('UUID=abc none swap defaults 0 0\nLABEL=x\\040y none swap sw 0 0\n/dev/sda3 none swap sw 0 0\n');
+    expect(devices).toEqual(['/dev/disk/by-uuid/abc', '/dev/disk/by-label/x\\x20y', '/dev/sda3']);
   });
 });

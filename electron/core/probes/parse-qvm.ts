@@ -13,6 +13,15 @@ export const QVM_LS_FIELDS = [
   'ROOT-MAX', 'ROOT-CURR', 'PRIV-MAX', 'PRIV-CURR',
 ] as const;
 
+/**
+ * Classes that have a `memory` property: those derived from QubesVM (qubes-core-admin qubes/vm/qubesvm.py, release4.2
+ * and release4.3: AppVM, DispVM, StandaloneVM, TemplateVM). AdminVM (qubes/vm/adminvm.py) and 4.3's RemoteVM
+ * (qubes/vm/remotevm.py, a BaseVM) have none: `qvm-prefs R memory` exits 2 with "no such property".
+ */
+export function hasMemoryProperty(klass: QubeClass): boolean {
+  return klass === 'AppVM' || klass === 'DispVM' || klass === 'StandaloneVM' || klass === 'TemplateVM';
+}
+
 export interface QvmLsRow {
   readonly name: string;
   readonly klass: QubeClass;
@@ -68,7 +77,22 @@ export function parseQvmLsRaw(text: string): QvmLsRow[] {
 
 const splitCells = (line: string): string[] => line.trim().split(/ {2,}|\t+/);
 
-/** `qvm-prefs VM` / `qubes-prefs`: "name  -  value" (set), "name  D  value" (default), "name  U" (unreadable). */
+/**
+ * VM-valued properties: global ones (qubes-core-admin qubes/app.py VMProperty, release4.2 = release4.3) and the
+ * per-qube ones the app reads. Unset, qubesadmin returns None for them (qubesadmin/base.py _parse_type_value,
+ * type=vm with an empty value), which a listing prints as "None"; qubesd refuses "none" as a qube name but not
+ * "None", so only these properties read "None" as unset.
+ */
+export const VM_VALUED_PROPS: ReadonlySet<string> = new Set([
+  'default_guivm', 'default_audiovm', 'default_netvm', 'default_template', 'updatevm', 'clockvm', 'default_dispvm', 'management_dispvm',
+  'netvm', 'template', 'guivm', 'audiovm',
+]);
+
+/**
+ * `qvm-prefs VM` / `qubes-prefs` (qubesadmin/tools/qvm_prefs.py process_actions): one row per property, sorted,
+ * the name padded to the longest: "name  -  value" (set), "name  D  value" (default), "name  U" (unreadable);
+ * `{value!s}`, so an unset VM-valued property reads "None" (kept here as '').
+ */
 export function parsePrefsListing(text: string, source: string): Map<string, { value: string; isDefault: boolean }> {
   const out = new Map<string, { value: string; isDefault: boolean }>();
   for (const line of text.split('\n')) {
@@ -76,7 +100,8 @@ export function parsePrefsListing(text: string, source: string): Map<string, { v
     const m = /^(\w+)\s+([-DU])(?:\s\s(.*))?$/.exec(line.trimEnd());
     if (!m) throw parseError(source, `bad line "${line.slice(0, 120)}"`);
     if (m[2] === 'U') continue;
-    out.set(m[1]!, { value: m[3] ?? '', isDefault: m[2] === 'D' });
+    const value = m[3] ?? '';
+    out.set(m[1]!, { value: value === 'None' && VM_VALUED_PROPS.has(m[1]!) ? '' : value, isDefault: m[2] === 'D' });
   }
   return out;
 }
@@ -101,7 +126,18 @@ export function parsePoolList(text: string): { name: string; driver: string }[] 
   });
 }
 
-/** `qvm-pool info P1 P2 …`: per pool "name P" then sorted "key value" rows; pools separated by an empty row. */
+/**
+ * Rows qubesd's admin.pool.Info appends to a pool's config (qubes-core-admin qubes/api/admin.py pool_info, 4.2 and
+ * 4.3): not driver options, and `usage` changes all the time, so they are not kept in the pool's options.
+ */
+export const POOL_INFO_EXTRAS = ['size', 'usage', 'included_in'] as const;
+
+/**
+ * `qvm-pool info POOL` (qubesadmin/tools/qvm_pool.py info_pools): a "name POOL" row, then every other config item
+ * sorted by key, through print_table (`column -t`, cells apart by two or more spaces; an empty value leaves the key
+ * alone). The app asks one pool per call (init_info_parser takes one POOL_NAME); blank-row-separated pools, as
+ * info_pools prints for several, are read too.
+ */
 export function parsePoolInfo(text: string): PoolFact[] {
   const pools: PoolFact[] = [];
   let cur: { name: string; options: Record<string, string> } | null = null;
@@ -125,7 +161,7 @@ export function parsePoolInfo(text: string): PoolFact[] {
       flush();
       cur = { name: value, options: {} };
     } else if (cur) {
-      cur.options[key] = value;
+      if (!(POOL_INFO_EXTRAS as readonly string[]).includes(key)) cur.options[key] = value;
     } else {
       throw parseError('qvm-pool info', `row before any pool name: "${line}"`);
     }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SystemFactsSchema } from '../../../shared/facts.js';
+import { BALLOON_CURRENT_KB } from '../ram/dom0-memory.js';
+import { bootSim } from '../sim/sim-boot.js';
+import { BIN } from '../system/binaries.js';
 import { tempSim } from '../testing/temp-sim.js';
 import { detectBootMode, probeFacts } from './probe-facts.js';
 
@@ -20,6 +23,30 @@ describe('probeFacts over the simulated dom0', () => {
     expect(facts.kernels.every((k) => k.xenDom0 && k.initramfs)).toBe(true);
     expect(facts.swap.some((s) => s.device === '/dev/zram0')).toBe(profile === 'qubes-4.3');
     expect(facts.prefs.default_pool).toBe('vm-pool');
+  });
+
+  it('4.3: a RemoteVM (no memory property) is listed with no memory, and its memory is never asked for', async () => {
+    const sim = await tempSim('qubes-4.3');
+    // qvm_prefs.py process_actions: an unknown property is parser.error (exit 2); the probe must not ask.
+    const asked = await sim.run({ bin: BIN.qvmPrefs, args: ['remote-vault', 'memory'], expectExit: [2] });
+    expect(asked.stderr.trimEnd().split('\n').pop()).toBe("qvm-prefs: error: no such property: 'memory'");
+    const facts = await probeFacts(sim);
+    expect(facts.qubes.find((q) => q.name === 'remote-vault')).toMatchObject({ klass: 'RemoteVM', state: 'Running', memoryMiB: null, maxmemMiB: null, autostart: false, volumes: {} });
+    const prefsCalls = (await sim.commandLog()).filter((c) => c.argv[0] === BIN.qvmPrefs).map((c) => c.argv[1]);
+    expect(prefsCalls.filter((n) => n === 'remote-vault')).toEqual(['remote-vault']); // only the one above
+    expect(prefsCalls).not.toContain('dom0');
+    // A reboot leaves it Running (remotevm.py get_power_state), and the balloon's current_kb follows dom0's size.
+    await bootSim(sim, 'normal');
+    expect(sim.snapshotState().qubes.find((q) => q.name === 'remote-vault')?.state).toBe('Running');
+    expect(Number((await sim.readText(BALLOON_CURRENT_KB)).trim())).toBe(sim.snapshotState().dom0.currentMiB * 1024);
+  });
+
+  it('asks `qvm-pool info` one pool at a time, and reads every pool', async () => {
+    const sim = await tempSim();
+    const facts = await probeFacts(sim);
+    const infos = (await sim.commandLog()).filter((c) => c.argv[0] === BIN.qvmPool && c.argv[1] === 'info');
+    expect(infos.map((c) => c.argv.slice(2)).sort()).toEqual([['linux-kernel'], ['varlibqubes'], ['vm-pool']]);
+    expect(facts.pools.map((p) => p.name)).toEqual(['linux-kernel', 'varlibqubes', 'vm-pool']);
   });
 
   it('names the missing file when the tree is broken', async () => {

@@ -1,6 +1,7 @@
-import type { BootMode, FilesystemFact, KernelFact, QubeFact, StatelessMode, SystemFacts, VolumeFact } from '../../../shared/facts.js';
+import type { BootMode, FilesystemFact, KernelFact, QubeFact, QubesRelease, StatelessMode, SystemFacts, VolumeFact } from '../../../shared/facts.js';
 import { AppError } from '../errors.js';
 import { BIN } from '../system/binaries.js';
+import { globalPrefsList, poolInfo, poolList, qubePrefGet, qvmLsRaw, volumeList } from '../qubes/admin-commands.js';
 import type { SystemReader } from '../system/system.js';
 import { findmntArgs, parseFindmnt } from './parse-findmnt.js';
 import { probeLayout } from './probe-layout.js';
@@ -10,7 +11,7 @@ import { parseStatelessStatus } from './parse-stateless-status.js';
 /** Written by our dracut module at boot (assets/README.md, "Status file"). */
 export const STATUS_FILE = '/run/qubes-stateless/status';
 import {
-  QVM_LS_FIELDS, parsePoolInfo, parsePoolList, parsePrefsListing, parseQvmLsRaw, parseSinglePrefInt, parseVolumeList,
+  QVM_LS_FIELDS, hasMemoryProperty, parsePoolInfo, parsePoolList, parsePrefsListing, parseQvmLsRaw, parseSinglePrefInt, parseVolumeList,
 } from './parse-qvm.js';
 import { parseDom0Mem, parseXlInfo, parseXlListDom0 } from './parse-xl.js';
 
@@ -66,13 +67,13 @@ async function probeBoot(sys: SystemReader): Promise<{ kernels: KernelFact[]; xe
   return { kernels, xenImages };
 }
 
-async function probeQubes(sys: SystemReader): Promise<QubeFact[]> {
-  const ls = parseQvmLsRaw((await sys.run({ bin: BIN.qvmLs, args: ['--raw-data', '--fields', QVM_LS_FIELDS.join(',')] })).stdout);
-  const vols = parseVolumeList((await sys.run({ bin: BIN.qvmVolume, args: ['list', '--full'] })).stdout);
+async function probeQubes(sys: SystemReader, release: QubesRelease): Promise<QubeFact[]> {
+  const ls = parseQvmLsRaw((await sys.run(qvmLsRaw(QVM_LS_FIELDS, release))).stdout);
+  const vols = parseVolumeList((await sys.run(volumeList(release))).stdout);
   const memory = await mapLimited(ls, 4, async (row) =>
-    row.klass === 'AdminVM'
-      ? null
-      : parseSinglePrefInt((await sys.run({ bin: BIN.qvmPrefs, args: [row.name, 'memory'] })).stdout, `qvm-prefs ${row.name} memory`),
+    hasMemoryProperty(row.klass)
+      ? parseSinglePrefInt((await sys.run(qubePrefGet(row.name, 'memory', release))).stdout, `qvm-prefs ${row.name} memory`)
+      : null,
   );
   return ls.map((row, i) => {
     const volumes: Record<string, VolumeFact> = {};
@@ -96,10 +97,11 @@ async function probeQubes(sys: SystemReader): Promise<QubeFact[]> {
   });
 }
 
-async function probePools(sys: SystemReader) {
-  const list = parsePoolList((await sys.run({ bin: BIN.qvmPool, args: ['list'] })).stdout);
-  if (list.length === 0) return [];
-  return parsePoolInfo((await sys.run({ bin: BIN.qvmPool, args: ['info', ...list.map((p) => p.name)] })).stdout);
+async function probePools(sys: SystemReader, release: QubesRelease) {
+  const list = parsePoolList((await sys.run(poolList(release))).stdout);
+  // `qvm-pool info` takes exactly one POOL_NAME (qvm_pool.py init_info_parser, release4.2 and release4.3).
+  const infos = await mapLimited(list, 4, async (p) => parsePoolInfo((await sys.run(poolInfo(p.name, release))).stdout));
+  return infos.flat();
 }
 
 /** What the running dom0 is booted as: our flag plus what `/` really is (a fallback boot keeps the flag on disk root). */
@@ -121,7 +123,7 @@ export async function probeFacts(sys: SystemReader): Promise<SystemFacts> {
   const rootFs = await findmnt(sys, '/');
   const bootFs = await findmnt(sys, '/boot');
   const { kernels, xenImages } = await probeBoot(sys);
-  const prefs = parsePrefsListing((await sys.run({ bin: BIN.qubesPrefs, args: [] })).stdout, 'qubes-prefs');
+  const prefs = parsePrefsListing((await sys.run(globalPrefsList(release))).stdout, 'qubes-prefs');
   return {
     simulated: sys.kind === 'simulated',
     qubesRelease: release,
@@ -142,8 +144,8 @@ export async function probeFacts(sys: SystemReader): Promise<SystemFacts> {
     swap: parseProcSwaps(await sys.readText('/proc/swaps')),
     kernels,
     xenImages,
-    qubes: await probeQubes(sys),
-    pools: await probePools(sys),
+    qubes: await probeQubes(sys, release),
+    pools: await probePools(sys, release),
     prefs: Object.fromEntries([...prefs].map(([k, v]) => [k, v.value])),
   };
 }

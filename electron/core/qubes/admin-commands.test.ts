@@ -6,7 +6,7 @@ import { BIN } from '../system/binaries.js';
 import * as cmd from './admin-commands.js';
 import { GrammarError, checkGrammar } from './admin-grammar.js';
 
-const TOOLS: Record<string, string> = { [BIN.qvmPool]: 'qvm-pool', [BIN.qvmVolume]: 'qvm-volume', [BIN.qvmPrefs]: 'qvm-prefs', [BIN.qubesPrefs]: 'qubes-prefs', [BIN.qvmClone]: 'qvm-clone', [BIN.qvmCreate]: 'qvm-create', [BIN.qvmRemove]: 'qvm-remove' };
+const TOOLS: Record<string, string> = { [BIN.qvmLs]: 'qvm-ls', [BIN.qvmPool]: 'qvm-pool', [BIN.qvmVolume]: 'qvm-volume', [BIN.qvmPrefs]: 'qvm-prefs', [BIN.qubesPrefs]: 'qubes-prefs', [BIN.qvmClone]: 'qvm-clone', [BIN.qvmCreate]: 'qvm-create', [BIN.qvmRemove]: 'qvm-remove' };
 
 describe('admin command grammar', () => {
   it('accepts what the builders make, for 4.2 and 4.3', () => {
@@ -14,7 +14,12 @@ describe('admin command grammar', () => {
       const built = [
         cmd.poolAdd('ram', 'file-reflink', { dir_path: '/run/qubes-stateless/ram-pool' }, r),
         cmd.poolSet('vm-pool', 'ephemeral_volatile', 'True', r),
-        cmd.poolInfo(['vm-pool', 'varlibqubes'], r),
+        cmd.poolInfo('vm-pool', r),
+        cmd.poolList(r),
+        cmd.volumeList(r),
+        cmd.qvmLsRaw(['NAME', 'CLASS', 'ROOT-MAX'], r),
+        cmd.qvmLsNames(r),
+        cmd.globalPrefsList(r),
         cmd.poolRemove('ram', r),
         cmd.volumeConfig('work', 'root', 'rw', 'False', r),
         cmd.volumeInfo('work', 'private', 'usage', r),
@@ -33,8 +38,10 @@ describe('admin command grammar', () => {
     expect(cmd.poolAdd('p', 'file', { dir_path: '/x', revisions_to_keep: '1' }, '4.2').args).toEqual(['add', 'p', 'file', '-o', 'dir_path=/x', '-o', 'revisions_to_keep=1']);
   });
 
-  it('rejects what the real parsers would reject', () => {
+  it('rejects what the real parsers reject (each checked in grammar/verdicts-release4.x.json)', () => {
     const bad: [string, string[]][] = [
+      ['qvm-pool', ['info', 'vm-pool', 'varlibqubes']], // init_info_parser: one POOL_NAME
+      ['qvm-pool', ['info', 'a', 'b', 'c']],
       ['qvm-pool', ['add', 'p']],
       ['qvm-pool', ['set', 'vm-pool', '-x', 'a=b']],
       ['qvm-pool', ['frobnicate', 'vm-pool']],
@@ -42,13 +49,25 @@ describe('admin command grammar', () => {
       ['qvm-volume', ['config', 'work:root', 'rw']],
       ['qvm-clone', ['-P', 'a', '-p', 'root=b', 'src', 'dst']],
       ['qvm-clone', ['src']],
-      ['qvm-create', ['--label', 'red', '--label', 'blue', 'x']],
       ['qvm-create', ['--root-copy-from', 'a', '--root-move-from', 'b', '--label', 'red', 'x']],
+      ['qvm-create', ['x']], // main(): --label option is mandatory
       ['qvm-prefs', ['work', 'memory', '400', 'extra']],
+      ['qvm-prefs', ['work', '--default', 'netvm']], // argparse consumes PROPERTY/VALUE empty before --default
       ['qubes-prefs', ['a', 'b', 'c']],
       ['qvm-remove', []],
     ];
-    for (const [tool, args] of bad) expect(() => checkGrammar(tool, args, '4.2'), `${tool} ${args.join(' ')}`).toThrow(GrammarError);
+    for (const r of ['4.2', '4.3'] as const) {
+      for (const [tool, args] of bad) expect(() => checkGrammar(tool, args, r), `${r}: ${tool} ${args.join(' ')}`).toThrow(GrammarError);
+    }
+    // Releases differ: --version exists only in 4.3 (so --ver abbreviates --verbose only in 4.2).
+    expect(() => checkGrammar('qvm-pool', ['info', '--ver', 'a'], '4.2')).not.toThrow();
+    expect(() => checkGrammar('qvm-pool', ['info', '--ver', 'a'], '4.3')).toThrow(/ambiguous option/);
+    expect(() => checkGrammar('qvm-volume', ['clear', '-f', 'work:private'], '4.2')).toThrow(/invalid choice/);
+    expect(() => checkGrammar('qvm-volume', ['clear', '-f', 'work:private'], '4.3')).not.toThrow();
+    // Options of QubesArgumentParser are accepted after the subcommand too (its subparsers are QubesArgumentParsers).
+    expect(() => checkGrammar('qvm-pool', ['info', '-v', 'vm-pool'], '4.2')).not.toThrow();
+    // Legacy qvm-pool options go to qvm_pool_legacy: not a grammar the app may use.
+    expect(() => checkGrammar('qvm-pool', ['-l'], '4.2')).toThrow(/legacy/);
   });
 
   it('refuses names qubesd would refuse, and values argparse would misread', () => {

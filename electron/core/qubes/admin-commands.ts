@@ -13,6 +13,7 @@ import { checkGrammar } from './admin-grammar.js';
  */
 
 const TOOL_BIN = {
+  'qvm-ls': BIN.qvmLs,
   'qvm-pool': BIN.qvmPool,
   'qvm-volume': BIN.qvmVolume,
   'qvm-prefs': BIN.qvmPrefs,
@@ -54,8 +55,22 @@ export const poolAdd = (name: string, driver: string, options: Readonly<Record<s
 export const poolSet = (name: string, option: 'ephemeral_volatile' | 'revisions_to_keep', value: string, r: QubesRelease): Command =>
   tool('qvm-pool', ['set', checkPoolName(name), '-o', `${option}=${checkValue(value)}`], r);
 
-// qvm_pool.py init_info_parser: `info POOL_NAME...`.
-export const poolInfo = (names: readonly string[], r: QubesRelease): Command => tool('qvm-pool', ['info', ...names.map(checkPoolName)], r);
+// qvm_pool.py init_info_parser (4.2 and 4.3): `info POOL_NAME`, exactly one pool (PoolsAction, no nargs): one
+// call per pool.
+export const poolInfo = (name: string, r: QubesRelease): Command => tool('qvm-pool', ['info', checkPoolName(name)], r);
+
+// qvm_pool.py get_parser: `list` (aliases l, ls), NAME/DRIVER table.
+export const poolList = (r: QubesRelease): Command => tool('qvm-pool', ['list'], r);
+
+// qvm_volume.py init_list_parser: `list --full` (all qubes' volumes, POOL:VOLUME with the full vid).
+export const volumeList = (r: QubesRelease): Command => tool('qvm-volume', ['list', '--full'], r);
+
+// qvm_ls.py get_parser: `--raw-data --fields F,...` (one `|`-separated line per qube) and `--raw-list` (names).
+export const qvmLsRaw = (fields: readonly string[], r: QubesRelease): Command => tool('qvm-ls', ['--raw-data', '--fields', fields.join(',')], r);
+export const qvmLsNames = (r: QubesRelease): Command => tool('qvm-ls', ['--raw-list'], r);
+
+// qubes_prefs.py with no PROPERTY: every global property, "name  D|-  value" (qvm_prefs.py process_actions).
+export const globalPrefsList = (r: QubesRelease): Command => tool('qubes-prefs', [], r);
 
 // qvm_pool.py init_remove_parser: `remove POOL_NAME...`.
 export const poolRemove = (name: string, r: QubesRelease): Command => tool('qvm-pool', ['remove', checkPoolName(name)], r);

@@ -1,141 +1,129 @@
 import type { QubesRelease } from '../../../shared/facts.js';
+import type { Namespace, ParserDef, PythonArgparse } from './argparse-model.js';
+import { ArgparseExit, parseArgs, parseKnownArgs } from './argparse-model.js';
+import grammar42 from './grammar/release4.2.json';
+import grammar43 from './grammar/release4.3.json';
 
 /**
- * The command-line grammar of the qubes-core-admin-client tools the app runs, transcribed from their argparse
- * definitions (QubesOS/qubes-core-admin-client, branches release4.2 and release4.3, qubesadmin/tools/*.py and
- * the common QubesArgumentParser in qubesadmin/tools/__init__.py). Every argv the planner builds is checked
- * against it, so a typo'd option fails in our tests instead of on someone's dom0.
+ * The command-line grammar of every qubes-core-admin-client tool the app runs, for each release.
+ *
+ * The parser definitions are not transcribed by hand: grammar/release4.x.json are recorded from the real parsers
+ * (scripts/argparse-oracle/qubes_argparse.py over QubesOS/qubes-core-admin-client at branch release4.2 and
+ * release4.3; the commit is in each file's `recordedFrom`), and argparse-model.ts parses with them as argparse does.
+ * grammar/verdicts-release4.x.json hold what the real parsers said about a corpus of argv (admin-grammar.test.ts
+ * checks that we say the same, stderr included). Where each parser is defined (both branches):
+ * - qvm-pool:    qubesadmin/tools/qvm_pool.py get_parser, init_{list,info,add,remove,set}_parser; main() first runs
+ *                uses_legacy_options, which hands argv containing -a/-i/-l/-r/-s/--add/... to qvm_pool_legacy.
+ * - qvm-volume:  qubesadmin/tools/qvm_volume.py get_parser, init_*_parser (4.3 adds `clear`).
+ * - qvm-prefs:   qubesadmin/tools/qvm_prefs.py get_parser(1) (main builds it with vmname_nargs=1).
+ * - qubes-prefs: qubesadmin/tools/qubes_prefs.py get_parser = qvm_prefs.get_parser(None).
+ * - qvm-clone, qvm-create, qvm-remove: the module-level `parser` of qvm_clone.py / qvm_create.py / qvm_remove.py
+ *                (qvm-remove: vmname_nargs='+' = VmNameGroup: VMNAME* | --all, plus --exclude).
+ * - qvm-ls:      qubesadmin/tools/qvm_ls.py get_parser (4.3 adds --class, --prefs, --features, ...).
+ * - every parser and subparser: qubesadmin/tools/__init__.py QubesArgumentParser adds --verbose/-v, --quiet/-q,
+ *   --force-root, --help/-h and (4.3 only) --version; add_subparsers builds the subcommands' parsers with the same
+ *   class, so these options are accepted after the subcommand too (`qvm-pool info -v POOL` parses).
+ * Releases differ: 4.3's --version makes `--ver` ambiguous (4.2: --verbose), `qvm-volume clear` and several
+ * qvm-ls options exist only in 4.3, and Python 3.13's argparse splits short-option clusters differently.
  */
 
-interface OptionSpec {
-  /** Number of values the option takes. */
-  readonly arity: 0 | 1;
-  /** `action='append'`: may be given more than once. */
-  readonly repeat?: boolean;
+interface Recorded {
+  readonly recordedFrom: string;
+  readonly python: string;
+  readonly tools: Readonly<Record<string, ParserDef>>;
 }
 
-interface ParserSpec {
-  readonly options: Readonly<Record<string, OptionSpec>>;
-  readonly positionals: { readonly min: number; readonly max: number };
-  /** Groups of mutually exclusive options (argparse add_mutually_exclusive_group). */
-  readonly exclusive?: readonly (readonly string[])[];
+const GRAMMARS: Readonly<Record<QubesRelease, Recorded>> = { '4.2': grammar42 as unknown as Recorded, '4.3': grammar43 as unknown as Recorded };
+
+/** dom0's Python: Fedora 37 (4.2) ships 3.11, Fedora 41 (4.3) ships 3.13. */
+export const PYTHON_OF: Readonly<Record<QubesRelease, PythonArgparse>> = { '4.2': '3.11', '4.3': '3.13' };
+
+export const GRAMMAR_TOOLS = Object.keys(grammar42.tools);
+
+export class GrammarError extends Error {
+  constructor(
+    readonly tool: string,
+    readonly exit: ArgparseExit | null,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
-interface ToolSpec {
-  readonly source: string;
-  readonly parser?: ParserSpec;
-  readonly subcommands?: Readonly<Record<string, ParserSpec>>;
+/** The tool's top-level usage text, as argparse prints it before an error (parse_qubes_app errors use it too). */
+export function usageOf(tool: string, release: QubesRelease): string {
+  return GRAMMARS[release].tools[tool]?.usage ?? `usage: ${tool}\n`;
 }
 
-/** QubesArgumentParser adds these to every tool. */
-const COMMON: Record<string, OptionSpec> = { '--verbose': { arity: 0 }, '-v': { arity: 0 }, '--quiet': { arity: 0 }, '-q': { arity: 0 }, '--help': { arity: 0 }, '-h': { arity: 0 } };
-const POOL_OPTION: Record<string, OptionSpec> = { '--option': { arity: 1, repeat: true }, '-o': { arity: 1, repeat: true } };
+/** Where a tool's grammar comes from, for messages. */
+export function grammarSource(tool: string, release: QubesRelease): string {
+  return GRAMMARS[release].tools[tool] ? `${GRAMMARS[release].recordedFrom}, qubesadmin/tools/${tool.replace(/-/g, '_')}.py` : 'unknown';
+}
 
-const TOOLS: Readonly<Record<string, ToolSpec>> = {
-  'qvm-pool': {
-    source: 'qubesadmin/tools/qvm_pool.py (init_add_parser, init_set_parser, init_remove_parser, init_info_parser)',
-    subcommands: {
-      add: { options: { ...COMMON, ...POOL_OPTION }, positionals: { min: 2, max: 2 } },
-      set: { options: { ...COMMON, ...POOL_OPTION }, positionals: { min: 1, max: 1 } },
-      remove: { options: COMMON, positionals: { min: 1, max: Infinity } },
-      info: { options: COMMON, positionals: { min: 1, max: Infinity } },
-      list: { options: COMMON, positionals: { min: 0, max: 0 } },
-    },
-  },
-  'qvm-volume': {
-    source: 'qubesadmin/tools/qvm_volume.py (get_parser: config|c|set|s VM:VOLUME PROPERTY VALUE; info|i VM:VOLUME [PROPERTY])',
-    subcommands: {
-      config: { options: COMMON, positionals: { min: 3, max: 3 } },
-      info: { options: COMMON, positionals: { min: 1, max: 2 } },
-      list: { options: { ...COMMON, '--full': { arity: 0 }, '-p': { arity: 1, repeat: true }, '--pool': { arity: 1, repeat: true } }, positionals: { min: 0, max: Infinity } },
-    },
-  },
-  'qvm-prefs': {
-    source: 'qubesadmin/tools/qvm_prefs.py get_parser(vmname_nargs=1): VMNAME [PROPERTY [VALUE | --default]]',
-    parser: { options: { ...COMMON, '--default': { arity: 0 }, '-D': { arity: 0 }, '--hide-default': { arity: 0 }, '--help-properties': { arity: 0 }, '--get': { arity: 0 }, '-g': { arity: 0 }, '--set': { arity: 0 }, '-s': { arity: 0 } }, positionals: { min: 1, max: 3 } },
-  },
-  'qubes-prefs': {
-    source: 'qubesadmin/tools/qubes_prefs.py (qvm_prefs.get_parser(None)): [PROPERTY [VALUE | --default]]',
-    parser: { options: { ...COMMON, '--default': { arity: 0 }, '-D': { arity: 0 }, '--hide-default': { arity: 0 }, '--help-properties': { arity: 0 }, '--get': { arity: 0 }, '-g': { arity: 0 }, '--set': { arity: 0 }, '-s': { arity: 0 } }, positionals: { min: 0, max: 2 } },
-  },
-  'qvm-clone': {
-    source: 'qubesadmin/tools/qvm_clone.py: [-C CLASS] [--ignore-errors] [-P POOL | -p VOLUME=POOL ...] VMNAME NEWVM',
-    parser: {
-      options: { ...COMMON, '--class': { arity: 1 }, '-C': { arity: 1 }, '--ignore-errors': { arity: 0 }, '-P': { arity: 1 }, '-p': { arity: 1, repeat: true }, '--pool': { arity: 1, repeat: true } },
-      positionals: { min: 2, max: 2 },
-      exclusive: [['-P', '-p', '--pool']],
-    },
-  },
-  'qvm-create': {
-    source: 'qubesadmin/tools/qvm_create.py: [--class C] [--standalone] [--disp] [--prop N=V]... [-p VOL=POOL | -P POOL] [-t TPL] -l LABEL VMNAME',
-    parser: {
-      options: {
-        ...COMMON, '--class': { arity: 1 }, '-C': { arity: 1 }, '--standalone': { arity: 0 }, '--disp': { arity: 0 },
-        '--property': { arity: 1, repeat: true }, '--prop': { arity: 1, repeat: true }, '--pool': { arity: 1, repeat: true }, '-p': { arity: 1, repeat: true },
-        '-P': { arity: 1 }, '--template': { arity: 1 }, '-t': { arity: 1 }, '--label': { arity: 1 }, '-l': { arity: 1 },
-        '--root-copy-from': { arity: 1 }, '-r': { arity: 1 }, '--root-move-from': { arity: 1 }, '-R': { arity: 1 },
-      },
-      positionals: { min: 1, max: 1 },
-      exclusive: [['--root-copy-from', '-r', '--root-move-from', '-R']],
-    },
-  },
-  'qvm-remove': {
-    source: 'qubesadmin/tools/qvm_remove.py: [--force|-f] VMNAME... (vmname_nargs="+")',
-    parser: { options: { ...COMMON, '--force': { arity: 0 }, '-f': { arity: 0 }, '--all': { arity: 0 }, '--exclude': { arity: 1, repeat: true } }, positionals: { min: 1, max: Infinity } },
-  },
+// qvm_pool.py uses_legacy_options (both branches): a plain ArgumentParser (add_help=False) whose store_true options
+// -a/--add, -i/--info, -l/--list, -r/--remove, -s/--set, --help-drivers are looked for with parse_known_args;
+// any of them sends the whole argv to qvm_pool_legacy instead.
+const LEGACY_POOL: ParserDef = {
+  prog: 'qvm-pool',
+  usage: '',
+  actions: [['-a', '--add'], ['-i', '--info'], ['-l', '--list'], ['-r', '--remove'], ['-s', '--set'], ['--help-drivers']].map((options) => ({
+    options, dest: 'has_legacy_options', kind: 'store', nargs: 0,
+  })),
+  groups: [],
+  subparsers: null,
 };
 
-const SUBCOMMAND_ALIASES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  'qvm-pool': { a: 'add', s: 'set', rm: 'remove', r: 'remove', i: 'info', ls: 'list', l: 'list' },
-  'qvm-volume': { c: 'config', set: 'config', s: 'config', i: 'info', ls: 'list', l: 'list' },
-};
+/** Checks main() makes after parse_args, with parser.error (exit 2), before it talks to qubesd. */
+function afterParse(tool: string, ns: Namespace): string | null {
+  const props = (ns.properties ?? {}) as Record<string, string>;
+  const pools = (ns.pool ?? []) as string[];
+  // qvm_clone.py / qvm_create.py main: each -p must split on '=' into exactly two parts.
+  if ((tool === 'qvm-clone' || tool === 'qvm-create') && pools.some((v) => v.split('=').length !== 2)) return 'Pool argument must be of form: -p volume_name=pool_name';
+  if (tool === 'qvm-create' && !ns.help_classes) {
+    // qvm_create.py main: --disp implies label red; label and name are mandatory.
+    if (!('label' in props) && !ns.disp) return '--label option is mandatory';
+    if (!('name' in props)) return 'VMNAME is mandatory';
+  }
+  return null;
+}
 
-export class GrammarError extends Error {}
-
-/** Where a tool's grammar comes from, for messages and the comments next to the builders. */
-export function grammarSource(tool: string): string {
-  return TOOLS[tool]?.source ?? 'unknown';
+export interface ParsedCommand {
+  readonly ns: Namespace;
+  /** The subcommand's canonical name, for tools with subcommands (argparse leaves the alias in `command`). */
+  readonly subcommand: string | null;
 }
 
 /**
- * Throws GrammarError unless `args` parse under the tool's argparse definition for `release`.
- * Positionals must not look like options (our names never start with '-'; argparse would misread them).
+ * Parses `args` as the tool's main() would on `release`; throws ArgparseExit with argparse's exit status and output
+ * (2 + usage and message on stderr; 0 for --help/--version), or GrammarError for a tool without a grammar or argv
+ * that the tool would hand to another interface (qvm-pool's legacy options).
  */
+export function parseTool(tool: string, args: readonly string[], release: QubesRelease, opts: { mainChecks?: boolean } = {}): ParsedCommand {
+  const p = GRAMMARS[release].tools[tool];
+  if (!p) throw new GrammarError(tool, null, `no grammar for ${tool}`);
+  const py = PYTHON_OF[release];
+  if (tool === 'qvm-pool' && parseKnownArgs(LEGACY_POOL, args, py).ns.has_legacy_options) {
+    throw new GrammarError(tool, null, 'qvm-pool: these are the legacy options (qvm_pool_legacy), not the grammar the app uses');
+  }
+  const ns = parseArgs(p, args, py);
+  const problem = opts.mainChecks === false ? null : afterParse(tool, ns);
+  if (problem) throw new ArgparseExit(2, `${p.usage}${p.prog}: error: ${problem}\n`);
+  let subcommand: string | null = null;
+  if (p.subparsers && typeof ns.command === 'string') {
+    const idx = p.subparsers.names.find(([n]) => n === ns.command)![1];
+    subcommand = p.subparsers.names.find(([, i]) => i === idx)![0];
+  }
+  return { ns, subcommand };
+}
+
+/** Throws GrammarError unless the real parser of `release` accepts `args` (and would run, not print help). */
 export function checkGrammar(tool: string, args: readonly string[], release: QubesRelease): void {
-  void release; // The tools used here have the same grammar in 4.2 and 4.3 (compared branch by branch).
-  const spec = TOOLS[tool];
-  if (!spec) throw new GrammarError(`no grammar for ${tool}`);
-  let parser = spec.parser;
-  const rest = [...args];
-  if (spec.subcommands) {
-    const sub = rest.shift();
-    const name = sub ? (SUBCOMMAND_ALIASES[tool]?.[sub] ?? sub) : undefined;
-    parser = name ? spec.subcommands[name] : undefined;
-    if (!parser) throw new GrammarError(`${tool}: unknown subcommand "${sub ?? ''}"`);
-  }
-  if (!parser) throw new GrammarError(`${tool}: no parser`);
-  const seen = new Map<string, number>();
-  const positionals: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    if (a.startsWith('-') && a !== '-') {
-      const name = a.includes('=') && a.startsWith('--') ? a.slice(0, a.indexOf('=')) : a;
-      const opt = parser.options[name];
-      if (!opt) throw new GrammarError(`${tool}: unknown option ${name}`);
-      seen.set(name, (seen.get(name) ?? 0) + 1);
-      if (!opt.repeat && seen.get(name)! > 1) throw new GrammarError(`${tool}: ${name} given twice`);
-      if (opt.arity === 1 && !a.includes('=')) {
-        const value = rest[++i];
-        if (value === undefined || value.startsWith('-')) throw new GrammarError(`${tool}: ${name} needs a value`);
-      }
-      continue;
+  try {
+    parseTool(tool, args, release);
+  } catch (e) {
+    if (e instanceof ArgparseExit) {
+      throw new GrammarError(tool, e, e.exitCode === 0 ? `${tool} ${args.join(' ')}: prints help or version instead of running` : `${tool} ${args.join(' ')}: ${e.message}`);
     }
-    positionals.push(a);
-  }
-  if (positionals.length < parser.positionals.min || positionals.length > parser.positionals.max) {
-    throw new GrammarError(`${tool}: expected ${parser.positionals.min}..${parser.positionals.max} positional arguments, got ${positionals.length}`);
-  }
-  for (const group of parser.exclusive ?? []) {
-    if (group.filter((o) => seen.has(o)).length > 1) throw new GrammarError(`${tool}: ${group.join('/')} are mutually exclusive`);
+    throw e;
   }
 }

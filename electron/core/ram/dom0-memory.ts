@@ -12,21 +12,35 @@ export function parseMeminfo(text: string): Map<string, number> {
   return out;
 }
 
+/** The Xen balloon driver's view of dom0's allocation (KiB): the whole domain, kernel-reserved pages included. */
+export const BALLOON_CURRENT_KB = '/sys/devices/system/xen_memory/xen_memory0/info/current_kb';
+
 /**
- * dom0's used memory as qmemman sees it, the formula of qmemman's meminfo-writer
- * (QubesOS/qubes-linux-utils qmemman/meminfo-writer.c): MemTotal − MemFree − Buffers − Cached
- * + SwapTotal − SwapFree. Page cache (and tmpfs, which Linux counts in Cached) is left out.
+ * dom0's used memory as qmemman sees it, the formula of qmemman's meminfo-writer (QubesOS/qubes-linux-utils
+ * qmemman/meminfo-writer.c, release4.2 and release4.3): MemTotal − MemFree − Buffers − Cached + SwapTotal −
+ * SwapFree, where MemTotal is replaced by the balloon's current_kb whenever that reads non-zero (it opens
+ * BALLOON_CURRENT_KB at start). current_kb counts the pages the kernel reserved at boot, which MemTotal does
+ * not, so qmemman sees dom0 using that much more. Page cache (and tmpfs, which Linux counts in Cached) is left out.
  */
-export function usedMiBFromMeminfo(info: Map<string, number>): number | null {
+export function usedMiBFromMeminfo(info: Map<string, number>, currentKb: number | null = null): number | null {
   const keys = ['MemTotal', 'MemFree', 'Buffers', 'Cached', 'SwapTotal', 'SwapFree'] as const;
   if (keys.some((k) => !info.has(k))) return null;
   const g = (k: (typeof keys)[number]) => info.get(k)!;
-  return Math.max(0, Math.ceil((g('MemTotal') - g('MemFree') - g('Buffers') - g('Cached') + g('SwapTotal') - g('SwapFree')) / 1024));
+  const total = currentKb ? currentKb : g('MemTotal');
+  return Math.max(0, Math.ceil((total - g('MemFree') - g('Buffers') - g('Cached') + g('SwapTotal') - g('SwapFree')) / 1024));
+}
+
+/** current_kb as meminfo-writer reads it (strtoll of the file); null if absent or not a number. */
+export function parseCurrentKb(text: string): number | null {
+  const m = /^\s*(\d+)/.exec(text);
+  return m ? Number(m[1]) : null;
 }
 
 export async function readDom0UsedMiB(sys: SystemReader): Promise<number | null> {
   const text = await sys.readText('/proc/meminfo').catch(() => null);
-  return text === null ? null : usedMiBFromMeminfo(parseMeminfo(text));
+  if (text === null) return null;
+  const current = await sys.readText(BALLOON_CURRENT_KB).then(parseCurrentKb, () => null);
+  return usedMiBFromMeminfo(parseMeminfo(text), current);
 }
 
 /** A qmemman size ("350M", "200MiB", "1G", bytes) in MiB. */

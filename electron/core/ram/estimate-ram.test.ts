@@ -4,7 +4,7 @@ import { RamEstimateSchema } from '../../../shared/ram/ram-estimate.js';
 import { probeFacts } from '../probes/probe-facts.js';
 import { BIN } from '../system/binaries.js';
 import { tempSim } from '../testing/temp-sim.js';
-import { parseMeminfo, parseQmemmanConf, usedMiBFromMeminfo } from './dom0-memory.js';
+import { parseCurrentKb, parseMeminfo, parseQmemmanConf, usedMiBFromMeminfo } from './dom0-memory.js';
 import { estimateRam } from './estimate-ram.js';
 import { duBytesArgs, duInodesArgs, parseDu, probeRootUsage } from './root-usage.js';
 
@@ -46,6 +46,12 @@ describe('dom0 memory and qmemman settings', () => {
     const info = parseMeminfo('MemTotal: 4000000 kB\nMemFree: 1000000 kB\nBuffers: 100000 kB\nCached: 1500000 kB\nSwapTotal: 1000 kB\nSwapFree: 0 kB\n');
     expect(usedMiBFromMeminfo(info)).toBe(Math.ceil((4000000 - 1000000 - 100000 - 1500000 + 1000) / 1024));
     expect(usedMiBFromMeminfo(parseMeminfo('MemTotal: 1 kB\n'))).toBeNull();
+    // meminfo-writer.c: the balloon's current_kb (whole allocation, kernel-reserved pages included) replaces
+    // MemTotal when it reads non-zero.
+    expect(usedMiBFromMeminfo(info, 4_194_304)).toBe(Math.ceil((4_194_304 - 1000000 - 100000 - 1500000 + 1000) / 1024));
+    expect(usedMiBFromMeminfo(info, 0)).toBe(usedMiBFromMeminfo(info));
+    expect(parseCurrentKb('4193280\n')).toBe(4193280);
+    expect(parseCurrentKb('')).toBeNull();
   });
 
   it('reads qmemman.conf, keeping defaults for what it lacks', () => {
@@ -63,7 +69,8 @@ describe('estimateRam over the simulated dom0', () => {
     expect(e.simulated).toBe(true);
     expect(e.measurements.ratioNote).toBe('ram.ratio.sampleTooSmall');
     expect(e.input.ratio).toMatchObject({ compressor: 'zstd', source: 'typical' });
-    expect(e.measurements.dom0UsedMiB).toBe(1349);
+    // The profile's /proc/meminfo with current_kb = 4095 MiB for MemTotal: (4193280 − 402112 − 61244 − 2104500) KiB.
+    expect(e.measurements.dom0UsedMiB).toBe(Math.ceil((4095 * 1024 - 402_112 - 61_244 - 2_104_500) / 1024));
     expect(e.measurements.qmemman.source).toBe('file');
     expect(e.model.ramPool?.clonesMiB).toBe(Math.ceil(5.1 * 1024) - 1);
     expect(e.model.verdict.kind).toBe('fits');

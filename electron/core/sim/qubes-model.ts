@@ -49,6 +49,8 @@ type PropValue = { value: string; isDefault: boolean };
 /** Properties each class has (a subset: those the app reads or sets). */
 function propertyNames(q: SimQube): string[] {
   if (q.klass === 'AdminVM') return ['name', 'klass', 'label', 'default_dispvm', 'icon', 'qid', 'uuid'];
+  // qubes-core-admin release4.3 qubes/vm/remotevm.py: a BaseVM (uuid, name, qid, label) plus these; no memory.
+  if (q.klass === 'RemoteVM') return ['include_in_backups', 'klass', 'label', 'name', 'qid', 'relayvm', 'remote_name', 'transport_rpc', 'uuid'];
   const common = ['name', 'klass', 'label', 'memory', 'maxmem', 'autostart', 'netvm', 'default_dispvm', 'vcpus', 'include_in_backups', 'virt_mode', 'kernel', 'qrexec_timeout'];
   if (q.klass === 'AppVM' || q.klass === 'StandaloneVM') common.push('template_for_dispvms');
   if (q.klass === 'AppVM' || q.klass === 'DispVM') common.push('template');
@@ -76,7 +78,8 @@ export function getProp(state: SimState, q: SimQube, prop: string): PropValue {
     case 'autostart':
     case 'template_for_dispvms':
     case 'include_in_backups':
-      return { value: pyBool(prop === 'include_in_backups'), isDefault: true };
+      // include_in_backups defaults to True on QubesVM, False on RemoteVM (remotevm.py).
+      return { value: pyBool(prop === 'include_in_backups' && q.klass !== 'RemoteVM'), isDefault: true };
     case 'netvm':
       return { value: q.klass === 'TemplateVM' ? '' : (state.prefs.default_netvm ?? ''), isDefault: true };
     case 'default_dispvm':

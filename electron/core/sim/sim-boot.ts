@@ -7,6 +7,7 @@ import { parseDom0Mem } from '../probes/parse-xl.js';
 import { STATUS_FILE } from '../probes/probe-facts.js';
 import { startSession, type SessionReport } from '../session/session-start.js';
 import { BIN } from '../system/binaries.js';
+import { BALLOON_CURRENT_KB } from '../ram/dom0-memory.js';
 import { PATHS, SESSION_UNIT, entryTitle } from '../tasks/paths.js';
 import type { StatelessMode } from '../../../shared/facts.js';
 import {
@@ -89,8 +90,11 @@ async function freshBoot(sim: SimSystem, o: { linux: string; xen: string; root: 
     const dom0 = parseDom0Mem(s.host.xenCmdline, s.host.totalMiB);
     // xl list shows dom0 a page short of its dom0_mem=max (4095 for max:4096M).
     s.dom0.currentMiB = Math.min(dom0.maxMiB ?? s.host.totalMiB, s.host.totalMiB - 1024) - 1;
-    for (const q of s.qubes) if (q.klass !== 'AdminVM') q.state = q.props.autostart === 'True' ? 'Running' : 'Halted';
+    // dom0 always runs; a RemoteVM always reports Running (qubes-core-admin release4.3 qubes/vm/remotevm.py).
+    for (const q of s.qubes) if (q.klass !== 'AdminVM' && q.klass !== 'RemoteVM') q.state = q.props.autostart === 'True' ? 'Running' : 'Halted';
   });
+  // The balloon's view of dom0's allocation follows the boot (qmemman's meminfo-writer reads it).
+  await sim.tree.writeAtomic(BALLOON_CURRENT_KB, `${sim.snapshotState().dom0.currentMiB * 1024}\n`);
 }
 
 const PERSISTENT_ROOT = { source: '/dev/mapper/qubes_dom0-root', fsType: 'ext4' };

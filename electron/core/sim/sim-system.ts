@@ -1,10 +1,14 @@
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AppError, CommandError } from '../errors.js';
 import { BIN } from '../system/binaries.js';
 import { checkResult, effectiveArgv } from '../system/check-result.js';
 import type { Command, CommandResult, FileInfo, System, WriteOptions } from '../system/system.js';
+import { ReadPath, type DirectFiles } from '../system/privileged-read.js';
+import { hashFile } from '../system/hash-file.js';
+import { refuseSymlink } from '../system/write-guard.js';
+import { cat, find, sha256sum, stat } from './commands/file-tools.js';
+import { checkUserAccess } from './sim-permissions.js';
 import { grub2Mkconfig, dracut } from './commands/boot-tools.js';
 import { grub2Editenv, lsinitrd, readlink, swapoff, swapon, systemctl } from './commands/system-tools.js';
 import { mkfsXfs, modprobe, mount, zramctl } from './commands/storage-tools.js';
@@ -45,6 +49,10 @@ const COMMANDS: Readonly<Record<string, SimCommand>> = {
   [BIN.mkfsXfs]: mkfsXfs,
   [BIN.mount]: mount,
   [BIN.du]: du,
+  [BIN.stat]: stat,
+  [BIN.find]: find,
+  [BIN.cat]: cat,
+  [BIN.sha256sum]: sha256sum,
   [BIN.true]: { requiresRoot: false, run: () => ({ exitCode: 0, stdout: '', stderr: '' }) },
 };
 
@@ -65,17 +73,28 @@ export class SimSystem implements System {
   readonly kind = 'simulated' as const;
   readonly tree: SimTree;
   private saving: Promise<void> = Promise.resolve();
+  /**
+   * The same read path as the real dom0: the user's rights (modelled), then the same sudo command lines. With a
+   * host System (see SimTree), the real one: the OS checks the rights and the real sudo reads.
+   */
+  private readonly reads: Pick<System, 'stat' | 'listDir' | 'readFile' | 'sha256'>;
 
-  private constructor(readonly dir: string, private state: SimState) {
-    this.tree = new SimTree(dir);
+  private constructor(readonly dir: string, private state: SimState, host?: System) {
+    this.tree = new SimTree(dir, host);
+    this.reads = host
+      ? { stat: (p) => this.tree.stat(p), listDir: (p) => this.tree.list(p), readFile: (p) => this.tree.read(p), sha256: (p) => host.sha256(this.tree.hostPath(p)) }
+      : new ReadPath(userRights(this.tree), (cmd) => this.exec(cmd));
   }
 
   get description(): string {
     return `simulated dom0 at ${this.dir}`;
   }
 
-  /** Opens an existing simulated dom0; every problem is a clear error naming the file, and nothing is written. */
-  static async open(dir: string): Promise<SimSystem> {
+  /**
+   * Opens an existing simulated dom0; every problem is a clear error naming the file, and nothing is written.
+   * `host`: reach the tree's files through this real System (tests as an unprivileged user; see SimTree).
+   */
+  static async open(dir: string, options: { host?: System } = {}): Promise<SimSystem> {
     const abs = path.resolve(dir);
     const st = await fs.stat(abs).catch((e: NodeJS.ErrnoException) => e);
     if (st instanceof Error) {
@@ -111,7 +130,7 @@ export class SimSystem implements System {
     if (!(await fs.stat(path.join(abs, 'root')).catch(() => null))?.isDirectory()) {
       throw new AppError('sim-file-missing', 'user', `${path.join(abs, 'root')} is missing: the simulated dom0's file tree is gone`, { path: path.join(abs, 'root') });
     }
-    return new SimSystem(abs, parsed.data);
+    return new SimSystem(abs, parsed.data, options.host);
   }
 
   /** Read the state file again (after the simulated machine was swapped underneath, e.g. by a reboot). */
@@ -155,13 +174,17 @@ export class SimSystem implements System {
   }
 
   async run(cmd: Command): Promise<CommandResult> {
+    return (await this.exec(cmd)).result;
+  }
+
+  private async exec(cmd: Command): Promise<{ result: CommandResult; bytes: Buffer }> {
     const argv = effectiveArgv(cmd, BIN.sudo);
     const impl = COMMANDS[cmd.bin];
     let out: SimOutput | null = null;
     let dirty = false;
     if (!impl || this.state.missingBinaries.includes(cmd.bin)) {
       await this.log(argv, null);
-      return checkResult(cmd, { exitCode: null, stderr: `${cmd.bin}: No such file or directory`, missing: true });
+      return { result: checkResult(cmd, { exitCode: null, stderr: `${cmd.bin}: No such file or directory`, missing: true }), bytes: Buffer.alloc(0) };
     }
     if (cmd.privileged && this.state.sudo === 'refused') {
       out = { exitCode: 1, stdout: '', stderr: 'sudo: a password is required\n' };
@@ -176,12 +199,12 @@ export class SimSystem implements System {
       out = { exitCode: 1, stdout: '', stderr: `${path.basename(cmd.bin)}: Permission denied (must be run as root)\n` };
     }
     if (!out) {
-      const ctx: SimContext = { state: this.state, tree: this.tree, stdin: cmd.stdin ?? '', markDirty: () => (dirty = true), onLine: cmd.onLine };
+      const ctx: SimContext = { state: this.state, tree: this.tree, stdin: cmd.stdin ?? '', asRoot: cmd.privileged === true, markDirty: () => (dirty = true), onLine: cmd.onLine };
       out = await impl.run(ctx, cmd.args);
     }
     if (dirty) await this.saveState();
     await this.log(argv, out.exitCode);
-    return checkResult(cmd, out);
+    return { result: checkResult(cmd, out), bytes: out.bytes ?? Buffer.from(out.stdout) };
   }
 
   private async log(argv: readonly string[], exitCode: number | null): Promise<void> {
@@ -189,19 +212,23 @@ export class SimSystem implements System {
   }
 
   readFile(p: string): Promise<Buffer> {
-    return this.tree.read(p);
+    return this.reads.readFile(p);
   }
 
   async readText(p: string): Promise<string> {
-    return (await this.tree.read(p)).toString('utf8');
+    return (await this.readFile(p)).toString('utf8');
   }
 
   stat(p: string): Promise<FileInfo | null> {
-    return this.tree.stat(p);
+    return this.reads.stat(p);
   }
 
   listDir(p: string): Promise<string[]> {
-    return this.tree.list(p);
+    return this.reads.listDir(p);
+  }
+
+  sha256(p: string): Promise<string | null> {
+    return this.reads.sha256(p);
   }
 
   /** Refused sudo and full filesystems fail as `install` would on dom0, before anything changes. */
@@ -221,6 +248,7 @@ export class SimSystem implements System {
   }
 
   async writeFileAtomic(p: string, content: string | Buffer, options: WriteOptions = {}): Promise<void> {
+    refuseSymlink(await this.stat(p), p);
     await this.privilegedStep(BIN.install, ['-T', '--', '(staged)', p]);
     await this.checkSpace(p, typeof content === 'string' ? Buffer.byteLength(content) : content.length);
     await this.tree.writeAtomic(p, content, options);
@@ -241,11 +269,6 @@ export class SimSystem implements System {
     await this.tree.remove(p);
   }
 
-  async sha256(p: string): Promise<string | null> {
-    if (!(await this.tree.stat(p))) return null;
-    return createHash('sha256').update(await this.tree.read(p)).digest('hex');
-  }
-
   async removeDir(p: string): Promise<void> {
     if (!(await this.tree.stat(p))) return;
     await this.privilegedStep(BIN.rmdir, ['--', p]);
@@ -253,15 +276,43 @@ export class SimSystem implements System {
   }
 
   async copyFile(src: string, dest: string): Promise<void> {
+    refuseSymlink(await this.stat(src), src);
+    refuseSymlink(await this.stat(dest), dest);
     await this.privilegedStep(BIN.cp, ['--preserve=mode,ownership,timestamps', '-T', '--', src, dest]);
     const st = await this.tree.stat(src);
     if (!st) throw new CommandError({ bin: BIN.cp, args: [src, dest], exitCode: 1, stderr: `cp: cannot stat '${src}': No such file or directory` });
     await this.checkSpace(dest, st.size);
-    await this.tree.writeAtomic(dest, await this.tree.read(src), { mode: st.mode, uid: st.uid, gid: st.gid });
+    await this.tree.copy(src, dest);
   }
 
   async makeDir(p: string, mode = 0o755): Promise<void> {
+    refuseSymlink(await this.stat(p), p);
     await this.privilegedStep(BIN.mkdir, ['-p', '-m', mode.toString(8).padStart(4, '0'), '--', p]);
     await this.tree.mkdir(p, mode);
   }
+}
+
+/** What dom0's user may do in the tree (sim-permissions.ts); links are followed inside the tree. */
+function userRights(tree: SimTree): DirectFiles {
+  const enoent = (p: string) => Object.assign(new Error(`ENOENT: no such file or directory, '${p}'`), { code: 'ENOENT' });
+  return {
+    async lstat(p) {
+      await checkUserAccess(tree, p, 'lookup');
+      const st = await tree.stat(p);
+      if (!st) throw enoent(p);
+      return st;
+    },
+    async readdir(p) {
+      await checkUserAccess(tree, p, 'list');
+      return (await fs.readdir(tree.hostPath(await tree.resolve(p)))).sort();
+    },
+    async readFile(p) {
+      await checkUserAccess(tree, p, 'read');
+      return fs.readFile(tree.hostPath(await tree.resolve(p)));
+    },
+    async sha256(p) {
+      await checkUserAccess(tree, p, 'read');
+      return hashFile(tree.hostPath(await tree.resolve(p)));
+    },
+  };
 }

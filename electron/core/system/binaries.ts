@@ -30,6 +30,11 @@ export const BIN = {
   mkdir: '/usr/bin/mkdir',
   sync: '/usr/bin/sync',
   cat: '/usr/bin/cat',
+  // The privileged read path (privileged-read.ts): coreutils and findutils, /usr/bin on Fedora 37/41 and Debian.
+  stat: '/usr/bin/stat',
+  find: '/usr/bin/find',
+  sha256sum: '/usr/bin/sha256sum',
+  ln: '/usr/bin/ln',
   du: '/usr/bin/du',
   true: '/usr/bin/true',
   readlink: '/usr/bin/readlink',

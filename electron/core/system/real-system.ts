@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +7,10 @@ import { tempPathFor } from './temp-path.js';
 import { BIN } from './binaries.js';
 import { checkResult, effectiveArgv } from './check-result.js';
 import type { Command, CommandResult, FileInfo, System, WriteOptions } from './system.js';
-import { fileInfoFromStats, fsError } from './fs-errors.js';
+import { fileInfoFromStats } from './fs-errors.js';
+import { hashFile } from './hash-file.js';
+import { ReadPath, type DirectFiles } from './privileged-read.js';
+import { effectiveMode, refuseSymlink } from './write-guard.js';
 
 /** Split a stream into lines for Command.onLine, keeping a partial last line until the next chunk. */
 function lineSplitter(emit: (line: string) => void): { push(chunk: Buffer | string): void; end(): void } {
@@ -26,15 +28,28 @@ function lineSplitter(emit: (line: string) => void): { push(chunk: Buffer | stri
   };
 }
 
-/** dom0 itself. Reads as the user; every change goes through `sudo -n` with coreutils, argv only. */
+/** The app's own rights on the real filesystem. */
+const OWN_RIGHTS: DirectFiles = {
+  lstat: async (p) => fileInfoFromStats(await fs.lstat(p)),
+  readdir: (p) => fs.readdir(p),
+  readFile: (p) => fs.readFile(p),
+  sha256: hashFile,
+};
+
+/**
+ * dom0 itself. Reads as the user, and through `sudo -n` where dom0's permissions refuse the user (ReadPath);
+ * every change goes through `sudo -n` with coreutils, argv only.
+ */
 export class RealSystem implements System {
   readonly kind = 'real' as const;
   readonly description = 'dom0';
   private readonly sudo: string;
+  private readonly reads: ReadPath;
 
   /** `sudoPath` exists for tests (a stand-in that refuses); dom0 uses /usr/bin/sudo. */
   constructor(options: { sudoPath?: string } = {}) {
     this.sudo = options.sudoPath ?? BIN.sudo;
+    this.reads = new ReadPath(OWN_RIGHTS, (cmd, encoding) => this.exec(cmd, encoding));
   }
 
   async run(cmd: Command): Promise<CommandResult> {
@@ -74,47 +89,31 @@ export class RealSystem implements System {
     return { result, bytes };
   }
 
-  async readFile(p: string): Promise<Buffer> {
-    try {
-      return await fs.readFile(p);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EACCES') {
-        return (await this.exec({ bin: BIN.cat, args: ['--', p], privileged: true }, 'buffer')).bytes;
-      }
-      throw fsError(e, p);
-    }
+  readFile(p: string): Promise<Buffer> {
+    return this.reads.readFile(p);
   }
 
   async readText(p: string): Promise<string> {
     return (await this.readFile(p)).toString('utf8');
   }
 
-  async stat(p: string): Promise<FileInfo | null> {
-    try {
-      return fileInfoFromStats(await fs.lstat(p));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw fsError(e, p);
-    }
+  stat(p: string): Promise<FileInfo | null> {
+    return this.reads.stat(p);
   }
 
-  async listDir(p: string): Promise<string[]> {
-    try {
-      return await fs.readdir(p);
-    } catch (e) {
-      throw fsError(e, p);
-    }
+  listDir(p: string): Promise<string[]> {
+    return this.reads.listDir(p);
   }
 
-  async sha256(p: string): Promise<string | null> {
-    if (!(await this.stat(p))) return null;
-    return createHash('sha256').update(await this.readFile(p)).digest('hex');
+  sha256(p: string): Promise<string | null> {
+    return this.reads.sha256(p);
   }
 
   async writeFileAtomic(dest: string, content: string | Buffer, options: WriteOptions = {}): Promise<void> {
     if (!path.isAbsolute(dest)) throw new AppError('internal', 'internal', `not an absolute path: ${dest}`);
     const existing = await this.stat(dest);
-    const mode = options.mode ?? existing?.mode ?? 0o644;
+    refuseSymlink(existing, dest);
+    const mode = effectiveMode(existing, options.mode);
     const uid = options.uid ?? existing?.uid ?? 0;
     const gid = options.gid ?? existing?.gid ?? 0;
     const stageDir = await fs.mkdtemp(path.join(os.tmpdir(), 'qubes-stateless-'));
@@ -163,10 +162,14 @@ export class RealSystem implements System {
   }
 
   async copyFile(src: string, dest: string): Promise<void> {
+    refuseSymlink(await this.stat(src), src);
+    refuseSymlink(await this.stat(dest), dest);
     await this.placeAtomically(dest, (tmp) => ({ bin: BIN.cp, args: ['--preserve=mode,ownership,timestamps', '-T', '--', src, tmp], privileged: true }));
   }
 
+  /** An existing directory keeps its mode (mkdir -p leaves it alone): never widened. */
   async makeDir(p: string, mode = 0o755): Promise<void> {
+    refuseSymlink(await this.stat(p), p);
     await this.run({ bin: BIN.mkdir, args: ['-p', '-m', mode.toString(8).padStart(4, '0'), '--', p], privileged: true });
   }
 }

@@ -24,7 +24,9 @@ describe('install engine on a simulated dom0', () => {
     expect(cfg).toContain("menuentry 'Qubes (stateless: zram), with Xen hypervisor'");
     expect(cfg).toMatch(/multiboot2\t\/xen-[\d.]+\.gz placeholder .*dom0_mem=max:4096M .*dom0_mem=max:\d+M/);
     expect(stockXenSection(cfg)).toBe(stockXenSection(oldCfg));
-    expect(await sim.readText(PATHS.grubenv)).toContain('saved_entry=Qubes (stateless: zram), with Xen hypervisor');
+    // Prompt mode: saved_entry is the entry's stable id (21_qubes_stateless prefixes the stock simple id).
+    expect(await sim.readText(PATHS.grubenv)).toMatch(/^saved_entry=qubes-stateless-zram-xen-gnulinux-simple-[0-9a-f-]+$/m);
+    expect(cfg).toContain(`$menuentry_id_option '${(await sim.readText(PATHS.defaultEntry)).trim()}'`);
     expect(await sim.readText('/proc/swaps')).not.toContain('/dev/dm-2');
     const state = sim.snapshotState();
     expect(state.pools.find((p) => p.name === 'vm-pool')?.config.ephemeral_volatile).toBe('True');

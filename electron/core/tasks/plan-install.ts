@@ -15,7 +15,7 @@ import type { System } from '../system/system.js';
 import type { SessionConfig } from './boot-config.js';
 import { RAM_POOL_NAME, grubConf } from './boot-config.js';
 import { mkdirOp, runOp, settingOp, writeOp } from './operations.js';
-import { PATHS, SESSION_UNIT, entryTitle } from './paths.js';
+import { PATHS, SESSION_UNIT, entryId, entryTitle } from './paths.js';
 import { type GrubPreview, pendingGrubChanges, previewStockEntries } from './pending-grub.js';
 import type { BootSizing } from './sizing.js';
 
@@ -144,10 +144,19 @@ async function bootEntriesTask(ctx: PlanContext, c: WizardChoices, configs: read
     const include = c.acceptPendingGrub && pending.some((p) => p.path === cfg);
     if (inputsChanged || include || !(await isCurrent(ctx, cfg))) ops.push(runOp({ bin: BIN.grub2Mkconfig, args: ['-o', cfg], privileged: true }, { labelKey: 'ops.grubMkconfig', outputs: [cfg] }));
   }
-  const wanted = c.dom0.selection === 'prompt' ? entryTitle(c.dom0.mode) : null;
-  const saved = /^saved_entry=(.*)$/m.exec((await ctx.sys.stat(PATHS.grubenv)) ? await ctx.sys.readText(PATHS.grubenv) : '')?.[1] ?? null;
-  if (wanted && saved !== wanted) {
-    ops.push(runOp({ bin: BIN.grub2Editenv, args: [PATHS.grubenv, 'set', `saved_entry=${wanted}`], privileged: true }, { labelKey: 'ops.grubDefault', outputs: [PATHS.grubenv] }));
+  if (c.dom0.selection === 'prompt') {
+    // saved_entry by the entry's stable id, not its title, and kept there across kernel updates: Fedora's
+    // 20-grub.install (QubesOS/qubes-grub2 release4.2 and main) sets saved_entry to the new kernel's BLS id when
+    // /etc/sysconfig/kernel has UPDATEDEFAULT=yes, an id no Qubes grub.cfg has; our kernel-install plugin
+    // (assets/kernel-install/85-qubes-stateless.install) runs after it and puts ours back.
+    const hook = ctx.assets.files.find((f) => f.installPath === PATHS.kernelInstallHook);
+    if (!hook) throw new AppError('asset-mismatch', 'internal', 'the bundle has no kernel-install plugin', { asset: PATHS.kernelInstallHook, expected: 'present', actual: 'missing' });
+    const wanted = entryId(await ctx.sys.readText(PATHS.grubCfg), c.dom0.mode) ?? entryTitle(c.dom0.mode);
+    ops.push(...(await writeIfChanged(ctx, PATHS.defaultEntry, `${wanted}\n`, 0o644)), ...(await mkdirIfMissing(ctx, '/etc/kernel')), ...(await mkdirIfMissing(ctx, '/etc/kernel/install.d')), ...(await writeIfChanged(ctx, PATHS.kernelInstallHook, hook.content, hook.mode, hook.asset)));
+    const saved = /^saved_entry=(.*)$/m.exec((await ctx.sys.stat(PATHS.grubenv)) ? await ctx.sys.readText(PATHS.grubenv) : '')?.[1] ?? null;
+    if (saved !== wanted) {
+      ops.push(runOp({ bin: BIN.grub2Editenv, args: [PATHS.grubenv, 'set', `saved_entry=${wanted}`], privileged: true }, { labelKey: 'ops.grubDefault', outputs: [PATHS.grubenv] }));
+    }
   }
   return ops;
 }

@@ -2,7 +2,7 @@ import type { QubesRelease } from '../../../shared/facts.js';
 import type { Setting } from '../../../shared/plan.js';
 import { parsePoolInfo } from '../probes/parse-qvm.js';
 import { parseProcSwaps } from '../probes/parse-proc.js';
-import { globalPrefGet, globalPrefSet, poolInfo, poolSet, qvmRemove, volumeConfig, volumeInfo } from '../qubes/admin-commands.js';
+import { globalPrefGet, globalPrefSet, poolInfo, poolSet, qvmLsNames, qvmRemove, volumeConfig, volumeInfo } from '../qubes/admin-commands.js';
 import { AppError } from '../errors.js';
 import { BIN } from '../system/binaries.js';
 import type { Command, SystemReader } from '../system/system.js';
@@ -23,7 +23,7 @@ const normalize = (v: string): string => {
 export async function readSetting(sys: SystemReader, ref: Setting, release: QubesRelease): Promise<string> {
   switch (ref.kind) {
     case 'pool-option': {
-      const [pool] = parsePoolInfo((await sys.run(poolInfo([ref.pool], release))).stdout);
+      const [pool] = parsePoolInfo((await sys.run(poolInfo(ref.pool, release))).stdout);
       return normalize(pool?.options[ref.option] ?? '');
     }
     case 'volume-property':
@@ -39,7 +39,7 @@ export async function readSetting(sys: SystemReader, ref: Setting, release: Qube
       return r.stdout.trim() === 'enabled' ? 'enabled' : 'disabled';
     }
     case 'qube-exists': {
-      const names = (await sys.run({ bin: BIN.qvmLs, args: ['--raw-list'] })).stdout.split('\n');
+      const names = (await sys.run(qvmLsNames(release))).stdout.split('\n');
       return names.includes(ref.qube) ? 'present' : 'absent';
     }
   }
@@ -59,7 +59,8 @@ export function settingCommand(ref: Setting, value: string, release: QubesReleas
     case 'global-property':
       return globalPrefSet(ref.property, value, release);
     case 'swap-active':
-      return { bin: value === 'on' ? BIN.swapon : BIN.swapoff, args: [ref.device], privileged: true };
+      // `--`: util-linux swapon/swapoff take options through getopt_long (sys-utils/swapon.c, swapoff.c, v2.38/v2.40).
+      return { bin: value === 'on' ? BIN.swapon : BIN.swapoff, args: ['--', ref.device], privileged: true };
     case 'unit-enabled':
       return { bin: BIN.systemctl, args: [value === 'enabled' ? 'enable' : 'disable', '--', ref.unit], privileged: true };
     case 'qube-exists':

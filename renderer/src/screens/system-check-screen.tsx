@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { SystemFacts } from '../../../shared/facts.js';
-import { systemChecks } from '../../../shared/system-checks.js';
+import type { DoctorCheck } from '../../../shared/doctor.js';
+import { DOCTOR_GROUPS, doctorCheckText } from '../../../shared/doctor.js';
 import { ErrorPanel } from '../components/error-panel.js';
 import { Fact } from '../components/fact.js';
 import { Screen } from '../components/screen.js';
@@ -35,17 +36,73 @@ function Facts({ facts }: { readonly facts: SystemFacts }) {
   );
 }
 
-function Checks({ facts }: { readonly facts: SystemFacts }) {
+const countsOf = (checks: readonly DoctorCheck[]) => ({ ok: checks.filter((c) => c.status === 'ok').length, warn: checks.filter((c) => c.status === 'warn').length, problem: checks.filter((c) => c.status === 'problem').length });
+
+/** A command as a line of the list: the program's name and its arguments, without the sudo prefix. */
+function shortCommand(argv: readonly string[]): string {
+  const [bin, ...args] = argv[1] === '-n' && argv[2] === '--' ? argv.slice(3) : argv;
+  const text = [bin?.split('/').pop() ?? '', ...args].join(' ');
+  return text.length > 90 ? `${text.slice(0, 89)}…` : text;
+}
+
+function DoctorCheckRow({ check }: { readonly check: DoctorCheck }) {
   const { t } = useTranslation();
+  const tr = (key: string, params: Readonly<Record<string, string | number | boolean>>) => t(key, params);
   return (
-    <ul className="checks" aria-label={t('checks.heading')}>
-      {systemChecks(facts).map((c) => (
-        <li key={c.id} className="check" data-testid={`check-${c.id}`} data-status={c.status}>
-          <StatusIcon status={c.status} />
-          <span>{t(`checks.${c.id}.${c.status}`, c.params)}</span>
-        </li>
-      ))}
-    </ul>
+    <li className="check" data-testid={`check-${check.id}`} data-status={check.status}>
+      <StatusIcon status={check.status === 'problem' ? 'block' : check.status} />
+      <div className="check-body">
+        {check.command ? <code className="command-short">{shortCommand(check.command.argv)}</code> : <span>{doctorCheckText(check, tr)}</span>}
+        {check.command && check.status !== 'ok' ? <span className="check-detail"> {doctorCheckText(check, tr)}</span> : null}
+        {check.hint && check.status !== 'ok' ? <p className="check-hint">{t(check.hint, check.params)}</p> : null}
+        {check.command ? (
+          <details className="check-command">
+            <summary>{t('doctor.showCommand')}</summary>
+            <code data-testid="command-argv">{check.command.argv.join(' ')}</code>{' '}
+            <span data-testid="command-exit">{check.command.exitCode === null ? t('doctor.notStarted') : t('doctor.exitStatus', { exitCode: check.command.exitCode })}</span>
+          </details>
+        ) : null}
+      </div>
+    </li>
+  );
+}
+
+/** doctor's list: every check the app makes here, by stage; a stage with a problem (and readiness) opens itself. */
+function DoctorChecks() {
+  const { t } = useTranslation();
+  const doctor = useSystemStore((s) => s.doctor);
+  if (doctor.kind === 'failed') return <ErrorPanel error={doctor.error} />;
+  if (doctor.kind !== 'ready') {
+    return (
+      <p className="loading" role="status">
+        {t('doctor.loading')}
+      </p>
+    );
+  }
+  const { checks, counts } = doctor.value;
+  return (
+    <div data-testid="doctor-checks">
+      <p className="doctor-summary" data-testid="doctor-summary">
+        {t('doctor.summary.counts', counts)}
+      </p>
+      {DOCTOR_GROUPS.map((g) => {
+        const of = checks.filter((c) => c.group === g);
+        if (of.length === 0) return null;
+        const c = countsOf(of);
+        return (
+          <details key={g} className="doctor-group" data-testid={`doctor-group-${g}`} open={g === 'readiness' || c.warn + c.problem > 0}>
+            <summary>
+              {t(`doctor.groups.${g}`)} — {t('doctor.summary.counts', c)}
+            </summary>
+            <ul className="checks" aria-label={t(`doctor.groups.${g}`)}>
+              {of.map((check) => (
+                <DoctorCheckRow key={check.id} check={check} />
+              ))}
+            </ul>
+          </details>
+        );
+      })}
+    </div>
   );
 }
 
@@ -62,12 +119,19 @@ export function SystemCheckScreen() {
           {t('systemCheck.loading')}
         </p>
       ) : facts.kind === 'failed' ? (
-        <ErrorPanel error={facts.error} onRetry={() => void load(true)} />
+        <>
+          <ErrorPanel error={facts.error} onRetry={() => void load(true)} />
+          <div className="card">
+            <h3>{t('doctor.heading')}</h3>
+            <DoctorChecks />
+          </div>
+        </>
       ) : (
         <div className="system-check">
           <div className="card">
-            <h3>{t('checks.heading')}</h3>
-            <Checks facts={facts.value} />
+            <h3>{t('doctor.heading')}</h3>
+            <p className="card-lead">{t('doctor.intro')}</p>
+            <DoctorChecks />
           </div>
           <div className="card">
             <h3>{t('facts.heading')}</h3>

@@ -1,66 +1,52 @@
+import { pyRepr } from '../../qubes/argparse-model.js';
 import { cloneQube, createQube, getQube, removeQube } from '../qubes-model.js';
 import type { SimCommand } from './sim-command.js';
-import { COMMON_FLAGS, UsageError, asTool, ok, parseArgs } from './sim-command.js';
+import { UsageError, asQubesTool, list, ok, str } from './sim-command.js';
 
-/** `qvm-clone [-C CLASS] [-P POOL] SRC NEWNAME` (qubesadmin/tools/qvm_clone.py). */
+/** `qvm-clone [-C CLASS] [-P POOL | -p VOL=POOL ...] VMNAME NEWVM` (qvm_clone.py; argv checked by its recorded grammar). */
 export const qvmClone: SimCommand = {
   requiresRoot: false,
   run: (ctx, args) =>
-    asTool('qvm-clone', () => {
-      const p = parseArgs(args, { valued: { '-P': { key: 'pool' }, '-C': { key: 'class' }, '--class': { key: 'class' } }, flags: { ...COMMON_FLAGS, '--ignore-errors': 'ignoreErrors' } });
-      const [src, dst, ...extra] = p.positional;
-      if (!src || !dst || extra.length) throw new UsageError('the following arguments are required: VMNAME, NEW_NAME');
+    asQubesTool('qvm-clone', ctx, args, ({ ns }) => {
+      const src = list(ns.VMNAME)[0]!;
       const source = ctx.state.qubes.find((q) => q.name === src);
-      if (!source) throw new UsageError(`no such domain: '${src}'`);
-      cloneQube(ctx.state, source, dst, p.values.pool?.[0] ?? null, p.values.class?.[0] ?? null);
+      if (!source) throw new UsageError(`no such domain: ${pyRepr(src)}`);
+      if (list(ns.pool).length) throw new UsageError('the simulator models -P POOL only, not -p VOLUME=POOL');
+      cloneQube(ctx.state, source, str(ns.new_name)!, str(ns.one_pool) || null, str(ns.cls));
       ctx.markDirty();
       return ok();
     }),
 };
 
-/** `qvm-create [-C CLASS] [-t TPL] -l LABEL [-P POOL] [--prop K=V ...] NAME` (qubesadmin/tools/qvm_create.py). */
+/** `qvm-create [--class C] [-t TPL] -l LABEL [-P POOL] [--prop K=V ...] VMNAME` (qvm_create.py main). */
 export const qvmCreate: SimCommand = {
   requiresRoot: false,
   run: (ctx, args) =>
-    asTool('qvm-create', () => {
-      const p = parseArgs(args, {
-        valued: {
-          '-C': { key: 'class' }, '--class': { key: 'class' }, '-t': { key: 'template' }, '--template': { key: 'template' },
-          '-l': { key: 'label' }, '--label': { key: 'label' }, '-P': { key: 'pool' },
-          '--prop': { key: 'prop', repeat: true }, '--property': { key: 'prop', repeat: true },
-        },
-        flags: { ...COMMON_FLAGS, '--standalone': 'standalone', '--disp': 'disp' },
-      });
-      const [name, ...extra] = p.positional;
-      if (!name || extra.length) throw new UsageError('the following arguments are required: VMNAME');
-      if (!p.values.label) throw new UsageError('the following arguments are required: -l/--label');
+    asQubesTool('qvm-create', ctx, args, ({ ns }) => {
+      // --template, --label and VMNAME are SinglePropertyActions into `properties`, like --prop NAME=VALUE.
+      const { name, label, template, ...rest } = (ns.properties ?? {}) as Record<string, string>;
       const props: Record<string, string> = {};
-      for (const kv of p.values.prop ?? []) {
-        const eq = kv.indexOf('=');
-        if (eq <= 0) throw new UsageError(`--prop expects NAME=VALUE, got "${kv}"`);
-        props[kv.slice(0, eq).replace(/-/g, '_')] = kv.slice(eq + 1);
-      }
+      for (const [k, v] of Object.entries(rest)) props[k.replace(/-/g, '_')] = v;
       createQube(ctx.state, {
-        name, klass: p.flags.has('disp') ? 'DispVM' : p.flags.has('standalone') ? 'StandaloneVM' : (p.values.class?.[0] ?? 'AppVM'),
-        label: p.values.label[0]!, template: p.values.template?.[0] ?? null, pool: p.values.pool?.[0] ?? null, props,
+        name: name!,
+        klass: ns.disp ? 'DispVM' : ns.standalone ? 'StandaloneVM' : (str(ns.cls) ?? 'AppVM'),
+        label: label ?? 'red', template: template ?? null, pool: str(ns.one_pool) || null, props,
       });
       ctx.markDirty();
       return ok();
     }),
 };
 
-/** `qvm-remove [-f] VMNAME...` (qubesadmin/tools/qvm_remove.py); without -f it would ask, which a GUI cannot answer. */
+/** `qvm-remove [-f] VMNAME...` (qvm_remove.py); without -f it would ask, which a GUI cannot answer. */
 export const qvmRemove: SimCommand = {
   requiresRoot: false,
   run: (ctx, args) =>
-    asTool('qvm-remove', () => {
-      const p = parseArgs(args, { flags: { ...COMMON_FLAGS, '-f': 'force', '--force': 'force' } });
-      if (!p.positional.length) throw new UsageError('the following arguments are required: VMNAME');
-      if (!p.flags.has('force')) throw new UsageError('the simulator needs -f (it cannot answer the confirmation prompt)');
-      for (const n of p.positional) {
-        if (!ctx.state.qubes.some((q) => q.name === n)) throw new UsageError(`no such domain: '${n}'`);
-        removeQube(ctx.state, getQube(ctx.state, n));
-      }
+    asQubesTool('qvm-remove', ctx, args, ({ ns }) => {
+      if (ns.all_domains) throw new UsageError('the simulator does not remove --all');
+      const names = list(ns.VMNAME);
+      for (const n of names) if (!ctx.state.qubes.some((q) => q.name === n)) throw new UsageError(`no such domain: ${pyRepr(n)}`);
+      if (!ns.no_confirm) throw new UsageError('the simulator needs -f (it cannot answer the confirmation prompt)');
+      for (const n of names) removeQube(ctx.state, getQube(ctx.state, n));
       ctx.markDirty();
       return ok();
     }),

@@ -2,7 +2,8 @@ import { QVM_LS_FIELDS } from '../../probes/parse-qvm.js';
 import { getProp, hasProperty } from '../qubes-model.js';
 import type { SimQube, SimState } from '../sim-state.js';
 import type { SimCommand } from './sim-command.js';
-import { COMMON_FLAGS, UsageError, asTool, ok, parseArgs } from './sim-command.js';
+import { UsageError, asQubesTool, list, ok, str } from './sim-command.js';
+import { pyRepr } from '../../qubes/argparse-model.js';
 
 const MiB = 1024 * 1024;
 
@@ -42,11 +43,13 @@ function cell(state: SimState, q: SimQube, field: string): string {
 export const qvmLs: SimCommand = {
   requiresRoot: false,
   run: (ctx, args) =>
-    asTool('qvm-ls', () => {
-      const p = parseArgs(args, { valued: { '--fields': { key: 'fields' }, '-O': { key: 'fields' } }, flags: { ...COMMON_FLAGS, '--raw-data': 'raw', '--raw-list': 'rawList', '--all': 'all' } });
-      if (!p.flags.has('raw') && !p.flags.has('rawList')) throw new UsageError('the simulator supports only --raw-data / --raw-list');
-      const fields = p.flags.has('rawList') ? ['name'] : (p.values.fields?.[0] ?? 'name,state,class,label,template,netvm').split(',');
-      const qubes = p.positional.length ? ctx.state.qubes.filter((q) => p.positional.includes(q.name)) : ctx.state.qubes;
+    asQubesTool('qvm-ls', ctx, args, ({ ns }) => {
+      // qvm_ls.py main: --raw-list is --raw-data with the single field "name".
+      if (!ns.raw_data && !ns.raw_list) throw new UsageError('the simulator supports only --raw-data / --raw-list');
+      const fields = ns.raw_list ? ['name'] : (str(ns.fields) ?? 'name,state,class,label,template,netvm').split(',').map((f) => f.trim());
+      const names = list(ns.VMNAME);
+      for (const n of names) if (!ctx.state.qubes.some((q) => q.name === n)) throw new UsageError(`no such domain: ${pyRepr(n)}`);
+      const qubes = names.length && !ns.all_domains ? ctx.state.qubes.filter((q) => names.includes(q.name)) : ctx.state.qubes;
       const rows = [...qubes].sort((a, b) => a.name.localeCompare(b.name)).map((q) => fields.map((f) => cell(ctx.state, q, f)).join('|'));
       return ok(rows.map((r) => `${r}\n`).join(''));
     }),

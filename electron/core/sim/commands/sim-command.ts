@@ -1,17 +1,24 @@
 import type { SimState } from '../sim-state.js';
 import type { SimTree } from '../sim-tree.js';
 import { QubesError } from '../qubes-model.js';
+import type { ParsedCommand } from '../../qubes/admin-grammar.js';
+import { GrammarError, parseTool, usageOf } from '../../qubes/admin-grammar.js';
+import { ArgparseExit } from '../../qubes/argparse-model.js';
 
 export interface SimOutput {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** stdout as bytes, for tools whose output is binary (cat of an image); `stdout` is then its UTF-8 reading. */
+  readonly bytes?: Buffer;
 }
 
 export interface SimContext {
   readonly state: SimState;
   readonly tree: SimTree;
   readonly stdin: string;
+  /** Run through sudo: the tool acts as root, past the simulated permissions (sim-permissions.ts). */
+  readonly asRoot: boolean;
   /** The command changed `state`; the simulator saves it. */
   markDirty(): void;
   onLine?: ((line: string, stream: 'stdout' | 'stderr') => void) | undefined;
@@ -77,12 +84,35 @@ export function parseArgs(args: readonly string[], spec: ArgSpec): ParsedArgs {
 export const COMMON_FLAGS: Record<string, string> = { '-q': 'quiet', '--quiet': 'quiet', '-v': 'verbose', '--verbose': 'verbose' };
 
 /** Run a tool body, turning model and usage errors into the tool's stderr and exit code. */
-export async function asTool(prog: string, body: () => Promise<SimOutput> | SimOutput): Promise<SimOutput> {
+export async function asTool(prog: string, body: () => Promise<SimOutput> | SimOutput, usage = `usage: ${prog} [-h] ...\n`): Promise<SimOutput> {
   try {
     return await body();
   } catch (e) {
-    if (e instanceof UsageError) return { exitCode: 2, stdout: '', stderr: `usage: ${prog} [-h] ...\n${prog}: error: ${e.message}\n` };
+    if (e instanceof UsageError) return { exitCode: 2, stdout: '', stderr: `${usage}${prog}: error: ${e.message}\n` };
     if (e instanceof QubesError) return fail(prog, e.message);
     throw e;
   }
 }
+
+/**
+ * A qubes-core-admin-client tool: argv goes through the real parser's grammar for the simulated release first
+ * (admin-grammar.ts), so the simulator refuses exactly what argparse refuses, with its exit status 2 and its
+ * usage and message on stderr; `--help`/`--version` exit 0. The body gets argparse's namespace. Its UsageErrors
+ * are the parser.error calls the tools make after parsing (no such domain, no such property, ...): exit 2 with
+ * the top-level usage, as QubesArgumentParser.parse_args runs parse_qubes_app with the top-level parser.
+ */
+export async function asQubesTool(prog: string, ctx: SimContext, args: readonly string[], body: (p: ParsedCommand) => Promise<SimOutput> | SimOutput): Promise<SimOutput> {
+  let parsed: ParsedCommand;
+  try {
+    parsed = parseTool(prog, args, ctx.state.release);
+  } catch (e) {
+    if (e instanceof ArgparseExit) return { exitCode: e.exitCode, stdout: e.stdout, stderr: e.stderr };
+    if (e instanceof GrammarError) return { exitCode: 2, stdout: '', stderr: `${prog}: error: ${e.message} (not simulated)\n` };
+    throw e;
+  }
+  return asTool(prog, () => body(parsed), usageOf(prog, ctx.state.release));
+}
+
+/** Namespace accessors: argparse leaves null for an absent option. */
+export const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+export const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : typeof v === 'string' ? [v] : []);

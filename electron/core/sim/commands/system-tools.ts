@@ -4,12 +4,19 @@ import type { SimTree } from '../sim-tree.js';
 import type { SimCommand } from './sim-command.js';
 import { UsageError, asTool, ok, parseArgs } from './sim-command.js';
 
+/** The swap LV's filesystem UUID and a label, for fstabs that name swap by tag (udev's /dev/disk/by-* links). */
+export const SIM_SWAP_UUID = '6f1d2a3c-8e4b-4c2d-9a0f-5b7e1c3d9f20';
+export const SIM_SWAP_LABEL = 'dom0 swap';
+
 /** Device-mapper names as udev links them on a default Qubes install. */
 const DM_LINKS: Readonly<Record<string, string>> = {
   '/dev/mapper/qubes_dom0-root': '/dev/dm-0',
   '/dev/qubes_dom0/root': '/dev/dm-0',
   '/dev/mapper/qubes_dom0-swap': '/dev/dm-2',
   '/dev/qubes_dom0/swap': '/dev/dm-2',
+  [`/dev/disk/by-uuid/${SIM_SWAP_UUID}`]: '/dev/dm-2',
+  '/dev/disk/by-label/dom0\\x20swap': '/dev/dm-2',
+  '/dev/disk/by-id/dm-name-qubes_dom0-swap': '/dev/dm-2',
 };
 export const resolveDevice = (dev: string): string => DM_LINKS[dev] ?? dev;
 
@@ -28,10 +35,14 @@ async function readSwaps(tree: SimTree): Promise<{ head: string; rows: string[] 
   return { head: head ?? '', rows: rows.filter((r) => r.trim() !== '') };
 }
 
-/** `swapoff DEVICE` / `swapon DEVICE`: the simulated /proc/swaps follows, with the kernel's errors. */
+/** util-linux swapon/swapoff parse options with getopt_long, so a `--` ends them (sys-utils/swapo{n,ff}.c). */
+const deviceArgs = (args: readonly string[]): readonly string[] => (args[0] === '--' ? args.slice(1) : args);
+
+/** `swapoff [--] DEVICE` / `swapon [--] DEVICE`: the simulated /proc/swaps follows, with the kernel's errors. */
 export const swapoff: SimCommand = {
   requiresRoot: true,
-  async run(ctx, args) {
+  async run(ctx, all) {
+    const args = deviceArgs(all);
     if (args.length !== 1) return { exitCode: 1, stdout: '', stderr: 'swapoff: bad usage\n' };
     const dev = resolveDevice(args[0]!);
     const { head, rows } = await readSwaps(ctx.tree);
@@ -44,7 +55,8 @@ export const swapoff: SimCommand = {
 
 export const swapon: SimCommand = {
   requiresRoot: true,
-  async run(ctx, args) {
+  async run(ctx, all) {
+    const args = deviceArgs(all);
     if (args.length !== 1) return { exitCode: 1, stdout: '', stderr: 'swapon: bad usage\n' };
     const dev = resolveDevice(args[0]!);
     const { head, rows } = await readSwaps(ctx.tree);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { BIN } from '../../system/binaries.js';
 import { ROOT_UUID } from '../boot-render.js';
 import { STOCK_00_HEADER, STOCK_20_LINUX_XEN } from './grub-d.js';
 import { type SimLayout, layoutFstabRows, layoutRootWords } from './layouts.js';
@@ -71,6 +72,20 @@ export function fstab(p?: Profile, layout: SimLayout = 'lvm-thin'): string {
   ].join('\n');
 }
 
+/**
+ * Directories whose mode differs from 0755 in dom0 (all root:root). /etc/grub.d, /boot/grub2 and the EFI
+ * vendor directory: QubesOS/qubes-grub2 grub2.spec.in `%files common` (release4.2 l.1191/1199/1201, main — the
+ * 4.3 build — l.1226/1234/1236). The whole ESP is vfat mounted `umask=0077` (blivet/tasks/fsmount.py
+ * FATFSMount, the options anaconda writes into fstab; see fstab() below), so every directory on it is 0700.
+ */
+export const DIR_MODES: Readonly<Record<string, number>> = {
+  '/etc/grub.d': 0o700,
+  '/boot/grub2': 0o700,
+  '/boot/efi': 0o700,
+  '/boot/efi/EFI': 0o700,
+  '/boot/efi/EFI/qubes': 0o700,
+};
+
 const script = (what: string) => `#! /usr/bin/sh\nset -e\n\n# (simulated dom0) stand-in for grub2-tools' ${what}\n`;
 
 export function dom0Files(p: Profile, layout: SimLayout = 'lvm-thin'): TreeFile[] {
@@ -129,6 +144,14 @@ export function dom0Files(p: Profile, layout: SimLayout = 'lvm-thin'): TreeFile[
     ['SwapTotal', p.zramSwap ? 16_777_208 : 8_388_604], ['SwapFree', p.zramSwap ? 16_777_208 : 8_388_604],
   ];
   add('/proc/meminfo', meminfo.map(([k, v]) => `${`${k}:`.padEnd(16)}${String(v).padStart(8)} kB`).join('\n') + '\n');
+  // The balloon driver's allocation of dom0 (4095 MiB, as `xl list 0` says): MemTotal plus what the kernel
+  // reserved at boot. qmemman's meminfo-writer uses it in place of MemTotal (qubes-linux-utils qmemman/meminfo-writer.c).
+  add('/sys/devices/system/xen_memory/xen_memory0/info/current_kb', `${4095 * 1024}\n`);
+  // Every program the app runs is there, as on dom0 (doctor checks that they exist; state.missingBinaries only
+  // makes running one fail, so a test of a missing program removes its file too).
+  for (const bin of new Set(Object.values(BIN))) {
+    if (!files.some((f) => f.path === bin)) add(bin, `#!/usr/bin/sh\n# (simulated dom0) stand-in for ${bin}\n`, 0o755);
+  }
   if (newest === undefined) throw new Error('profile without kernels');
   return files;
 }

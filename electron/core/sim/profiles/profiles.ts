@@ -119,6 +119,11 @@ export function profileState(p: Profile): SimState {
     appvm('untrusted', debian, 'red', 'Halted', 800),
     appvm('vault', fedora, 'black', 'Halted', 210, { netvm: '' }),
     appvm('anon-whonix', wws, 'red', 'Halted', 400, { netvm: 'sys-whonix' }),
+    // 4.3 only: a qube on another host, relayed through a local one (qubes-core-admin release4.3
+    // qubes/vm/remotevm.py): no volumes, no memory, always "Running".
+    ...(p.release === '4.3'
+      ? [{ name: 'remote-vault', klass: 'RemoteVM' as const, state: 'Running' as const, label: 'black', props: { relayvm: 'sys-net', remote_name: 'vault' }, volumes: {}, features: {} }]
+      : []),
   ].sort((a, b) => a.name.localeCompare(b.name));
   const pools: SimPool[] = [
     { name: 'linux-kernel', driver: 'linux-kernel', config: { driver: 'linux-kernel', dir_path: '/var/lib/qubes/vm-kernels' } },
