@@ -67,7 +67,8 @@ test('a command that fails during apply: the error in words, and every change al
   session = await openRenderer(page, {
     setup: (sim) =>
       sim.updateState((s) => {
-        s.failures.push({ argvPrefix: ['/usr/sbin/grub2-mkconfig'], exitCode: 1, stderr: 'grub2-mkconfig: error: out of memory', times: 1 });
+        // The plan previews the menu with `grub2-mkconfig` alone; apply writes it with -o.
+        s.failures.push({ argvPrefix: ['/usr/sbin/grub2-mkconfig', '-o'], exitCode: 1, stderr: 'grub2-mkconfig: error: out of memory', times: 1 });
       }),
   });
   const start = await simDigest(session.sim);

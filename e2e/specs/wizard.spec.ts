@@ -134,7 +134,8 @@ test('the whole wizard on 4.2: zram with a boot prompt, a read-only root and a R
   // --- Apply
   const apply = new ApplyPage(page);
   await wizard.expectOn(apply.title);
-  await expect(apply.success).toBeVisible();
+  // Twenty steps, dracut and the real grub.d scripts included: longer than the default 5 s on a busy machine.
+  await expect(apply.success).toBeVisible({ timeout: 30_000 });
   await expect(apply.current).toContainText(/Step (\d+) of \1/);
   await expect(apply.steps).toHaveCount(20);
   await expect(apply.checks).toContainText('Boot menu — "Qubes (stateless: zram), with Xen hypervisor" added');
