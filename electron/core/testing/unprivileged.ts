@@ -30,6 +30,11 @@ export function unprivilegedUnavailable(): string | null {
   if (process.getuid?.() !== 0) return 'the test must run as root to build a root-owned tree and drop to the test user';
   for (const bin of [RUNUSER, SUDO]) if (!existsSync(bin)) return `${bin} is not installed`;
   for (const u of [TEST_USER, NO_SUDO_USER]) if (!userExists(u)) return `user ${u} is missing: run scripts/setup-test-user.sh as root`;
+  try {
+    execFileSync(RUNUSER, ['-u', TEST_USER, '--', process.execPath, '--version'], { stdio: 'ignore' });
+  } catch {
+    return `${TEST_USER} cannot run ${process.execPath} (install Node.js where every user can run it, e.g. /usr/bin/node)`;
+  }
   return null;
 }
 
