@@ -1,8 +1,17 @@
 // electron-builder configuration of the GUI package: an x86_64 RPM for dom0 (`npm run package:gui-rpm`, on a
 // machine that can download Electron). Validated without building by scripts/gui-package.test.ts.
+// electron-builder loads this file as CommonJS, so the manifest is read with require'd modules.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { readFileSync } = require('node:fs');
+const path = require('node:path');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+// The boot kit is exactly what the manifest lists (plus the manifest): no glob can pick up a test or miss an asset.
+const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', 'assets', 'manifest.json'), 'utf8'));
+
 /** The manifest's boot kit, the CLI bundle and zstd's WebAssembly: outside app.asar, in resources/. */
 const resources = [
-  { from: 'assets', to: 'assets', filter: ['manifest.json', 'dracut/**/*', 'grub.d/**/*', 'systemd/**/*'] },
+  { from: 'assets', to: 'assets', filter: ['manifest.json', ...manifest.files.map((f) => f.asset)] },
   { from: 'dist/cli', to: 'cli', filter: ['qubes-stateless.mjs'] },
   { from: 'node_modules/@bokuweb/zstd-wasm', to: 'node_modules/@bokuweb/zstd-wasm', filter: ['package.json', 'LICENSE*', 'dist/common/**/*.js', 'dist/common/zstd.wasm'] },
 ];

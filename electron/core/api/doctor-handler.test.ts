@@ -7,7 +7,7 @@ import { createHandlers } from './handlers.js';
 describe('doctor:run', () => {
   it("returns doctor's checks to the renderer, validated, and changes nothing — also right after an install", async () => {
     const sim = await tempSim('qubes-4.3');
-    const h = createHandlers({ system: sim, version: '1', assetsDir: testAssetsDir(), emit: () => undefined });
+    const h = createHandlers({ system: sim, version: '1', assetsDir: testAssetsDir(), emit: () => undefined, confirm: async () => true });
     expect(await h['doctor:run']({ verbose: true })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
     const before = await simDigest(sim, { includeJournal: true });
     const r = await h['doctor:run']({});

@@ -56,6 +56,8 @@ describe('read-only commands', () => {
     [BIN.lsinitrd, ['-m', '/boot/initramfs-6.6.63-1.qubes.fc37.x86_64.img']],
     ['/usr/bin/find', ['/etc/grub.d', '-mindepth', '1', '-maxdepth', '1', '-printf', '%f\\0']],
     ['/usr/bin/sha256sum', ['--', '/boot/initramfs-6.6.63-1.qubes.fc37.x86_64.img']],
+    // The plan's preview of a pending /etc/default/grub edit: the config on stdout, no file written.
+    [BIN.grub2Mkconfig, []],
   ])('allows %s %j', (bin, args) => expect(isReadOnlyCommand({ bin, args })).toBe(true));
 
   it.each([
@@ -83,6 +85,7 @@ describe('read-only commands', () => {
     ['/usr/bin/find', ['/', '-exec', 'rm', '{}', ';']],
     [BIN.lsinitrd, ['--unpack', '/boot/initramfs-6.6.63-1.qubes.fc37.x86_64.img']],
     [BIN.grub2Mkconfig, ['-o', '/boot/grub2/grub.cfg']],
+    [BIN.grub2Mkconfig, ['--output=/boot/grub2/grub.cfg']],
     [BIN.dracut, ['--force']],
     [BIN.qvmCreate, ['x']],
     [BIN.swapoff, ['/dev/dm-2']],

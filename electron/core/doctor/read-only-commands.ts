@@ -2,7 +2,7 @@ import { BIN } from '../system/binaries.js';
 import type { Command } from '../system/system.js';
 
 /**
- * The commands doctor may run: those that only read. Anything else (grub2-mkconfig, dracut, qvm-* that change
+ * The commands doctor may run: those that only read. Anything else (grub2-mkconfig -o, dracut, qvm-* that change
  * a setting, coreutils that write) is refused before it reaches the system, so doctor provably changes nothing.
  *
  * Read-only forms, from the argparse code of qubes-core-admin-client (same in release4.2 and release4.3):
@@ -17,6 +17,8 @@ import type { Command } from '../system/system.js';
  *   read; revert, resize/extend, config (c, set, s), import, clear (4.3) write.
  * - qvm_features.py: `VM [FEATURE [VALUE]]` with `--unset/--default/--delete/-D`; VALUE and -D write.
  * - qvm-ls only lists.
+ * - grub2-mkconfig with no argument at all prints the config on stdout and writes no file (the plan's preview of
+ *   a pending /etc/default/grub edit; why, with its sources: tasks/pending-grub.ts); with -o it writes.
  * - lsinitrd (dracut lsinitrd.sh, its getopt list): only --unpack/--unpackearly write (into the current
  *   directory), so only -m/--mod and -s/--size pass.
  */
@@ -41,6 +43,7 @@ const RULES: Readonly<Record<string, (args: readonly string[]) => boolean>> = {
   [BIN.du]: () => true,
   [BIN.lsinitrd]: (a) => onlyFlags(a, ['-m', '--mod', '-s', '--size']),
   [BIN.readlink]: () => true,
+  [BIN.grub2Mkconfig]: (a) => a.length === 0,
   [BIN.cat]: () => true,
   [BIN.systemctl]: (a) => ['is-enabled', 'is-active', 'show'].includes(positional(a)[0] ?? ''),
   [BIN.qvmPrefs]: (a) => onlyFlags(a, PREFS_READ_FLAGS) && positional(a).length >= 1 && positional(a).length <= 2,

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import os from 'node:os';
-import { execa } from 'execa';
 import { evaluateShellAssignments, parseShellAssignments } from '../config/shell-assignments.js';
 import type { SimState } from './sim-state.js';
 import type { SimTree } from './sim-tree.js';
@@ -78,27 +77,21 @@ export interface MkconfigRun {
 export async function runGrubMkconfig(tree: SimTree, state: SimState): Promise<MkconfigRun> {
   const root = state.mounts.find((m) => m.target === '/')!;
   const boot = state.mounts.find((m) => m.target === '/boot');
-  const r = await execa('/bin/sh', ['-c', MKCONFIG_DRIVER], {
-    reject: false,
-    extendEnv: false,
-    stripFinalNewline: false,
-    env: {
-      PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-      LANG: 'C',
-      LC_ALL: 'C',
-      TMPDIR: os.tmpdir(),
-      SIM_DOM0_ROOT: tree.root,
-      // What make_system_path_relative_to_its_root / gives on btrfs: the mounted subvolume.
-      SIM_ROOT_SUBVOL: /(?:^|,)subvol=\/?([^,]*)/.exec(root.options)?.[1] ?? '',
-      GRUB_DEVICE: root.source,
-      GRUB_DEVICE_UUID: ROOT_UUID,
-      GRUB_DEVICE_BOOT: boot?.source ?? root.source,
-      GRUB_DEVICE_BOOT_UUID: BOOT_UUID,
-      // grub-probe --target=fs names ext4 "ext2".
-      GRUB_FS: root.fsType === 'ext4' ? 'ext2' : root.fsType,
-    },
+  return tree.runAsRoot('/bin/sh', ['-c', MKCONFIG_DRIVER], {
+    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    LANG: 'C',
+    LC_ALL: 'C',
+    TMPDIR: os.tmpdir(),
+    SIM_DOM0_ROOT: tree.root,
+    // What make_system_path_relative_to_its_root / gives on btrfs: the mounted subvolume.
+    SIM_ROOT_SUBVOL: /(?:^|,)subvol=\/?([^,]*)/.exec(root.options)?.[1] ?? '',
+    GRUB_DEVICE: root.source,
+    GRUB_DEVICE_UUID: ROOT_UUID,
+    GRUB_DEVICE_BOOT: boot?.source ?? root.source,
+    GRUB_DEVICE_BOOT_UUID: BOOT_UUID,
+    // grub-probe --target=fs names ext4 "ext2".
+    GRUB_FS: root.fsType === 'ext4' ? 'ext2' : root.fsType,
   });
-  return { exitCode: r.exitCode ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** dracut modules an image gets: the stock set plus every `add_dracutmodules+=` from the conf dirs. */

@@ -152,6 +152,22 @@ async function applyFiles(tree: SimTree, body: ReportBody, file: string): Promis
   for (const [p, mode] of dirModes) await fs.chmod(tree.hostPath(p), mode);
 }
 
+const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+
+/**
+ * The report's grub.cfg has its UUIDs redacted, while the simulator's grub.d scripts print the simulated
+ * machine's own. Where the two differ in nothing but UUIDs, the simulated machine gets the menu its scripts make
+ * (else every imported machine would look as if it had a pending /etc/default/grub edit); any other difference
+ * is that machine's own and is kept. A report without grub.cfg gets the generated one, as init does.
+ */
+async function adoptOwnGrubCfg(tree: SimTree, sim: SimSystem): Promise<void> {
+  const cfg = '/boot/grub2/grub.cfg';
+  const made = await sim.run({ bin: BIN.grub2Mkconfig, args: [], privileged: true, expectExit: [0, 1] });
+  if (made.exitCode !== 0) return;
+  const had = (await tree.stat(cfg)) ? (await tree.read(cfg)).toString('utf8') : null;
+  if (had === null || had.replace(UUID, 'UUID') === made.stdout.replace(UUID, 'UUID')) await sim.run({ bin: BIN.grub2Mkconfig, args: ['-o', cfg], privileged: true });
+}
+
 export async function initSimFromReport(dir: string, reportFile: string): Promise<SimSystem> {
   const file = path.resolve(reportFile);
   const body = await readReport(file);
@@ -173,8 +189,7 @@ export async function initSimFromReport(dir: string, reportFile: string): Promis
     await fs.writeFile(path.join(work, STATE_FILE), JSON.stringify(state, null, 2) + '\n');
     // Valid simulated images where the machine had images (lsinitrd reads them), at the size the machine's had.
     const sim = await SimSystem.open(work);
-    // A report without grub.cfg gets the menu the tree's own grub.d scripts make, as init does.
-    if (!(await tree.stat('/boot/grub2/grub.cfg'))) await sim.run({ bin: BIN.grub2Mkconfig, args: ['-o', '/boot/grub2/grub.cfg'], privileged: true });
+    await adoptOwnGrubCfg(tree, sim);
     for (const k of facts.kernels) {
       if (!k.initramfs || k.initramfsBytes === null) continue;
       await sim.run({ bin: BIN.dracut, args: ['--force', k.initramfs, k.version], privileged: true });
