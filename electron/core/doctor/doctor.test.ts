@@ -54,6 +54,7 @@ describe('read-only commands', () => {
     [BIN.systemctl, ['is-enabled', '--', 'x.service']],
     [BIN.true, []],
     [BIN.lsinitrd, ['-m', '/boot/initramfs-6.6.63-1.qubes.fc37.x86_64.img']],
+    [BIN.grub2Mkconfig, []],
     ['/usr/bin/find', ['/etc/grub.d', '-mindepth', '1', '-maxdepth', '1', '-printf', '%f\\0']],
     ['/usr/bin/sha256sum', ['--', '/boot/initramfs-6.6.63-1.qubes.fc37.x86_64.img']],
   ])('allows %s %j', (bin, args) => expect(isReadOnlyCommand({ bin, args })).toBe(true));
@@ -83,6 +84,7 @@ describe('read-only commands', () => {
     ['/usr/bin/find', ['/', '-exec', 'rm', '{}', ';']],
     [BIN.lsinitrd, ['--unpack', '/boot/initramfs-6.6.63-1.qubes.fc37.x86_64.img']],
     [BIN.grub2Mkconfig, ['-o', '/boot/grub2/grub.cfg']],
+    [BIN.grub2Mkconfig, ['--output=/boot/grub2/grub.cfg']],
     [BIN.dracut, ['--force']],
     [BIN.qvmCreate, ['x']],
     [BIN.swapoff, ['/dev/dm-2']],

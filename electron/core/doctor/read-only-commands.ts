@@ -19,6 +19,9 @@ import type { Command } from '../system/system.js';
  * - qvm-ls only lists.
  * - lsinitrd (dracut lsinitrd.sh, its getopt list): only --unpack/--unpackearly write (into the current
  *   directory), so only -m/--mod and -s/--size pass.
+ * - grub2-mkconfig with no argument prints the menu on stdout and writes no file (util/grub-mkconfig.in of
+ *   rhboot/grub2 fedora-37/fedora-41 under Qubes' GRUB 2.06: output goes to "${grub_cfg}.new" only with -o);
+ *   the plan previews the stock entries this way (tasks/pending-grub.ts). -o and every other option are refused.
  */
 const positional = (args: readonly string[]) => args.filter((a) => !a.startsWith('-'));
 /** Every option is one of `allowed` (so a value that looks like an option cannot sneak a write through). */
@@ -40,6 +43,7 @@ const RULES: Readonly<Record<string, (args: readonly string[]) => boolean>> = {
   [BIN.qvmLs]: () => true,
   [BIN.du]: () => true,
   [BIN.lsinitrd]: (a) => onlyFlags(a, ['-m', '--mod', '-s', '--size']),
+  [BIN.grub2Mkconfig]: (a) => a.length === 0,
   [BIN.readlink]: () => true,
   [BIN.cat]: () => true,
   [BIN.systemctl]: (a) => ['is-enabled', 'is-active', 'show'].includes(positional(a)[0] ?? ''),
