@@ -17,10 +17,11 @@ import type { Command } from '../system/system.js';
  *   read; revert, resize/extend, config (c, set, s), import, clear (4.3) write.
  * - qvm_features.py: `VM [FEATURE [VALUE]]` with `--unset/--default/--delete/-D`; VALUE and -D write.
  * - qvm-ls only lists.
- * - grub2-mkconfig with no argument at all prints the config on stdout and writes no file (the plan's preview of
- *   a pending /etc/default/grub edit; why, with its sources: tasks/pending-grub.ts); with -o it writes.
  * - lsinitrd (dracut lsinitrd.sh, its getopt list): only --unpack/--unpackearly write (into the current
  *   directory), so only -m/--mod and -s/--size pass.
+ * - grub2-mkconfig with no argument prints the menu on stdout and writes no file (util/grub-mkconfig.in of
+ *   rhboot/grub2 fedora-37/fedora-41 under Qubes' GRUB 2.06: output goes to "${grub_cfg}.new" only with -o);
+ *   the plan previews the stock entries this way (tasks/pending-grub.ts). -o and every other option are refused.
  */
 const positional = (args: readonly string[]) => args.filter((a) => !a.startsWith('-'));
 /** Every option is one of `allowed` (so a value that looks like an option cannot sneak a write through). */
@@ -42,8 +43,8 @@ const RULES: Readonly<Record<string, (args: readonly string[]) => boolean>> = {
   [BIN.qvmLs]: () => true,
   [BIN.du]: () => true,
   [BIN.lsinitrd]: (a) => onlyFlags(a, ['-m', '--mod', '-s', '--size']),
-  [BIN.readlink]: () => true,
   [BIN.grub2Mkconfig]: (a) => a.length === 0,
+  [BIN.readlink]: () => true,
   [BIN.cat]: () => true,
   [BIN.systemctl]: (a) => ['is-enabled', 'is-active', 'show'].includes(positional(a)[0] ?? ''),
   [BIN.qvmPrefs]: (a) => onlyFlags(a, PREFS_READ_FLAGS) && positional(a).length >= 1 && positional(a).length <= 2,

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
 import { evaluateShellAssignments, parseShellAssignments } from '../config/shell-assignments.js';
 import type { SimState } from './sim-state.js';
 import type { SimTree } from './sim-tree.js';
@@ -22,10 +25,10 @@ const MiB = 1024 * 1024;
  * markers, and check the result with grub-script-check. The scripts are the tree's own files: the stock
  * stand-ins (profiles/grub-d.ts) and whatever the app installed, byte for byte (21_qubes_stateless).
  *
- * Mapping dom0 paths into the tree, without mounts: /etc/default/grub is sourced from a copy whose absolute
- * /etc/ paths point into the tree (the installer's GRUB_DISTRIBUTOR line runs sed on /etc/system-release);
- * our script gets its config through QUBES_STATELESS_GRUB_CONF, the override it documents; the stock
- * stand-in reads /boot below SIM_DOM0_ROOT.
+ * Mapping dom0 paths, without mounts: the inputs are staged in a private directory (stageMkconfigInputs);
+ * /etc/default/grub is sourced from a copy whose absolute /etc/ paths point there (the installer's
+ * GRUB_DISTRIBUTOR line runs sed on /etc/system-release); our script gets its config through
+ * QUBES_STATELESS_GRUB_CONF, the override it documents; the stock stand-in reads /boot below SIM_DOM0_ROOT.
  */
 const MKCONFIG_DRIVER = String.raw`set -e
 R=$SIM_DOM0_ROOT
@@ -73,25 +76,62 @@ export interface MkconfigRun {
   readonly stderr: string;
 }
 
+/**
+ * The files grub2-mkconfig reads, copied out of the tree through its own API into a private directory the
+ * scripts then run on: so it works the same when the tree is reached through a real System and sudo
+ * (root-owned 0700 /etc/grub.d in the permission tests) as when it is a plain directory. /boot's kernels,
+ * images and Xen only need to exist; their configs are read.
+ */
+async function stageMkconfigInputs(tree: SimTree, dir: string): Promise<void> {
+  const put = async (p: string, content: string | Buffer, mode = 0o644) => {
+    await mkdir(path.dirname(path.join(dir, p)), { recursive: true });
+    await writeFile(path.join(dir, p), content, { mode });
+    await chmod(path.join(dir, p), mode);
+  };
+  for (const p of ['/etc/default/grub', '/etc/system-release', '/etc/qubes-stateless/grub.conf']) if (await tree.stat(p)) await put(p, await tree.read(p));
+  await mkdir(path.join(dir, 'etc/grub.d'), { recursive: true });
+  for (const n of await tree.list('/etc/grub.d')) {
+    const st = await tree.stat(`/etc/grub.d/${n}`);
+    if (st?.kind === 'file') await put(`/etc/grub.d/${n}`, await tree.read(`/etc/grub.d/${n}`), st.mode);
+  }
+  await mkdir(path.join(dir, 'boot'), { recursive: true });
+  for (const n of await tree.list('/boot')) {
+    if (/^config-/.test(n)) await put(`/boot/${n}`, await tree.read(`/boot/${n}`));
+    else if (/^(vmlinuz-|initramfs-.*\.img$|xen-.*\.gz$)/.test(n)) await put(`/boot/${n}`, '');
+  }
+}
+
 /** What grub2-mkconfig prints for the simulated dom0 now (the grub.cfg it would write), run for real. */
 export async function runGrubMkconfig(tree: SimTree, state: SimState): Promise<MkconfigRun> {
   const root = state.mounts.find((m) => m.target === '/')!;
   const boot = state.mounts.find((m) => m.target === '/boot');
-  return tree.runAsRoot('/bin/sh', ['-c', MKCONFIG_DRIVER], {
-    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-    LANG: 'C',
-    LC_ALL: 'C',
-    TMPDIR: os.tmpdir(),
-    SIM_DOM0_ROOT: tree.root,
-    // What make_system_path_relative_to_its_root / gives on btrfs: the mounted subvolume.
-    SIM_ROOT_SUBVOL: /(?:^|,)subvol=\/?([^,]*)/.exec(root.options)?.[1] ?? '',
-    GRUB_DEVICE: root.source,
-    GRUB_DEVICE_UUID: ROOT_UUID,
-    GRUB_DEVICE_BOOT: boot?.source ?? root.source,
-    GRUB_DEVICE_BOOT_UUID: BOOT_UUID,
-    // grub-probe --target=fs names ext4 "ext2".
-    GRUB_FS: root.fsType === 'ext4' ? 'ext2' : root.fsType,
-  });
+  const staged = await mkdtemp(path.join(os.tmpdir(), 'sim-grub-root-'));
+  try {
+    await stageMkconfigInputs(tree, staged);
+    const r = await execa('/bin/sh', ['-c', MKCONFIG_DRIVER], {
+      reject: false,
+      extendEnv: false,
+      stripFinalNewline: false,
+      env: {
+        PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+        LANG: 'C',
+        LC_ALL: 'C',
+        TMPDIR: os.tmpdir(),
+        SIM_DOM0_ROOT: staged,
+        // What make_system_path_relative_to_its_root / gives on btrfs: the mounted subvolume.
+        SIM_ROOT_SUBVOL: /(?:^|,)subvol=\/?([^,]*)/.exec(root.options)?.[1] ?? '',
+        GRUB_DEVICE: root.source,
+        GRUB_DEVICE_UUID: ROOT_UUID,
+        GRUB_DEVICE_BOOT: boot?.source ?? root.source,
+        GRUB_DEVICE_BOOT_UUID: BOOT_UUID,
+        // grub-probe --target=fs names ext4 "ext2".
+        GRUB_FS: root.fsType === 'ext4' ? 'ext2' : root.fsType,
+      },
+    });
+    return { exitCode: r.exitCode ?? 1, stdout: r.stdout, stderr: r.stderr };
+  } finally {
+    await rm(staged, { recursive: true, force: true });
+  }
 }
 
 /** dracut modules an image gets: the stock set plus every `add_dracutmodules+=` from the conf dirs. */

@@ -16,6 +16,7 @@ import type { SimQube, SimState, SimVolume } from './sim-state.js';
 import { SimStateSchema } from './sim-state.js';
 import { SimSystem, STATE_FILE } from './sim-system.js';
 import { SimTree } from './sim-tree.js';
+import { stockXenSection } from '../tasks/pending-grub.js';
 
 /**
  * `sim init DIR --from-report FILE`: a simulated dom0 that reproduces the machine a doctor report describes.
@@ -66,6 +67,14 @@ function simQube(q: QubeFact): SimQube {
 
 const firstRun = (events: readonly ReportEvent[], bin: string, args: readonly string[]) =>
   events.find((e): e is Extract<ReportEvent, { op: 'run' }> => e.op === 'run' && e.bin === bin && JSON.stringify(e.args) === JSON.stringify(args));
+
+/** The report's machine had a grub.cfg whose stock entries are not what its grub2-mkconfig printed (tasks/pending-grub.ts). */
+function hadPendingGrubEdit(events: readonly ReportEvent[]): boolean {
+  const preview = firstRun(events, BIN.grub2Mkconfig, []);
+  const cfg = events.find((e): e is Extract<ReportEvent, { op: 'read' }> => e.op === 'read' && e.path === '/boot/grub2/grub.cfg' && !e.error && e.text !== null);
+  if (!preview || preview.error || preview.exitCode !== 0 || !cfg) return false;
+  return stockXenSection(cfg.text!) !== stockXenSection(preview.stdout);
+}
 
 /** The simulator's model of the machine, from the facts the probes read out of the report. */
 function simState(facts: SystemFacts, events: readonly ReportEvent[]): SimState {
@@ -152,22 +161,6 @@ async function applyFiles(tree: SimTree, body: ReportBody, file: string): Promis
   for (const [p, mode] of dirModes) await fs.chmod(tree.hostPath(p), mode);
 }
 
-const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
-
-/**
- * The report's grub.cfg has its UUIDs redacted, while the simulator's grub.d scripts print the simulated
- * machine's own. Where the two differ in nothing but UUIDs, the simulated machine gets the menu its scripts make
- * (else every imported machine would look as if it had a pending /etc/default/grub edit); any other difference
- * is that machine's own and is kept. A report without grub.cfg gets the generated one, as init does.
- */
-async function adoptOwnGrubCfg(tree: SimTree, sim: SimSystem): Promise<void> {
-  const cfg = '/boot/grub2/grub.cfg';
-  const made = await sim.run({ bin: BIN.grub2Mkconfig, args: [], privileged: true, expectExit: [0, 1] });
-  if (made.exitCode !== 0) return;
-  const had = (await tree.stat(cfg)) ? (await tree.read(cfg)).toString('utf8') : null;
-  if (had === null || had.replace(UUID, 'UUID') === made.stdout.replace(UUID, 'UUID')) await sim.run({ bin: BIN.grub2Mkconfig, args: ['-o', cfg], privileged: true });
-}
-
 export async function initSimFromReport(dir: string, reportFile: string): Promise<SimSystem> {
   const file = path.resolve(reportFile);
   const body = await readReport(file);
@@ -189,12 +182,15 @@ export async function initSimFromReport(dir: string, reportFile: string): Promis
     await fs.writeFile(path.join(work, STATE_FILE), JSON.stringify(state, null, 2) + '\n');
     // Valid simulated images where the machine had images (lsinitrd reads them), at the size the machine's had.
     const sim = await SimSystem.open(work);
-    await adoptOwnGrubCfg(tree, sim);
     for (const k of facts.kernels) {
       if (!k.initramfs || k.initramfsBytes === null) continue;
       await sim.run({ bin: BIN.dracut, args: ['--force', k.initramfs, k.version], privileged: true });
       await fs.truncate(tree.hostPath(k.initramfs), k.initramfsBytes);
     }
+    // The menu is what the tree's own grub.d scripts make (their stock stand-in and device ids are the
+    // simulator's), as init does, unless the machine had a pending GRUB edit: its grub.cfg's stock entries
+    // differed from its own grub2-mkconfig preview (the plan records it). Then the recorded grub.cfg stays.
+    if (!(await tree.stat('/boot/grub2/grub.cfg')) || !hadPendingGrubEdit(body.events)) await sim.run({ bin: BIN.grub2Mkconfig, args: ['-o', '/boot/grub2/grub.cfg'], privileged: true });
     // /boot's used bytes are the tree's files plus what lies outside it: make the sum what findmnt said.
     const boot = facts.bootFs.target !== facts.rootFs.target ? facts.bootFs : null;
     if (boot) {

@@ -1,6 +1,5 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import { AppError } from '../errors.js';
 import { tempPathFor } from '../system/temp-path.js';
 import { BIN } from '../system/binaries.js';
@@ -24,22 +23,6 @@ export class SimTree {
   /** Whether the tree's files are reached through a real System (and the OS's own permission checks). */
   get onHost(): boolean {
     return this.host !== undefined;
-  }
-
-  /**
-   * Runs a program over the tree as dom0's root runs it (the simulated grub2-mkconfig runs the tree's own
-   * /etc/grub.d scripts). On the host that is through the real sudo, since the tree's root-only directories are
-   * really root-only there; `env` is the program's whole environment either way.
-   */
-  async runAsRoot(bin: string, args: readonly string[], env: Readonly<Record<string, string>>): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-    if (this.host) {
-      const pairs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-      const any = Array.from({ length: 256 }, (_, i) => i);
-      // env(1) sets the environment after sudo has reset it; a test-only path, so not in the app's BIN table.
-      return this.host.run({ bin: '/usr/bin/env', args: ['-i', ...pairs, bin, ...args], privileged: true, expectExit: any });
-    }
-    const r = await execa(bin, [...args], { reject: false, extendEnv: false, stripFinalNewline: false, env });
-    return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
   }
 
   hostPath(p: string): string {

@@ -10,8 +10,8 @@ import type { System } from '../system/system.js';
  * entries too; the plan shows it and asks, instead of failing at verification.
  *
  * `grub2-mkconfig` without -o prints the config on stdout and writes no file: util/grub-mkconfig.in of
- * rhboot/grub2 fedora-37 and fedora-41, the Fedora patch set under Qubes' GRUB 2.06 (QubesOS/qubes-grub2
- * release4.2 and main), redirects its output to "${grub_cfg}.new" only when -o is given; 10_linux, the one
+ * rhboot/grub2 fedora-37 (under Qubes' GRUB 2.06, QubesOS/qubes-grub2 release4.2) and fedora-41 (2.12, should
+ * 4.3 use Fedora's) redirects its output to "${grub_cfg}.new" only when -o is given; 10_linux, the one
  * script that can touch grubenv (GRUB_GRUBENV_UPDATE), is not executable on Qubes. It must run as root (its
  * EUID check), hence sudo.
  */

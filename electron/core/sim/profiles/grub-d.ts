@@ -3,9 +3,10 @@
  * installed 21_qubes_stateless beside them, with /bin/sh (boot-render.ts), so what the app installs is the
  * real asset, run for real, against these.
  *
- * Qubes' 20_linux_xen (GRUB 2.06 in both releases: QubesOS/qubes-grub2 release4.2 and main `version`, built
- * with Fedora's patches, whose 20_linux_xen.in is rhboot/grub2 fedora-37's (4.2) and fedora-41's (4.3), plus
- * Qubes' own: 0061/0045 btrfs, 0071/0055 multiboot2 modules, 1000 XSM policy) cannot run here: it needs grub-probe on a real /boot and the grub-mkconfig_lib of Fedora's grub2.
+ * Qubes' 20_linux_xen (QubesOS/qubes-grub2 release4.2: GRUB 2.06 with Fedora's patches plus Qubes' own, 0061
+ * btrfs, 0071 multiboot2 modules, 1000 XSM policy; its main branch, there is no release4.3, is 2.06 too, but
+ * whether 4.3's dom0 uses it or Fedora's 2.12 is unconfirmed, qubes-facts §1.6; rhboot/grub2 fedora-37 and
+ * fedora-41 util/grub.d/20_linux_xen.in print the same entry shapes) cannot run here: it needs grub-probe on a real /boot and the grub-mkconfig_lib of Fedora's grub2.
  * So this is our own minimal script, written from reading that source, that emits the same entry shapes:
  * the "<distributor>, with Xen hypervisor" entry (newest Xen, newest kernel), then the "Advanced options"
  * submenu with one "Xen hypervisor, version X" submenu per Xen and one entry per dom0 kernel in each; the
