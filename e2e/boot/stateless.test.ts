@@ -12,8 +12,10 @@ import {
   buildInitramfs,
   buildRootImage,
   debugfsCat,
+  DEFAULT_KERNEL_SERIES,
   findKernel,
   first,
+  kernelAtLeast,
   makeTestRoot,
   requireTools,
   run,
@@ -33,11 +35,9 @@ let minimalInitrd = '';
 let imgFixtures = '';
 let imgNoUserXattr = '';
 let imgBig = '';
-const kernel = findKernel();
-const kernelHasTmpfsUserXattr = (() => {
-  const [maj = 0, min = 0] = kernel.kver.split(/[.-]/).map(Number);
-  return maj > 6 || (maj === 6 && min >= 6);
-})();
+// Explicit: Debian 12's 6.1 unless QS_BOOT_KERNEL says otherwise (the chain tests cover 6.12).
+const kernel = findKernel(DEFAULT_KERNEL_SERIES);
+const kernelHasTmpfsUserXattr = kernelAtLeast(kernel, 6, 6);
 
 /** A private copy of a base image for one test. */
 function fresh(base: string, name: string): string {
@@ -94,7 +94,14 @@ function expectSessionSettings(rep: GuestReport): void {
   expect(all(rep, 'journald_dropin').join('\n')).toContain('Storage=volatile');
   const fstab = all(rep, 'fstab');
   expect(fstab).toContain('#qubes-stateless# /dev/vdb none swap defaults 0 0');
-  expect(fstab).toContain('/dev/vda / ext4 defaults 1 1');
+  // The root stays, without fsck; other disk filesystems become read-only,
+  // without fsck or journal replay; non-disk ones are left alone.
+  expect(fstab).toContain('#qubes-stateless# /dev/vda / ext4 defaults 1 1');
+  expect(fstab).toContain('/dev/vda / ext4 defaults 1 0');
+  expect(fstab).toContain('/dev/vdc /boot ext4 defaults,discard,ro,noload 1 0');
+  expect(fstab).toContain('LABEL=ESP /boot/efi vfat umask=0077,shortname=winnt,ro 0 0');
+  expect(fstab).toContain('tmpfs /tmp tmpfs defaults 0 0');
+  expect(fstab).not.toContain('tmpfs /tmp tmpfs defaults,ro 0 0');
   expect(all(rep, 'swaps').length).toBe(1); // header only
 }
 
@@ -105,7 +112,13 @@ beforeAll(() => {
   systemdInitrd = buildInitramfs({ flavour: 'systemd' });
   plymouthInitrd = buildInitramfs({ flavour: 'plymouth' });
   minimalInitrd = buildInitramfs({ flavour: 'minimal' });
-  const swap = ['/dev/vdb none swap defaults 0 0'];
+  const swap = [
+    '/dev/vdb none swap defaults 0 0',
+    // Never present in these VMs (noauto, so a persistent boot does not wait for them).
+    '/dev/vdc /boot ext4 defaults,discard 1 2',
+    'LABEL=ESP /boot/efi vfat umask=0077,shortname=winnt 0 2',
+    'tmpfs /tmp tmpfs defaults 0 0',
+  ];
   makeTestRoot(join(SUITE, 'root-fixtures'), { fixtures: true, fstab: swap });
   imgFixtures = buildRootImage(join(SUITE, 'root-fixtures'), join(SUITE, 'fixtures.base'), 128);
   makeTestRoot(join(SUITE, 'root-nouserxattr'), { fixtures: true, fstab: swap, userXattr: false });
