@@ -43,11 +43,13 @@ import {
 import { dirname, join } from 'node:path';
 import {
   CACHE,
+  DEFAULT_KERNEL_SERIES,
   GUEST_INIT,
   MODULE_DIR,
   REPO_ROOT,
   boot,
   buildInitramfs,
+  findKernel,
   installHostBinary,
   makeTestRoot,
   parseReport,
@@ -258,7 +260,9 @@ export function makeChainRoot(dir: string): void {
 // ---------------------------------------------------------------- provisioning (LUKS + LVM)
 
 /** The LUKS2 partition image (LVM inside, root LV holding the test root), made by a provisioning VM. */
-export async function buildLuksPartition(kernel: KernelInfo): Promise<string> {
+export async function buildLuksPartition(): Promise<string> {
+  // Its content does not depend on the dom0 kernel: one provisioning kernel for every disk.
+  const kernel = findKernel(DEFAULT_KERNEL_SERIES);
   mkdirSync(CHAIN, { recursive: true });
   const rootDir = join(CHAIN, 'root-tree');
   makeChainRoot(rootDir);
@@ -292,7 +296,7 @@ export async function buildLuksPartition(kernel: KernelInfo): Promise<string> {
       'root=/dev/vdb rd.luks=0 rd.lvm=0 rd.md=0 rd.dm=0',
       `qsprov.luks=${IDS.luksUuid} qsprov.swap=${IDS.swapUuid} qsprov.pool=160 qsprov.root=128`,
     ].join(' '),
-    timeoutMs: 300_000,
+    timeoutMs: 1_200_000,
   });
   if (!r.serial.includes('QSP:done')) {
     const fail = r.serial.split('\n').filter((l) => l.includes('QSP:')).slice(-3).join('\n');
@@ -453,7 +457,7 @@ export interface ChainDisk {
 /** Builds (or takes from the cache) a bootable Qubes-layout disk image. */
 export async function buildChainDisk(opts: ChainDiskOptions): Promise<ChainDisk> {
   const { kernel } = opts;
-  const luks = await buildLuksPartition(kernel);
+  const luks = await buildLuksPartition();
   const key = join(CHAIN, 'luks.key');
   const initrd = buildInitramfs({
     flavour: 'systemd',
@@ -573,7 +577,8 @@ export interface ChainBootResult {
 
 const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
 const OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd';
-const DOWN = '\x1b[B';
+const ESC = String.fromCharCode(27);
+const DOWN = `${ESC}[B`;
 
 /**
  * Boots the disk through its firmware, GRUB, Xen and dom0. With `entry`, it
@@ -654,7 +659,7 @@ export function bootChain(opts: ChainBootOptions): Promise<ChainBootResult> {
     child.on('close', () => {
       clearTimeout(timer);
       // Strip terminal escapes (GRUB's menu) so the report lines parse.
-      const clean = serial.replace(/\r/g, '').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+      const clean = serial.replace(/\r/g, '').replace(new RegExp(`${ESC}\\[[0-9;?=]*[A-Za-z]`, 'g'), '');
       writeFileSync(logFile, clean);
       res({ serial: clean, report: parseReport(clean), timedOut, wallMs: Date.now() - started, logFile });
     });

@@ -325,6 +325,9 @@ export function makeTestRoot(dir: string, opts: TestRootOptions = {}): void {
     run('setfattr', ['-n', 'security.selinux', '-v', FIXTURE_XATTR, join(qs, 'xattr')]);
     writeFileSync(join(qs, 'acl'), 'acl\n');
     run('setfacl', ['-m', 'u:1234:r', join(qs, 'acl')]);
+    writeFileSync(join(qs, 'cap'), 'cap\n');
+    // cap_net_raw+ep, the value FIXTURE_CAPABILITY_HEX of expect-guest.ts.
+    run('setfattr', ['-n', 'security.capability', '-v', '0x0100000200200000000000000000000000000000', join(qs, 'cap')]);
     run('setfattr', ['-n', 'security.selinux', '-v', 'system_u:object_r:root_t:s0', dir]);
   }
   if (opts.randomBytes && opts.randomBytes > 0) {

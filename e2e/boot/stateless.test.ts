@@ -20,9 +20,9 @@ import {
   requireTools,
   run,
   sha256File,
-  type BootResult,
   type GuestReport,
 } from './harness.js';
+import { expectBooted, expectFixtures } from './expect-guest.js';
 
 const SUITE = join(CACHE, 'suite');
 const SMALL_MEM = 1536;
@@ -47,12 +47,6 @@ function fresh(base: string, name: string): string {
   return p;
 }
 
-function expectBooted(r: BootResult): GuestReport {
-  expect(r.timedOut, `timed out, see ${r.logFile}`).toBe(false);
-  expect(r.report.complete, `guest report incomplete, see ${r.logFile}`).toBe(true);
-  return r.report;
-}
-
 function expectActive(rep: GuestReport, mode: string): void {
   expect(rep.status.mode).toBe(mode);
   expect(rep.status.result, rep.status.message).toBe('active');
@@ -66,27 +60,6 @@ function expectPersistentFallback(rep: GuestReport, reason: string): void {
   expect(rep.rootFstype).toBe('ext4');
   // Nothing of ours is left mounted.
   expect(all(rep, 'mount').filter((m) => m.includes('qubes-stateless'))).toEqual([]);
-}
-
-/** The attribute fixtures of makeTestRoot, as seen in the guest. */
-function expectFixtures(rep: GuestReport, userXattr: boolean): void {
-  expect(first(rep, 'dotfile')).toBe('dot-ok');
-  expect(first(rep, 'dotdir')).toBe('dotdir-ok');
-  const [inoA, linksA, inoB, linksB] = (first(rep, 'hardlink') ?? '').split(' ');
-  expect(inoA).toBe(inoB);
-  expect(linksA).toBe('2');
-  expect(linksB).toBe('2');
-  // 64 MiB apparent size, a few KiB allocated, content intact.
-  const [size, blocks, blockSize, md5] = (first(rep, 'sparse') ?? '').split(' ');
-  expect(Number(size)).toBe(64 * 1024 * 1024);
-  expect(Number(blocks) * Number(blockSize)).toBeLessThanOrEqual(64 * 1024);
-  expect(md5).toBe('2ce339f5d2a07875925490ae2da6a5de');
-  expect(first(rep, 'owner')).toBe('1234:5678 640');
-  expect(first(rep, 'xattr_file')).toContain('security.selinux="system_u:object_r:etc_t:s0"');
-  if (userXattr) expect(first(rep, 'xattr_file')).toContain('user.qstest="kept"');
-  expect(first(rep, 'xattr_acl')).toMatch(/system\.posix_acl_access=0s\S+/);
-  expect(first(rep, 'xattr_root')).toContain('security.selinux="system_u:object_r:root_t:s0"');
-  expect(first(rep, 'rootdir')).toBe('0:0 755');
 }
 
 /** Session settings written for an active stateless boot. */

@@ -80,6 +80,7 @@ if [ -e /qs ]; then
         r xattr_file "$(/usr/bin/getfattr --absolute-names -d -m - /qs/xattr 2>&1 | grep '=' | sort | tr '\n' ' ')"
         r xattr_acl "$(/usr/bin/getfattr --absolute-names -d -m - /qs/acl 2>&1 | grep '=' | sort | tr '\n' ' ')"
         r xattr_root "$(/usr/bin/getfattr --absolute-names -d -m - / 2>&1 | grep '=' | sort | tr '\n' ' ')"
+        r xattr_cap "$(/usr/bin/getfattr --absolute-names -d -m - /qs/cap 2>&1 | grep '=' | sort | tr '\n' ' ')"
     fi
 fi
 
