@@ -75,6 +75,8 @@ function expectSessionSettings(rep: GuestReport): void {
   expect(fstab).toContain('LABEL=ESP /boot/efi vfat umask=0077,shortname=winnt,ro 0 0');
   expect(fstab).toContain('tmpfs /tmp tmpfs defaults 0 0');
   expect(fstab).not.toContain('tmpfs /tmp tmpfs defaults,ro 0 0');
+  // Qube storage stays writable (qubes on disk write there in a session too), but is not checked.
+  expect(fstab).toContain('/dev/vdd /var/lib/qubes xfs defaults,discard 1 0');
   expect(all(rep, 'swaps').length).toBe(1); // header only
 }
 
@@ -87,10 +89,11 @@ beforeAll(() => {
   minimalInitrd = buildInitramfs({ flavour: 'minimal' });
   const swap = [
     '/dev/vdb none swap defaults 0 0',
-    // Never present in these VMs (noauto, so a persistent boot does not wait for them).
+    // Never present in these VMs: only the initramfs reads this fstab (for /usr); the test init mounts nothing.
     '/dev/vdc /boot ext4 defaults,discard 1 2',
     'LABEL=ESP /boot/efi vfat umask=0077,shortname=winnt 0 2',
     'tmpfs /tmp tmpfs defaults 0 0',
+    '/dev/vdd /var/lib/qubes xfs defaults,discard 1 2',
   ];
   makeTestRoot(join(SUITE, 'root-fixtures'), { fixtures: true, fstab: swap });
   imgFixtures = buildRootImage(join(SUITE, 'root-fixtures'), join(SUITE, 'fixtures.base'), 128);

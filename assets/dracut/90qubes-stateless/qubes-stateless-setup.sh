@@ -649,6 +649,7 @@ qs_setro() {
 # Rewrite the RAM copy of /etc/fstab (the disk's copy is not touched):
 #   - swap: commented out (no disk swap);
 #   - /: kept, without fsck (pass 0);
+#   - qube storage (/var/lib/qubes and below): kept writable, without fsck;
 #   - every other disk filesystem (/boot, /boot/efi, ...): read-only, without
 #     fsck, and on ext3/ext4 "noload" (a read-only ext4 mount still replays a
 #     dirty journal, i.e. writes), xfs "norecovery", btrfs no log replay; its
@@ -694,6 +695,19 @@ qs_fstab_off_disk() {
             printf '%s\n' "$_line"
             continue
         fi
+        # Qube storage (the plain layout's own XFS at /var/lib/qubes): qubes on
+        # disk pools write to the disk in a session too (see assets/README.md),
+        # and read-only it would stop them all. Not checked, though.
+        case $_mp in
+            /var/lib/qubes | /var/lib/qubes/*)
+                if [ "$_pass" = 0 ]; then
+                    printf '%s\n' "$_line"
+                else
+                    printf '#qubes-stateless# %s\n%s %s %s %s %s 0\n' "$_line" "$_spec" "$_mp" "$_type" "$_opts" "$_freq"
+                fi
+                continue
+                ;;
+        esac
         case $_type in
             ext3 | ext4) _ro=ro,noload ;;
             xfs) _ro=ro,norecovery ;;
