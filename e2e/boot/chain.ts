@@ -121,7 +121,8 @@ export const QUBES_CRYPTTAB = `luks-${IDS.luksUuid} UUID=${IDS.luksUuid} none di
  * (qubes-facts §1.1: GRUB_TERMINAL="serial console" plus GRUB_SERIAL_COMMAND instead of
  * GRUB_TERMINAL_OUTPUT), with the layout's rd.luks.uuid/rd.lvm.lv words. Test-only changes, each needed to
  * run it here: Xen's console=none becomes com1 (the only console of the VM), and the Linux line gets
- * console=hvc0, the key file, a device timeout long enough for emulation on a busy host, and words that
+ * console=hvc0, the key file, the ESP's filesystem drivers loaded in the initramfs (the busybox test root has
+ * no /lib/modules for "mount -a" to load them from), a device timeout long enough for emulation on a busy host, and words that
  * end a failed boot at once; "rhgb" is left out (no plymouth in the test initramfs), "quiet" kept.
  */
 export function qubesDefaultGrub(): string {
@@ -132,7 +133,7 @@ export function qubesDefaultGrub(): string {
     'GRUB_DISABLE_SUBMENU=false',
     'GRUB_TERMINAL="serial console"',
     'GRUB_SERIAL_COMMAND="serial --unit=0 --speed=115200"',
-    `GRUB_CMDLINE_LINUX="rd.luks.uuid=luks-${IDS.luksUuid} rd.lvm.lv=qubes_dom0/root rd.lvm.lv=qubes_dom0/swap plymouth.ignore-serial-consoles quiet console=hvc0 rd.luks.key=${KEY_IN_INITRD} systemd.default_device_timeout_sec=1200 panic=-1 rd.shell=0 rd.emergency=poweroff"`,
+    `GRUB_CMDLINE_LINUX="rd.luks.uuid=luks-${IDS.luksUuid} rd.lvm.lv=qubes_dom0/root rd.lvm.lv=qubes_dom0/swap plymouth.ignore-serial-consoles quiet console=hvc0 rd.luks.key=${KEY_IN_INITRD} rd.driver.pre=vfat,nls_cp437,nls_ascii,nls_utf8 systemd.default_device_timeout_sec=1200 panic=-1 rd.shell=0 rd.emergency=poweroff"`,
     'GRUB_DISABLE_RECOVERY="true"',
     'GRUB_THEME="/boot/grub2/themes/qubes/theme.txt"',
     'GRUB_CMDLINE_XEN_DEFAULT="console=com1 com1=115200,8n1 dom0_mem=min:1024M dom0_mem=max:4096M ucode=scan smt=off gnttab_max_frames=2048 gnttab_max_maptrack_frames=4096"',
@@ -464,7 +465,7 @@ export async function buildChainDisk(opts: ChainDiskOptions): Promise<ChainDisk>
     kernel,
     moduleDir: opts.moduleDir,
     addModules: ['crypt', 'lvm', 'dm'],
-    drivers: ['dm_crypt', 'dm_thin_pool'],
+    drivers: ['dm_crypt', 'dm_thin_pool', 'vfat', 'nls_cp437', 'nls_ascii', 'nls_utf8'],
     include: [[key, KEY_IN_INITRD]],
   });
   const xen = '/boot/xen-4.17-amd64.gz';
@@ -495,6 +496,7 @@ export async function buildChainDisk(opts: ChainDiskOptions): Promise<ChainDisk>
     // /boot as Qubes has it: kernel, its config, initramfs-KVER.img, Xen and its config, GRUB's modules.
     const bootTree = join(work, 'boot');
     mkdirSync(join(bootTree, 'grub2'), { recursive: true });
+    mkdirSync(join(bootTree, 'efi')); // the ESP's mount point
     copyFileSync(kernel.vmlinuz, join(bootTree, `vmlinuz-${kernel.kver}`));
     copyFileSync(`/boot/config-${kernel.kver}`, join(bootTree, `config-${kernel.kver}`));
     // zstd-compressed like Fedora's: a third of the bytes for GRUB to read through the emulated firmware.
