@@ -3,7 +3,7 @@
 // every kind of line is covered without a VM boot. The VM boot tests check the
 // same on real boots (e2e/boot/chain.test.ts, stateless.test.ts).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,12 +37,8 @@ function rewrite(fstab: string): { fstab: string; roMounts: string; roDevices: s
   const r = spawnSync('dash', ['-c', script], { encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin` } });
   if (r.status !== 0) throw new Error(`dash exited ${String(r.status)}: ${r.stderr}`);
   const out = r.stdout.split('\n');
-  let log: string[] = [];
-  try {
-    log = readFileSync(join(dir, 'blockdev.log'), 'utf8').trim().split('\n');
-  } catch {
-    log = [];
-  }
+  const logFile = join(dir, 'blockdev.log');
+  const log = existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n') : [];
   return {
     fstab: readFileSync(join(root, 'etc', 'fstab'), 'utf8'),
     roMounts: (out.find((l) => l.startsWith('ro_mounts=')) ?? '').slice('ro_mounts='.length),
