@@ -21,7 +21,7 @@
 //     for the test disk's devices, which this host cannot see.
 // Built images are cached under .cache/boot/chain by the hash of their inputs.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
@@ -44,16 +44,14 @@ import { dirname, join } from 'node:path';
 import {
   CACHE,
   DEFAULT_KERNEL_SERIES,
-  GUEST_INIT,
-  MODULE_DIR,
   REPO_ROOT,
   boot,
   buildInitramfs,
   findKernel,
   installHostBinary,
   makeTestRoot,
-  parseReport,
   run,
+  runQemu,
   type GuestReport,
   type KernelInfo,
 } from './harness.js';
@@ -617,29 +615,23 @@ export function bootChain(opts: ChainBootOptions): Promise<ChainBootResult> {
     copyFileSync(OVMF_VARS, vars);
     args.push('-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_CODE}`, '-drive', `if=pflash,format=raw,unit=1,file=${vars}`);
   }
-  const logDir = join(CACHE, 'logs');
-  mkdirSync(logDir, { recursive: true });
-  const logFile = join(logDir, `${opts.name}.log`);
-  const started = Date.now();
-  return new Promise((res, rej) => {
-    const child = spawn('qemu-system-x86_64', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let serial = '';
-    let timedOut = false;
-    let menuHandled = opts.entry === undefined;
-    let answered = opts.answer === undefined;
-    const keys: string[] = [];
-    const pump = (): void => {
-      const k = keys.shift();
-      if (k === undefined) return;
-      child.stdin.write(k);
-      setTimeout(pump, 250);
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, opts.timeoutMs ?? 1_200_000);
-    child.stdout.on('data', (d: Buffer) => {
-      serial += d.toString('latin1');
+  let menuHandled = opts.entry === undefined;
+  let answered = opts.answer === undefined;
+  let stdin: NodeJS.WritableStream | null = null;
+  const keys: string[] = [];
+  // One key at a time: GRUB reads the emulated UART slowly.
+  const pump = (): void => {
+    const k = keys.shift();
+    if (k === undefined || !stdin) return;
+    stdin.write(k);
+    setTimeout(pump, 250);
+  };
+  return runQemu(
+    opts.name,
+    args,
+    opts.timeoutMs ?? 1_200_000,
+    (serial, input) => {
+      stdin = input;
       if (!menuHandled && /Use the \^ and v keys/.test(serial)) {
         menuHandled = true;
         for (let i = 0; i < (opts.entry ?? 0); i++) keys.push(DOWN);
@@ -648,24 +640,10 @@ export function bootChain(opts: ChainBootOptions): Promise<ChainBootResult> {
       }
       if (!answered && opts.answer && opts.answer.when.test(serial)) {
         answered = true;
-        child.stdin.write(opts.answer.send);
+        input.write(opts.answer.send);
       }
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      serial += `\n[qemu stderr] ${d.toString('utf8')}`;
-    });
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      rej(e);
-    });
-    child.on('close', () => {
-      clearTimeout(timer);
-      // Strip terminal escapes (GRUB's menu) so the report lines parse.
-      const clean = serial.replace(/\r/g, '').replace(new RegExp(`${ESC}\\[[0-9;?=]*[A-Za-z]`, 'g'), '');
-      writeFileSync(logFile, clean);
-      res({ serial: clean, report: parseReport(clean), timedOut, wallMs: Date.now() - started, logFile });
-    });
-  });
+    },
+    // Strip terminal escapes (GRUB's menu) so the report lines parse.
+    (serial) => serial.replace(/\r/g, '').replace(new RegExp(`${ESC}\\[[0-9;?=]*[A-Za-z]`, 'g'), ''),
+  );
 }
-
-export { GUEST_INIT, MODULE_DIR };

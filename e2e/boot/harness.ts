@@ -449,27 +449,39 @@ export function boot(opts: BootOptions): Promise<BootResult> {
   // mke2fs can stall for seconds under TCG.
   args.push('-object', 'rng-random,filename=/dev/urandom,id=rng0', '-device', 'virtio-rng-pci,rng=rng0');
   for (const d of opts.disks) args.push('-drive', `file=${d},format=raw,if=virtio`);
+  const pending = [...(opts.input ?? [])];
+  return runQemu(opts.name, args, opts.timeoutMs ?? 240_000, (serial, stdin) => {
+    while (pending.length > 0 && pending[0]!.when.test(serial)) stdin.write(pending.shift()!.send);
+  });
+}
+
+/**
+ * Runs QEMU with a wall-clock limit, calling onOutput with the serial output so far after each chunk (to
+ * type into the guest), and parses the guest report from the log (after `clean`). QEMU's exit code is ignored.
+ */
+export function runQemu(
+  name: string,
+  args: readonly string[],
+  timeoutMs: number,
+  onOutput: (serial: string, stdin: NodeJS.WritableStream) => void,
+  clean: (serial: string) => string = (x) => x.replace(/\r/g, ''),
+): Promise<BootResult> {
   const logDir = join(CACHE, 'logs');
   mkdirSync(logDir, { recursive: true });
-  const logFile = join(logDir, `${opts.name}.log`);
+  const logFile = join(logDir, `${name}.log`);
   const started = Date.now();
   return new Promise((res, rej) => {
     const child = spawn('qemu-system-x86_64', args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let serial = '';
     let timedOut = false;
-    const pending = [...(opts.input ?? [])];
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
-    }, opts.timeoutMs ?? 240_000);
-    const onData = (d: Buffer): void => {
+    }, timeoutMs);
+    child.stdout.on('data', (d: Buffer) => {
       serial += d.toString('latin1');
-      while (pending.length > 0 && pending[0]!.when.test(serial)) {
-        const inp = pending.shift()!;
-        child.stdin.write(inp.send);
-      }
-    };
-    child.stdout.on('data', onData);
+      onOutput(serial, child.stdin);
+    });
     child.stderr.on('data', (d: Buffer) => {
       serial += `\n[qemu stderr] ${d.toString('utf8')}`;
     });
@@ -479,9 +491,9 @@ export function boot(opts: BootOptions): Promise<BootResult> {
     });
     child.on('close', () => {
       clearTimeout(timer);
-      const clean = serial.replace(/\r/g, '');
-      writeFileSync(logFile, clean);
-      res({ serial: clean, report: parseReport(clean), timedOut, wallMs: Date.now() - started, logFile });
+      const text = clean(serial);
+      writeFileSync(logFile, text);
+      res({ serial: text, report: parseReport(text), timedOut, wallMs: Date.now() - started, logFile });
     });
   });
 }
