@@ -50,6 +50,7 @@ import {
   findKernel,
   installHostBinary,
   makeTestRoot,
+  qemuBaseArgs,
   run,
   runQemu,
   type GuestReport,
@@ -586,23 +587,10 @@ const DOWN = `${ESC}[B`;
  */
 export function bootChain(opts: ChainBootOptions): Promise<ChainBootResult> {
   const args = [
-    '-accel',
-    'tcg',
+    ...qemuBaseArgs(opts.memMiB, 2),
     // Xen's PV dom0 needs SMAP/SMEP off under TCG; "max" has RDRAND for the guest's entropy.
     '-cpu',
     'max,-smap,-smep',
-    '-m',
-    String(opts.memMiB),
-    '-smp',
-    '2',
-    '-nodefaults',
-    '-display',
-    'none',
-    '-monitor',
-    'none',
-    '-serial',
-    'stdio',
-    '-no-reboot',
     '-object',
     'rng-random,filename=/dev/urandom,id=rng0',
     '-device',

@@ -419,25 +419,17 @@ export interface BootResult {
 
 export const BASE_APPEND = 'console=ttyS0 panic=-1 rd.shell=0 rd.emergency=poweroff root=/dev/vda ro';
 
+/** TCG, no devices but the serial console on stdio, no reboot (a guest reboot ends QEMU). */
+export function qemuBaseArgs(memMiB: number, smp: number): string[] {
+  return ['-accel', 'tcg', '-m', String(memMiB), '-smp', String(smp), '-nodefaults', '-display', 'none', '-monitor', 'none', '-serial', 'stdio', '-no-reboot'];
+}
+
 /** Boots one VM under QEMU/TCG with a wall-clock timeout and parses the guest report. */
 export function boot(opts: BootOptions): Promise<BootResult> {
   requireTools(['qemu-system-x86_64']);
   const kernel = opts.kernel ?? findKernel();
   const args = [
-    '-accel',
-    'tcg',
-    '-m',
-    String(opts.memMiB),
-    '-smp',
-    String(opts.smp ?? 2),
-    '-nodefaults',
-    '-display',
-    'none',
-    '-monitor',
-    'none',
-    '-serial',
-    'stdio',
-    '-no-reboot',
+    ...qemuBaseArgs(opts.memMiB, opts.smp ?? 2),
     '-kernel',
     kernel.vmlinuz,
     '-initrd',
