@@ -141,9 +141,8 @@ function expectStateless(o: Outcome, mode: string, opts: { userXattr: boolean; m
   expect(first(rep, 'boot_remount_rw')).toBe('failed');
   expect(first(rep, 'boot_write_after_remount')).toBe('failed');
   for (const tool of ['qubes-dom0-update', 'dnf']) {
-    expect(first(rep, `update.${tool}`)).toMatch(/^rc=1 qubes-stateless: this is a stateless session/);
+    expect(first(rep, `update.${tool}`)).toBe(`rc=1 qubes-stateless: '${tool}' is refused in a stateless session: reboot into the normal (persistent) entry to update dom0.`);
   }
-  expect(r.serial).toContain('reboot into the normal (persistent) entry to update dom0');
   // The disk's devices are read-only in the kernel: /boot, the ESP, the root LV.
   const ro = all(rep, 'blockdev_ro');
   expect(ro).toEqual(expect.arrayContaining(['vda2', 'vda3']));
@@ -216,7 +215,6 @@ describe.runIf(BROKEN.length === 0)('the real chain: GRUB -> Xen -> dom0 on a Qu
     const bootPart = extractPartition(shared, 'boot', join(CHAIN, 'runs', 'boot-part.img'));
     expect(debugfsCat(bootPart, '/qs-update-probe')).toBe('new-kernel\n');
     expect(debugfsCat(bootPart, '/vmlinuz-9.9.9-fake-update')).toBe('fake-kernel\n');
-    expect(o.after.esp).toBe(o.before.esp);
   }, BOOT_TIMEOUT);
 
   it('6.12, UEFI: overlay from the menu: in RAM, dom0_mem=max honoured, every partition unchanged', async () => {

@@ -7,7 +7,7 @@
 # An update in a session would install into RAM and be forgotten, except for
 # what it writes to /boot: a new kernel and grub.cfg whose modules vanish
 # with the RAM root. So it is refused, whichever front end (dnf4 or dnf5).
-echo "qubes-stateless: this is a stateless session (dom0's root is in RAM): '${0##*/}' is refused," \
-    "because what it installs would be lost at shutdown and a new kernel would reach /boot without its modules." >&2
-echo "qubes-stateless: reboot into the normal (persistent) entry to update dom0." >&2
+echo "qubes-stateless: '${0##*/}' is refused in a stateless session: reboot into the normal (persistent) entry to update dom0." >&2
+echo "qubes-stateless: dom0's root is in RAM: what it installs would be lost at shutdown, and a new kernel" \
+    "would reach /boot without its modules." >&2
 exit 1
