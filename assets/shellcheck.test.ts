@@ -28,6 +28,8 @@ function shellFiles(): Array<[string, string | null]> {
   out.push([join(ASSETS_DIR, '..', 'e2e', 'boot', 'guest', 'init.sh'), null]);
   const bench = join(ASSETS_DIR, '..', 'scripts', 'boot', '99qsbench');
   for (const f of readdirSync(bench).sort()) out.push([join(bench, f), null]);
+  const provision = join(ASSETS_DIR, '..', 'e2e', 'boot', 'provision', '99qsprovision');
+  for (const f of readdirSync(provision).sort()) out.push([join(provision, f), null]);
   return out;
 }
 

@@ -81,16 +81,35 @@ export interface KernelInfo {
   readonly vmlinuz: string;
 }
 
-/** The newest /boot/vmlinuz-* that has its /lib/modules tree. */
-export function findKernel(): KernelInfo {
+/**
+ * The kernel series the boot tests use when a test names none: Debian 12's own
+ * 6.1 (the host may also have bookworm-backports' 6.12, which a plain "newest"
+ * would pick without anyone deciding it). QS_BOOT_KERNEL=6.12 overrides.
+ */
+export const DEFAULT_KERNEL_SERIES = process.env.QS_BOOT_KERNEL ?? '6.1';
+
+/** The newest /boot/vmlinuz-<series>.* that has its /lib/modules tree; throws if there is none. */
+export function findKernel(series: string = DEFAULT_KERNEL_SERIES): KernelInfo {
   const cands = existsSync('/boot') ? readdirSync('/boot').filter((f) => f.startsWith('vmlinuz-')) : [];
   const withModules = cands
     .map((f) => f.slice('vmlinuz-'.length))
+    .filter((v) => v.startsWith(`${series}.`) || v.startsWith(`${series}-`))
     .filter((v) => existsSync(join('/lib/modules', v, 'modules.dep')) || existsSync(join('/lib/modules', v, 'kernel')))
     .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
   const kver = withModules.at(-1);
-  if (!kver) throw new Error('no /boot/vmlinuz-* with matching /lib/modules (Debian: apt-get install linux-image-amd64)');
+  if (!kver) {
+    throw new Error(
+      `no /boot/vmlinuz-${series}.* with matching /lib/modules (Debian: apt-get install linux-image-amd64; ` +
+        '6.12: -t bookworm-backports linux-image-amd64)',
+    );
+  }
   return { kver, vmlinuz: join('/boot', `vmlinuz-${kver}`) };
+}
+
+/** Is the kernel at least major.minor? */
+export function kernelAtLeast(kernel: KernelInfo, major: number, minor: number): boolean {
+  const [maj = 0, min = 0] = kernel.kver.split(/[.-]/).map(Number);
+  return maj > major || (maj === major && min >= minor);
 }
 
 // ---------------------------------------------------------------- hashing
@@ -132,6 +151,14 @@ export interface InitramfsOptions {
   readonly withSnippet?: boolean;
   /** dracut --no-kernel: no kernel modules (quick; for inspecting the module selection only). */
   readonly noKernel?: boolean;
+  /** Our module's directory (default assets/dracut/90qubes-stateless); another one only for demonstrations. */
+  readonly moduleDir?: string;
+  /** Host files to put into the initramfs at another path (dracut --include SRC DST). */
+  readonly include?: ReadonlyArray<readonly [string, string]>;
+  /** More kernel drivers (dracut --add-drivers). */
+  readonly drivers?: readonly string[];
+  /** Leave our module out entirely (for the provisioning initramfs of the chain tests). */
+  readonly withoutModule?: boolean;
 }
 
 const FLAVOUR_MODULES: Record<Flavour, string> = {
@@ -152,15 +179,17 @@ const FLAVOUR_MODULES: Record<Flavour, string> = {
 export function buildInitramfs(opts: InitramfsOptions): string {
   requireTools(['dracut', 'lsinitrd']);
   const kernel = opts.kernel ?? findKernel();
+  const moduleDir = opts.moduleDir ?? MODULE_DIR;
   const h = createHash('sha256');
-  h.update(`v4\0${opts.flavour}\0${kernel.kver}\0${FLAVOUR_MODULES[opts.flavour]}\0`);
+  h.update(`v5\0${opts.flavour}\0${kernel.kver}\0${FLAVOUR_MODULES[opts.flavour]}\0`);
   // dracut --version exits 1 on Debian's 059: take its output as it is.
   h.update(spawnSync('dracut', ['--version'], { encoding: 'utf8' }).stdout ?? '');
-  hashTree(h, MODULE_DIR);
+  if (!opts.withoutModule) hashTree(h, moduleDir);
   h.update(readFileSync(CONF_SNIPPET));
   for (const d of opts.extraModuleDirs ?? []) hashTree(h, d);
-  const withSnippet = opts.withSnippet !== false;
-  h.update(JSON.stringify([opts.addModules ?? [], opts.install ?? [], withSnippet, opts.noKernel === true]));
+  const withSnippet = opts.withSnippet !== false && !opts.withoutModule;
+  h.update(JSON.stringify([opts.addModules ?? [], opts.install ?? [], withSnippet, opts.noKernel === true, opts.include ?? [], opts.drivers ?? []]));
+  for (const [src] of opts.include ?? []) h.update(readFileSync(src));
   const key = h.digest('hex').slice(0, 16);
   mkdirSync(CACHE, { recursive: true });
   const out = join(CACHE, `initrd-${opts.flavour}-${kernel.kver}-${key}.img`);
@@ -170,7 +199,7 @@ export function buildInitramfs(opts: InitramfsOptions): string {
   try {
     const base = join(work, 'dracut');
     run('cp', ['-a', '/usr/lib/dracut', base]);
-    run('cp', ['-a', MODULE_DIR, join(base, 'modules.d')]);
+    if (!opts.withoutModule) run('cp', ['-a', moduleDir, join(base, 'modules.d', '90qubes-stateless')]);
     for (const d of opts.extraModuleDirs ?? []) run('cp', ['-a', d, join(base, 'modules.d')]);
     const confdir = join(work, 'conf.d');
     mkdirSync(confdir);
@@ -190,13 +219,14 @@ export function buildInitramfs(opts: InitramfsOptions): string {
       '-m',
       FLAVOUR_MODULES[opts.flavour],
       '--add-drivers',
-      'virtio_blk virtio_pci virtio_rng ext4',
+      ['virtio_blk virtio_pci virtio_rng ext4', ...(opts.drivers ?? [])].join(' '),
       // Uncompressed: unpacking is faster than inflating under TCG.
       '--no-compress',
     ];
     if (opts.noKernel) args.push('--no-kernel');
     if (opts.addModules && opts.addModules.length > 0) args.push('--add', opts.addModules.join(' '));
     for (const f of opts.install ?? []) args.push('--install', f);
+    for (const [src, dst] of opts.include ?? []) args.push('--include', src, dst);
     args.push(tmp);
     const log = run('dracut', args, { env: { ...process.env, dracutbasedir: base, TMPDIR: work } });
     writeFileSync(join(CACHE, `initrd-${opts.flavour}-${key}.log`), log);
@@ -295,6 +325,9 @@ export function makeTestRoot(dir: string, opts: TestRootOptions = {}): void {
     run('setfattr', ['-n', 'security.selinux', '-v', FIXTURE_XATTR, join(qs, 'xattr')]);
     writeFileSync(join(qs, 'acl'), 'acl\n');
     run('setfacl', ['-m', 'u:1234:r', join(qs, 'acl')]);
+    writeFileSync(join(qs, 'cap'), 'cap\n');
+    // cap_net_raw+ep, the value FIXTURE_CAPABILITY_HEX of expect-guest.ts.
+    run('setfattr', ['-n', 'security.capability', '-v', '0x0100000200200000000000000000000000000000', join(qs, 'cap')]);
     run('setfattr', ['-n', 'security.selinux', '-v', 'system_u:object_r:root_t:s0', dir]);
   }
   if (opts.randomBytes && opts.randomBytes > 0) {
@@ -386,25 +419,17 @@ export interface BootResult {
 
 export const BASE_APPEND = 'console=ttyS0 panic=-1 rd.shell=0 rd.emergency=poweroff root=/dev/vda ro';
 
+/** TCG, no devices but the serial console on stdio, no reboot (a guest reboot ends QEMU). */
+export function qemuBaseArgs(memMiB: number, smp: number): string[] {
+  return ['-accel', 'tcg', '-m', String(memMiB), '-smp', String(smp), '-nodefaults', '-display', 'none', '-monitor', 'none', '-serial', 'stdio', '-no-reboot'];
+}
+
 /** Boots one VM under QEMU/TCG with a wall-clock timeout and parses the guest report. */
 export function boot(opts: BootOptions): Promise<BootResult> {
   requireTools(['qemu-system-x86_64']);
   const kernel = opts.kernel ?? findKernel();
   const args = [
-    '-accel',
-    'tcg',
-    '-m',
-    String(opts.memMiB),
-    '-smp',
-    String(opts.smp ?? 2),
-    '-nodefaults',
-    '-display',
-    'none',
-    '-monitor',
-    'none',
-    '-serial',
-    'stdio',
-    '-no-reboot',
+    ...qemuBaseArgs(opts.memMiB, opts.smp ?? 2),
     '-kernel',
     kernel.vmlinuz,
     '-initrd',
@@ -416,27 +441,39 @@ export function boot(opts: BootOptions): Promise<BootResult> {
   // mke2fs can stall for seconds under TCG.
   args.push('-object', 'rng-random,filename=/dev/urandom,id=rng0', '-device', 'virtio-rng-pci,rng=rng0');
   for (const d of opts.disks) args.push('-drive', `file=${d},format=raw,if=virtio`);
+  const pending = [...(opts.input ?? [])];
+  return runQemu(opts.name, args, opts.timeoutMs ?? 240_000, (serial, stdin) => {
+    while (pending.length > 0 && pending[0]!.when.test(serial)) stdin.write(pending.shift()!.send);
+  });
+}
+
+/**
+ * Runs QEMU with a wall-clock limit, calling onOutput with the serial output so far after each chunk (to
+ * type into the guest), and parses the guest report from the log (after `clean`). QEMU's exit code is ignored.
+ */
+export function runQemu(
+  name: string,
+  args: readonly string[],
+  timeoutMs: number,
+  onOutput: (serial: string, stdin: NodeJS.WritableStream) => void,
+  clean: (serial: string) => string = (x) => x.replace(/\r/g, ''),
+): Promise<BootResult> {
   const logDir = join(CACHE, 'logs');
   mkdirSync(logDir, { recursive: true });
-  const logFile = join(logDir, `${opts.name}.log`);
+  const logFile = join(logDir, `${name}.log`);
   const started = Date.now();
   return new Promise((res, rej) => {
     const child = spawn('qemu-system-x86_64', args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let serial = '';
     let timedOut = false;
-    const pending = [...(opts.input ?? [])];
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
-    }, opts.timeoutMs ?? 240_000);
-    const onData = (d: Buffer): void => {
+    }, timeoutMs);
+    child.stdout.on('data', (d: Buffer) => {
       serial += d.toString('latin1');
-      while (pending.length > 0 && pending[0]!.when.test(serial)) {
-        const inp = pending.shift()!;
-        child.stdin.write(inp.send);
-      }
-    };
-    child.stdout.on('data', onData);
+      onOutput(serial, child.stdin);
+    });
     child.stderr.on('data', (d: Buffer) => {
       serial += `\n[qemu stderr] ${d.toString('utf8')}`;
     });
@@ -446,9 +483,9 @@ export function boot(opts: BootOptions): Promise<BootResult> {
     });
     child.on('close', () => {
       clearTimeout(timer);
-      const clean = serial.replace(/\r/g, '');
-      writeFileSync(logFile, clean);
-      res({ serial: clean, report: parseReport(clean), timedOut, wallMs: Date.now() - started, logFile });
+      const text = clean(serial);
+      writeFileSync(logFile, text);
+      res({ serial: text, report: parseReport(text), timedOut, wallMs: Date.now() - started, logFile });
     });
   });
 }

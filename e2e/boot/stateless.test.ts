@@ -12,15 +12,17 @@ import {
   buildInitramfs,
   buildRootImage,
   debugfsCat,
+  DEFAULT_KERNEL_SERIES,
   findKernel,
   first,
+  kernelAtLeast,
   makeTestRoot,
   requireTools,
   run,
   sha256File,
-  type BootResult,
   type GuestReport,
 } from './harness.js';
+import { expectBooted, expectFixtures } from './expect-guest.js';
 
 const SUITE = join(CACHE, 'suite');
 const SMALL_MEM = 1536;
@@ -33,11 +35,9 @@ let minimalInitrd = '';
 let imgFixtures = '';
 let imgNoUserXattr = '';
 let imgBig = '';
-const kernel = findKernel();
-const kernelHasTmpfsUserXattr = (() => {
-  const [maj = 0, min = 0] = kernel.kver.split(/[.-]/).map(Number);
-  return maj > 6 || (maj === 6 && min >= 6);
-})();
+// Explicit: Debian 12's 6.1 unless QS_BOOT_KERNEL says otherwise (the chain tests cover 6.12).
+const kernel = findKernel(DEFAULT_KERNEL_SERIES);
+const kernelHasTmpfsUserXattr = kernelAtLeast(kernel, 6, 6);
 
 /** A private copy of a base image for one test. */
 function fresh(base: string, name: string): string {
@@ -45,12 +45,6 @@ function fresh(base: string, name: string): string {
   rmSync(p, { force: true });
   copyFileSync(base, p);
   return p;
-}
-
-function expectBooted(r: BootResult): GuestReport {
-  expect(r.timedOut, `timed out, see ${r.logFile}`).toBe(false);
-  expect(r.report.complete, `guest report incomplete, see ${r.logFile}`).toBe(true);
-  return r.report;
 }
 
 function expectActive(rep: GuestReport, mode: string): void {
@@ -68,33 +62,21 @@ function expectPersistentFallback(rep: GuestReport, reason: string): void {
   expect(all(rep, 'mount').filter((m) => m.includes('qubes-stateless'))).toEqual([]);
 }
 
-/** The attribute fixtures of makeTestRoot, as seen in the guest. */
-function expectFixtures(rep: GuestReport, userXattr: boolean): void {
-  expect(first(rep, 'dotfile')).toBe('dot-ok');
-  expect(first(rep, 'dotdir')).toBe('dotdir-ok');
-  const [inoA, linksA, inoB, linksB] = (first(rep, 'hardlink') ?? '').split(' ');
-  expect(inoA).toBe(inoB);
-  expect(linksA).toBe('2');
-  expect(linksB).toBe('2');
-  // 64 MiB apparent size, a few KiB allocated, content intact.
-  const [size, blocks, blockSize, md5] = (first(rep, 'sparse') ?? '').split(' ');
-  expect(Number(size)).toBe(64 * 1024 * 1024);
-  expect(Number(blocks) * Number(blockSize)).toBeLessThanOrEqual(64 * 1024);
-  expect(md5).toBe('2ce339f5d2a07875925490ae2da6a5de');
-  expect(first(rep, 'owner')).toBe('1234:5678 640');
-  expect(first(rep, 'xattr_file')).toContain('security.selinux="system_u:object_r:etc_t:s0"');
-  if (userXattr) expect(first(rep, 'xattr_file')).toContain('user.qstest="kept"');
-  expect(first(rep, 'xattr_acl')).toMatch(/system\.posix_acl_access=0s\S+/);
-  expect(first(rep, 'xattr_root')).toContain('security.selinux="system_u:object_r:root_t:s0"');
-  expect(first(rep, 'rootdir')).toBe('0:0 755');
-}
-
 /** Session settings written for an active stateless boot. */
 function expectSessionSettings(rep: GuestReport): void {
   expect(all(rep, 'journald_dropin').join('\n')).toContain('Storage=volatile');
   const fstab = all(rep, 'fstab');
   expect(fstab).toContain('#qubes-stateless# /dev/vdb none swap defaults 0 0');
-  expect(fstab).toContain('/dev/vda / ext4 defaults 1 1');
+  // The root stays, without fsck; other disk filesystems become read-only,
+  // without fsck or journal replay; non-disk ones are left alone.
+  expect(fstab).toContain('#qubes-stateless# /dev/vda / ext4 defaults 1 1');
+  expect(fstab).toContain('/dev/vda / ext4 defaults 1 0');
+  expect(fstab).toContain('/dev/vdc /boot ext4 defaults,discard,ro,noload 1 0');
+  expect(fstab).toContain('LABEL=ESP /boot/efi vfat umask=0077,shortname=winnt,ro 0 0');
+  expect(fstab).toContain('tmpfs /tmp tmpfs defaults 0 0');
+  expect(fstab).not.toContain('tmpfs /tmp tmpfs defaults,ro 0 0');
+  // Qube storage stays writable (qubes on disk write there in a session too), but is not checked.
+  expect(fstab).toContain('/dev/vdd /var/lib/qubes xfs defaults,discard 1 0');
   expect(all(rep, 'swaps').length).toBe(1); // header only
 }
 
@@ -105,7 +87,14 @@ beforeAll(() => {
   systemdInitrd = buildInitramfs({ flavour: 'systemd' });
   plymouthInitrd = buildInitramfs({ flavour: 'plymouth' });
   minimalInitrd = buildInitramfs({ flavour: 'minimal' });
-  const swap = ['/dev/vdb none swap defaults 0 0'];
+  const swap = [
+    '/dev/vdb none swap defaults 0 0',
+    // Never present in these VMs: only the initramfs reads this fstab (for /usr); the test init mounts nothing.
+    '/dev/vdc /boot ext4 defaults,discard 1 2',
+    'LABEL=ESP /boot/efi vfat umask=0077,shortname=winnt 0 2',
+    'tmpfs /tmp tmpfs defaults 0 0',
+    '/dev/vdd /var/lib/qubes xfs defaults,discard 1 2',
+  ];
   makeTestRoot(join(SUITE, 'root-fixtures'), { fixtures: true, fstab: swap });
   imgFixtures = buildRootImage(join(SUITE, 'root-fixtures'), join(SUITE, 'fixtures.base'), 128);
   makeTestRoot(join(SUITE, 'root-nouserxattr'), { fixtures: true, fstab: swap, userXattr: false });

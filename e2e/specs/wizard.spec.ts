@@ -62,6 +62,9 @@ test('the whole wizard on 4.2: zram with a boot prompt, a read-only root and a R
   await wizard.expectOn(extras.title);
   // Only dom0 forgets: qubes on disk keep what they write, and the screen says so before anything is chosen.
   await expect(page.getByTestId('disk-qubes-note')).toContainText('still saves its private volume to disk');
+  // And that changing or removing such a qube in a session is permanent, and what the session cannot keep off the disk.
+  await expect(page.getByTestId('session-disk-note')).toContainText('in a session is permanent');
+  await expect(page.getByTestId('session-disk-note')).toContainText('GRUB itself records each boot in grubenv');
   await expect(extras.readOnlyRoot('personal')).toBeDisabled();
   await expect(extras.readOnlyNote('personal')).toContainText('Running: shut it down to choose it');
   await extras.readOnlyRoot('work').check();

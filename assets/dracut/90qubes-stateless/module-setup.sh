@@ -30,9 +30,11 @@ install() {
     # All optional: a missing tool must never fail the initramfs build (that
     # would break kernel updates); the setup script checks for what it needs
     # and boots persistent when something is missing.
-    inst_multiple -o cp stat sync mke2fs cat tar timeout rmdir
+    inst_multiple -o cp stat sync mke2fs cat tar timeout rmdir blockdev ln chmod
 
     inst_script "$moddir/qubes-stateless-setup.sh" /usr/sbin/qubes-stateless-setup
+    # Copied over the update tools of the RAM root in a session (see there).
+    inst_script "$moddir/qubes-stateless-refuse-update.sh" /usr/libexec/qubes-stateless/refuse-update
     inst_hook cmdline 95 "$moddir/qubes-stateless-cmdline.sh"
     # Early in pre-pivot: later hooks (SELinux policy load, usrmount, ...)
     # must already see the root we hand over.

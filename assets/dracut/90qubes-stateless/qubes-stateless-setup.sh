@@ -50,6 +50,9 @@ qs_bytes=
 qs_device=
 qs_fstype=
 qs_zram_id=
+qs_ro_mounts=
+qs_ro_devices=
+qs_refused=
 qs_t0=
 qs_seconds=
 
@@ -162,6 +165,9 @@ qs_write_status() {
         echo "seconds=$qs_seconds"
         echo "device=$qs_device"
         echo "fstype=$qs_fstype"
+        echo "readonly_mounts=$qs_ro_mounts"
+        echo "readonly_devices=$qs_ro_devices"
+        echo "refused_tools=$qs_refused"
         if [ -n "$qs_zram_id" ] && [ -r "/sys/block/zram$qs_zram_id/mm_stat" ]; then
             read -r _o _c _m _rest <"/sys/block/zram$qs_zram_id/mm_stat"
             echo "zram_orig_bytes=$_o"
@@ -603,9 +609,159 @@ qs_switch() {
     return 1
 }
 
-# In the RAM session: no disk swap, journal in RAM only (capped), no remount
-# of a tmpfs root with the disk's options. All are runtime settings or edits
-# of the RAM copy; the disk is not touched.
+# --- keeping the session off the disk ---------------------------------
+
+# Is the fstab entry (spec $1, type $2, options $3) a filesystem on a disk?
+qs_is_disk_fs() {
+    case $1 in
+        /dev/* | UUID=* | LABEL=* | PARTUUID=* | PARTLABEL=* | ID=*) ;;
+        *) return 1 ;;
+    esac
+    case $2 in
+        swap | tmpfs | ramfs | proc | sysfs | devpts | devtmpfs | none | overlay | nfs | nfs4 | cifs | smb3 | 9p | virtiofs | fuse*) return 1 ;;
+    esac
+    case ,$3, in
+        *,bind,* | *,rbind,*) return 1 ;;
+    esac
+    return 0
+}
+
+# The block device an fstab spec names, through udev's links.
+qs_spec_device() {
+    case $1 in
+        UUID=*) echo "/dev/disk/by-uuid/${1#UUID=}" ;;
+        LABEL=*) echo "/dev/disk/by-label/${1#LABEL=}" ;;
+        PARTUUID=*) echo "/dev/disk/by-partuuid/${1#PARTUUID=}" ;;
+        PARTLABEL=*) echo "/dev/disk/by-partlabel/${1#PARTLABEL=}" ;;
+        ID=*) echo "/dev/disk/by-id/${1#ID=}" ;;
+        *) echo "$1" ;;
+    esac
+}
+
+# Make a block device read-only in the kernel: then no mount, journal
+# replay or stray write can change it until the next boot.
+qs_setro() {
+    _d=$(qs_spec_device "$1")
+    [ -b "$_d" ] || return 0
+    if command -v blockdev >/dev/null 2>&1 && blockdev --setro "$_d" 2>/dev/null; then
+        qs_ro_devices="${qs_ro_devices:+$qs_ro_devices }$_d"
+    else
+        qs_say "could not make $_d read-only in the kernel (its fstab entry is read-only)"
+    fi
+}
+
+# Rewrite the RAM copy of /etc/fstab (the disk's copy is not touched):
+#   - swap: commented out (no disk swap);
+#   - /: kept, without fsck (pass 0);
+#   - qube storage (/var/lib/qubes and below): kept writable, without fsck;
+#   - every other disk filesystem (/boot, /boot/efi, ...): read-only, without
+#     fsck, and on ext3/ext4 "noload" (a read-only ext4 mount still replays a
+#     dirty journal, i.e. writes), xfs "norecovery", btrfs no log replay; its
+#     device is also made read-only in the kernel.
+# The original of each changed line stays above it, commented out.
+qs_fstab_off_disk() {
+    _fstab=$NEWROOT/etc/fstab
+    [ -f "$_fstab" ] || return 0
+    while IFS= read -r _line || [ -n "$_line" ]; do
+        set -f
+        # shellcheck disable=SC2086
+        set -- $_line
+        set +f
+        case $1 in
+            '' | '#'*)
+                printf '%s\n' "$_line"
+                continue
+                ;;
+        esac
+        if [ $# -lt 3 ]; then
+            printf '%s\n' "$_line"
+            continue
+        fi
+        _spec=$1
+        _mp=$2
+        _type=$3
+        _opts=${4:-defaults}
+        _freq=${5:-0}
+        _pass=${6:-0}
+        if [ "$_type" = swap ]; then
+            printf '#qubes-stateless# %s\n' "$_line"
+            continue
+        fi
+        if [ "$_mp" = / ]; then
+            if [ "$_pass" = 0 ]; then
+                printf '%s\n' "$_line"
+            else
+                printf '#qubes-stateless# %s\n%s %s %s %s %s 0\n' "$_line" "$_spec" "$_mp" "$_type" "$_opts" "$_freq"
+            fi
+            continue
+        fi
+        if ! qs_is_disk_fs "$_spec" "$_type" "$_opts"; then
+            printf '%s\n' "$_line"
+            continue
+        fi
+        # Qube storage (the plain layout's own XFS at /var/lib/qubes): qubes on
+        # disk pools write to the disk in a session too (see assets/README.md),
+        # and read-only it would stop them all. Not checked, though.
+        case $_mp in
+            /var/lib/qubes | /var/lib/qubes/*)
+                if [ "$_pass" = 0 ]; then
+                    printf '%s\n' "$_line"
+                else
+                    printf '#qubes-stateless# %s\n%s %s %s %s %s 0\n' "$_line" "$_spec" "$_mp" "$_type" "$_opts" "$_freq"
+                fi
+                continue
+                ;;
+        esac
+        case $_type in
+            ext3 | ext4) _ro=ro,noload ;;
+            xfs) _ro=ro,norecovery ;;
+            btrfs) _ro=ro,rescue=nologreplay ;;
+            *) _ro=ro ;;
+        esac
+        # The last of rw/ro wins, so appending is enough.
+        printf '#qubes-stateless# %s\n%s %s %s %s,%s %s 0\n' "$_line" "$_spec" "$_mp" "$_type" "$_opts" "$_ro" "$_freq"
+        qs_ro_mounts="${qs_ro_mounts:+$qs_ro_mounts }$_mp"
+        qs_setro "$_spec"
+    done <"$_fstab" >"$_fstab.qubes-stateless" || return 1
+    mv -f "$_fstab.qubes-stateless" "$_fstab"
+}
+
+# A runtime drop-in (under /run: this boot only).
+qs_dropin() {
+    mkdir -p "/run/systemd/system/$1.d" && cat >"/run/systemd/system/$1.d/90-qubes-stateless.conf"
+}
+
+# Mask a unit for this boot only: a /run link to /dev/null.
+qs_mask() {
+    mkdir -p "/run/systemd/$1" && ln -sfn /dev/null "/run/systemd/$1/$2"
+}
+
+# Swap the update tools of the RAM root for the refusal script. The RAM root
+# is forgotten at shutdown, so this needs no undo. Replacing the programs
+# themselves (not a plugin or a config) works for dnf4 (4.2) and dnf5 (4.3)
+# alike, and for sudo, whose secure_path skips /usr/local.
+qs_refuse_updates() {
+    _tool=/usr/libexec/qubes-stateless/refuse-update
+    if [ ! -x "$_tool" ]; then
+        qs_say "the update refusal is missing from the initramfs; dom0 updates are NOT blocked in this session"
+        return 0
+    fi
+    # qubes-dom0-update: /usr/bin (core-admin-linux rpm_spec/core-dom0-linux.spec.in, release4.2 and 4.3);
+    # it calls "dnf" by name, which is dnf-3 on 4.2 and dnf5 on 4.3.
+    for _p in qubes-dom0-update dnf dnf-3 dnf4 dnf5 yum microdnf; do
+        _f=$NEWROOT/usr/bin/$_p
+        if [ -e "$_f" ] || [ -L "$_f" ]; then
+            if rm -f "$_f" && cp "$_tool" "$_f" && chmod 0755 "$_f"; then
+                qs_refused="${qs_refused:+$qs_refused }$_p"
+            else
+                qs_say "could not replace /usr/bin/$_p; it is NOT blocked in this session"
+            fi
+        fi
+    done
+}
+
+# In the RAM session nothing of dom0's may reach the disk. All of it is
+# runtime state (under /run) or edits of the RAM copy of the root.
 qs_session_settings() {
     mkdir -p /run/systemd/journald.conf.d
     {
@@ -616,28 +772,40 @@ qs_session_settings() {
     } >/run/systemd/journald.conf.d/90-qubes-stateless.conf
 
     # fstab's options for the disk root (ext4, "discard", ...) mean nothing to
-    # a tmpfs: systemd-remount-fs would fail on them. / is already writable.
-    if [ "$qs_mode" = tmpfs ]; then
-        mkdir -p /run/systemd/system/systemd-remount-fs.service.d
-        {
-            echo "# qubes-stateless: / is a tmpfs this boot; the disk root's fstab options do not apply."
-            echo "[Unit]"
-            echo "ConditionPathIsReadWrite=!/"
-        } >/run/systemd/system/systemd-remount-fs.service.d/90-qubes-stateless.conf
+    # a tmpfs, and util-linux cannot reconfigure an overlay with them:
+    # systemd-remount-fs would fail. / is already writable.
+    if [ "$qs_mode" = tmpfs ] || [ "$qs_mode" = overlay ]; then
+        qs_dropin systemd-remount-fs.service <<'EOT'
+# qubes-stateless: / is in RAM this boot; the disk root's fstab options do not apply.
+[Unit]
+ConditionPathIsReadWrite=!/
+EOT
     fi
+    # No fsck after switch-root either (the initramfs has its own drop-ins).
+    for _u in systemd-fsck-root.service systemd-fsck@.service; do
+        qs_dropin "$_u" <<'EOT'
+# qubes-stateless: a stateless session checks no disk filesystem (fsck writes).
+[Unit]
+ConditionKernelCommandLine=!rd.qubes.stateless
+EOT
+    done
+    # Fedora's grub2 (qubes-grub2 grub2.spec.in, release4.2 and main): the
+    # user timer grub-boot-success.timer runs "grub2-set-bootflag boot_success",
+    # grub2-systemd-integration.service (reboot.target) and
+    # grub-boot-indeterminate.service (system-update.target) run grub2-editenv:
+    # all write grubenv on the disk.
+    qs_mask user grub-boot-success.timer
+    qs_mask user grub-boot-success.service
+    qs_mask system grub2-systemd-integration.service
+    qs_mask system grub-boot-indeterminate.service
 
-    _fstab=$NEWROOT/etc/fstab
-    if [ -f "$_fstab" ]; then
-        _swaps=0
-        while read -r _dev _mp _type _rest; do
-            case $_dev in '#'* | '') continue ;; esac
-            [ "$_type" = swap ] && _swaps=$((_swaps + 1))
-        done <"$_fstab"
-        if [ "$_swaps" -gt 0 ]; then
-            # Comment out swap lines in the RAM copy only.
-            sed -i -e 's/^\([[:space:]]*[^#[:space:]][^[:space:]]*[[:space:]][[:space:]]*[^[:space:]][^[:space:]]*[[:space:]][[:space:]]*swap[[:space:]]\)/#qubes-stateless# \1/' "$_fstab"
-        fi
+    qs_fstab_off_disk || qs_say "could not rewrite the RAM copy of /etc/fstab"
+    # The disk root itself: read-only in the kernel too (overlay keeps it as
+    # its read-only lower layer; the copy modes no longer mount it).
+    if [ -n "$qs_root_source" ]; then
+        qs_setro "$qs_root_source"
     fi
+    qs_refuse_updates
 }
 
 qs_main() {
@@ -702,7 +870,9 @@ qs_main() {
     qs_reason=ok
     qs_message="root in RAM ($qs_mode)"
     qs_write_status
-    qs_say "stateless session active: root in RAM ($qs_mode${qs_comp:+, $qs_comp}), set up in ${qs_seconds}s; nothing is saved to disk"
+    qs_say "stateless session active: root in RAM ($qs_mode${qs_comp:+, $qs_comp}), set up in ${qs_seconds}s." \
+        "dom0's changes stay in RAM and are forgotten at shutdown; the disk root${qs_ro_mounts:+ and $qs_ro_mounts} read-only," \
+        "no fsck, no disk swap, dom0 updates refused. Qubes stored on disk (vm-pool) still write to the disk."
     return 0
 }
 

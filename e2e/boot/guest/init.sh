@@ -40,6 +40,14 @@ done
 for f in /run/systemd/system/*.d/*.conf; do
     [ -e "$f" ] && r unit_dropin "$f:$(grep -v '^#' "$f" | tr '\n' ' ')"
 done
+for f in /run/systemd/system/* /run/systemd/user/*; do
+    [ -L "$f" ] && r unit_mask "$f:$(readlink "$f")"
+done
+for f in /sys/block/*/ro /sys/block/*/*/ro; do
+    [ -r "$f" ] || continue
+    d=${f%/ro}
+    [ "$(cat "$f")" = 1 ] && r blockdev_ro "${d##*/}"
+done
 while read -r line; do r swaps "$line"; done </proc/swaps
 if [ -r /etc/fstab ]; then
     while IFS= read -r line; do r fstab "$line"; done </etc/fstab
@@ -72,10 +80,13 @@ if [ -e /qs ]; then
         r xattr_file "$(/usr/bin/getfattr --absolute-names -d -m - /qs/xattr 2>&1 | grep '=' | sort | tr '\n' ' ')"
         r xattr_acl "$(/usr/bin/getfattr --absolute-names -d -m - /qs/acl 2>&1 | grep '=' | sort | tr '\n' ' ')"
         r xattr_root "$(/usr/bin/getfattr --absolute-names -d -m - / 2>&1 | grep '=' | sort | tr '\n' ' ')"
+        r xattr_cap "$(/usr/bin/getfattr --absolute-names -d -m - /qs/cap 2>&1 | grep '=' | sort | tr '\n' ' ')"
     fi
 fi
 
-cmdline=$(cat /proc/cmdline)
+# Knobs from the kernel command line, and from the root itself (the chain
+# tests' root, whose boot entries are the real ones).
+cmdline="$(cat /proc/cmdline) $(cat /etc/qstest.words 2>/dev/null)"
 for word in $cmdline; do
     case $word in
         qstest.write=*)
@@ -89,6 +100,36 @@ for word in $cmdline; do
         qstest.expect=*)
             name=${word#qstest.expect=}
             if [ -e "/$name" ]; then r expect "present $name"; else r expect "absent $name"; fi
+            ;;
+    esac
+done
+
+# What an update or a careless user would do next (qstest.mounta): mount
+# everything in fstab, write into /boot, make it writable, run the update
+# tools. Each outcome is reported; the harness judges them.
+case " $cmdline " in
+    *" qstest.mounta "*)
+        mount -a 2>&1 | head -n 3 | while IFS= read -r line; do r mounta_msg "$line"; done
+        for mp in /boot /boot/efi; do
+            m=$(grep " $mp " /proc/mounts | tail -n 1)
+            r "mounted$mp" "${m:-none}"
+        done
+        if echo new-kernel >/boot/qs-update-probe 2>/dev/null && sync; then r boot_write ok; else r boot_write failed; fi
+        if mount -o remount,rw /boot 2>/dev/null; then r boot_remount_rw ok; else r boot_remount_rw failed; fi
+        if echo new-kernel >/boot/qs-update-probe 2>/dev/null && sync; then r boot_write_after_remount ok; else r boot_write_after_remount failed; fi
+        for tool in qubes-dom0-update dnf; do
+            [ -e "/usr/bin/$tool" ] || continue
+            out=$("/usr/bin/$tool" upgrade 2>&1)
+            r "update.$tool" "rc=$? $(echo "$out" | head -n 1)"
+        done
+        sync
+        ;;
+esac
+for word in $cmdline; do
+    case $word in
+        qstest.bootwrite=*)
+            name=${word#qstest.bootwrite=}
+            if echo "$name" >"/boot/$name" && sync; then r bootwrite "ok $name"; else r bootwrite "failed $name"; fi
             ;;
     esac
 done

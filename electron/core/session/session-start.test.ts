@@ -37,7 +37,7 @@ describe('stateless session start', () => {
     await bootStateless(sim, 'zram');
     const report = await startSession(sim);
     expect(report.problems).toEqual([]);
-    expect(report.done).toHaveLength(3);
+    expect(report.done).toHaveLength(4);
     const state = sim.snapshotState();
     // The root took /dev/zram0, so the pool gets a device of its own.
     expect(state.mounts.find((m) => m.target === RAM_POOL_DIR)).toMatchObject({ source: '/dev/zram1', fsType: 'xfs' });
@@ -49,6 +49,36 @@ describe('stateless session start', () => {
     expect(dvm.props).toMatchObject({ template: 'debian-12-xfce-ram', template_for_dispvms: 'True' });
     expect(dvm.volumes.private?.pool).toBe('ram');
     expect((await sim.run({ bin: BIN.qubesPrefs, args: ['default_dispvm'] })).stdout).toBe('debian-12-xfce-ram-dvm\n');
+    // A qube created in the session lands in the RAM pool; kernels stay where they are.
+    for (const p of ['default_pool_root', 'default_pool_private', 'default_pool_volatile']) {
+      expect((await sim.run({ bin: BIN.qubesPrefs, args: [p] })).stdout).toBe('ram\n');
+    }
+    expect((await sim.run({ bin: BIN.qubesPrefs, args: ['default_pool_kernel'] })).stdout).toBe('linux-kernel\n');
+    expect((await sim.run({ bin: BIN.qubesPrefs, args: ['default_pool'] })).stdout).toBe('vm-pool\n');
+  });
+
+  it('recognises its own RAM pool on a second start in the same session', async () => {
+    const sim = await tempSim();
+    await engineFor(sim).apply(everyTask());
+    await bootStateless(sim, 'zram');
+    expect((await startSession(sim)).problems).toEqual([]);
+    const again = await startSession(sim);
+    // The pool is taken as the RAM pool (no "is not the RAM pool"); the clones exist already.
+    expect(again.problems).toEqual([expect.stringMatching(/already exists; left alone/)]);
+    expect(again.done).toEqual([expect.stringMatching(/^new qubes of this session go to ram/)]);
+  });
+
+  it('leaves a file-reflink pool at the RAM pool directory alone when no zram XFS is mounted there', async () => {
+    const sim = await tempSim();
+    await engineFor(sim).apply(everyTask());
+    await bootStateless(sim, 'tmpfs');
+    // Named and placed like the RAM pool, but only a directory of the root.
+    await sim.run({ bin: BIN.qvmPool, args: ['add', 'ram', 'file-reflink', '-o', `dir_path=${RAM_POOL_DIR}`, '-o', 'setup_check=False'] });
+    const report = await startSession(sim);
+    expect(report.problems[0]).toMatch(new RegExp(`is not the RAM pool \\(${RAM_POOL_DIR} is not a mount point`));
+    expect(report.problems).toContain('no RAM pool: qubes created in this session are stored on disk and stay after it');
+    expect(sim.snapshotState().qubes.some((q) => q.name === 'debian-12-xfce-ram')).toBe(false);
+    expect((await sim.run({ bin: BIN.qubesPrefs, args: ['default_pool_private'] })).stdout).toBe('vm-pool\n');
   });
 
   it('leaves existing qubes alone and reports it', async () => {
@@ -68,7 +98,11 @@ describe('stateless session start', () => {
     await sim.run({ bin: BIN.qvmPool, args: ['add', 'ram', 'file', '-o', 'dir_path=/var/lib/qubes/ram'] });
     await bootStateless(sim, 'zram');
     const report = await startSession(sim);
-    expect(report.problems).toEqual([expect.stringMatching(/a pool named ram already exists \(file\) and is not the RAM pool/), expect.stringMatching(/no RAM pool/)]);
+    expect(report.problems).toEqual([
+      expect.stringMatching(/a pool named ram already exists \(file\) and is not the RAM pool \(its driver is file, not file-reflink\)/),
+      'no RAM pool: qubes created in this session are stored on disk and stay after it',
+      'debian-12-xfce-ram: no RAM pool',
+    ]);
     expect(sim.snapshotState().qubes.some((q) => q.name === 'debian-12-xfce-ram')).toBe(false);
   });
 });

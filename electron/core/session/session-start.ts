@@ -1,5 +1,6 @@
 import type { QubesRelease } from '../../../shared/facts.js';
 import { globalPrefSet, poolAdd, qvmClone, qvmCreate } from '../qubes/admin-commands.js';
+import { findmntArgs, parseFindmnt } from '../probes/parse-findmnt.js';
 import { probeFacts } from '../probes/probe-facts.js';
 import { BIN } from '../system/binaries.js';
 import type { Command, System } from '../system/system.js';
@@ -18,6 +19,29 @@ async function makeRamPool(sys: System, name: string, sizeMiB: number, r: QubesR
   await sys.run({ bin: BIN.mount, args: ['-o', 'discard,noatime', dev, RAM_POOL_DIR], privileged: true });
   await sys.run(poolAdd(name, 'file-reflink', { dir_path: RAM_POOL_DIR }, r));
 }
+
+/**
+ * Is this pool the RAM pool, by what it is rather than by its name: the `file-reflink` driver on our
+ * directory, and that directory the mount point of an XFS on a zram device (findmnt). Returns why not, or null.
+ */
+export async function whyNotRamPool(sys: System, pool: { driver: string; options: Readonly<Record<string, string>> }): Promise<string | null> {
+  if (pool.driver !== 'file-reflink') return `its driver is ${pool.driver}, not file-reflink`;
+  if (pool.options.dir_path !== RAM_POOL_DIR) return `its directory is ${pool.options.dir_path ?? '(none)'}, not ${RAM_POOL_DIR}`;
+  const res = await sys.run({ bin: BIN.findmnt, args: findmntArgs(RAM_POOL_DIR), expectExit: [0, 1] });
+  if (res.exitCode !== 0) return `nothing is mounted at ${RAM_POOL_DIR}`;
+  const fs = parseFindmnt(res.stdout);
+  if (fs.target !== RAM_POOL_DIR) return `${RAM_POOL_DIR} is not a mount point (it is on ${fs.target})`;
+  if (fs.fsType !== 'xfs' || !/^\/dev\/zram\d+$/.test(fs.source)) return `${RAM_POOL_DIR} holds ${fs.fsType} on ${fs.source}, not XFS on a zram device`;
+  return null;
+}
+
+/**
+ * Session defaults so that a qube created in the session lands in the RAM pool. qubes.xml is on the RAM root,
+ * so they are forgotten with the session. default_pool itself is left alone: default_pool_kernel follows it
+ * (qubes-core-admin qubes/app.py, release4.2 and release4.3: each default_pool_* defaults to default_pool),
+ * and kernel volumes must stay in linux-kernel.
+ */
+export const SESSION_POOL_PROPERTIES = ['default_pool_root', 'default_pool_private', 'default_pool_volatile'] as const;
 
 export interface SessionReport {
   readonly ran: boolean;
@@ -66,12 +90,19 @@ export async function startSession(sys: System, log: (line: string) => void = ()
     const existing = facts.pools.find((p) => p.name === name);
     if (!existing) {
       if (await step(`RAM pool ${name} (${sizeMiB} MiB, XFS on zram)`, () => makeRamPool(sys, name, sizeMiB, r))) pool = name;
-    } else if (existing.options.dir_path === RAM_POOL_DIR) {
-      pool = name; // made by an earlier start in this session (qubes.xml is in RAM too)
     } else {
-      // Someone else's pool, maybe on disk: clones there would outlive the session.
-      problems.push(`RAM pool: a pool named ${name} already exists (${existing.driver}) and is not the RAM pool; no RAM clones`);
+      const why = await whyNotRamPool(sys, existing);
+      // Made by an earlier start in this session (qubes.xml is in RAM too), or someone else's pool, maybe on
+      // disk, which clones would outlive: left alone.
+      if (why === null) pool = name;
+      else problems.push(`RAM pool: a pool named ${name} already exists (${existing.driver}) and is not the RAM pool (${why}); left alone, no RAM clones`);
     }
+  }
+  if (pool) {
+    const ram = pool;
+    await step(`new qubes of this session go to ${ram} (${SESSION_POOL_PROPERTIES.join(', ')})`, SESSION_POOL_PROPERTIES.map((p) => globalPrefSet(p, ram, r)));
+  } else if (config.ramPool) {
+    problems.push('no RAM pool: qubes created in this session are stored on disk and stay after it');
   }
   let firstDvm: string | null = null;
   for (const t of config.templates) {

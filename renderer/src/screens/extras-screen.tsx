@@ -62,6 +62,18 @@ export function ExtrasScreen() {
       <p className="notice notice-info" role="note" data-testid="disk-qubes-note">
         {t('extras.diskQubes')}
       </p>
+      <div className="notice notice-warn" role="note" data-testid="session-disk-note">
+        <div>
+          <p>{t('extras.sessionDisk.permanent')}</p>
+          <p>{choices.ramPool.enabled ? t('extras.sessionDisk.newQubesRam') : t('extras.sessionDisk.newQubesDisk')}</p>
+          <p>{t('extras.sessionDisk.cannotLead')}</p>
+          <ul>
+            {(['grub', 'qubes', 'lvm', 'rpm'] as const).map((k) => (
+              <li key={k}>{t(`extras.sessionDisk.cannot.${k}`)}</li>
+            ))}
+          </ul>
+        </div>
+      </div>
       <fieldset className="card group">
         <legend>{t('extras.swap.legend')}</legend>
         <div className="radio-cards cols-2">
