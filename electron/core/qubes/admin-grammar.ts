@@ -1,8 +1,8 @@
 import type { QubesRelease } from '../../../shared/facts.js';
 import type { Namespace, ParserDef, PythonArgparse } from './argparse-model.js';
 import { ArgparseExit, parseArgs, parseKnownArgs } from './argparse-model.js';
-import grammar42 from './grammar/release4.2.json';
-import grammar43 from './grammar/release4.3.json';
+import grammar42 from './grammar/release4.2.json' with { type: 'json' };
+import grammar43 from './grammar/release4.3.json' with { type: 'json' };
 
 /**
  * The command-line grammar of every qubes-core-admin-client tool the app runs, for each release.
