@@ -146,7 +146,7 @@ test('the plain disk layout is refused: blocked at the System check, with the re
   session = await openRenderer(page, { layout: 'plain' });
   const screen = new SystemCheckPage(page);
   const wizard = new WizardPage(page);
-  await expect(screen.check('disk-layout')).toHaveAttribute('data-status', 'block');
+  await expect(screen.check('disk-layout')).toHaveAttribute('data-status', 'problem');
   await expect(screen.check('disk-layout')).toContainText('/var/lib/qubes is a filesystem of its own (xfs) holding /var/lib/qubes and qubes.xml');
   await expect(wizard.continueButton).toBeDisabled();
   await expectAccessible(page);
