@@ -4,6 +4,7 @@
 // through sudo — or stops and names the one command that does it.
 //   node scripts/system-deps.mjs           check, and install what is missing
 //   node scripts/system-deps.mjs --check   check only (exit 1 and the list when something is missing)
+//   node scripts/system-deps.mjs --setup-test-users   also create the permission tests' accounts (CI does)
 //   QUBES_STATELESS_SKIP_SYSTEM_DEPS=1      skip (a machine set up by other means)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -89,6 +90,13 @@ function runChecked(argv) {
 function ensureTestUsers({ isRoot, sudo }) {
   const ready = ['qs-test', 'qs-nosudo'].every((u) => spawnSync('/usr/bin/id', ['-u', u]).status === 0) && existsSync('/etc/sudoers.d/qubes-stateless-test');
   if (ready || (!isRoot && !sudo) || process.argv.includes('--check')) return;
+  // qs-test gets passwordless root: never made silently on a developer's machine, only where asked (CI sets
+  // QS_REQUIRE_UNPRIVILEGED_TESTS=1, as it requires those tests) or with --setup-test-users.
+  const asked = process.env.QS_REQUIRE_UNPRIVILEGED_TESTS === '1' || process.argv.includes('--setup-test-users');
+  if (!asked) {
+    console.error('system-deps: the permission tests skip until their test accounts exist (qs-test gets passwordless sudo): node scripts/system-deps.mjs --setup-test-users');
+    return;
+  }
   const script = path.join(path.dirname(new URL(import.meta.url).pathname), 'setup-test-user.sh');
   runChecked([...(isRoot ? [] : ['/usr/bin/sudo', '-n']), '/usr/bin/bash', script]);
 }

@@ -24,7 +24,7 @@ export const simCommand: CliCommand = {
     const fromReport = ctx.values['from-report'];
     if (typeof fromReport === 'string') {
       if (typeof ctx.values.profile === 'string' || typeof ctx.values.layout === 'string') throw new UsageError('--profile/--layout and --from-report exclude each other');
-      const sim = await initSimFromReport(dir, fromReport);
+      const sim = await initSimFromReport(dir, fromReport, ctx.assetsDir);
       ctx.io.out(`created ${sim.description} (from the report ${fromReport})\n`);
       return 0;
     }

@@ -34,7 +34,8 @@ export type Handlers = { readonly [C in InvokeChannel]: (payload: unknown) => Pr
 /** Channels that change dom0: one at a time, whoever asks. */
 const MUTATING: ReadonlySet<InvokeChannel> = new Set(['plan:apply', 'rollback:run', 'recover:run']);
 /** Channels that read dom0 afresh; refused while a change runs (they would read a half-changed machine). */
-const READS_DOM0: ReadonlySet<InvokeChannel> = new Set(['facts:get', 'ram:measure', 'plan:create', 'rollback:preview']);
+// doctor:run too: it reads all of dom0 and previews grub2-mkconfig, which a running apply is rewriting.
+const READS_DOM0: ReadonlySet<InvokeChannel> = new Set(['facts:get', 'ram:measure', 'plan:create', 'rollback:preview', 'doctor:run']);
 
 /** What the user is asked before a mutating channel runs. */
 function confirmationFor(channel: InvokeChannel, req: unknown, system: System): ChangeConfirmation {

@@ -98,10 +98,13 @@ export class Redactor {
         m === '::' ? m : this.ip6.get(m),
       )
       .replace(/(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])/g, (m) => (m.startsWith('127.') || m === '0.0.0.0' ? m : this.ip4.get(m)))
-      .replace(/\bUUID=([0-9A-Fa-f]{4}-[0-9A-Fa-f]{4})\b/g, (_, id: string) => `UUID=${this.fatId.get(id)}`)
-      .replace(/\b(PART)?LABEL=("[^"\n]*"|[^\s,"]+)/g, (_, part: string | undefined, v: string) => `${part ?? ''}LABEL=${this.label.get(v)}`)
-      .replace(/\/dev\/disk\/by-(id|label|partlabel)\/([^\s/"',]+)/g, (_, kind: string, v: string) => `/dev/disk/by-${kind}/${this.disk.get(v)}`)
-      .replace(/\/home\/[^\s/"':]+/g, '/home/user');
+      .replace(/(?:(?<![A-Za-z0-9_])|(?<=\\[nt]))UUID=([0-9A-Fa-f]{4}-[0-9A-Fa-f]{4})\b/g, (_, id: string) => `UUID=${this.fatId.get(id)}`)
+      // Values never take a backslash: text quoted inside JSON (a journal's file contents) has escapes such as \"
+      // that a value must not swallow (a quoted value is its own alternative), and a line may start after an
+      // escaped newline (\n), where \b sees no boundary.
+      .replace(/(?:(?<![A-Za-z0-9_])|(?<=\\[nt]))(PART)?LABEL=(\\"[^"\\]*\\"|"[^"\n]*"|[^\s,"\\]+)/g, (_, part: string | undefined, v: string) => `${part ?? ''}LABEL=${this.label.get(v)}`)
+      .replace(/\/dev\/disk\/by-(id|label|partlabel)\/([^\s/"',\\]+)/g, (_, kind: string, v: string) => `/dev/disk/by-${kind}/${this.disk.get(v)}`)
+      .replace(/\/home\/[^\s/"':\\]+/g, '/home/user');
     if (this.host) out = out.replace(this.host, 'redacted-host');
     if (this.user) out = out.replace(this.user, 'user');
     if (this.names) {

@@ -36,7 +36,7 @@ describe('doctor --report → sim init --from-report', () => {
     const original = await tempSim(profile);
     const file = await reportOf(original);
     const dir = path.join(await tempDir(), 'imported');
-    const imported = await initSimFromReport(dir, file);
+    const imported = await initSimFromReport(dir, file, testAssetsDir());
     const a = await probeFacts(original);
     const b = await probeFacts(imported);
     expect(withoutUuids(b)).toEqual(withoutUuids(a));
@@ -55,7 +55,7 @@ describe('doctor --report → sim init --from-report', () => {
     const { plan, digest } = await engineFor(original).plan({ dom0: { mode: 'zram' }, swap: 'disable' });
     expect(plan.tasks.length).toBeGreaterThan(2);
     await engineFor(original).apply({ dom0: { mode: 'zram' }, swap: 'disable' }, { expectedDigest: digest });
-    const imported = await initSimFromReport(path.join(await tempDir(), 'imported'), await reportOf(original));
+    const imported = await initSimFromReport(path.join(await tempDir(), 'imported'), await reportOf(original), testAssetsDir());
     expect(withoutUuids(await probeFacts(imported))).toEqual(withoutUuids(await probeFacts(original)));
     expect((await engineFor(imported).transactions()).map((t) => [t.kind, t.status])).toEqual([['apply', 'applied']]);
     // The edited fstab came along (its UUIDs redacted).
@@ -107,7 +107,7 @@ describe('doctor --report → sim init --from-report', () => {
     expect(body.events.some((e) => e.op === 'run' && e.bin.endsWith('qvm-prefs') && e.args[0] === placeholder)).toBe(true);
     expect(anon).toContain(`qubes_dom0/vm-${placeholder}-private`);
     // The anonymized report still makes a simulated dom0 with the same qubes under the new name.
-    const imported = await initSimFromReport(path.join(await tempDir(), 'anon'), anonFile);
+    const imported = await initSimFromReport(path.join(await tempDir(), 'anon'), anonFile, testAssetsDir());
     const names = (await probeFacts(imported)).qubes.map((q) => q.name);
     expect(names).toContain(placeholder);
     expect(names.length).toBe((await probeFacts(sim)).qubes.length);
@@ -118,7 +118,7 @@ describe('sim init --from-report refuses bad input and creates nothing', () => {
   async function expectRefused(file: string, code: string, message: RegExp) {
     const parent = await tempDir();
     const dir = path.join(parent, 'dom0');
-    await expect(initSimFromReport(dir, file)).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
+    await expect(initSimFromReport(dir, file, testAssetsDir())).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
     expect(await fs.readdir(parent)).toEqual([]);
   }
 
@@ -176,11 +176,40 @@ describe('sim init --from-report refuses bad input and creates nothing', () => {
     await expectRefused(file4, 'report-unusable', /bad entry/);
   });
 
+  it('never runs what a report brings: a sourced line that runs a command is refused, a changed grub.d script loses its execute bits', async () => {
+    const marker = path.join(await tempDir(), 'ran');
+    type Event = { op: string; path?: string; text?: string | null };
+    const file = await reportOf(await tempSim());
+    let edits = 0;
+    await resign(file, (b) => {
+      for (const e of b.events as Event[]) if (e.op === 'read' && e.path === '/etc/default/grub') {
+        e.text += `GRUB_X="$(touch ${marker})"\n`;
+        edits++;
+      }
+    });
+    expect(edits).toBeGreaterThan(0);
+    await expectRefused(file, 'report-unusable', /\/etc\/default\/grub line \d+ is not a plain assignment/);
+    const installed = await tempSim();
+    await engineFor(installed).apply({ dom0: { mode: 'overlay' } });
+    const file2 = await reportOf(installed);
+    edits = 0;
+    await resign(file2, (b) => {
+      for (const e of b.events as Event[]) if (e.op === 'read' && e.path === '/etc/grub.d/21_qubes_stateless') {
+        e.text += `\ntouch ${marker}\n`;
+        edits++;
+      }
+    });
+    expect(edits).toBeGreaterThan(0);
+    const imported = await initSimFromReport(path.join(await tempDir(), 'imported'), file2, testAssetsDir());
+    expect((await imported.tree.stat('/etc/grub.d/21_qubes_stateless'))!.mode & 0o111).toBe(0);
+    await expect(fs.access(marker)).rejects.toThrow();
+  });
+
   it('leaves a directory that is not empty untouched', async () => {
     const file = await reportOf(await tempSim());
     const dir = await tempDir();
     await fs.writeFile(path.join(dir, 'mine'), 'keep');
-    await expect(initSimFromReport(dir, file)).rejects.toMatchObject({ code: 'sim-dir-not-empty' });
+    await expect(initSimFromReport(dir, file, testAssetsDir())).rejects.toMatchObject({ code: 'sim-dir-not-empty' });
     expect(await fs.readdir(dir)).toEqual(['mine']);
     expect(await fs.readdir(path.dirname(dir))).not.toContainEqual(expect.stringMatching(/\.tmp$/));
   });

@@ -5,6 +5,7 @@ import type { QubeFact, SystemFacts } from '../../../shared/facts.js';
 import type { ReportBody, ReportEvent } from '../doctor/report.js';
 import { readReport } from '../doctor/report.js';
 import { ReplaySystem } from '../doctor/replay-system.js';
+import { loadAssetBundle } from '../assets/asset-bundle.js';
 import { AppError, serializeError } from '../errors.js';
 import { probeFacts } from '../probes/probe-facts.js';
 import { BIN } from '../system/binaries.js';
@@ -112,7 +113,13 @@ function simState(facts: SystemFacts, events: readonly ReportEvent[]): SimState 
 }
 
 /** Make the tree say what the report saw: listed directories hold exactly their entries, absent paths are absent. */
-async function applyFiles(tree: SimTree, body: ReportBody, file: string): Promise<void> {
+async function applyFiles(tree: SimTree, body: ReportBody, file: string, ours: ReadonlyMap<string, string>): Promise<void> {
+  // The simulator runs /etc/grub.d's executable scripts (its grub2-mkconfig): a report's own scripts are never
+  // run here. Executable are only our asset's bytes (the manifest's) and the simulator's stock stand-ins; any
+  // other script the report shows is kept without its execute bits.
+  const runnable = async (p: string, text: string | null) =>
+    !p.startsWith('/etc/grub.d/') || (text !== null && (ours.get(p) === text || ((await tree.stat(p)) !== null && (await tree.read(p)).toString('utf8') === text)));
+  const safeMode = async (p: string, mode: number, text: string | null) => ((await runnable(p, text)) ? mode : mode & ~0o111);
   const ok = body.events.filter((e) => !e.error);
   const statOf = new Map(ok.flatMap((e) => (e.op === 'stat' ? [[e.path, e.info] as const] : [])));
   const standIn = async (p: string, size: number, mode: number) => {
@@ -133,7 +140,7 @@ async function applyFiles(tree: SimTree, body: ReportBody, file: string): Promis
       if (await tree.stat(p)) continue;
       const info = statOf.get(p);
       if (info?.kind === 'dir') await fs.mkdir(tree.hostPath(p), { recursive: true });
-      else await standIn(p, info?.size ?? 0, info?.mode ?? 0o644);
+      else await standIn(p, info?.size ?? 0, await safeMode(p, info?.mode ?? 0o644, null));
     }
   }
   const dirModes: [string, number][] = [];
@@ -146,13 +153,13 @@ async function applyFiles(tree: SimTree, body: ReportBody, file: string): Promis
       await fs.mkdir(tree.hostPath(p), { recursive: true });
       dirModes.push([p, info.mode]);
     }
-    else if (!have) await standIn(p, info.size, info.mode);
+    else if (!have) await standIn(p, info.size, await safeMode(p, info.mode, null));
     else if (have.size !== info.size && info.kind === 'file') await fs.truncate(tree.hostPath(p), info.size);
   }
   for (const e of ok) {
     if (e.op !== 'read' || e.text === null) continue;
     const p = safePath(file, e.path);
-    const mode = statOf.get(p)?.mode ?? (await tree.stat(p))?.mode ?? 0o644;
+    const mode = await safeMode(p, statOf.get(p)?.mode ?? (await tree.stat(p))?.mode ?? 0o644, e.text);
     await fs.mkdir(path.dirname(tree.hostPath(p)), { recursive: true });
     await fs.writeFile(tree.hostPath(p), e.text, { mode });
     await fs.chmod(tree.hostPath(p), mode);
@@ -161,9 +168,30 @@ async function applyFiles(tree: SimTree, body: ReportBody, file: string): Promis
   for (const [p, mode] of dirModes) await fs.chmod(tree.hostPath(p), mode);
 }
 
-export async function initSimFromReport(dir: string, reportFile: string): Promise<SimSystem> {
+/** The installer's one command substitution in /etc/default/grub (qubes-anaconda, write_defaults). */
+const INSTALLER_DISTRIBUTOR = `GRUB_DISTRIBUTOR="$(sed 's, release .*$,,g' /etc/system-release)"`;
+const PLAIN_ASSIGNMENT = /^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=(?:"(?:[^"\\`$]|\\.|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)*"|'[^']*'|[^\s"'`$;&|<>()\\]*)\s*(?:#.*)?$/;
+
+/**
+ * The simulated grub2-mkconfig sources /etc/default/grub, as the real one does: a report's copy must be plain
+ * assignments (values may expand variables, never run a command), or the import is refused.
+ */
+function checkSourcedFiles(body: ReportBody, file: string): void {
+  for (const e of body.events) {
+    if (e.op !== 'read' || e.error || e.path !== '/etc/default/grub' || e.text === null) continue;
+    e.text.split('\n').forEach((line, i) => {
+      const t = line.trim();
+      if (t === '' || t.startsWith('#') || t === INSTALLER_DISTRIBUTOR || PLAIN_ASSIGNMENT.test(t)) return;
+      throw unusable(file, `/etc/default/grub line ${i + 1} is not a plain assignment, and the simulator would run it`);
+    });
+  }
+}
+
+export async function initSimFromReport(dir: string, reportFile: string, assetsDir: string): Promise<SimSystem> {
   const file = path.resolve(reportFile);
   const body = await readReport(file);
+  const ours = new Map((await loadAssetBundle(assetsDir)).files.map((f) => [f.installPath, f.content]));
+  checkSourcedFiles(body, file);
   let facts: SystemFacts;
   try {
     facts = await probeFacts(new ReplaySystem(body.events, file));
@@ -178,7 +206,7 @@ export async function initSimFromReport(dir: string, reportFile: string): Promis
     const tree = new SimTree(work);
     await writeTreeFiles(tree, dom0Files(PROFILES[`qubes-${facts.qubesRelease}`]!));
     for (const [d, mode] of Object.entries(DIR_MODES)) await fs.chmod(tree.hostPath(d), mode);
-    await applyFiles(tree, body, file);
+    await applyFiles(tree, body, file, ours);
     await fs.writeFile(path.join(work, STATE_FILE), JSON.stringify(state, null, 2) + '\n');
     // Valid simulated images where the machine had images (lsinitrd reads them), at the size the machine's had.
     const sim = await SimSystem.open(work);

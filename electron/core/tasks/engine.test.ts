@@ -8,6 +8,16 @@ import { PATHS } from './paths.js';
 import { stockXenSection } from './verify.js';
 
 describe('install engine on a simulated dom0', () => {
+  it('refuses a prompt default when grub.cfg has no stock entry id to derive a stable one from, changing nothing', async () => {
+    const sim = await tempSim('qubes-4.2');
+    const cfg = await sim.readText(PATHS.grubCfg);
+    await sim.writeFileAtomic(PATHS.grubCfg, cfg.replace(/ \$menuentry_id_option '[^']*'/g, ''));
+    const start = await simDigest(sim);
+    const choices = { dom0: { mode: 'zram', selection: 'prompt' } } as const;
+    await expect(engineFor(sim).plan(choices)).rejects.toMatchObject({ code: 'parse-error', params: { source: PATHS.grubCfg } });
+    expect(await simDigest(sim)).toBe(start);
+  });
+
   it.each(['qubes-4.2', 'qubes-4.3'])('applies every task on %s, verifies, and rolls back byte for byte', async (profile) => {
     const sim = await tempSim(profile);
     const start = await simDigest(sim);

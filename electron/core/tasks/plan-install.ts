@@ -15,7 +15,7 @@ import type { System } from '../system/system.js';
 import type { SessionConfig } from './boot-config.js';
 import { RAM_POOL_NAME, grubConf } from './boot-config.js';
 import { mkdirOp, runOp, settingOp, writeOp } from './operations.js';
-import { PATHS, SESSION_UNIT, entryId, entryTitle } from './paths.js';
+import { PATHS, SESSION_UNIT, entryId } from './paths.js';
 import { type GrubPreview, pendingGrubChanges, previewStockEntries } from './pending-grub.js';
 import type { BootSizing } from './sizing.js';
 
@@ -151,7 +151,13 @@ async function bootEntriesTask(ctx: PlanContext, c: WizardChoices, configs: read
     // (assets/kernel-install/85-qubes-stateless.install) runs after it and puts ours back.
     const hook = ctx.assets.files.find((f) => f.installPath === PATHS.kernelInstallHook);
     if (!hook) throw new AppError('asset-mismatch', 'internal', 'the bundle has no kernel-install plugin', { asset: PATHS.kernelInstallHook, expected: 'present', actual: 'missing' });
-    const wanted = entryId(await ctx.sys.readText(PATHS.grubCfg), c.dom0.mode) ?? entryTitle(c.dom0.mode);
+    // Only an id survives kernel updates (the plugin accepts nothing else): without the stock entry's id there is
+    // no id to derive ours from, and a title would silently lose the default at the next kernel update.
+    const wanted = entryId(await ctx.sys.readText(PATHS.grubCfg), c.dom0.mode);
+    if (!wanted) {
+      const detail = "no stock Xen entry id ($menuentry_id_option 'xen-gnulinux-simple-…'), so the prompt entry cannot be the default by id";
+      throw new AppError('parse-error', 'user', `${PATHS.grubCfg}: ${detail}`, { source: PATHS.grubCfg, detail });
+    }
     ops.push(...(await writeIfChanged(ctx, PATHS.defaultEntry, `${wanted}\n`, 0o644)), ...(await mkdirIfMissing(ctx, '/etc/kernel')), ...(await mkdirIfMissing(ctx, '/etc/kernel/install.d')), ...(await writeIfChanged(ctx, PATHS.kernelInstallHook, hook.content, hook.mode, hook.asset)));
     const saved = /^saved_entry=(.*)$/m.exec((await ctx.sys.stat(PATHS.grubenv)) ? await ctx.sys.readText(PATHS.grubenv) : '')?.[1] ?? null;
     if (saved !== wanted) {
