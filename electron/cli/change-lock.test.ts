@@ -5,14 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SimSystem } from '../core/sim/sim-system.js';
 import { simDigest } from '../core/testing/sim-digest.js';
 import { tempDir } from '../core/testing/temp-sim.js';
-import { main } from './main.js';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
-  return { code, out, err };
-}
+import { runCli as cli } from './testing-cli.js';
 
 describe('the CLI and the app share one change lock', () => {
   it('a CLI apply while another process holds the lock is refused with the reason, and changes nothing', async () => {

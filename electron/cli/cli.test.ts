@@ -5,14 +5,7 @@ import { SystemFactsSchema } from '../../shared/facts.js';
 import { SimSystem } from '../core/sim/sim-system.js';
 import { simDigest } from '../core/testing/sim-digest.js';
 import { tempDir } from '../core/testing/temp-sim.js';
-import { main } from './main.js';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
-  return { code, out, err };
-}
+import { runCli as cli } from './testing-cli.js';
 
 /** Every file below a directory with its bytes, to prove a failed command wrote nothing. */
 async function snapshot(dir: string): Promise<Record<string, string>> {

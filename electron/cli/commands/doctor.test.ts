@@ -3,14 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DoctorResultSchema } from '../../../shared/doctor.js';
 import { tempDir } from '../../core/testing/temp-sim.js';
-import { main } from '../main.js';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
-  return { code, out, err };
-}
+import { runCli as cli } from '../testing-cli.js';
 
 describe('qubes-stateless doctor', () => {
   it('prints one line per check with the exact command and exit status, and --json in the documented shape', async () => {
