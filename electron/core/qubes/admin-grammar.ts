@@ -55,10 +55,6 @@ export function usageOf(tool: string, release: QubesRelease): string {
   return GRAMMARS[release].tools[tool]?.usage ?? `usage: ${tool}\n`;
 }
 
-/** Where a tool's grammar comes from, for messages. */
-export function grammarSource(tool: string, release: QubesRelease): string {
-  return GRAMMARS[release].tools[tool] ? `${GRAMMARS[release].recordedFrom}, qubesadmin/tools/${tool.replace(/-/g, '_')}.py` : 'unknown';
-}
 
 // qvm_pool.py uses_legacy_options (both branches): a plain ArgumentParser (add_help=False) whose store_true options
 // -a/--add, -i/--info, -l/--list, -r/--remove, -s/--set, --help-drivers are looked for with parse_known_args;

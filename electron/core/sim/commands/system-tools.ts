@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { evaluateShellAssignments, parseShellAssignments } from '../../config/shell-assignments.js';
 import type { SimTree } from '../sim-tree.js';
 import type { SimCommand } from './sim-command.js';
 import { UsageError, asTool, ok, parseArgs } from './sim-command.js';
@@ -148,7 +147,3 @@ export const lsinitrd: SimCommand = {
   },
 };
 
-/** Settings our GRUB script reads, as the script parses them. */
-export function grubConfValues(text: string): Map<string, string> {
-  return evaluateShellAssignments(parseShellAssignments(text));
-}
