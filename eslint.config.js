@@ -34,11 +34,40 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/core/**/*.ts', 'electron/cli/**/*.ts'],
+    files: ['electron/core/**/*.ts', 'electron/cli/**/*.ts', 'electron/sim/**/*.ts', 'electron/compose/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [noElectron, ...reactish],
         patterns: [{ group: ['**/renderer/**', '**/electron/main/**', '**/electron/preload/**', '**/main/*', '**/preload/*'], message: msg('the core and CLI must not depend on the Electron shell or the UI.') }],
+      }],
+    },
+  },
+  {
+    // The simulator is a layer above the core: only composition roots (electron/compose, the CLI, the shell) and
+    // tests choose it. Core modules that imported it would ship it into every code path and let it leak into
+    // decisions the real dom0 makes.
+    files: ['electron/core/**/*.ts'],
+    ignores: ['electron/core/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [noElectron, ...reactish],
+        patterns: [
+          { group: ['**/renderer/**', '**/electron/main/**', '**/electron/preload/**', '**/main/*', '**/preload/*'], message: msg('the core and CLI must not depend on the Electron shell or the UI.') },
+          { group: ['**/sim/**', '**/compose/**', '**/testing/**', '**/cli/**'], message: msg('the core does not know the simulator, the test fixtures or the composition roots; they import it.') },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['electron/sim/**/*.ts'],
+    ignores: ['electron/sim/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [noElectron, ...reactish],
+        patterns: [
+          { group: ['**/renderer/**', '**/electron/main/**', '**/electron/preload/**', '**/main/*', '**/preload/*'], message: msg('the simulator does not depend on the Electron shell or the UI.') },
+          { group: ['**/compose/**', '**/testing/**', '**/cli/**'], message: msg('the simulator sits below the composition roots and the test fixtures.') },
+        ],
       }],
     },
   },

@@ -44,4 +44,13 @@ describe('layering lint', () => {
     expect(await layeringErrors('electron/main/window.ts', "import { ipcMain } from 'electron';\nexport const x = ipcMain;\n")).toHaveLength(1);
     expect(await layeringErrors('electron/main/ipc.ts', "import { ipcMain } from 'electron';\nexport const x = ipcMain;\n")).toEqual([]);
   });
+
+  it('keeps the simulator and the test fixtures out of the core; composition roots and tests may use them', async () => {
+    const sim = "import { SimSystem } from '../sim/sim-system.js';\nexport const x = SimSystem;\n";
+    expect(await layeringErrors('electron/core/lock/fixture.ts', sim.replace('../sim', '../../sim'))).toHaveLength(1);
+    expect(await layeringErrors('electron/core/tasks/fixture.ts', "import { tempSim } from '../../testing/temp-sim.js';\nexport const x = tempSim;\n")).toHaveLength(1);
+    expect(await layeringErrors('electron/core/tasks/fixture.test.ts', sim.replace('../sim', '../../sim'))).toEqual([]);
+    expect(await layeringErrors('electron/compose/fixture.ts', sim)).toEqual([]);
+    expect(await layeringErrors('electron/sim/fixture.ts', "import { selectSystem } from '../compose/select-system.js';\nexport const x = selectSystem;\n")).toHaveLength(1);
+  });
 });

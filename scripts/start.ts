@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createHandlers } from '../electron/core/api/handlers.js';
-import { selectSystem } from '../electron/core/system/select-system.js';
+import { selectSystem } from '../electron/compose/select-system.js';
 import { ASSETS_DIR, ORIGIN, bridgeRenderer } from '../e2e/harness/renderer-harness.js';
 
 const root = path.resolve(import.meta.dirname, '..');

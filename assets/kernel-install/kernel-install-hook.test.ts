@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN } from '../../electron/core/system/binaries.js';
 import { PATHS } from '../../electron/core/tasks/paths.js';
-import { engineFor } from '../../electron/core/testing/engine-fixture.js';
-import { tempDir, tempSim } from '../../electron/core/testing/temp-sim.js';
+import { engineFor } from '../../electron/testing/engine-fixture.js';
+import { tempDir, tempSim } from '../../electron/testing/temp-sim.js';
 
 const HOOK = join(import.meta.dirname, '85-qubes-stateless.install');
 // Debian's grub-common names it grub-editenv; dom0's is grub2-editenv. Same program, same block format.

@@ -4,8 +4,8 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { createHandlers, type Handlers } from '../../electron/core/api/handlers.js';
 import { CONTENT_SECURITY_POLICY } from '../../electron/main/csp.js';
-import { initSim } from '../../electron/core/sim/init-sim.js';
-import type { SimSystem } from '../../electron/core/sim/sim-system.js';
+import { initSim } from '../../electron/sim/init-sim.js';
+import type { SimSystem } from '../../electron/sim/sim-system.js';
 import { isInvokeChannel } from '../../shared/channels.js';
 
 /** The built renderer is served from this made-up origin by request interception: no web server runs. */

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
-import { initSim } from '../../electron/core/sim/init-sim.js';
+import { initSim } from '../../electron/sim/init-sim.js';
 
 /**
  * The packaged shape: the real Electron main process, preload and window over a simulated dom0. Electron's

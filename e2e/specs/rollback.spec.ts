@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { simDigest } from '../../electron/core/testing/sim-digest.js';
+import { simDigest } from '../../electron/testing/sim-digest.js';
 import { openRenderer, type RendererSession } from '../harness/renderer-harness.js';
 import { applyThroughHandlers, closeSession, expectAccessible, screenshot } from '../pages/helpers.js';
 import { StatusPage } from '../pages/status-page.js';

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { simDigest } from '../../electron/core/testing/sim-digest.js';
+import { simDigest } from '../../electron/testing/sim-digest.js';
 import { openRenderer, type RendererSession } from '../harness/renderer-harness.js';
 import { ExtrasPage } from '../pages/extras-page.js';
 import { closeSession, expectAccessible, screenshot } from '../pages/helpers.js';

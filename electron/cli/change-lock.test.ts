@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SimSystem } from '../core/sim/sim-system.js';
-import { simDigest } from '../core/testing/sim-digest.js';
-import { tempDir } from '../core/testing/temp-sim.js';
+import { SimSystem } from '../sim/sim-system.js';
+import { simDigest } from '../testing/sim-digest.js';
+import { tempDir } from '../testing/temp-sim.js';
 import { runCli as cli } from './testing-cli.js';
 
 describe('the CLI and the app share one change lock', () => {
@@ -13,7 +13,7 @@ describe('the CLI and the app share one change lock', () => {
     expect((await cli('sim', 'init', dir, '--profile', 'qubes-4.3')).code).toBe(0);
     const before = await simDigest(await SimSystem.open(dir), { includeJournal: true });
     const out = await tempDir();
-    const holder = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, '../core/testing/lock-holder.ts'), dir, out, '30000'], { stdio: 'ignore' });
+    const holder = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, '../testing/lock-holder.ts'), dir, out, '30000'], { stdio: 'ignore' });
     try {
       await expect.poll(async () => readFile(path.join(out, 'changes'), 'utf8').catch(() => ''), { timeout: 20_000 }).toContain(String(holder.pid));
       for (const argv of [['apply', '--mode', 'zram', '--no-sample', '--yes'], ['recover', '--rollback', '--yes']]) {

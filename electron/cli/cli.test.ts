@@ -2,9 +2,9 @@ import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SystemFactsSchema } from '../../shared/facts.js';
-import { SimSystem } from '../core/sim/sim-system.js';
-import { simDigest } from '../core/testing/sim-digest.js';
-import { tempDir } from '../core/testing/temp-sim.js';
+import { SimSystem } from '../sim/sim-system.js';
+import { simDigest } from '../testing/sim-digest.js';
+import { tempDir } from '../testing/temp-sim.js';
 import { runCli as cli } from './testing-cli.js';
 
 /** Every file below a directory with its bytes, to prove a failed command wrote nothing. */

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AppError, serializeError } from '../core/errors.js';
-import { selectSystem } from '../core/system/select-system.js';
+import { selectSystem } from '../compose/select-system.js';
 import { Engine } from '../core/tasks/engine.js';
 import { ramModelSizing } from '../core/tasks/sizing.js';
 import type { System } from '../core/system/system.js';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { BrowserWindow } from 'electron';
 import { Menu, app, dialog } from 'electron';
 import { createHandlers } from '../core/api/handlers.js';
-import { selectSystem } from '../core/system/select-system.js';
+import { selectSystem } from '../compose/select-system.js';
 import { registerAppScheme, serveRenderer } from './app-protocol.js';
 import { dialogConfirm } from './confirm-dialog.js';
 import { APP_ORIGIN } from './csp.js';
@@ -14,10 +14,11 @@ const here = __dirname;
 registerAppScheme();
 app.enableSandbox();
 
+/** Only an explicit `--sim DIR` chooses a simulated dom0 on Qubes; no environment variable can switch it. */
 function simDirFromArgs(argv: readonly string[]): string | undefined {
   const i = argv.indexOf('--sim');
   if (i >= 0) return argv[i + 1];
-  return argv.find((a) => a.startsWith('--sim='))?.slice('--sim='.length) ?? process.env.QUBES_STATELESS_SIM;
+  return argv.find((a) => a.startsWith('--sim='))?.slice('--sim='.length);
 }
 
 async function start(): Promise<void> {

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { initSim } from '../core/sim/init-sim.js';
-import type { SimSystem } from '../core/sim/sim-system.js';
+import { initSim } from '../sim/init-sim.js';
+import type { SimSystem } from '../sim/sim-system.js';
 
 /**
  * The Electron shell's setup, run for real (main.ts imported as Electron loads it, packaged) against a fake
@@ -80,7 +80,8 @@ describe('the Electron shell (packaged)', () => {
     // One simulated dom0 for the whole file (the shell is started once), removed at the end.
     dir = await mkdtemp(path.join(os.tmpdir(), 'qs-shell-'));
     sim = await initSim(path.join(dir, 'dom0'), 'qubes-4.2');
-    process.env.QUBES_STATELESS_SIM = sim.dir;
+    // The shell chooses the simulator only from its own command line (no environment switch).
+    process.argv.push(`--sim=${sim.dir}`);
     // Packaged, the assets sit in Electron's resources folder; here that is the checkout.
     (process as { resourcesPath?: string }).resourcesPath = path.resolve(import.meta.dirname, '../..');
     await import('./main.js');
@@ -88,7 +89,7 @@ describe('the Electron shell (packaged)', () => {
     await vi.waitFor(() => expect(fake.calls.some((c) => c.startsWith('loadURL'))).toBe(true), { timeout: 30_000 });
   }, 60_000);
   afterAll(async () => {
-    delete process.env.QUBES_STATELESS_SIM;
+    process.argv.splice(process.argv.indexOf(`--sim=${sim.dir}`), 1);
     await rm(dir, { recursive: true, force: true });
   });
 

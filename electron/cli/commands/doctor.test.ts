@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DoctorResultSchema } from '../../../shared/doctor.js';
-import { tempDir } from '../../core/testing/temp-sim.js';
+import { tempDir } from '../../testing/temp-sim.js';
 import { runCli as cli } from '../testing-cli.js';
 
 describe('qubes-stateless doctor', () => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RamEstimateSchema } from '../../../shared/ram/ram-estimate.js';
-import { tempDir } from '../../core/testing/temp-sim.js';
+import { tempDir } from '../../testing/temp-sim.js';
 import { runCli as cli } from '../testing-cli.js';
 
 describe('qubes-stateless ram', () => {

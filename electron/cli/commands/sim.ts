@@ -1,9 +1,9 @@
-import { initSim } from '../../core/sim/init-sim.js';
-import { SIM_LAYOUTS } from '../../core/sim/profiles/layouts.js';
-import { PROFILE_NAMES } from '../../core/sim/profiles/profiles.js';
-import { bootSim } from '../../core/sim/sim-boot.js';
-import { initSimFromReport } from '../../core/sim/sim-from-report.js';
-import { SimSystem } from '../../core/sim/sim-system.js';
+import { initSim } from '../../sim/init-sim.js';
+import { SIM_LAYOUTS } from '../../sim/profiles/layouts.js';
+import { PROFILE_NAMES } from '../../sim/profiles/profiles.js';
+import { bootSim } from '../../sim/sim-boot.js';
+import { initSimFromReport } from '../../sim/sim-from-report.js';
+import { SimSystem } from '../../sim/sim-system.js';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { testAssetsDir } from '../testing/engine-fixture.js';
-import { simDigest } from '../testing/sim-digest.js';
-import { tempSim } from '../testing/temp-sim.js';
+import { testAssetsDir } from '../../testing/engine-fixture.js';
+import { simDigest } from '../../testing/sim-digest.js';
+import { tempSim } from '../../testing/temp-sim.js';
 import { createHandlers } from './handlers.js';
 
 describe('doctor:run', () => {

@@ -3,13 +3,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PATHS } from '../tasks/paths.js';
-import { testAssetsDir } from '../testing/engine-fixture.js';
-import { tempDir, tempSim } from '../testing/temp-sim.js';
+import { testAssetsDir } from '../../testing/engine-fixture.js';
+import { tempDir, tempSim } from '../../testing/temp-sim.js';
 import type { ChangeConfirmation } from './confirm-change.js';
 import { createHandlers } from './handlers.js';
 
 const choices = { dom0: { mode: 'zram' } };
-const RACER = path.resolve(import.meta.dirname, '../testing/lock-holder.ts');
+const RACER = path.resolve(import.meta.dirname, '../../testing/lock-holder.ts');
 /** What an apply changes first-hand: the GRUB script it installs (absent on a fresh simulated dom0). */
 const grubInstalled = async (sim: Awaited<ReturnType<typeof tempSim>>) => (await sim.stat(PATHS.grubScript)) !== null;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { testAssetsDir } from '../testing/engine-fixture.js';
-import { tempSim } from '../testing/temp-sim.js';
+import { testAssetsDir } from '../../testing/engine-fixture.js';
+import { tempSim } from '../../testing/temp-sim.js';
 import { createHandlers } from './handlers.js';
 
 describe('main-process handlers', () => {

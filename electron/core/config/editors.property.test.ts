@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultGrub, fstab } from '../sim/profiles/dom0-tree.js';
-import { PROFILES } from '../sim/profiles/profiles.js';
+import { defaultGrub, fstab } from '../../sim/profiles/dom0-tree.js';
+import { PROFILES } from '../../sim/profiles/profiles.js';
 import { effectiveValue, setShellVar, shellQuote } from './default-grub-editor.js';
 import { SWAP_MARKER, disableSwap, parseFstab, swapDevicePath, swapEntries } from './fstab-editor.js';
 import { evaluateShellAssignments, parseShellAssignments, parseShellValue } from './shell-assignments.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultGrub } from '../sim/profiles/dom0-tree.js';
-import { PROFILES } from '../sim/profiles/profiles.js';
+import { defaultGrub } from '../../sim/profiles/dom0-tree.js';
+import { PROFILES } from '../../sim/profiles/profiles.js';
 import { evaluateShellAssignments, parseShellAssignments, parseShellValue } from './shell-assignments.js';
 
 describe('shell assignments', () => {

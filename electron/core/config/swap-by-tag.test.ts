@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseProcSwaps } from '../probes/parse-proc.js';
-import { SIM_SWAP_LABEL, SIM_SWAP_UUID } from '../sim/commands/system-tools.js';
+import { SIM_SWAP_LABEL, SIM_SWAP_UUID } from '../../sim/commands/system-tools.js';
 import { BIN } from '../system/binaries.js';
 import { flattenPlan } from '../tasks/steps.js';
-import { engineFor } from '../testing/engine-fixture.js';
-import { tempSim } from '../testing/temp-sim.js';
+import { engineFor } from '../../testing/engine-fixture.js';
+import { tempSim } from '../../testing/temp-sim.js';
 
 // Installers write swap as UUID= (anaconda for plain partitions) or by a /dev/disk/by-* link; swapon(8) looks tags
 // up as their udev links, and /proc/swaps lists the resolved node (/dev/dm-2 for the swap LV).

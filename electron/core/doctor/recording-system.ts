@@ -60,6 +60,11 @@ export class RecordingSystem implements System {
     return this.inner.description;
   }
 
+  /** The doctor takes no change lock: it changes nothing, and must not wait for an apply in progress. */
+  get changeLockDir(): string {
+    throw new AppError('doctor-refused', 'internal', 'doctor takes no change lock: it changes nothing', { command: 'lock' });
+  }
+
   private async record<T>(op: () => Promise<T>, event: (value: T | null, error: RecordedFailure | null) => RecordedEvent): Promise<T> {
     try {
       const value = await op();

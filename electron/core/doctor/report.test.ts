@@ -4,10 +4,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SystemFacts } from '../../../shared/facts.js';
 import { probeFacts } from '../probes/probe-facts.js';
-import { initSimFromReport } from '../sim/sim-from-report.js';
-import type { SimSystem } from '../sim/sim-system.js';
-import { engineFor, testAssetsDir } from '../testing/engine-fixture.js';
-import { tempDir, tempSim } from '../testing/temp-sim.js';
+import { initSimFromReport } from '../../sim/sim-from-report.js';
+import type { SimSystem } from '../../sim/sim-system.js';
+import { engineFor, testAssetsDir } from '../../testing/engine-fixture.js';
+import { tempDir, tempSim } from '../../testing/temp-sim.js';
 import { buildReport, readReport, writeReport } from './report.js';
 import { runDoctor } from './run-doctor.js';
 

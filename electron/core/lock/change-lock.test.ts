@@ -4,11 +4,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
-import { tempDir, tempSim } from '../testing/temp-sim.js';
+import { tempDir, tempSim } from '../../testing/temp-sim.js';
 import { FLOCK, acquireChangeLock, withChangeLock } from './change-lock.js';
 
 const run = promisify(execFile);
-const FIXTURE = path.resolve(import.meta.dirname, '../testing/lock-holder.ts');
+const FIXTURE = path.resolve(import.meta.dirname, '../../testing/lock-holder.ts');
 
 describe('the change lock', () => {
   it('is exclusive within one process and free again once released', async () => {

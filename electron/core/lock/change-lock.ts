@@ -1,8 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { AppError } from '../errors.js';
-import { JOURNAL_DIR } from '../journal/journal-store.js';
-import { SimSystem } from '../sim/sim-system.js';
 import type { System } from '../system/system.js';
 
 /** util-linux's flock(1): on Fedora 37/41 dom0 and Debian alike at this path (the CLI package requires it). */
@@ -22,7 +20,7 @@ export interface ChangeLock {
  * a simulated dom0, its directory. Nothing is written: there is no lock file to go stale or to forge.
  */
 function lockTarget(system: System): string {
-  return system instanceof SimSystem ? system.dir : JOURNAL_DIR;
+  return system.changeLockDir;
 }
 
 /**

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SystemFactsSchema } from '../../../shared/facts.js';
 import { BALLOON_CURRENT_KB } from '../ram/dom0-memory.js';
-import { bootSim } from '../sim/sim-boot.js';
+import { bootSim } from '../../sim/sim-boot.js';
 import { BIN } from '../system/binaries.js';
-import { tempSim } from '../testing/temp-sim.js';
+import { tempSim } from '../../testing/temp-sim.js';
 import { detectBootMode, probeFacts } from './probe-facts.js';
 
 describe('probeFacts over the simulated dom0', () => {

@@ -2,9 +2,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FilesystemFact } from '../../../shared/facts.js';
 import { main } from '../../cli/main.js';
-import { initSim } from '../sim/init-sim.js';
-import { engineFor } from '../testing/engine-fixture.js';
-import { tempDir } from '../testing/temp-sim.js';
+import { initSim } from '../../sim/init-sim.js';
+import { engineFor } from '../../testing/engine-fixture.js';
+import { tempDir } from '../../testing/temp-sim.js';
 import { probeFacts } from './probe-facts.js';
 import { classifyLayout, fstabMountAbove } from './probe-layout.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BIN } from '../system/binaries.js';
-import { tempSim } from '../testing/temp-sim.js';
+import { tempSim } from '../../testing/temp-sim.js';
 import { QVM_LS_FIELDS, parsePoolInfo, parsePoolList, parsePrefsListing, parseQvmLsRaw, parseVolumeList } from './parse-qvm.js';
 
 /*

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { flattenPlan } from '../tasks/steps.js';
-import { engineFor, everyTask } from '../testing/engine-fixture.js';
-import { tempSim } from '../testing/temp-sim.js';
+import { engineFor, everyTask } from '../../testing/engine-fixture.js';
+import { tempSim } from '../../testing/temp-sim.js';
 import { BIN } from '../system/binaries.js';
 import * as cmd from './admin-commands.js';
 import { GrammarError, checkGrammar } from './admin-grammar.js';

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { probeFacts } from '../probes/probe-facts.js';
-import { bootSim } from '../sim/sim-boot.js';
+import { bootSim } from '../../sim/sim-boot.js';
 import { BIN } from '../system/binaries.js';
-import { engineFor, everyTask } from '../testing/engine-fixture.js';
-import { tempSim } from '../testing/temp-sim.js';
+import { engineFor, everyTask } from '../../testing/engine-fixture.js';
+import { tempSim } from '../../testing/temp-sim.js';
 import { GRAMMAR_TOOLS, checkGrammar } from './admin-grammar.js';
 
 /** A qubes-core-admin-client tool, by the program name the app runs (qubes-stateless itself is ours, not theirs). */

@@ -3,7 +3,7 @@ import { WizardChoicesSchema } from '../../../shared/choices.js';
 import { RamEstimateSchema } from '../../../shared/ram/ram-estimate.js';
 import { probeFacts } from '../probes/probe-facts.js';
 import { BIN } from '../system/binaries.js';
-import { tempSim } from '../testing/temp-sim.js';
+import { tempSim } from '../../testing/temp-sim.js';
 import { parseCurrentKb, parseMeminfo, parseQmemmanConf, usedMiBFromMeminfo } from './dom0-memory.js';
 import { estimateRam } from './estimate-ram.js';
 import { duBytesArgs, duInodesArgs, parseDu, probeRootUsage } from './root-usage.js';

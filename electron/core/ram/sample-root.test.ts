@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../testing/temp-sim.js';
+import { tempDir } from '../../testing/temp-sim.js';
 import { DirSystem } from './dir-system.js';
 import { pageCompressors, zsmallocClasses } from './page-cost.js';
 import { sampleRoot } from './sample-root.js';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { SimSystem } from '../sim/sim-system.js';
+import type { SimSystem } from '../../sim/sim-system.js';
 import { BIN } from '../system/binaries.js';
-import { engineFor, everyTask } from '../testing/engine-fixture.js';
-import { tempSim } from '../testing/temp-sim.js';
+import { engineFor, everyTask } from '../../testing/engine-fixture.js';
+import { tempSim } from '../../testing/temp-sim.js';
 import { readFile } from 'node:fs/promises';
 import { PATHS } from '../tasks/paths.js';
-import { REPO } from '../testing/engine-fixture.js';
+import { REPO } from '../../testing/engine-fixture.js';
 import { RAM_POOL_DIR, startSession } from './session-start.js';
 
 /** Reboot the simulated dom0 into the stateless entry: root in RAM, our words on the command line, no disk swap. */

@@ -3,11 +3,11 @@ import { chmod, chown, cp, mkdtemp, readdir, lstat, rm } from 'node:fs/promises'
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initSim } from '../sim/init-sim.js';
-import { STATE_FILE } from '../sim/sim-system.js';
-import { everyTask, testAssetsDir } from '../testing/engine-fixture.js';
-import { simDigest } from '../testing/sim-digest.js';
-import { bundleForOthers, loggingSudo, runAs, TEST_USER, unprivilegedSkipReason } from '../testing/unprivileged.js';
+import { initSim } from '../../sim/init-sim.js';
+import { STATE_FILE } from '../../sim/sim-system.js';
+import { everyTask, testAssetsDir } from '../../testing/engine-fixture.js';
+import { simDigest } from '../../testing/sim-digest.js';
+import { bundleForOthers, loggingSudo, runAs, TEST_USER, unprivilegedSkipReason } from '../../testing/unprivileged.js';
 
 /**
  * The whole install and its rollback as dom0's user: a simulated dom0 whose tree is root-owned with dom0's
@@ -37,7 +37,7 @@ describe.skipIf(skip !== null)('apply and rollback as an unprivileged user throu
   beforeAll(async () => {
     work = await mkdtemp(path.join(os.tmpdir(), 'qs-hostsim-'));
     await chmod(work, 0o755);
-    child = await bundleForOthers(path.join(import.meta.dirname, '../testing/host-sim-child.ts'));
+    child = await bundleForOthers(path.join(import.meta.dirname, '../../testing/host-sim-child.ts'));
     // The checkout may sit in a directory the test user cannot enter (CI: /root): give it a copy.
     assets = path.join(work, 'assets');
     await cp(testAssetsDir(), assets, { recursive: true });

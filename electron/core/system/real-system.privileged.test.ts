@@ -3,7 +3,7 @@ import { chmod, chown, lstat, mkdir, mkdtemp, open, readdir, readFile, readlink,
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleForOthers, loggingSudo, NO_SUDO_USER, runAs, TEST_USER, unprivilegedSkipReason } from '../testing/unprivileged.js';
+import { bundleForOthers, loggingSudo, NO_SUDO_USER, runAs, TEST_USER, unprivilegedSkipReason } from '../../testing/unprivileged.js';
 
 /**
  * The real System as dom0's user meets it: a root-owned tree with dom0's root-only directories (0700
@@ -90,7 +90,7 @@ describe.skipIf(skip !== null)('RealSystem as an unprivileged user with a real s
     bigSha = await writeBig(r('boot/initramfs-6.6.63-1.qubes.fc37.x86_64.img'));
     await symlink('../boot/grub2/grub.cfg', r('etc/grub2.cfg'));
     await symlink('boot/grub2', r('linkdir'));
-    child = await bundleForOthers(path.join(import.meta.dirname, '../testing/privileged-child.ts'));
+    child = await bundleForOthers(path.join(import.meta.dirname, '../../testing/privileged-child.ts'));
     sudo = await loggingSudo(path.dirname(child.file));
   }, 120_000);
   afterAll(async () => {

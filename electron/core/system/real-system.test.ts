@@ -2,7 +2,7 @@ import { chmod, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CommandError } from '../errors.js';
-import { tempDir } from '../testing/temp-sim.js';
+import { tempDir } from '../../testing/temp-sim.js';
 import { RealSystem } from './real-system.js';
 
 /** Stand-ins for sudo: one that runs the command (as root in CI), one that refuses like `sudo -n` does. */

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { AppError } from '../errors.js';
+import { JOURNAL_DIR } from '../journal/journal-store.js';
 import { tempPathFor } from './temp-path.js';
 import { BIN } from './binaries.js';
 import { checkResult, effectiveArgv } from './check-result.js';
@@ -43,6 +44,7 @@ const OWN_RIGHTS: DirectFiles = {
  */
 export class RealSystem extends ReadSide implements System {
   readonly kind = 'real' as const;
+  readonly changeLockDir = JOURNAL_DIR;
   readonly description = 'dom0';
   private readonly sudo: string;
   protected readonly reads: ReadPath;

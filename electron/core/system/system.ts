@@ -67,4 +67,10 @@ export interface SystemWriter extends SystemReader {
   copyFile(src: string, dest: string): Promise<void>;
 }
 
-export type System = SystemWriter;
+export interface System extends SystemWriter {
+  /**
+   * The host directory every change to this dom0 locks (change-lock.ts): the journal's directory on a real dom0,
+   * the simulated dom0's own directory otherwise. A host path, not a dom0 path.
+   */
+  readonly changeLockDir: string;
+}

@@ -4,11 +4,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WizardChoicesInput } from '../../../shared/choices.js';
 import { JOURNAL_DIR } from '../journal/journal-store.js';
-import type { SimSystem } from '../sim/sim-system.js';
+import type { SimSystem } from '../../sim/sim-system.js';
 import { BIN } from '../system/binaries.js';
-import { engineFor, testAssetsDir } from '../testing/engine-fixture.js';
-import { simDigest } from '../testing/sim-digest.js';
-import { tempSim } from '../testing/temp-sim.js';
+import { engineFor, testAssetsDir } from '../../testing/engine-fixture.js';
+import { simDigest } from '../../testing/sim-digest.js';
+import { tempSim } from '../../testing/temp-sim.js';
 import { Engine } from './engine.js';
 import { PATHS } from './paths.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PlanSchema } from '../../../shared/plan.js';
 import { BIN } from '../system/binaries.js';
-import { engineFor, everyTask } from '../testing/engine-fixture.js';
-import { simDigest } from '../testing/sim-digest.js';
-import { tempSim } from '../testing/temp-sim.js';
+import { engineFor, everyTask } from '../../testing/engine-fixture.js';
+import { simDigest } from '../../testing/sim-digest.js';
+import { tempSim } from '../../testing/temp-sim.js';
 import { PATHS } from './paths.js';
 import { stockXenSection } from './verify.js';
 

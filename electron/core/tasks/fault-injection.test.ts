@@ -6,10 +6,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initSim } from '../sim/init-sim.js';
-import { SimSystem } from '../sim/sim-system.js';
-import { engineFor, everyTask, testAssetsDir } from '../testing/engine-fixture.js';
-import { simDigest } from '../testing/sim-digest.js';
+import { initSim } from '../../sim/init-sim.js';
+import { SimSystem } from '../../sim/sim-system.js';
+import { engineFor, everyTask, testAssetsDir } from '../../testing/engine-fixture.js';
+import { simDigest } from '../../testing/sim-digest.js';
 
 /**
  * Kill the process (SIGKILL, in a child) at every point where it could die during a full apply and during a
@@ -23,7 +23,7 @@ beforeAll(async () => {
   // On tmpfs when there is one: the simulated dom0 fsyncs like the real one, and a disk makes that slow.
   work = await mkdtemp(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'qs-fault-'));
   child = path.join(work, 'fault-child.mjs');
-  await build({ entryPoints: [path.join(import.meta.dirname, '../testing/fault-child.ts')], outfile: child, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'error', banner: { js: "import { createRequire as __qsCreateRequire } from 'node:module'; const require = __qsCreateRequire(import.meta.url);" } });
+  await build({ entryPoints: [path.join(import.meta.dirname, '../../testing/fault-child.ts')], outfile: child, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'error', banner: { js: "import { createRequire as __qsCreateRequire } from 'node:module'; const require = __qsCreateRequire(import.meta.url);" } });
 });
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
-import type { SimSystem } from '../sim/sim-system.js';
-import { engineFor } from '../testing/engine-fixture.js';
-import { tempDir, tempSim } from '../testing/temp-sim.js';
+import type { SimSystem } from '../../sim/sim-system.js';
+import { engineFor } from '../../testing/engine-fixture.js';
+import { tempDir, tempSim } from '../../testing/temp-sim.js';
 import { PATHS } from './paths.js';
 import { stockXenSection } from './verify.js';
 
@@ -81,7 +81,7 @@ describe('a pending /etc/default/grub edit', () => {
       return main(argv, { out: (t) => void (io.out += t), err: (t) => void (io.err += t) });
     };
     expect(await cli('sim', 'init', dir, '--profile', 'qubes-4.2')).toBe(0);
-    const { SimSystem } = await import('../sim/sim-system.js');
+    const { SimSystem } = await import('../../sim/sim-system.js');
     await editDefaultGrubOnly(await SimSystem.open(dir));
     expect(await cli('--sim', dir, 'plan', '--mode', 'zram', '--no-sample')).toBe(1);
     expect(io.out).toMatch(/FAIL grub-pending: \/boot\/grub2\/grub\.cfg: the stock boot entries differ/);

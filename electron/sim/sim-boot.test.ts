@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { probeFacts } from '../core/probes/probe-facts.js';
+import { engineFor, everyTask } from '../testing/engine-fixture.js';
+import { simDigest } from '../testing/sim-digest.js';
+import { tempSim } from '../testing/temp-sim.js';
+import { bootSim } from './sim-boot.js';
+
+describe('rebooting the simulated dom0', () => {
+  it('refuses a stateless boot before anything is installed; normal boots stop what is not autostarted', async () => {
+    const sim = await tempSim();
+    await expect(bootSim(sim, 'stateless')).rejects.toMatchObject({ code: 'invalid-choice' });
+    await bootSim(sim, 'normal');
+    expect(sim.snapshotState().qubes.find((q) => q.name === 'personal')?.state).toBe('Halted');
+    const before = await simDigest(sim);
+    await bootSim(sim, 'normal');
+    expect(await simDigest(sim)).toBe(before);
+  });
+
+  it('boots the installed entry into RAM, runs the session, and forgets the session at the next boot', async () => {
+    const sim = await tempSim();
+    await engineFor(sim).apply(everyTask());
+    await bootSim(sim, 'normal');
+    const installed = await simDigest(sim);
+    const report = await bootSim(sim, 'stateless');
+    expect(report).toMatchObject({ result: 'active', session: { ran: true, problems: [] } });
+    const facts = await probeFacts(sim);
+    expect(facts.bootMode).toEqual({ kind: 'stateless', mode: 'zram', viaQubesStateless: true });
+    expect(facts.statelessStatus).toMatchObject({ result: 'active', mode: 'zram' });
+    expect(facts.swap.map((s) => s.device)).toEqual([]);
+    expect(facts.memory.dom0.maxMiB).toBeGreaterThan(4096);
+    expect(facts.qubes.map((q) => q.name)).toContain('debian-12-xfce-ram-dvm');
+    // Installing or rolling back from here is refused.
+    await expect(engineFor(sim).rollback({})).rejects.toMatchObject({ code: 'precondition-failed' });
+
+    await bootSim(sim, 'normal');
+    expect(await simDigest(sim)).toBe(installed);
+    expect((await probeFacts(sim)).qubes.map((q) => q.name)).not.toContain('debian-12-xfce-ram-dvm');
+  });
+
+  it('falls back to persistent when the root has outgrown the entry, and says so', async () => {
+    const sim = await tempSim();
+    await engineFor(sim).apply({ dom0: { mode: 'tmpfs' } });
+    expect((await bootSim(sim, 'stateless')).result).toBe('active');
+    await bootSim(sim, 'normal');
+    // Months later the root holds twice as much; the entry's dom0_mem=max was sized for the old root.
+    await sim.updateState((s) => void (s.mounts.find((m) => m.target === '/')!.baseUsedBytes = 15 * 1024 ** 3));
+    expect(await bootSim(sim, 'stateless')).toMatchObject({ result: 'fallback', reason: 'not-enough-ram' });
+    const facts = await probeFacts(sim);
+    expect(facts.bootMode.kind).toBe('persistent');
+    expect(facts.statelessStatus).toMatchObject({ result: 'fallback', reason: 'not-enough-ram' });
+  });
+});
