@@ -19,14 +19,19 @@ function shellConstants(script: string): Map<string, number> {
 }
 
 /** Each pair that differs, and each numeric shell constant no TypeScript one mirrors. */
-function mismatches(shell: ReadonlyMap<string, number>, ts: Readonly<Record<string, unknown>>, pairs: Readonly<Record<string, string>>): string[] {
+function mismatches(
+  shell: ReadonlyMap<string, number>,
+  ts: Readonly<Record<string, unknown>>,
+  pairs: Readonly<Record<string, string>>,
+): string[] {
   const out: string[] = [];
   for (const [name, value] of shell) {
     const tsName = pairs[name];
     if (!tsName) out.push(`${name}=${value} has no TypeScript mirror in BOOT_KIT_FROM_SHELL`);
     else if (ts[tsName] !== value) out.push(`${name}=${value} but ${tsName}=${String(ts[tsName])}`);
   }
-  for (const name of Object.keys(pairs)) if (!shell.has(name)) out.push(`${name} is not assigned in the script`);
+  for (const name of Object.keys(pairs))
+    if (!shell.has(name)) out.push(`${name} is not assigned in the script`);
   return out;
 }
 
@@ -42,9 +47,15 @@ describe('the fit check constants', () => {
   it('would fail if one side changed alone', () => {
     const shell = shellConstants(script);
     const edited = shellConstants(script.replace(/^QS_ZRAM_EST_PCT=\d+$/m, 'QS_ZRAM_EST_PCT=60'));
-    expect(mismatches(edited, constants, BOOT_KIT_FROM_SHELL)).toEqual([`QS_ZRAM_EST_PCT=60 but BOOT_KIT_ZRAM_ESTIMATE_PCT=${constants.BOOT_KIT_ZRAM_ESTIMATE_PCT}`]);
-    expect(mismatches(shell, { ...constants, BOOT_KIT_OVERLAY_MIN_MIB: 128 }, BOOT_KIT_FROM_SHELL)).toEqual(['QS_OVERLAY_MIN_MIB=64 but BOOT_KIT_OVERLAY_MIN_MIB=128']);
-    expect(mismatches(shellConstants(`${script}\nQS_NEW_LIMIT_MIB=5\n`), constants, BOOT_KIT_FROM_SHELL)).toEqual(['QS_NEW_LIMIT_MIB=5 has no TypeScript mirror in BOOT_KIT_FROM_SHELL']);
+    expect(mismatches(edited, constants, BOOT_KIT_FROM_SHELL)).toEqual([
+      `QS_ZRAM_EST_PCT=60 but BOOT_KIT_ZRAM_ESTIMATE_PCT=${constants.BOOT_KIT_ZRAM_ESTIMATE_PCT}`,
+    ]);
+    expect(mismatches(shell, { ...constants, BOOT_KIT_OVERLAY_MIN_MIB: 128 }, BOOT_KIT_FROM_SHELL)).toEqual([
+      'QS_OVERLAY_MIN_MIB=64 but BOOT_KIT_OVERLAY_MIN_MIB=128',
+    ]);
+    expect(
+      mismatches(shellConstants(`${script}\nQS_NEW_LIMIT_MIB=5\n`), constants, BOOT_KIT_FROM_SHELL),
+    ).toEqual(['QS_NEW_LIMIT_MIB=5 has no TypeScript mirror in BOOT_KIT_FROM_SHELL']);
   });
 
   it('are what the check uses, not literals beside them', () => {

@@ -4,7 +4,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ASSETS_DIR, MANIFEST_PATH, buildManifest, serializeManifest, type Manifest } from '../scripts/gen-manifest.js';
+import {
+  ASSETS_DIR,
+  MANIFEST_PATH,
+  buildManifest,
+  serializeManifest,
+  type Manifest,
+} from '../scripts/gen-manifest.js';
 
 const committed = JSON.parse(readFileSync(MANIFEST_PATH, 'utf8')) as Manifest;
 
@@ -29,7 +35,13 @@ describe('assets/manifest.json', () => {
   it('installs the module, the dracut snippet and the GRUB script where dom0 expects them', () => {
     const byPath = new Map(committed.files.map((f) => [f.installPath, f]));
     const m = '/usr/lib/dracut/modules.d/90qubes-stateless/';
-    for (const name of ['module-setup.sh', 'qubes-stateless-cmdline.sh', 'qubes-stateless-pre-pivot.sh', 'qubes-stateless-setup.sh', 'fsck-stateless.conf']) {
+    for (const name of [
+      'module-setup.sh',
+      'qubes-stateless-cmdline.sh',
+      'qubes-stateless-pre-pivot.sh',
+      'qubes-stateless-setup.sh',
+      'fsck-stateless.conf',
+    ]) {
       expect(byPath.has(m + name), name).toBe(true);
     }
     expect(byPath.get(`${m}qubes-stateless-setup.sh`)?.mode).toBe('0755');

@@ -47,7 +47,10 @@ describe('shellcheck', () => {
     it(`passes shellcheck: ${relative(join(ASSETS_DIR, '..'), file)}`, () => {
       const args = ['--format=gcc', ...(dialect ? ['--shell', dialect] : []), file];
       const r = spawnSync('shellcheck', args, { encoding: 'utf8' });
-      if (r.error) throw new Error(`shellcheck is not installed (Debian: apt-get install shellcheck): ${r.error.message}`);
+      if (r.error)
+        throw new Error(
+          `shellcheck is not installed (Debian: apt-get install shellcheck): ${r.error.message}`,
+        );
       expect(r.stdout + r.stderr).toBe('');
       expect(r.status).toBe(0);
     });

@@ -4,7 +4,17 @@
 // packaging/qubes-stateless-cli.spec. Writes dist/qubes-stateless-cli-VERSION-1.noarch.rpm and its .sha256.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +24,12 @@ const NAME = 'qubes-stateless-cli';
 
 function run(bin, args, quiet) {
   const r = spawnSync(bin, args, { stdio: ['ignore', 'pipe', quiet ? 'pipe' : 'inherit'], encoding: 'utf8' });
-  if (r.error) throw new Error(`${bin} could not be started (${r.error.message}); on Debian: apt-get install rpm`);
-  if (r.status !== 0) throw new Error(`${bin} ${args.join(' ')} → exit ${r.status}${quiet ? `: ${r.stderr.trim().split('\n').slice(-5).join(' / ')}` : ''}`);
+  if (r.error)
+    throw new Error(`${bin} could not be started (${r.error.message}); on Debian: apt-get install rpm`);
+  if (r.status !== 0)
+    throw new Error(
+      `${bin} ${args.join(' ')} → exit ${r.status}${quiet ? `: ${r.stderr.trim().split('\n').slice(-5).join(' / ')}` : ''}`,
+    );
   return r.stdout;
 }
 
@@ -25,7 +39,10 @@ export function stageAssets(assetsDir, dest) {
   for (const f of manifest.files) {
     const src = path.join(assetsDir, f.asset);
     const sha = createHash('sha256').update(readFileSync(src)).digest('hex');
-    if (sha !== f.sha256) throw new Error(`${f.asset}: sha256 ${sha} differs from the manifest's ${f.sha256} (run npm run manifest?)`);
+    if (sha !== f.sha256)
+      throw new Error(
+        `${f.asset}: sha256 ${sha} differs from the manifest's ${f.sha256} (run npm run manifest?)`,
+      );
     const out = path.join(dest, f.asset);
     mkdirSync(path.dirname(out), { recursive: true });
     copyFileSync(src, out);
@@ -43,7 +60,10 @@ export function stageAssets(assetsDir, dest) {
 export const RUNTIME_MODULES = ['@bokuweb/zstd-wasm'];
 function stageRuntimeModule(name, dest) {
   const src = path.join(ROOT, 'node_modules', name);
-  const keep = (rel) => rel === 'package.json' || /^LICENSE/i.test(rel) || (rel.startsWith('dist/common/') && /\.(js|wasm)$/.test(rel));
+  const keep = (rel) =>
+    rel === 'package.json' ||
+    /^LICENSE/i.test(rel) ||
+    (rel.startsWith('dist/common/') && /\.(js|wasm)$/.test(rel));
   const walk = (rel) => {
     for (const entry of readdirSync(path.join(src, rel), { withFileTypes: true })) {
       const r = rel ? `${rel}/${entry.name}` : entry.name;
@@ -59,7 +79,11 @@ function stageRuntimeModule(name, dest) {
 }
 
 /** `bundle`: the CLI built by scripts/build.mjs (its test builds one elsewhere with the same options). */
-export function buildCliRpm({ outDir = path.join(ROOT, 'dist'), bundle = path.join(ROOT, 'dist/cli/qubes-stateless.mjs'), quiet = false } = {}) {
+export function buildCliRpm({
+  outDir = path.join(ROOT, 'dist'),
+  bundle = path.join(ROOT, 'dist/cli/qubes-stateless.mjs'),
+  quiet = false,
+} = {}) {
   const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run npm run build first`);
   const top = mkdtempSync(path.join(os.tmpdir(), 'qs-rpmbuild-'));
@@ -72,18 +96,38 @@ export function buildCliRpm({ outDir = path.join(ROOT, 'dist'), bundle = path.jo
     stageAssets(path.join(ROOT, 'assets'), path.join(src, 'assets'));
     for (const m of RUNTIME_MODULES) stageRuntimeModule(m, path.join(src, 'node_modules', m));
     mkdirSync(path.join(top, 'SOURCES'), { recursive: true });
-    run('/usr/bin/tar', ['-C', path.join(top, 'stage'), '--owner=0', '--group=0', '--numeric-owner', '-czf', path.join(top, 'SOURCES', `${NAME}-${version}.tar.gz`), `${NAME}-${version}`]);
-    run('/usr/bin/rpmbuild', [
-      '-bb', '--nodeps',
-      '--define', `_topdir ${top}`,
-      '--define', `qs_version ${version}`,
-      // The same package for both dom0 releases: no distribution tag; build time from the changelog.
-      '--define', 'dist %{nil}',
-      '--define', 'use_source_date_epoch_as_buildtime 1',
-      '--define', 'source_date_epoch_from_changelog 1',
-      '--define', '_binary_payload w19.zstdio',
-      path.join(ROOT, 'packaging/qubes-stateless-cli.spec'),
-    ], quiet);
+    run('/usr/bin/tar', [
+      '-C',
+      path.join(top, 'stage'),
+      '--owner=0',
+      '--group=0',
+      '--numeric-owner',
+      '-czf',
+      path.join(top, 'SOURCES', `${NAME}-${version}.tar.gz`),
+      `${NAME}-${version}`,
+    ]);
+    run(
+      '/usr/bin/rpmbuild',
+      [
+        '-bb',
+        '--nodeps',
+        '--define',
+        `_topdir ${top}`,
+        '--define',
+        `qs_version ${version}`,
+        // The same package for both dom0 releases: no distribution tag; build time from the changelog.
+        '--define',
+        'dist %{nil}',
+        '--define',
+        'use_source_date_epoch_as_buildtime 1',
+        '--define',
+        'source_date_epoch_from_changelog 1',
+        '--define',
+        '_binary_payload w19.zstdio',
+        path.join(ROOT, 'packaging/qubes-stateless-cli.spec'),
+      ],
+      quiet,
+    );
     const rpmDir = path.join(top, 'RPMS', 'noarch');
     const [rpm] = readdirSync(rpmDir).filter((f) => f.endsWith('.rpm'));
     if (!rpm) throw new Error('rpmbuild produced no package');

@@ -13,7 +13,11 @@ const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', 'assets', 'm
 const resources = [
   { from: 'assets', to: 'assets', filter: ['manifest.json', ...manifest.files.map((f) => f.asset)] },
   { from: 'dist/cli', to: 'cli', filter: ['qubes-stateless.mjs'] },
-  { from: 'node_modules/@bokuweb/zstd-wasm', to: 'node_modules/@bokuweb/zstd-wasm', filter: ['package.json', 'LICENSE*', 'dist/common/**/*.js', 'dist/common/zstd.wasm'] },
+  {
+    from: 'node_modules/@bokuweb/zstd-wasm',
+    to: 'node_modules/@bokuweb/zstd-wasm',
+    filter: ['package.json', 'LICENSE*', 'dist/common/**/*.js', 'dist/common/zstd.wasm'],
+  },
 ];
 
 module.exports = {
@@ -23,7 +27,13 @@ module.exports = {
   copyright: 'GPL-3.0-or-later',
   directories: { output: 'release', buildResources: 'packaging' },
   // The bundles only: main, preload and renderer (sources, tests, maps and the rest of the checkout stay out).
-  files: ['dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/renderer/**/*', '!**/*.map', 'package.json'],
+  files: [
+    'dist/electron/main.cjs',
+    'dist/electron/preload.cjs',
+    'dist/renderer/**/*',
+    '!**/*.map',
+    'package.json',
+  ],
   extraResources: resources,
   asar: true,
   // Nothing is rebuilt or downloaded at install time; there are no native modules.
@@ -55,7 +65,8 @@ module.exports = {
     category: 'System',
     icon: 'packaging/icons',
     synopsis: 'Make a Qubes OS dom0 stateless (root in RAM), reversibly',
-    description: 'A wizard that turns a Qubes OS 4.2/4.3 dom0 into a stateless one as reviewed, journaled steps that roll back byte for byte. Includes the qubes-stateless command line.',
+    description:
+      'A wizard that turns a Qubes OS 4.2/4.3 dom0 into a stateless one as reviewed, journaled steps that roll back byte for byte. Includes the qubes-stateless command line.',
     maintainer: 'qubes-stateless <qubes-stateless@users.noreply.github.com>',
     vendor: 'qubes-stateless',
     desktop: {
@@ -72,12 +83,33 @@ module.exports = {
     packageName: 'qubes-stateless',
     // Electron's libraries (electron-builder's own default list for rpm, which `depends` replaces), then what the
     // app runs on dom0 (electron/core/system/binaries.ts).
-    depends: ['gtk3', 'libnotify', 'nss', 'libXScrnSaver', '(libXtst or libXtst6)', 'at-spi2-core', '(libuuid or libuuid1)', 'xdg-utils', 'sudo', 'util-linux', '/usr/bin/flock', 'dracut', 'xfsprogs', '/usr/sbin/grub2-mkconfig', '/usr/sbin/xl', '/usr/bin/qvm-ls'],
+    depends: [
+      'gtk3',
+      'libnotify',
+      'nss',
+      'libXScrnSaver',
+      '(libXtst or libXtst6)',
+      'at-spi2-core',
+      '(libuuid or libuuid1)',
+      'xdg-utils',
+      'sudo',
+      'util-linux',
+      '/usr/bin/flock',
+      'dracut',
+      'xfsprogs',
+      '/usr/sbin/grub2-mkconfig',
+      '/usr/sbin/xl',
+      '/usr/bin/qvm-ls',
+    ],
     // Our own scripts instead of electron-builder's, which may make chrome-sandbox setuid root.
     afterInstall: 'packaging/gui-after-install.tpl',
     afterRemove: 'packaging/gui-after-remove.tpl',
     // The CLI on PATH, owned by the package (removed with it); it conflicts with the Node.js CLI package.
-    fpm: [`${__dirname}/qubes-stateless-gui-cli.sh=/usr/bin/qubes-stateless`, '--conflicts', 'qubes-stateless-cli'],
+    fpm: [
+      `${__dirname}/qubes-stateless-gui-cli.sh=/usr/bin/qubes-stateless`,
+      '--conflicts',
+      'qubes-stateless-cli',
+    ],
     compression: 'xz',
   },
 };

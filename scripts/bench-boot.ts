@@ -13,7 +13,17 @@
 //
 //   npx tsx scripts/bench-boot.ts [--only=name,name] [--engines] [--mem=MiB]
 
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import {
   GUEST_INIT,
@@ -33,11 +43,35 @@ const IMAGE = join(BENCH, 'root.img');
 const RUN_IMAGE = join(BENCH, 'run.img');
 const MIRROR = 'http://deb.debian.org/debian';
 const PACKAGES = [
-  'systemd-sysv', 'udev', 'kmod', 'busybox-static', 'zstd', 'lz4', 'xz-utils', 'python3', 'python3-gi', 'perl', 'gcc', 'g++',
-  'make', 'gdb', 'vim', 'less', 'man-db', 'locales', 'libgtk-3-0', 'libqt5widgets5', 'firefox-esr', 'fonts-dejavu-core',
-  'e2fsprogs', 'attr', 'acl',
+  'systemd-sysv',
+  'udev',
+  'kmod',
+  'busybox-static',
+  'zstd',
+  'lz4',
+  'xz-utils',
+  'python3',
+  'python3-gi',
+  'perl',
+  'gcc',
+  'g++',
+  'make',
+  'gdb',
+  'vim',
+  'less',
+  'man-db',
+  'locales',
+  'libgtk-3-0',
+  'libqt5widgets5',
+  'firefox-esr',
+  'fonts-dejavu-core',
+  'e2fsprogs',
+  'attr',
+  'acl',
   // debootstrap does not resolve alternatives: name the ones these packages need.
-  'dbus', 'dbus-user-session', 'libboost-regex1.74.0',
+  'dbus',
+  'dbus-user-session',
+  'libboost-regex1.74.0',
 ];
 const GUEST_INIT_PATH = '/usr/local/sbin/qs-guest-init';
 
@@ -83,8 +117,14 @@ interface Run {
 const REPEATS = 3;
 
 const RUNS: readonly Run[] = [
-  ...Array.from({ length: REPEATS }, (_, i) => ({ name: i === 0 ? 'persistent' : `persistent#${i + 1}`, append: '' })),
-  ...Array.from({ length: REPEATS }, (_, i) => ({ name: i === 0 ? 'overlay' : `overlay#${i + 1}`, append: 'rd.qubes.stateless=overlay' })),
+  ...Array.from({ length: REPEATS }, (_, i) => ({
+    name: i === 0 ? 'persistent' : `persistent#${i + 1}`,
+    append: '',
+  })),
+  ...Array.from({ length: REPEATS }, (_, i) => ({
+    name: i === 0 ? 'overlay' : `overlay#${i + 1}`,
+    append: 'rd.qubes.stateless=overlay',
+  })),
   { name: 'zram-lz4', append: 'rd.qubes.stateless=zram rd.qubes.stateless.comp=lz4' },
   { name: 'zram-zstd', append: 'rd.qubes.stateless=zram rd.qubes.stateless.comp=zstd' },
   { name: 'zram-lzo-rle', append: 'rd.qubes.stateless=zram rd.qubes.stateless.comp=lzo-rle' },
@@ -106,7 +146,10 @@ const f2 = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+  const only = args
+    .find((a) => a.startsWith('--only='))
+    ?.slice(7)
+    .split(',');
   // The copy-engine comparison (why the module copies with tar) takes a third of the run: only when asked.
   const engines = args.includes('--engines');
   const memMiB = Number(args.find((a) => a.startsWith('--mem='))?.slice(6) ?? 4096);
@@ -119,10 +162,14 @@ async function main(): Promise<void> {
     extraModuleDirs: [join(REPO_ROOT, 'scripts', 'boot', '99qsbench')],
     addModules: ['qsbench'],
   });
-  console.log(`image ${IMAGE} (${mib(statSync(IMAGE).size)}, content ${mib(contentBytes)}), VM ${memMiB} MiB, 2 vCPU TCG`);
+  console.log(
+    `image ${IMAGE} (${mib(statSync(IMAGE).size)}, content ${mib(contentBytes)}), VM ${memMiB} MiB, 2 vCPU TCG`,
+  );
 
   const reports = new Map<string, GuestReport>();
-  for (const spec of RUNS.filter((r) => (only ? only.includes(r.name) : engines || !r.name.startsWith('engine-')))) {
+  for (const spec of RUNS.filter((r) =>
+    only ? only.includes(r.name) : engines || !r.name.startsWith('engine-'),
+  )) {
     rmSync(RUN_IMAGE, { force: true });
     run('cp', ['--sparse=always', IMAGE, RUN_IMAGE]);
     const res = await boot({
@@ -134,15 +181,20 @@ async function main(): Promise<void> {
       timeoutMs: 1_200_000,
     });
     const rep = res.report;
-    if (!rep.complete) console.log(`  !! ${spec.name}: incomplete report (timed out: ${res.timedOut}), see ${res.logFile}`);
+    if (!rep.complete)
+      console.log(`  !! ${spec.name}: incomplete report (timed out: ${res.timedOut}), see ${res.logFile}`);
     reports.set(spec.name, rep);
     const st = rep.status;
     console.log(
       `  ${spec.name.padEnd(26)} userspace at ${f1(rep.uptimeInit)} s` +
         (st.result ? `  ${st.result}/${st.reason} setup ${st.seconds} s` : '') +
         (rep.rootRamBytes !== null ? `  root RAM ${mib(rep.rootRamBytes)}` : '') +
-        (first(rep, 'bench.forum_seconds') ? `  forum copy ${f1(cs(first(rep, 'bench.forum_seconds')))} s rc=${first(rep, 'bench.forum_rc')}` : '') +
-        (first(rep, 'bench.copy_seconds') ? `  copy ${f1(cs(first(rep, 'bench.copy_seconds')))} s rc=${first(rep, 'bench.copy_rc')} ${mib(Number(first(rep, 'bench.copy_bytes')))}` : '') +
+        (first(rep, 'bench.forum_seconds')
+          ? `  forum copy ${f1(cs(first(rep, 'bench.forum_seconds')))} s rc=${first(rep, 'bench.forum_rc')}`
+          : '') +
+        (first(rep, 'bench.copy_seconds')
+          ? `  copy ${f1(cs(first(rep, 'bench.copy_seconds')))} s rc=${first(rep, 'bench.copy_rc')} ${mib(Number(first(rep, 'bench.copy_bytes')))}`
+          : '') +
         `  (wall ${f1(res.wallMs / 1000)} s)`,
     );
   }
@@ -151,7 +203,9 @@ async function main(): Promise<void> {
 
 function report(reports: ReadonlyMap<string, GuestReport>, contentBytes: number): void {
   const get = (n: string): GuestReport | undefined => reports.get(n);
-  const rootBytes = Number(get('zram-lz4')?.status.root_used_bytes ?? get('tmpfs')?.status.root_used_bytes ?? contentBytes);
+  const rootBytes = Number(
+    get('zram-lz4')?.status.root_used_bytes ?? get('tmpfs')?.status.root_used_bytes ?? contentBytes,
+  );
   const median = (xs: number[]): number => {
     const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
     return v.length === 0 ? NaN : (v[(v.length - 1) >> 1]! + v[v.length >> 1]!) / 2;
@@ -177,11 +231,22 @@ function report(reports: ReadonlyMap<string, GuestReport>, contentBytes: number)
 
   console.log('\n=== qubes-stateless boot benchmark ===');
   console.log(`root content: ${mib(rootBytes)} used on the disk root (df), tar stream ${mib(readBytes)}`);
-  console.log(`guest limits (tar of the root, cold cache): read ${f1(lim.read)} MiB/s, read+lz4 -1 ${f1(lim.lz4)} MiB/s, read+zstd -T0 -3 ${f1(lim.zstd)} MiB/s`);
-  console.log(`guest raw compression from RAM: lz4 -1 ${f1(lim.lz4Ram)} MiB/s, zstd -T0 -3 ${f1(lim.zstdRam)} MiB/s`);
-  console.log(`forum recipe (zram0 lzo-rle, mkfs.ext2, cp -a /mnt/*): ${f1(forumS)} s` + (forumZram ? `, RAM ${mib(forumZram.memUsedBytes)} (${f2(forumZram.memUsedBytes / rootBytes)} per byte)` : ''));
+  console.log(
+    `guest limits (tar of the root, cold cache): read ${f1(lim.read)} MiB/s, read+lz4 -1 ${f1(lim.lz4)} MiB/s, read+zstd -T0 -3 ${f1(lim.zstd)} MiB/s`,
+  );
+  console.log(
+    `guest raw compression from RAM: lz4 -1 ${f1(lim.lz4Ram)} MiB/s, zstd -T0 -3 ${f1(lim.zstdRam)} MiB/s`,
+  );
+  console.log(
+    `forum recipe (zram0 lzo-rle, mkfs.ext2, cp -a /mnt/*): ${f1(forumS)} s` +
+      (forumZram
+        ? `, RAM ${mib(forumZram.memUsedBytes)} (${f2(forumZram.memUsedBytes / rootBytes)} per byte)`
+        : ''),
+  );
   console.log('');
-  console.log('mode           userspace  +vs persistent  setup s  MiB/s   vs forum  vs limit(read+comp)  vs raw comp  root RAM   RAM/byte');
+  console.log(
+    'mode           userspace  +vs persistent  setup s  MiB/s   vs forum  vs limit(read+comp)  vs raw comp  root RAM   RAM/byte',
+  );
   const limits: Record<string, [number, number]> = {
     'zram-lz4': [lim.lz4, lim.lz4Ram],
     'zram-zstd': [lim.zstd, lim.zstdRam],
@@ -198,8 +263,8 @@ function report(reports: ReadonlyMap<string, GuestReport>, contentBytes: number)
     console.log(
       `${name.padEnd(14)} ${f1(r.uptimeInit).padStart(7)} s ${f1(r.uptimeInit - persistentT).padStart(9)} s ${(Number.isFinite(setup) ? f1(setup) : '-').padStart(8)}` +
         ` ${f1(copyThr).padStart(7)} ${(Number.isFinite(copyThr) ? `${f2(forumS / setup)}x` : '-').padStart(9)}` +
-        ` ${(Number.isFinite(copyThr) ? `${(100 * copyThr / limRead).toFixed(0)}%` : '-').padStart(20)}` +
-        ` ${(Number.isFinite(copyThr) && Number.isFinite(limRaw) ? `${(100 * copyThr / limRaw).toFixed(0)}%` : '-').padStart(12)}` +
+        ` ${(Number.isFinite(copyThr) ? `${((100 * copyThr) / limRead).toFixed(0)}%` : '-').padStart(20)}` +
+        ` ${(Number.isFinite(copyThr) && Number.isFinite(limRaw) ? `${((100 * copyThr) / limRaw).toFixed(0)}%` : '-').padStart(12)}` +
         ` ${(Number.isFinite(ram) ? mib(ram) : '-').padStart(9)} ${(Number.isFinite(ram) ? f2(ram / rootBytes) : '-').padStart(9)}`,
     );
   }
@@ -207,13 +272,19 @@ function report(reports: ReadonlyMap<string, GuestReport>, contentBytes: number)
     `\npersistent vs overlay, median of ${REPEATS} boots each: userspace at ${f1(persistentT)} s vs ${f1(overlayT)} s` +
       ` (overlay ${f1(overlayT - persistentT)} s; its own setup ${f2(overlaySetup)} s; persistent boots also run the root fsck)`,
   );
-  console.log(`\ncopy engines (into tmpfs / zram-lz4, same cold start)${[...reports.keys()].some((n) => n.startsWith('engine-')) ? ':' : ': not run (--engines)'}`);
+  console.log(
+    `\ncopy engines (into tmpfs / zram-lz4, same cold start)${[...reports.keys()].some((n) => n.startsWith('engine-')) ? ':' : ': not run (--engines)'}`,
+  );
   for (const [name, r] of reports) {
     if (!name.startsWith('engine-')) continue;
     const s = cs(first(r, 'bench.copy_seconds'));
-    console.log(`  ${name.padEnd(26)} ${f1(s).padStart(6)} s  ${f1(thr(rootBytes, s)).padStart(6)} MiB/s  rc=${first(r, 'bench.copy_rc')}`);
+    console.log(
+      `  ${name.padEnd(26)} ${f1(s).padStart(6)} s  ${f1(thr(rootBytes, s)).padStart(6)} MiB/s  rc=${first(r, 'bench.copy_rc')}`,
+    );
   }
-  console.log('\nTargets: copy modes >= 2x the forum recipe and >= 80% of the compression limit; overlay adds < 1 s; zram RAM/byte <= 0.35 with the best compressor.');
+  console.log(
+    '\nTargets: copy modes >= 2x the forum recipe and >= 80% of the compression limit; overlay adds < 1 s; zram RAM/byte <= 0.35 with the best compressor.',
+  );
 }
 
 await main();

@@ -19,17 +19,35 @@ import { computeRamModel } from '../shared/ram/model.js';
 import type { CompressionRatio, RamModelInput } from '../shared/ram/ram-estimate.js';
 import { DirSystem } from '../electron/core/ram/dir-system.js';
 import { measureRatios } from '../electron/core/ram/estimate-ram.js';
-import { boot, buildInitramfs, buildRootImage, CACHE, findKernel, makeTestRoot, requireTools, run } from '../e2e/boot/harness.js';
+import {
+  boot,
+  buildInitramfs,
+  buildRootImage,
+  CACHE,
+  findKernel,
+  makeTestRoot,
+  requireTools,
+  run,
+} from '../e2e/boot/harness.js';
 
 const MiB = 1024 * 1024;
 const PAYLOAD_MIB = Number(process.env.QS_BENCH_PAYLOAD_MIB ?? 400);
 const MEM_MIB = Number(process.env.QS_BENCH_MEM_MIB ?? 2560);
-const MODES = (process.env.QS_BENCH_MODES ?? 'overlay tmpfs zram:lz4 zram:zstd zram:lzo-rle').split(/\s+/).filter(Boolean);
+const MODES = (process.env.QS_BENCH_MODES ?? 'overlay tmpfs zram:lz4 zram:zstd zram:lzo-rle')
+  .split(/\s+/)
+  .filter(Boolean);
 /** Reserve passed to the boot kit: the VM is small, dom0's 1024 MiB default would not leave room. */
 const RESERVE_MIB = 256;
 
 /** Sources of the payload, in order, until PAYLOAD_MIB is reached (files over 32 MiB are left out). */
-const SOURCES = ['/usr/lib/python3.11', '/usr/share/perl', '/usr/share/doc', '/usr/bin', '/usr/share/locale', '/usr/lib/x86_64-linux-gnu'];
+const SOURCES = [
+  '/usr/lib/python3.11',
+  '/usr/share/perl',
+  '/usr/share/doc',
+  '/usr/bin',
+  '/usr/share/locale',
+  '/usr/lib/x86_64-linux-gnu',
+];
 
 /** Copies regular files from SOURCES into root/payload until `budget` bytes. */
 function addPayload(root: string, budget: number): void {
@@ -63,7 +81,13 @@ function duOf(dir: string, flag: string): number {
   return Number(run('du', ['-sx', flag, dir]).split('\t')[0]);
 }
 
-function predict(mode: StatelessMode, compressor: Compressor, ratio: CompressionRatio, usedMiB: number, inodes: number) {
+function predict(
+  mode: StatelessMode,
+  compressor: Compressor,
+  ratio: CompressionRatio,
+  usedMiB: number,
+  inodes: number,
+) {
   const input: RamModelInput = {
     release: '4.3',
     hostTotalMiB: MEM_MIB,
@@ -108,7 +132,11 @@ async function main(): Promise<void> {
 
   const t0 = Date.now();
   // The wizard's own measurement (sampling, rounding, fallbacks), over the directory instead of dom0's root.
-  const { ratios, note, sample } = await measureRatios(new DirSystem(root), { zsmallocChain: chain, maxSamplePages: 32768, timeBudgetMs: 300_000 });
+  const { ratios, note, sample } = await measureRatios(new DirSystem(root), {
+    zsmallocChain: chain,
+    maxSamplePages: 32768,
+    timeBudgetMs: 300_000,
+  });
   const pctOf = (r: CompressionRatio) => `${(r.ratio * 100).toFixed(1)}% (${r.method})`;
   console.log(
     `sampler: ${sample ? `${sample.sampledPages} pages of ${sample.sampledFiles}/${sample.walkedFiles} files` : 'no sample'} in ${((Date.now() - t0) / 1000).toFixed(1)} s → ` +
@@ -121,9 +149,21 @@ async function main(): Promise<void> {
   for (const spec of MODES) {
     const [mode, comp] = spec.split(':') as [StatelessMode, Compressor | undefined];
     const compressor = comp ?? 'lz4';
-    const append = [`rd.qubes.stateless=${mode}`, `rd.qubes.stateless.reserve=${RESERVE_MIB}`, ...(mode === 'zram' ? [`rd.qubes.stateless.comp=${compressor}`] : [])].join(' ');
+    const append = [
+      `rd.qubes.stateless=${mode}`,
+      `rd.qubes.stateless.reserve=${RESERVE_MIB}`,
+      ...(mode === 'zram' ? [`rd.qubes.stateless.comp=${compressor}`] : []),
+    ].join(' ');
     const started = Date.now();
-    const r = await boot({ name: `bench-ram-${mode}${comp ? `-${comp}` : ''}`, initrd, disks: [image], memMiB: MEM_MIB, append, timeoutMs: 900_000, kernel });
+    const r = await boot({
+      name: `bench-ram-${mode}${comp ? `-${comp}` : ''}`,
+      initrd,
+      disks: [image],
+      memMiB: MEM_MIB,
+      append,
+      timeoutMs: 900_000,
+      kernel,
+    });
     const rep = r.report;
     const p = predict(mode, compressor, ratios[compressor], usedMiB, inodes);
     const measured = rep.rootRamBytes === null ? NaN : rep.rootRamBytes / MiB;
@@ -135,12 +175,30 @@ async function main(): Promise<void> {
         : z
           ? `orig ${(z.origBytes / MiB).toFixed(0)} MiB, compr ${(z.comprBytes / MiB).toFixed(1)} MiB, mem_used ${(z.memUsedBytes / MiB).toFixed(1)} MiB; ratio mem_used/used ${((z.memUsedBytes / usedBytes) * 100).toFixed(1)}%`
           : `root ${rep.rootFstype}; MemTotal ${Math.round((rep.meminfoKiB.MemTotal ?? 0) / 1024)} MiB of ${MEM_MIB}`;
-    rows.push([spec, p.atBootMiB.toFixed(0), Number.isFinite(measured) ? measured.toFixed(1) : '-', Number.isFinite(err) ? `${err >= 0 ? '+' : ''}${err.toFixed(1)}%` : '-', `${detail}; boot ${((Date.now() - started) / 1000).toFixed(0)} s`]);
-    results.push({ spec, predictedMiB: p.atBootMiB, measuredMiB: measured, errorPct: err, status: rep.status, zram: z ?? null, meminfoKiB: rep.meminfoKiB, rootUsedKiB: rep.rootUsedKiB });
+    rows.push([
+      spec,
+      p.atBootMiB.toFixed(0),
+      Number.isFinite(measured) ? measured.toFixed(1) : '-',
+      Number.isFinite(err) ? `${err >= 0 ? '+' : ''}${err.toFixed(1)}%` : '-',
+      `${detail}; boot ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    ]);
+    results.push({
+      spec,
+      predictedMiB: p.atBootMiB,
+      measuredMiB: measured,
+      errorPct: err,
+      status: rep.status,
+      zram: z ?? null,
+      meminfoKiB: rep.meminfoKiB,
+      rootUsedKiB: rep.rootUsedKiB,
+    });
     console.log(rows.at(-1)!.join(' | '));
   }
   console.log('\n' + rows.map((r) => r.map((c, i) => (i < 4 ? c.padEnd(14) : c)).join(' ')).join('\n'));
-  writeFileSync(join(work, 'results.json'), JSON.stringify({ usedBytes, inodes, kernel: kernel.kver, chain, ratios, sample, results }, null, 2));
+  writeFileSync(
+    join(work, 'results.json'),
+    JSON.stringify({ usedBytes, inodes, kernel: kernel.kver, chain, ratios, sample, results }, null, 2),
+  );
 }
 
 main().catch((e: unknown) => {

@@ -7,7 +7,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'dist');
-const common = { bundle: true, sourcemap: true, logLevel: 'warning', absWorkingDir: root, legalComments: 'none' };
+const common = {
+  bundle: true,
+  sourcemap: true,
+  logLevel: 'warning',
+  absWorkingDir: root,
+  legalComments: 'none',
+};
 
 /**
  * The CLI as one ES module for plain Node: dom0's Node.js is 18 on Fedora 37 and 22 on Fedora 41 (see
@@ -22,15 +28,33 @@ export function cliBuildOptions(outfile = 'dist/cli/qubes-stateless.mjs') {
     platform: 'node',
     format: 'esm',
     target: 'node18.18',
-    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __qsCreateRequire } from 'node:module';\nconst require = __qsCreateRequire(import.meta.url);" },
+    banner: {
+      js: "#!/usr/bin/env node\nimport { createRequire as __qsCreateRequire } from 'node:module';\nconst require = __qsCreateRequire(import.meta.url);",
+    },
   };
 }
 
 async function buildAll() {
   await rm(out, { recursive: true, force: true });
   await Promise.all([
-    build({ ...common, entryPoints: ['electron/main/main.ts'], outfile: 'dist/electron/main.cjs', platform: 'node', format: 'cjs', target: 'node22', external: ['electron'] }),
-    build({ ...common, entryPoints: ['electron/preload/preload.ts'], outfile: 'dist/electron/preload.cjs', platform: 'node', format: 'cjs', target: 'chrome130', external: ['electron'] }),
+    build({
+      ...common,
+      entryPoints: ['electron/main/main.ts'],
+      outfile: 'dist/electron/main.cjs',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node22',
+      external: ['electron'],
+    }),
+    build({
+      ...common,
+      entryPoints: ['electron/preload/preload.ts'],
+      outfile: 'dist/electron/preload.cjs',
+      platform: 'node',
+      format: 'cjs',
+      target: 'chrome130',
+      external: ['electron'],
+    }),
     build(cliBuildOptions()),
     build({
       ...common,

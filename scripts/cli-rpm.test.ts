@@ -13,9 +13,15 @@ import { buildCliRpm } from '../packaging/build-cli-rpm.mjs';
 import { cliBuildOptions } from './build.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const manifest = JSON.parse(readFileSync(path.join(ROOT, 'assets/manifest.json'), 'utf8')) as { files: { asset: string; installPath: string; mode: string; sha256: string }[] };
+const manifest = JSON.parse(readFileSync(path.join(ROOT, 'assets/manifest.json'), 'utf8')) as {
+  files: { asset: string; installPath: string; mode: string; sha256: string }[];
+};
 const SHARE = '/usr/share/qubes-stateless';
-const reason = !existsSync('/usr/bin/rpmbuild') ? 'rpmbuild is not installed (Debian: apt-get install rpm; npm test installs it)' : process.getuid?.() !== 0 ? 'rpm -i --root needs root' : null;
+const reason = !existsSync('/usr/bin/rpmbuild')
+  ? 'rpmbuild is not installed (Debian: apt-get install rpm; npm test installs it)'
+  : process.getuid?.() !== 0
+    ? 'rpm -i --root needs root'
+    : null;
 if (reason) console.warn(`skipped: the qubes-stateless-cli RPM tests: ${reason}`);
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
@@ -46,23 +52,51 @@ describe.skipIf(!!reason)('the qubes-stateless-cli RPM', () => {
   it('holds the wrapper, the bundle and exactly the boot kit the manifest lists (rpm -qlp)', () => {
     const listed = execFileSync('/usr/bin/rpm', ['-qlp', rpm], { encoding: 'utf8' }).trim().split('\n');
     // Regular files only (directories say "d" in their permissions).
-    const perms = execFileSync('/usr/bin/rpm', ['-qp', '--qf', '[%{FILENAMES} %{FILEMODES:perms}\n]', rpm], { encoding: 'utf8' }).trim().split('\n');
+    const perms = execFileSync('/usr/bin/rpm', ['-qp', '--qf', '[%{FILENAMES} %{FILEMODES:perms}\n]', rpm], {
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n');
     const files = perms.filter((l) => / -[rwx-]{9}$/.test(l)).map((l) => l.split(' ')[0]!);
     expect(perms.length).toBe(listed.length);
     const zstd = `${SHARE}/node_modules/@bokuweb/zstd-wasm/`;
-    expect(files.filter((f) => !f.startsWith(zstd)).sort()).toEqual(['/usr/bin/qubes-stateless', `${SHARE}/cli/qubes-stateless.mjs`, `${SHARE}/assets/manifest.json`, ...manifest.files.map((f) => `${SHARE}/assets/${f.asset}`)].sort());
+    expect(files.filter((f) => !f.startsWith(zstd)).sort()).toEqual(
+      [
+        '/usr/bin/qubes-stateless',
+        `${SHARE}/cli/qubes-stateless.mjs`,
+        `${SHARE}/assets/manifest.json`,
+        ...manifest.files.map((f) => `${SHARE}/assets/${f.asset}`),
+      ].sort(),
+    );
     // The zstd module: its CommonJS build and .wasm, no maps, types or the browser build.
     const zstdFiles = files.filter((f) => f.startsWith(zstd)).map((f) => f.slice(zstd.length));
-    expect(zstdFiles).toEqual(expect.arrayContaining(['package.json', 'dist/common/index.node.js', 'dist/common/zstd.wasm']));
+    expect(zstdFiles).toEqual(
+      expect.arrayContaining(['package.json', 'dist/common/index.node.js', 'dist/common/zstd.wasm']),
+    );
     expect(zstdFiles.filter((f) => /\.(map|ts)$|^dist\/(web|esm)\//.test(f))).toEqual([]);
     // The path the session unit runs is the one the package installs.
     expect(listed).toContain(PATHS.sessionCli);
-    expect(readFileSync(path.join(ROOT, 'assets/systemd/qubes-stateless-session.service'), 'utf8')).toMatch(new RegExp(`^ExecStart=${PATHS.sessionCli} `, 'm'));
+    expect(readFileSync(path.join(ROOT, 'assets/systemd/qubes-stateless-session.service'), 'utf8')).toMatch(
+      new RegExp(`^ExecStart=${PATHS.sessionCli} `, 'm'),
+    );
   });
 
   it('requires what dom0 must have (Node.js of Fedora 37/41, xfsprogs, the tools it runs)', () => {
-    const requires = execFileSync('/usr/bin/rpm', ['-qRp', rpm], { encoding: 'utf8' }).split('\n').map((l) => l.trim());
-    for (const r of ['nodejs >= 1:18', '/usr/bin/node', 'xfsprogs', 'sudo', 'dracut', '/usr/bin/flock', '/usr/sbin/grub2-mkconfig', '/usr/bin/qvm-ls', '/usr/sbin/xl']) expect(requires).toContain(r);
+    const requires = execFileSync('/usr/bin/rpm', ['-qRp', rpm], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => l.trim());
+    for (const r of [
+      'nodejs >= 1:18',
+      '/usr/bin/node',
+      'xfsprogs',
+      'sudo',
+      'dracut',
+      '/usr/bin/flock',
+      '/usr/sbin/grub2-mkconfig',
+      '/usr/bin/qvm-ls',
+      '/usr/sbin/xl',
+    ])
+      expect(requires).toContain(r);
   });
 
   it('installs the boot kit byte for byte with its manifest modes where the CLI reads it', () => {
@@ -71,7 +105,9 @@ describe.skipIf(!!reason)('the qubes-stateless-cli RPM', () => {
       expect(sha256(installed), f.asset).toBe(f.sha256);
       expect((statSync(installed).mode & 0o7777).toString(8).padStart(4, '0'), f.asset).toBe(f.mode);
     }
-    expect(readFileSync(path.join(root, SHARE, 'assets/manifest.json'), 'utf8')).toBe(readFileSync(path.join(ROOT, 'assets/manifest.json'), 'utf8'));
+    expect(readFileSync(path.join(root, SHARE, 'assets/manifest.json'), 'utf8')).toBe(
+      readFileSync(path.join(ROOT, 'assets/manifest.json'), 'utf8'),
+    );
     expect(statSync(path.join(root, 'usr/bin/qubes-stateless')).mode & 0o777).toBe(0o755);
   });
 
@@ -97,7 +133,11 @@ describe.skipIf(!!reason)('the qubes-stateless-cli RPM', () => {
 
   it('finds zstd where the installed bundle requires it from, and it compresses', () => {
     const probe = `const m = require('node:module').createRequire(process.argv[1])('@bokuweb/zstd-wasm'); m.init().then(() => console.log(m.compress(new Uint8Array(4096), 3).length));`;
-    const out = execFileSync(process.execPath, ['-e', probe, path.join(root, SHARE, 'cli/qubes-stateless.mjs')], { encoding: 'utf8', cwd: os.tmpdir() });
+    const out = execFileSync(
+      process.execPath,
+      ['-e', probe, path.join(root, SHARE, 'cli/qubes-stateless.mjs')],
+      { encoding: 'utf8', cwd: os.tmpdir() },
+    );
     expect(Number(out.trim())).toBeGreaterThan(0);
     expect(Number(out.trim())).toBeLessThan(100);
   });

@@ -103,7 +103,8 @@ export function buildManifest(assetsDir: string = ASSETS_DIR): Manifest {
     if (rule.mode === 'exec-bit') mode = executable ? '0755' : '0644';
     else {
       mode = rule.mode;
-      if ((mode === '0755') !== executable) problems.push(`${asset}: must be ${mode === '0755' ? '' : 'not '}executable in the repository`);
+      if ((mode === '0755') !== executable)
+        problems.push(`${asset}: must be ${mode === '0755' ? '' : 'not '}executable in the repository`);
     }
     const content = readFileSync(path);
     files.push({
@@ -115,7 +116,8 @@ export function buildManifest(assetsDir: string = ASSETS_DIR): Manifest {
     });
   }
   const paths = files.map((f) => f.installPath);
-  for (const p of paths) if (paths.indexOf(p) !== paths.lastIndexOf(p)) problems.push(`${p}: installed twice`);
+  for (const p of paths)
+    if (paths.indexOf(p) !== paths.lastIndexOf(p)) problems.push(`${p}: installed twice`);
   if (problems.length > 0) throw new Error(`asset manifest: ${problems.join('; ')}`);
   files.sort((a, b) => a.asset.localeCompare(b.asset));
   return { version: 1, files };
@@ -141,7 +143,9 @@ function main(argv: readonly string[]): number {
       current = '';
     }
     if (current !== text) {
-      console.error(`${relative(process.cwd(), MANIFEST_PATH)} is out of date: run npx tsx scripts/gen-manifest.ts`);
+      console.error(
+        `${relative(process.cwd(), MANIFEST_PATH)} is out of date: run npx tsx scripts/gen-manifest.ts`,
+      );
       return 1;
     }
     console.log('assets/manifest.json is up to date');

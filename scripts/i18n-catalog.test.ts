@@ -14,7 +14,10 @@ function sources(dir: string): string[] {
     return statSync(p).isDirectory() ? sources(p) : /\.tsx?$/.test(n) && !/\.test\./.test(n) ? [p] : [];
   });
 }
-const code = ['electron', 'shared', 'renderer'].flatMap((d) => sources(path.join(ROOT, d))).map((f) => readFileSync(f, 'utf8')).join('\n');
+const code = ['electron', 'shared', 'renderer']
+  .flatMap((d) => sources(path.join(ROOT, d)))
+  .map((f) => readFileSync(f, 'utf8'))
+  .join('\n');
 
 describe('English catalogue', () => {
   it('has a title and detail for every error code', () => {
@@ -29,7 +32,11 @@ describe('English catalogue', () => {
   });
 
   it('has words for every message key the RAM model, the planner and the operations use', () => {
-    const keys = new Set([...code.matchAll(/['`]((?:ram|ops|warnings)\.[A-Za-z.]+)['`]/g)].map((m) => m[1]!).filter((k) => !k.endsWith('.')));
+    const keys = new Set(
+      [...code.matchAll(/['`]((?:ram|ops|warnings)\.[A-Za-z.]+)['`]/g)]
+        .map((m) => m[1]!)
+        .filter((k) => !k.endsWith('.')),
+    );
     expect(keys.size).toBeGreaterThan(30);
     for (const k of keys) expect(lookup(en, k), k).toBeTypeOf('string');
   });
@@ -45,7 +52,9 @@ describe('English catalogue', () => {
 
   it('fills parameters', () => {
     expect(translate('errors.busy.title')).toBe('Another change is still running');
-    expect(translate('preconditions.names-free.fail', { names: 'work' })).toBe('These names are taken: work.');
+    expect(translate('preconditions.names-free.fail', { names: 'work' })).toBe(
+      'These names are taken: work.',
+    );
     expect(translate('no.such.key')).toBe('no.such.key');
   });
 });

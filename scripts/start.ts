@@ -36,14 +36,22 @@ const smokeShot = process.env.QUBES_STATELESS_SMOKE;
 async function chromiumPreview(): Promise<void> {
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(chromium)) throw new Error(`neither Electron nor Chromium (${chromium}) is available`);
-  if (!smokeShot && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) throw new Error('no display: run this under X11 or Wayland (or xvfb-run)');
+  if (!smokeShot && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+    throw new Error('no display: run this under X11 or Wayland (or xvfb-run)');
   const simIdx = args.indexOf('--sim');
   const system = await selectSystem({ simDir: simIdx >= 0 ? args[simIdx + 1] : undefined });
   const { chromium: pw } = await import('playwright-core');
   const browser = await pw.launch({
     executablePath: chromium,
     headless: !!smokeShot,
-    args: ['--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(smokeShot ? [] : [`--app=${ORIGIN}/index.html`]), ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
+    args: [
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      ...(smokeShot ? [] : [`--app=${ORIGIN}/index.html`]),
+      ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+    ],
   });
   const context = await browser.newContext({ viewport: smokeShot ? { width: 1200, height: 820 } : null });
   const page = await context.newPage();
@@ -54,7 +62,13 @@ async function chromiumPreview(): Promise<void> {
   });
   let forward: (e: unknown) => void = () => undefined;
   // The renderer has its own review-and-confirm screen; the preview has no native dialog to add (Electron's does).
-  const handlers = createHandlers({ system, version: 'preview', assetsDir: ASSETS_DIR, emit: (e) => forward(e), confirm: async () => true });
+  const handlers = createHandlers({
+    system,
+    version: 'preview',
+    assetsDir: ASSETS_DIR,
+    emit: (e) => forward(e),
+    confirm: async () => true,
+  });
   const bridge = await bridgeRenderer(page, handlers);
   forward = (e) => void bridge.emit(e).catch(() => undefined);
   await page.goto(`${ORIGIN}/index.html`);
@@ -62,7 +76,13 @@ async function chromiumPreview(): Promise<void> {
     // Polled from here through the locator: no script of ours is evaluated in the page (its CSP forbids eval).
     let rendered = false;
     for (let waited = 0; !rendered && waited < 20_000; waited += 250) {
-      rendered = (await page.locator('#root').innerText().catch(() => '')).trim().length > 0;
+      rendered =
+        (
+          await page
+            .locator('#root')
+            .innerText()
+            .catch(() => '')
+        ).trim().length > 0;
       if (!rendered) await new Promise((r) => setTimeout(r, 250));
     }
     // Let the first screen's calls (facts, RAM measurement) land, so an error they cause is seen too.
@@ -70,7 +90,12 @@ async function chromiumPreview(): Promise<void> {
     await page.screenshot({ path: smokeShot });
     await bridge.close();
     await browser.close();
-    if (pageErrors.length || !rendered) throw new Error(pageErrors.length ? `the page failed: ${pageErrors.join('; ')}` : 'the wizard did not render (#root is empty)');
+    if (pageErrors.length || !rendered)
+      throw new Error(
+        pageErrors.length
+          ? `the page failed: ${pageErrors.join('; ')}`
+          : 'the wizard did not render (#root is empty)',
+      );
     console.log(`qubes-stateless: preview rendered on ${system.description}; screenshot in ${smokeShot}`);
     return;
   }
@@ -83,7 +108,9 @@ if (electron) {
   const child = spawn(electron, [path.join(root, 'dist/electron/main.cjs'), ...args], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
-  console.warn('qubes-stateless: the Electron binary is not installed here; opening the wizard in Chromium with the same main-process handlers (preview mode).');
+  console.warn(
+    'qubes-stateless: the Electron binary is not installed here; opening the wizard in Chromium with the same main-process handlers (preview mode).',
+  );
   chromiumPreview().catch((e: unknown) => {
     console.error(`qubes-stateless: cannot start: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);

@@ -49,7 +49,12 @@ export const WizardChoicesSchema = z.object({
   /** 'stateless-only': disk swap stays off only in stateless sessions; 'disable': off for good (fstab). */
   swap: z.enum(['stateless-only', 'disable']).default('stateless-only'),
   /** A RAM-backed storage pool (zram, compressed) for fully stateless qubes in stateless sessions. */
-  ramPool: z.object({ enabled: z.boolean(), sizeMiB: z.number().int().min(RAM_POOL_MIN_MIB).max(MAX_MIB).nullable().default(null) }).default({ enabled: false, sizeMiB: null }),
+  ramPool: z
+    .object({
+      enabled: z.boolean(),
+      sizeMiB: z.number().int().min(RAM_POOL_MIN_MIB).max(MAX_MIB).nullable().default(null),
+    })
+    .default({ enabled: false, sizeMiB: null }),
   /** Encrypt volatile volumes of vm-pool with a throw-away key (qvm-pool set vm-pool -o ephemeral_volatile=True). */
   ephemeralVolatile: z.boolean().default(false),
   /** Qubes whose root volume becomes read-only (qvm-volume config VM:root rw False). */
@@ -59,7 +64,9 @@ export const WizardChoicesSchema = z.object({
   /** Make the first stateless disposable template the default_dispvm in stateless sessions. */
   defaultDispvm: z.boolean().default(false),
   /** A persistent, network-less qube for keeping files from stateless sessions. */
-  saveVault: z.object({ enabled: z.boolean(), name: qubeName.default('save') }).default({ enabled: false, name: 'save' }),
+  saveVault: z
+    .object({ enabled: z.boolean(), name: qubeName.default('save') })
+    .default({ enabled: false, name: 'save' }),
   /**
    * Include a pending /etc/default/grub edit (grub.cfg's stock entries differ from what regeneration gives):
    * without it such a plan is blocked, since our grub2-mkconfig would apply that edit too.

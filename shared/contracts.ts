@@ -4,7 +4,15 @@ import type { Envelope } from './errors.js';
 import { WizardChoicesSchema } from './choices.js';
 import { DoctorResultSchema } from './doctor.js';
 import { SystemFactsSchema } from './facts.js';
-import { ApplyResultSchema, ConflictResolutionSchema, JournalStatusSchema, PlanSchema, RollbackPreviewSchema, RollbackResultSchema, TransactionSummarySchema } from './plan.js';
+import {
+  ApplyResultSchema,
+  ConflictResolutionSchema,
+  JournalStatusSchema,
+  PlanSchema,
+  RollbackPreviewSchema,
+  RollbackResultSchema,
+  TransactionSummarySchema,
+} from './plan.js';
 import { RamMeasurementsSchema } from './ram/ram-estimate.js';
 
 /** One request/response schema pair per channel; the main process validates both directions. */
@@ -20,18 +28,33 @@ export type PlanResult = z.infer<typeof PlanResultSchema>;
 
 export const CONTRACTS = {
   'app:info': { request: z.object({}).strict(), response: AppInfoSchema },
-  'facts:get': { request: z.object({ refresh: z.boolean().optional() }).strict(), response: SystemFactsSchema },
+  'facts:get': {
+    request: z.object({ refresh: z.boolean().optional() }).strict(),
+    response: SystemFactsSchema,
+  },
   /** doctor's checks (read-only: every probe with its command and exit status, readiness, the planner's preconditions). */
   'doctor:run': { request: z.object({}).strict(), response: DoctorResultSchema },
   /** What the RAM model needs from the machine; the renderer runs the pure model on it as choices change. */
-  'ram:measure': { request: z.object({ refresh: z.boolean().optional() }).strict(), response: RamMeasurementsSchema },
+  'ram:measure': {
+    request: z.object({ refresh: z.boolean().optional() }).strict(),
+    response: RamMeasurementsSchema,
+  },
   'plan:create': { request: z.object({ choices: WizardChoicesSchema }).strict(), response: PlanResultSchema },
   /** Re-plans from the same choices and applies only if the result is the plan the user reviewed (digest). */
-  'plan:apply': { request: z.object({ choices: WizardChoicesSchema, digest: z.string().regex(/^[0-9a-f]{64}$/) }).strict(), response: ApplyResultSchema },
+  'plan:apply': {
+    request: z.object({ choices: WizardChoicesSchema, digest: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
+    response: ApplyResultSchema,
+  },
   'journal:status': { request: z.object({}).strict(), response: JournalStatusSchema },
   'rollback:preview': { request: z.object({}).strict(), response: RollbackPreviewSchema },
-  'rollback:run': { request: z.object({ resolutions: z.record(z.string().max(400), ConflictResolutionSchema) }).strict(), response: RollbackResultSchema },
-  'recover:run': { request: z.object({ action: z.enum(['resume', 'rollback']) }).strict(), response: TransactionSummarySchema },
+  'rollback:run': {
+    request: z.object({ resolutions: z.record(z.string().max(400), ConflictResolutionSchema) }).strict(),
+    response: RollbackResultSchema,
+  },
+  'recover:run': {
+    request: z.object({ action: z.enum(['resume', 'rollback']) }).strict(),
+    response: TransactionSummarySchema,
+  },
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contracts = typeof CONTRACTS;

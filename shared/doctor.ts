@@ -45,9 +45,11 @@ type Translate = (key: string, params: Readonly<Record<string, string | number |
 /** A check as one sentence, for the CLI and the wizard alike (preconditions say why, as on the Review screen). */
 export function doctorCheckText(c: DoctorCheck, t: Translate): string {
   const reason = c.params.reason;
-  const params = typeof reason === 'string' && reason ? { ...c.params, reasonText: t(reason, c.params) } : c.params;
+  const params =
+    typeof reason === 'string' && reason ? { ...c.params, reasonText: t(reason, c.params) } : c.params;
   return t(c.key, params);
 }
 
 /** The exact command of a check as a terminal shows it, with its exit status. */
-export const doctorCommandText = (cmd: NonNullable<DoctorCheck['command']>): string => `${cmd.argv.join(' ')} → exit ${cmd.exitCode ?? 'none'}`;
+export const doctorCommandText = (cmd: NonNullable<DoctorCheck['command']>): string =>
+  `${cmd.argv.join(' ')} → exit ${cmd.exitCode ?? 'none'}`;

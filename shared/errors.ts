@@ -52,7 +52,8 @@ export const SerializedErrorSchema = z.object({
 });
 export type SerializedError = z.infer<typeof SerializedErrorSchema>;
 
-export type Envelope<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SerializedError };
+export type Envelope<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SerializedError };
 
 export function envelopeSchema<T extends z.ZodType>(value: T) {
   return z.discriminatedUnion('ok', [

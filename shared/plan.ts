@@ -7,7 +7,16 @@ import { RamModelSchema } from './ram/ram-estimate.js';
  * `plan --json`; executed by the main process only after it re-plans from the same choices.
  */
 
-export const TASK_IDS = ['dracut-module', 'initramfs', 'boot-entries', 'swap', 'ram-pool', 'ephemeral-volatile', 'read-only-root', 'save-vault'] as const;
+export const TASK_IDS = [
+  'dracut-module',
+  'initramfs',
+  'boot-entries',
+  'swap',
+  'ram-pool',
+  'ephemeral-volatile',
+  'read-only-root',
+  'save-vault',
+] as const;
 export const TaskIdSchema = z.enum(TASK_IDS);
 export type TaskId = z.infer<typeof TaskIdSchema>;
 
@@ -20,8 +29,17 @@ export type CommandSpec = z.infer<typeof CommandSpecSchema>;
 
 /** A value the app changes through a command, read back to record it, verify it and restore it. */
 export const SettingSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('pool-option'), pool: z.string(), option: z.enum(['ephemeral_volatile', 'revisions_to_keep']) }),
-  z.object({ kind: z.literal('volume-property'), qube: z.string(), volume: z.enum(['root', 'private', 'volatile']), property: z.enum(['rw', 'ephemeral']) }),
+  z.object({
+    kind: z.literal('pool-option'),
+    pool: z.string(),
+    option: z.enum(['ephemeral_volatile', 'revisions_to_keep']),
+  }),
+  z.object({
+    kind: z.literal('volume-property'),
+    qube: z.string(),
+    volume: z.enum(['root', 'private', 'volatile']),
+    property: z.enum(['rw', 'ephemeral']),
+  }),
   z.object({ kind: z.literal('global-property'), property: z.string() }),
   z.object({ kind: z.literal('swap-active'), device: z.string() }),
   z.object({ kind: z.literal('unit-enabled'), unit: z.string() }),
@@ -92,12 +110,18 @@ export const PlanSchema = z.object({
   release: z.enum(['4.2', '4.3']),
   choices: WizardChoicesSchema,
   /** dom0_mem=max for the stateless entry and the zram/tmpfs sizes the plan writes. */
-  boot: z.object({ dom0MemMaxMiB: z.number().int(), rootSizeMiB: z.number().int().nullable(), reserveMiB: z.number().int() }),
+  boot: z.object({
+    dom0MemMaxMiB: z.number().int(),
+    rootSizeMiB: z.number().int().nullable(),
+    reserveMiB: z.number().int(),
+  }),
   /** The RAM model's breakdown for these choices on this machine. */
   ram: RamModelSchema,
   preconditions: z.array(PreconditionSchema),
   tasks: z.array(PlannedTaskSchema),
-  warnings: z.array(z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) })),
+  warnings: z.array(
+    z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) }),
+  ),
   pendingGrub: z.array(PendingGrubSchema),
 });
 export type Plan = z.infer<typeof PlanSchema>;
@@ -134,13 +158,22 @@ export type TransactionSummary = z.infer<typeof TransactionSummarySchema>;
 export const TaskCheckSchema = z.object({ task: TaskIdSchema, ok: z.boolean(), detail: z.string() });
 export type TaskCheck = z.infer<typeof TaskCheckSchema>;
 
-export const ApplyResultSchema = z.object({ transaction: TransactionSummarySchema, checks: z.array(TaskCheckSchema) });
+export const ApplyResultSchema = z.object({
+  transaction: TransactionSummarySchema,
+  checks: z.array(TaskCheckSchema),
+});
 export type ApplyResult = z.infer<typeof ApplyResultSchema>;
 
-export const RollbackPreviewSchema = z.object({ target: TransactionSummarySchema.nullable(), conflicts: z.array(ConflictSchema) });
+export const RollbackPreviewSchema = z.object({
+  target: TransactionSummarySchema.nullable(),
+  conflicts: z.array(ConflictSchema),
+});
 export type RollbackPreview = z.infer<typeof RollbackPreviewSchema>;
 
-export const RollbackResultSchema = z.object({ transaction: TransactionSummarySchema, problems: z.array(z.string()) });
+export const RollbackResultSchema = z.object({
+  transaction: TransactionSummarySchema,
+  problems: z.array(z.string()),
+});
 export type RollbackResult = z.infer<typeof RollbackResultSchema>;
 
 export const JournalStatusSchema = z.object({

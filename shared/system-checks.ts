@@ -7,7 +7,8 @@ import type { SystemFacts } from './facts.js';
 export type CheckStatus = 'ok' | 'warn' | 'block';
 
 export interface Check {
-  readonly id: 'release' | 'boot-mode' | 'last-boot' | 'host-memory' | 'kernels' | 'boot-space' | 'swap' | 'disk-layout';
+  readonly id:
+    'release' | 'boot-mode' | 'last-boot' | 'host-memory' | 'kernels' | 'boot-space' | 'swap' | 'disk-layout';
   readonly status: CheckStatus;
   readonly params: Readonly<Record<string, string | number>>;
 }
@@ -28,29 +29,66 @@ export function systemChecks(f: SystemFacts): Check[] {
       ? { id: 'boot-mode', status: 'ok', params: {} }
       : { id: 'boot-mode', status: 'block', params: { mode: f.bootMode.mode } },
     ...(f.statelessStatus?.result === 'fallback'
-      ? [{ id: 'last-boot' as const, status: 'warn' as const, params: { mode: f.statelessStatus.mode, reason: f.statelessStatus.reason, message: f.statelessStatus.message } }]
+      ? [
+          {
+            id: 'last-boot' as const,
+            status: 'warn' as const,
+            params: {
+              mode: f.statelessStatus.mode,
+              reason: f.statelessStatus.reason,
+              message: f.statelessStatus.message,
+            },
+          },
+        ]
       : []),
     {
       id: 'host-memory',
-      status: f.memory.totalMiB >= RECOMMENDED_HOST_MIB ? 'ok' : f.memory.totalMiB >= MINIMUM_HOST_MIB ? 'warn' : 'block',
-      params: { totalMiB: f.memory.totalMiB, recommendedMiB: RECOMMENDED_HOST_MIB, minimumMiB: MINIMUM_HOST_MIB },
+      status:
+        f.memory.totalMiB >= RECOMMENDED_HOST_MIB
+          ? 'ok'
+          : f.memory.totalMiB >= MINIMUM_HOST_MIB
+            ? 'warn'
+            : 'block',
+      params: {
+        totalMiB: f.memory.totalMiB,
+        recommendedMiB: RECOMMENDED_HOST_MIB,
+        minimumMiB: MINIMUM_HOST_MIB,
+      },
     },
     {
       id: 'kernels',
       status: xenKernels.length === 0 ? 'block' : xenKernels.every((k) => k.initramfs) ? 'ok' : 'warn',
-      params: { count: xenKernels.length, missing: xenKernels.filter((k) => !k.initramfs).map((k) => k.version).join(', ') },
+      params: {
+        count: xenKernels.length,
+        missing: xenKernels
+          .filter((k) => !k.initramfs)
+          .map((k) => k.version)
+          .join(', '),
+      },
     },
     // The plan refuses the plain layout and warns on btrfs (electron/core/tasks/plan-install.ts); say so up front.
     {
       id: 'disk-layout',
       status: f.layout.kind === 'plain' ? 'block' : f.layout.kind === 'lvm-thin' ? 'ok' : 'warn',
-      params: { kind: f.layout.kind, target: f.layout.fstabMount ?? f.layout.varLibQubes.target, fsType: f.layout.varLibQubes.fsType, rootFsType: f.rootFs.fsType },
+      params: {
+        kind: f.layout.kind,
+        target: f.layout.fstabMount ?? f.layout.varLibQubes.target,
+        fsType: f.layout.varLibQubes.fsType,
+        rootFsType: f.rootFs.fsType,
+      },
     },
-    { id: 'boot-space', status: bootFreeMiB >= MIN_BOOT_FREE_MIB ? 'ok' : 'block', params: { freeMiB: bootFreeMiB, neededMiB: MIN_BOOT_FREE_MIB } },
+    {
+      id: 'boot-space',
+      status: bootFreeMiB >= MIN_BOOT_FREE_MIB ? 'ok' : 'block',
+      params: { freeMiB: bootFreeMiB, neededMiB: MIN_BOOT_FREE_MIB },
+    },
     {
       id: 'swap',
       status: 'ok',
-      params: { disk: f.swap.filter((s) => !s.device.startsWith('/dev/zram')).length, zram: f.swap.filter((s) => s.device.startsWith('/dev/zram')).length },
+      params: {
+        disk: f.swap.filter((s) => !s.device.startsWith('/dev/zram')).length,
+        zram: f.swap.filter((s) => s.device.startsWith('/dev/zram')).length,
+      },
     },
   ];
 }

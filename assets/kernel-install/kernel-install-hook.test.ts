@@ -9,7 +9,9 @@ import { tempDir, tempSim } from '../../electron/testing/temp-sim.js';
 
 const HOOK = join(import.meta.dirname, '85-qubes-stateless.install');
 // Debian's grub-common names it grub-editenv; dom0's is grub2-editenv. Same program, same block format.
-const EDITENV = spawnSync('sh', ['-c', 'command -v grub2-editenv || command -v grub-editenv'], { encoding: 'utf8' }).stdout.trim();
+const EDITENV = spawnSync('sh', ['-c', 'command -v grub2-editenv || command -v grub-editenv'], {
+  encoding: 'utf8',
+}).stdout.trim();
 
 /** A PATH whose grub2-editenv is the real one. */
 function shimPath(dir: string): string {
@@ -25,13 +27,18 @@ const kernelUpdateClobbers = (env: string, kver: string) =>
   spawnSync(EDITENV, [env, 'set', `saved_entry=0123456789abcdef0123456789abcdef-${kver}`]).status;
 
 const runHook = (dir: string, env: string, entryFile: string, kver: string) =>
-  spawnSync('/bin/sh', [HOOK, 'add', kver, `/boot/0123456789abcdef0123456789abcdef/${kver}`, `/lib/modules/${kver}/vmlinuz`], {
-    encoding: 'utf8',
-    env: { PATH: shimPath(dir), QUBES_STATELESS_GRUBENV: env, QUBES_STATELESS_DEFAULT_ENTRY: entryFile },
-  });
+  spawnSync(
+    '/bin/sh',
+    [HOOK, 'add', kver, `/boot/0123456789abcdef0123456789abcdef/${kver}`, `/lib/modules/${kver}/vmlinuz`],
+    {
+      encoding: 'utf8',
+      env: { PATH: shimPath(dir), QUBES_STATELESS_GRUBENV: env, QUBES_STATELESS_DEFAULT_ENTRY: entryFile },
+    },
+  );
 
 describe('kernel-install plugin 85-qubes-stateless.install (real sh, real grub-editenv)', () => {
-  it('has grub-editenv to run against (grub-common, installed by .ci/run)', () => expect(EDITENV).not.toBe(''));
+  it('has grub-editenv to run against (grub-common, installed by .ci/run)', () =>
+    expect(EDITENV).not.toBe(''));
 
   it('puts saved_entry back on our entry after 20-grub.install moved it to a BLS id', async () => {
     const dir = await tempDir();
@@ -45,9 +52,15 @@ describe('kernel-install plugin 85-qubes-stateless.install (real sh, real grub-e
     expect(r).toMatchObject({ status: 0, stderr: '' });
     expect(savedEntry(env)).toBe(id);
     // Nothing to do the second time, and nothing without our file (not installed, or rolled back).
-    expect(runHook(dir, env, join(dir, 'default-entry'), '6.12.40-1.qubes.fc41.x86_64')).toMatchObject({ status: 0, stderr: '' });
+    expect(runHook(dir, env, join(dir, 'default-entry'), '6.12.40-1.qubes.fc41.x86_64')).toMatchObject({
+      status: 0,
+      stderr: '',
+    });
     expect(kernelUpdateClobbers(env, '6.12.41-1.qubes.fc41.x86_64')).toBe(0);
-    expect(runHook(dir, env, join(dir, 'absent'), '6.12.41-1.qubes.fc41.x86_64')).toMatchObject({ status: 0, stderr: '' });
+    expect(runHook(dir, env, join(dir, 'absent'), '6.12.41-1.qubes.fc41.x86_64')).toMatchObject({
+      status: 0,
+      stderr: '',
+    });
     expect(savedEntry(env)).toMatch(/-6\.12\.41-1\.qubes\.fc41\.x86_64$/);
   });
 
@@ -73,14 +86,26 @@ describe('kernel-install plugin 85-qubes-stateless.install (real sh, real grub-e
     expect((await sim.readFile(PATHS.kernelInstallHook)).equals(readFileSync(HOOK))).toBe(true);
     // The update: 20-grub.install moves saved_entry, 80-grub2.install regenerates grub.cfg, then our plugin runs.
     const kver = '6.12.99-1.qubes.fc41.x86_64';
-    await sim.run({ bin: BIN.grub2Editenv, args: [PATHS.grubenv, 'set', `saved_entry=0123456789abcdef0123456789abcdef-${kver}`], privileged: true });
+    await sim.run({
+      bin: BIN.grub2Editenv,
+      args: [PATHS.grubenv, 'set', `saved_entry=0123456789abcdef0123456789abcdef-${kver}`],
+      privileged: true,
+    });
     await sim.run({ bin: BIN.grub2Mkconfig, args: ['-o', PATHS.grubCfg], privileged: true });
     const root = sim.tree.root;
     const dir = await tempDir();
-    const r = spawnSync('/bin/sh', [join(root, PATHS.kernelInstallHook), 'add', kver, `/boot/x/${kver}`, `/lib/modules/${kver}/vmlinuz`], {
-      encoding: 'utf8',
-      env: { PATH: shimPath(dir), QUBES_STATELESS_GRUBENV: join(root, PATHS.grubenv), QUBES_STATELESS_DEFAULT_ENTRY: join(root, PATHS.defaultEntry) },
-    });
+    const r = spawnSync(
+      '/bin/sh',
+      [join(root, PATHS.kernelInstallHook), 'add', kver, `/boot/x/${kver}`, `/lib/modules/${kver}/vmlinuz`],
+      {
+        encoding: 'utf8',
+        env: {
+          PATH: shimPath(dir),
+          QUBES_STATELESS_GRUBENV: join(root, PATHS.grubenv),
+          QUBES_STATELESS_DEFAULT_ENTRY: join(root, PATHS.defaultEntry),
+        },
+      },
+    );
     expect(r).toMatchObject({ status: 0, stderr: '' });
     expect(savedEntry(join(root, PATHS.grubenv))).toBe(id);
     expect(await sim.readText(PATHS.grubCfg)).toContain(`$menuentry_id_option '${id}'`);

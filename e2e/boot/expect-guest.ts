@@ -30,6 +30,7 @@ export function expectFixtures(rep: GuestReport, userXattr: boolean): void {
   expect(first(rep, 'xattr_acl')).toMatch(/system\.posix_acl_access=0s\S+/);
   expect(first(rep, 'xattr_root')).toContain('security.selinux="system_u:object_r:root_t:s0"');
   expect(first(rep, 'rootdir')).toBe('0:0 755');
-  expect(first(rep, 'xattr_cap')).toContain(`security.capability=0s${Buffer.from(FIXTURE_CAPABILITY_HEX, 'hex').toString('base64')}`);
+  expect(first(rep, 'xattr_cap')).toContain(
+    `security.capability=0s${Buffer.from(FIXTURE_CAPABILITY_HEX, 'hex').toString('base64')}`,
+  );
 }
-

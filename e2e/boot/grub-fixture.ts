@@ -70,18 +70,33 @@ export function addKernel(fb: FakeBoot, kver: string, xenDom0 = true): void {
   writeFileSync(join(boot, `System.map-${kver}`), '');
   writeFileSync(
     join(boot, `config-${kver}`),
-    ['CONFIG_X86_64=y', xenDom0 ? 'CONFIG_XEN_DOM0=y' : '# CONFIG_XEN_DOM0 is not set', 'CONFIG_ZRAM=m', ''].join('\n'),
+    [
+      'CONFIG_X86_64=y',
+      xenDom0 ? 'CONFIG_XEN_DOM0=y' : '# CONFIG_XEN_DOM0 is not set',
+      'CONFIG_ZRAM=m',
+      '',
+    ].join('\n'),
   );
   writeFileSync(join(boot, `initramfs-${kver}.img`), `fake initramfs ${kver}\n`);
 }
 
 /** Builds the fake tree under dir (wiped first). */
-export function makeFakeBoot(dir: string, opts: { withOurs: boolean; conf?: string | null } = { withOurs: true }): FakeBoot {
+export function makeFakeBoot(
+  dir: string,
+  opts: { withOurs: boolean; conf?: string | null } = { withOurs: true },
+): FakeBoot {
   rmSync(dir, { recursive: true, force: true });
   const root = join(dir, 'root');
   const grubd = join(root, 'etc', 'grub.d');
   const stubs = join(dir, 'stubs');
-  for (const d of [join(root, 'boot', 'grub2', 'themes', 'qubes'), join(root, 'boot', 'efi', 'EFI', 'qubes'), grubd, join(root, 'etc', 'default'), join(root, 'etc', 'qubes-stateless'), stubs]) {
+  for (const d of [
+    join(root, 'boot', 'grub2', 'themes', 'qubes'),
+    join(root, 'boot', 'efi', 'EFI', 'qubes'),
+    grubd,
+    join(root, 'etc', 'default'),
+    join(root, 'etc', 'qubes-stateless'),
+    stubs,
+  ]) {
     mkdirSync(d, { recursive: true });
   }
   const boot = join(root, 'boot');
@@ -170,7 +185,10 @@ export function standIn20LinuxXen(root: string): string {
     [/OS="\$\{GRUB_DISTRIBUTOR\} GNU\/Linux"/, 'OS="${GRUB_DISTRIBUTOR}"'],
     [/^SUPPORTED_INITS=.*$/m, 'SUPPORTED_INITS=""'],
     [/^(\t\$\{xen_loader\}\t)/m, '\tinsmod ${xen_loader}\n$1'],
-    [/for i in \/boot\/vmlinu\[xz\]-\* \/vmlinu\[xz\]-\* \/boot\/kernel-\*; do/, `for i in ${root}/boot/vmlinu[xz]-* ${root}/vmlinu[xz]-* ${root}/boot/kernel-*; do`],
+    [
+      /for i in \/boot\/vmlinu\[xz\]-\* \/vmlinu\[xz\]-\* \/boot\/kernel-\*; do/,
+      `for i in ${root}/boot/vmlinu[xz]-* ${root}/vmlinu[xz]-* ${root}/boot/kernel-*; do`,
+    ],
     [/for i in \/boot\/xen\*; do/, `for i in ${root}/boot/xen*; do`],
   ];
   let out = src;
@@ -215,7 +233,12 @@ done
 `;
   const r = spawnSync('sh', ['-c', driver], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C', QS_ROOT: fb.root, QS_STUBS: fb.stubs },
+    env: {
+      PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+      LANG: 'C',
+      QS_ROOT: fb.root,
+      QS_STUBS: fb.stubs,
+    },
   });
   const sections = new Map<string, string>();
   for (const m of r.stdout.matchAll(/### BEGIN (\S+) ###\n([\s\S]*?)### END \1 ###/g)) {
@@ -227,7 +250,9 @@ done
 /** grub-script-check (or grub2-script-check) on a text; returns [ok, message]. */
 export function grubScriptCheck(text: string, tmpFile: string): [boolean, string] {
   writeFileSync(tmpFile, text);
-  const tool = ['grub2-script-check', 'grub-script-check'].find((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0);
+  const tool = ['grub2-script-check', 'grub-script-check'].find(
+    (t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0,
+  );
   if (!tool) throw new Error('grub-script-check missing (Debian: apt-get install grub-common)');
   const r = spawnSync(tool, [tmpFile], { encoding: 'utf8' });
   return [r.status === 0, `${r.stdout}${r.stderr}`];

@@ -51,7 +51,8 @@ describe('GRUB: 21_qubes_stateless', () => {
     expect(stock).toContain("menuentry 'Qubes, with Xen hypervisor'");
     expect(withUs.sections.get('20_linux_xen')).toBe(stock);
     // The fake trees differ only in their path; compare with it normalised.
-    const norm = (s: string): string => s.replaceAll(join(WORK, 'ours'), 'X').replaceAll(join(WORK, 'stock'), 'X');
+    const norm = (s: string): string =>
+      s.replaceAll(join(WORK, 'ours'), 'X').replaceAll(join(WORK, 'stock'), 'X');
     expect(norm(withoutOurs(withUs))).toBe(norm(stockOnly.stdout));
     expect(withUs.stdout).not.toContain('10_linux-must-not-run');
   });
@@ -63,7 +64,8 @@ describe('GRUB: 21_qubes_stateless', () => {
       'Qubes (stateless: zram), with Xen hypervisor',
       'Qubes (stateless: tmpfs), with Xen hypervisor',
     ]);
-    const stockSimple = entries(withUs.sections.get('20_linux_xen') ?? '').get('Qubes, with Xen hypervisor') ?? '';
+    const stockSimple =
+      entries(withUs.sections.get('20_linux_xen') ?? '').get('Qubes, with Xen hypervisor') ?? '';
     for (const mode of ['overlay', 'zram', 'tmpfs']) {
       const e = ours.get(`Qubes (stateless: ${mode}), with Xen hypervisor`) ?? '';
       expect(e).toContain('--class qubes --class gnu-linux');
@@ -72,11 +74,15 @@ describe('GRUB: 21_qubes_stateless', () => {
       // The stock dom0_mem words stay; ours comes last, so it wins.
       expect(xen).toMatch(/dom0_mem=min:1024M dom0_mem=max:4096M .* dom0_mem=max:12288M \$\{xen_rm_opts\}$/);
       const linux = e.split('\n').find((l) => /^\tmodule2\t\/vmlinuz/.test(l)) ?? '';
-      expect(linux).toContain('/vmlinuz-6.6.63-1.qubes.fc37.x86_64 placeholder root=/dev/mapper/qubes_dom0-root ro ');
+      expect(linux).toContain(
+        '/vmlinuz-6.6.63-1.qubes.fc37.x86_64 placeholder root=/dev/mapper/qubes_dom0-root ro ',
+      );
       // Everything of the stock line, junk tokens and the appended hide_all_usb included.
       expect(linux).toContain('6.1.62-1.qubes.fc37.x86_64 x86_64 rhgb quiet rd.qubes.hide_all_usb');
       expect(linux).toMatch(
-        new RegExp(`rd\\.qubes\\.hide_all_usb rd\\.qubes\\.stateless=${mode} rd\\.qubes\\.stateless\\.comp=zstd rd\\.qubes\\.stateless\\.prompt=10 init_on_free=1$`),
+        new RegExp(
+          `rd\\.qubes\\.hide_all_usb rd\\.qubes\\.stateless=${mode} rd\\.qubes\\.stateless\\.comp=zstd rd\\.qubes\\.stateless\\.prompt=10 init_on_free=1$`,
+        ),
       );
       expect(e).toContain('module2\t--nounzip   /initramfs-6.6.63-1.qubes.fc37.x86_64.img');
       expect(e).not.toContain('savedefault');
@@ -85,7 +91,10 @@ describe('GRUB: 21_qubes_stateless', () => {
         s
           .replace(/^menuentry [^\n]*\n/, '')
           .replace(' dom0_mem=max:12288M', '')
-          .replace(/ rd\.qubes\.stateless=\S+ rd\.qubes\.stateless\.comp=zstd rd\.qubes\.stateless\.prompt=10 init_on_free=1/, ' ');
+          .replace(
+            / rd\.qubes\.stateless=\S+ rd\.qubes\.stateless\.comp=zstd rd\.qubes\.stateless\.prompt=10 init_on_free=1/,
+            ' ',
+          );
       expect(normalise(e)).toBe(normalise(stockSimple));
     }
   });
@@ -101,7 +110,9 @@ describe('GRUB: 21_qubes_stateless', () => {
     }
     // Top-level ids of the whole menu are unique too (stock repeats per-kernel
     // ids only inside different Xen submenus, which GRUB scopes by path).
-    const top = [...withUs.stdout.matchAll(/^(?:menuentry|submenu) [^\n]*\$menuentry_id_option '([^']+)'/gm)].map((m) => m[1]);
+    const top = [
+      ...withUs.stdout.matchAll(/^(?:menuentry|submenu) [^\n]*\$menuentry_id_option '([^']+)'/gm),
+    ].map((m) => m[1]);
     expect(new Set(top).size).toBe(top.length);
   });
 
@@ -137,10 +148,10 @@ describe('GRUB: 21_qubes_stateless', () => {
     ['command substitution', 'QS_MODES="zram"\nQS_DOM0_MEM_MAX_MIB="12288"\nQS_LINUX_ARGS="$(reboot)"\n'],
     ['backticks', 'QS_MODES="zram"\nQS_DOM0_MEM_MAX_MIB="12288"\nQS_LINUX_ARGS="`reboot`"\n'],
     ['semicolon', 'QS_MODES="zram; reboot"\nQS_DOM0_MEM_MAX_MIB="12288"\n'],
-    ['GRUB quote', "QS_MODES=\"zram\"\nQS_DOM0_MEM_MAX_MIB=\"12288\"\nQS_LINUX_ARGS=\"a' }\"\n"],
+    ['GRUB quote', 'QS_MODES="zram"\nQS_DOM0_MEM_MAX_MIB="12288"\nQS_LINUX_ARGS="a\' }"\n'],
     ['brace', 'QS_MODES="zram"\nQS_DOM0_MEM_MAX_MIB="12288"\nQS_LINUX_ARGS="}"\n'],
     ['unquoted value', 'QS_MODES=zram\nQS_DOM0_MEM_MAX_MIB="12288"\n'],
-    ['single quotes', "QS_MODES='zram'\nQS_DOM0_MEM_MAX_MIB=\"12288\"\n"],
+    ['single quotes', 'QS_MODES=\'zram\'\nQS_DOM0_MEM_MAX_MIB="12288"\n'],
     ['unknown key', 'QS_MODES="zram"\nQS_DOM0_MEM_MAX_MIB="12288"\nQS_EXTRA="1"\n'],
     ['shell code line', 'QS_MODES="zram"\nQS_DOM0_MEM_MAX_MIB="12288"\nreboot\n'],
     ['duplicate key', 'QS_MODES="zram"\nQS_MODES="tmpfs"\nQS_DOM0_MEM_MAX_MIB="12288"\n'],
@@ -151,7 +162,10 @@ describe('GRUB: 21_qubes_stateless', () => {
     ['memory too small', 'QS_MODES="zram"\nQS_DOM0_MEM_MAX_MIB="512"\n'],
     ['memory leading zero', 'QS_MODES="zram"\nQS_DOM0_MEM_MAX_MIB="012288"\n'],
     ['memory missing', 'QS_MODES="zram"\n'],
-    ['mode word in args', 'QS_MODES="zram"\nQS_DOM0_MEM_MAX_MIB="12288"\nQS_LINUX_ARGS="rd.qubes.stateless=tmpfs"\n'],
+    [
+      'mode word in args',
+      'QS_MODES="zram"\nQS_DOM0_MEM_MAX_MIB="12288"\nQS_LINUX_ARGS="rd.qubes.stateless=tmpfs"\n',
+    ],
     ['control character', 'QS_MODES="zram"\nQS_DOM0_MEM_MAX_MIB="12288"\nQS_LINUX_ARGS="a\u0007b"\n'],
   ];
 
@@ -181,7 +195,10 @@ describe('GRUB: 21_qubes_stateless', () => {
     const fb = makeFakeBoot(join(WORK, 'broken'), { withOurs: true });
     const stock = join(fb.grubd, '20_linux_xen');
     // Fails only when re-run by our script (its distributor names the mode).
-    writeFileSync(stock, '#!/bin/sh\ncase $GRUB_DISTRIBUTOR in *stateless*) echo oops >&2; exit 3 ;; esac\necho "menuentry \'x\' {"\necho "}"\n');
+    writeFileSync(
+      stock,
+      '#!/bin/sh\ncase $GRUB_DISTRIBUTOR in *stateless*) echo oops >&2; exit 3 ;; esac\necho "menuentry \'x\' {"\necho "}"\n',
+    );
     chmodSync(stock, 0o755);
     const r = runFakeMkconfig(fb);
     expect(r.status).toBe(0);

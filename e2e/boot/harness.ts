@@ -39,7 +39,15 @@ export const GUEST_INIT = join(REPO_ROOT, 'e2e', 'boot', 'guest', 'init.sh');
 
 // ---------------------------------------------------------------- tools
 
-export const REQUIRED_TOOLS = ['qemu-system-x86_64', 'dracut', 'mkfs.ext4', 'debugfs', 'busybox', 'getfattr', 'lsinitrd'];
+export const REQUIRED_TOOLS = [
+  'qemu-system-x86_64',
+  'dracut',
+  'mkfs.ext4',
+  'debugfs',
+  'busybox',
+  'getfattr',
+  'lsinitrd',
+];
 
 /** Throws one clear error naming every missing tool (CI installs them; nothing is skipped). */
 export function requireTools(tools: readonly string[] = REQUIRED_TOOLS): void {
@@ -59,7 +67,11 @@ export function which(tool: string): string | null {
 }
 
 /** Runs a host tool; throws with its exit code and the end of its output when it fails. */
-export function run(cmd: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {}): string {
+export function run(
+  cmd: string,
+  args: readonly string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {},
+): string {
   const r = spawnSync(cmd, args, {
     encoding: 'utf8',
     env: opts.env ?? process.env,
@@ -69,7 +81,9 @@ export function run(cmd: string, args: readonly string[], opts: { env?: NodeJS.P
   });
   if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
   if (r.status !== 0) {
-    throw new Error(`${cmd} ${args.join(' ')} exited with ${String(r.status)}:\n${r.stderr.slice(-4000)}${r.stdout.slice(-2000)}`);
+    throw new Error(
+      `${cmd} ${args.join(' ')} exited with ${String(r.status)}:\n${r.stderr.slice(-4000)}${r.stdout.slice(-2000)}`,
+    );
   }
   return r.stdout;
 }
@@ -94,7 +108,10 @@ export function findKernel(series: string = DEFAULT_KERNEL_SERIES): KernelInfo {
   const withModules = cands
     .map((f) => f.slice('vmlinuz-'.length))
     .filter((v) => v.startsWith(`${series}.`) || v.startsWith(`${series}-`))
-    .filter((v) => existsSync(join('/lib/modules', v, 'modules.dep')) || existsSync(join('/lib/modules', v, 'kernel')))
+    .filter(
+      (v) =>
+        existsSync(join('/lib/modules', v, 'modules.dep')) || existsSync(join('/lib/modules', v, 'kernel')),
+    )
     .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
   const kver = withModules.at(-1);
   if (!kver) {
@@ -165,7 +182,8 @@ const FLAVOUR_MODULES: Record<Flavour, string> = {
   // Like dom0's: systemd in the initramfs, bash as /bin/sh.
   systemd: 'bash systemd systemd-initrd dracut-systemd base rootfs-block udev-rules kernel-modules fs-lib',
   // The same with plymouth, as dom0 boots with rhgb: prompts go through plymouth.
-  plymouth: 'bash systemd systemd-initrd dracut-systemd plymouth base rootfs-block udev-rules kernel-modules fs-lib',
+  plymouth:
+    'bash systemd systemd-initrd dracut-systemd plymouth base rootfs-block udev-rules kernel-modules fs-lib',
   // Shell-based dracut (no systemd), dash as /bin/sh: quick to build and boot,
   // and it proves the scripts are POSIX sh.
   minimal: 'dash base rootfs-block udev-rules kernel-modules fs-lib',
@@ -188,7 +206,16 @@ export function buildInitramfs(opts: InitramfsOptions): string {
   h.update(readFileSync(CONF_SNIPPET));
   for (const d of opts.extraModuleDirs ?? []) hashTree(h, d);
   const withSnippet = opts.withSnippet !== false && !opts.withoutModule;
-  h.update(JSON.stringify([opts.addModules ?? [], opts.install ?? [], withSnippet, opts.noKernel === true, opts.include ?? [], opts.drivers ?? []]));
+  h.update(
+    JSON.stringify([
+      opts.addModules ?? [],
+      opts.install ?? [],
+      withSnippet,
+      opts.noKernel === true,
+      opts.include ?? [],
+      opts.drivers ?? [],
+    ]),
+  );
   for (const [src] of opts.include ?? []) h.update(readFileSync(src));
   const key = h.digest('hex').slice(0, 16);
   mkdirSync(CACHE, { recursive: true });
@@ -232,7 +259,11 @@ export function buildInitramfs(opts: InitramfsOptions): string {
     writeFileSync(join(CACHE, `initrd-${opts.flavour}-${key}.log`), log);
     if (withSnippet) {
       const listing = run('lsinitrd', [tmp]);
-      for (const needed of ['qubes-stateless-setup', '05-qubes-stateless-pre-pivot.sh', ...(opts.noKernel ? [] : ['zram.ko'])]) {
+      for (const needed of [
+        'qubes-stateless-setup',
+        '05-qubes-stateless-pre-pivot.sh',
+        ...(opts.noKernel ? [] : ['zram.ko']),
+      ]) {
         if (!listing.includes(needed)) throw new Error(`initramfs ${tmp} lacks ${needed}`);
       }
     }
@@ -278,7 +309,20 @@ export function installHostBinary(root: string, bin: string): void {
 /** Populates dir as a tiny busybox root whose /sbin/init reports to the harness. */
 export function makeTestRoot(dir: string, opts: TestRootOptions = {}): void {
   rmSync(dir, { recursive: true, force: true });
-  for (const d of ['bin', 'sbin', 'etc', 'proc', 'sys', 'dev', 'run', 'tmp', 'usr/bin', 'usr/sbin', 'var/log', 'root']) {
+  for (const d of [
+    'bin',
+    'sbin',
+    'etc',
+    'proc',
+    'sys',
+    'dev',
+    'run',
+    'tmp',
+    'usr/bin',
+    'usr/sbin',
+    'var/log',
+    'root',
+  ]) {
     mkdirSync(join(dir, d), { recursive: true });
   }
   chmodSync(join(dir, 'tmp'), 0o1777);
@@ -286,7 +330,9 @@ export function makeTestRoot(dir: string, opts: TestRootOptions = {}): void {
   if (!busybox) throw new Error('busybox missing');
   copyFileSync(busybox, join(dir, 'bin', 'busybox'));
   chmodSync(join(dir, 'bin', 'busybox'), 0o755);
-  for (const applet of run(busybox, ['--list']).split('\n').filter((a) => /^[a-z0-9_.[-]+$/.test(a))) {
+  for (const applet of run(busybox, ['--list'])
+    .split('\n')
+    .filter((a) => /^[a-z0-9_.[-]+$/.test(a))) {
     if (applet === 'busybox' || applet === 'init') continue;
     const p = join(dir, 'bin', applet);
     if (!existsSync(p)) symlinkSync('busybox', p);
@@ -294,7 +340,10 @@ export function makeTestRoot(dir: string, opts: TestRootOptions = {}): void {
   copyFileSync(GUEST_INIT, join(dir, 'sbin', 'init'));
   chmodSync(join(dir, 'sbin', 'init'), 0o755);
   installHostBinary(dir, '/usr/bin/getfattr');
-  writeFileSync(join(dir, 'etc', 'os-release'), 'NAME="qs-test"\nID=qstest\nVERSION_ID=1\nPRETTY_NAME="qubes-stateless test root"\n');
+  writeFileSync(
+    join(dir, 'etc', 'os-release'),
+    'NAME="qs-test"\nID=qstest\nVERSION_ID=1\nPRETTY_NAME="qubes-stateless test root"\n',
+  );
   writeFileSync(join(dir, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
   writeFileSync(join(dir, 'etc', 'group'), 'root:x:0:\n');
   writeFileSync(
@@ -327,7 +376,13 @@ export function makeTestRoot(dir: string, opts: TestRootOptions = {}): void {
     run('setfacl', ['-m', 'u:1234:r', join(qs, 'acl')]);
     writeFileSync(join(qs, 'cap'), 'cap\n');
     // cap_net_raw+ep, the value FIXTURE_CAPABILITY_HEX of expect-guest.ts.
-    run('setfattr', ['-n', 'security.capability', '-v', '0x0100000200200000000000000000000000000000', join(qs, 'cap')]);
+    run('setfattr', [
+      '-n',
+      'security.capability',
+      '-v',
+      '0x0100000200200000000000000000000000000000',
+      join(qs, 'cap'),
+    ]);
     run('setfattr', ['-n', 'security.selinux', '-v', 'system_u:object_r:root_t:s0', dir]);
   }
   if (opts.randomBytes && opts.randomBytes > 0) {
@@ -421,7 +476,22 @@ export const BASE_APPEND = 'console=ttyS0 panic=-1 rd.shell=0 rd.emergency=power
 
 /** TCG, no devices but the serial console on stdio, no reboot (a guest reboot ends QEMU). */
 export function qemuBaseArgs(memMiB: number, smp: number): string[] {
-  return ['-accel', 'tcg', '-m', String(memMiB), '-smp', String(smp), '-nodefaults', '-display', 'none', '-monitor', 'none', '-serial', 'stdio', '-no-reboot'];
+  return [
+    '-accel',
+    'tcg',
+    '-m',
+    String(memMiB),
+    '-smp',
+    String(smp),
+    '-nodefaults',
+    '-display',
+    'none',
+    '-monitor',
+    'none',
+    '-serial',
+    'stdio',
+    '-no-reboot',
+  ];
 }
 
 /** Boots one VM under QEMU/TCG with a wall-clock timeout and parses the guest report. */

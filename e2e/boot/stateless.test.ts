@@ -139,7 +139,9 @@ describe('systemd initramfs (as in dom0)', () => {
     expect(rep.upperUsedKiB).not.toBeNull();
     expect(rep.rootRamBytes).not.toBeNull();
     // The lower layer is the disk, read-only.
-    expect(all(rep, 'mount').some((m) => /^\/dev\/vda \/run\/qubes-stateless\/lower ext4 ro[, ]/.test(m))).toBe(true);
+    expect(
+      all(rep, 'mount').some((m) => /^\/dev\/vda \/run\/qubes-stateless\/lower ext4 ro[, ]/.test(m)),
+    ).toBe(true);
     // No fsck of the disk on a stateless boot.
     expect(r.serial).not.toContain('File System Check on');
     expect(await sha256File(overlayImg)).toBe(before);
@@ -147,7 +149,13 @@ describe('systemd initramfs (as in dom0)', () => {
 
   it('a following boot without the flag is normal (with fsck) and its writes persist', async () => {
     const before = await sha256File(overlayImg);
-    const r = await boot({ name: 'sd-persistent', initrd: systemdInitrd, disks: [overlayImg], memMiB: SMALL_MEM, append: 'qstest.write=persistent-1' });
+    const r = await boot({
+      name: 'sd-persistent',
+      initrd: systemdInitrd,
+      disks: [overlayImg],
+      memMiB: SMALL_MEM,
+      append: 'qstest.write=persistent-1',
+    });
     const rep = expectBooted(r);
     expect(rep.status).toEqual({});
     expect(rep.rootSource).toBe('/dev/vda');
@@ -218,7 +226,13 @@ describe('systemd initramfs (as in dom0)', () => {
   it(`tmpfs never drops a user.* xattr silently (this kernel: ${kernel.kver})`, async () => {
     const img = fresh(imgFixtures, 'sd-tmpfs-userxattr');
     const rep = expectBooted(
-      await boot({ name: 'sd-tmpfs-userxattr', initrd: systemdInitrd, disks: [img], memMiB: SMALL_MEM, append: `rd.qubes.stateless=tmpfs ${LOW_RESERVE}` }),
+      await boot({
+        name: 'sd-tmpfs-userxattr',
+        initrd: systemdInitrd,
+        disks: [img],
+        memMiB: SMALL_MEM,
+        append: `rd.qubes.stateless=tmpfs ${LOW_RESERVE}`,
+      }),
     );
     if (kernelHasTmpfsUserXattr) {
       expectActive(rep, 'tmpfs');
@@ -232,7 +246,13 @@ describe('systemd initramfs (as in dom0)', () => {
 
   it('too little RAM for a tmpfs copy: persistent boot with a visible message', async () => {
     const img = fresh(imgBig, 'sd-lowram-tmpfs');
-    const r = await boot({ name: 'sd-lowram-tmpfs', initrd: systemdInitrd, disks: [img], memMiB: 1024, append: 'rd.qubes.stateless=tmpfs rd.qubes.stateless.reserve=350 quiet' });
+    const r = await boot({
+      name: 'sd-lowram-tmpfs',
+      initrd: systemdInitrd,
+      disks: [img],
+      memMiB: 1024,
+      append: 'rd.qubes.stateless=tmpfs rd.qubes.stateless.reserve=350 quiet',
+    });
     const rep = expectBooted(r);
     expectPersistentFallback(rep, 'not-enough-ram');
     // The check's own figures say why.
@@ -245,7 +265,13 @@ describe('systemd initramfs (as in dom0)', () => {
   it('a zram copy that runs out of RAM halfway is undone: device removed, persistent boot', async () => {
     const img = fresh(imgBig, 'sd-lowram-zram');
     // Incompressible data passes the 2:1 estimate but not the zram mem_limit.
-    const r = await boot({ name: 'sd-lowram-zram', initrd: systemdInitrd, disks: [img], memMiB: 1024, append: 'rd.qubes.stateless=zram rd.qubes.stateless.reserve=350 quiet' });
+    const r = await boot({
+      name: 'sd-lowram-zram',
+      initrd: systemdInitrd,
+      disks: [img],
+      memMiB: 1024,
+      append: 'rd.qubes.stateless=zram rd.qubes.stateless.reserve=350 quiet',
+    });
     const rep = expectBooted(r);
     expectPersistentFallback(rep, 'copy-failed');
     expect(rep.status.message).toContain('RAM released');
@@ -255,7 +281,13 @@ describe('systemd initramfs (as in dom0)', () => {
 
   it('prompt with no answer: persistent after the timeout', async () => {
     const img = fresh(imgFixtures, 'sd-prompt-none');
-    const r = await boot({ name: 'sd-prompt-none', initrd: systemdInitrd, disks: [img], memMiB: SMALL_MEM, append: `rd.qubes.stateless=zram ${LOW_RESERVE} rd.qubes.stateless.prompt=3` });
+    const r = await boot({
+      name: 'sd-prompt-none',
+      initrd: systemdInitrd,
+      disks: [img],
+      memMiB: SMALL_MEM,
+      append: `rd.qubes.stateless=zram ${LOW_RESERVE} rd.qubes.stateless.prompt=3`,
+    });
     const rep = expectBooted(r);
     expect(r.serial).toContain('Boot to RAM (zram)?');
     expectPersistentFallback(rep, 'no-answer');
@@ -314,7 +346,13 @@ describe('shell initramfs (no systemd, dash as /bin/sh)', () => {
     const img = fresh(imgFixtures, 'sh-overlay');
     const before = await sha256File(img);
     const rep = expectBooted(
-      await boot({ name: 'sh-overlay', initrd: minimalInitrd, disks: [img], memMiB: SMALL_MEM, append: `rd.qubes.stateless=overlay ${LOW_RESERVE} qstest.write=w` }),
+      await boot({
+        name: 'sh-overlay',
+        initrd: minimalInitrd,
+        disks: [img],
+        memMiB: SMALL_MEM,
+        append: `rd.qubes.stateless=overlay ${LOW_RESERVE} qstest.write=w`,
+      }),
     );
     expectActive(rep, 'overlay');
     expect(rep.rootFstype).toBe('overlay');
@@ -325,7 +363,13 @@ describe('shell initramfs (no systemd, dash as /bin/sh)', () => {
 
   it('a cap below what the root needs: persistent, nothing started', async () => {
     const img = fresh(imgFixtures, 'sh-size');
-    const r = await boot({ name: 'sh-size', initrd: minimalInitrd, disks: [img], memMiB: SMALL_MEM, append: `rd.qubes.stateless=zram rd.qubes.stateless.size=8 ${LOW_RESERVE}` });
+    const r = await boot({
+      name: 'sh-size',
+      initrd: minimalInitrd,
+      disks: [img],
+      memMiB: SMALL_MEM,
+      append: `rd.qubes.stateless=zram rd.qubes.stateless.size=8 ${LOW_RESERVE}`,
+    });
     const rep = expectBooted(r);
     expectPersistentFallback(rep, 'size-too-small');
     expect(rep.zram.map((z) => z.name)).toEqual([]);
@@ -334,7 +378,13 @@ describe('shell initramfs (no systemd, dash as /bin/sh)', () => {
 
   it('an invalid argument: persistent with a message', async () => {
     const img = fresh(imgFixtures, 'sh-badarg');
-    const r = await boot({ name: 'sh-badarg', initrd: minimalInitrd, disks: [img], memMiB: SMALL_MEM, append: 'rd.qubes.stateless=zram rd.qubes.stateless.comp=gzip' });
+    const r = await boot({
+      name: 'sh-badarg',
+      initrd: minimalInitrd,
+      disks: [img],
+      memMiB: SMALL_MEM,
+      append: 'rd.qubes.stateless=zram rd.qubes.stateless.comp=gzip',
+    });
     const rep = expectBooted(r);
     expectPersistentFallback(rep, 'bad-argument');
     expect(r.serial).toContain("rd.qubes.stateless.comp='gzip'");

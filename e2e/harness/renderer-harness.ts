@@ -12,7 +12,14 @@ import { isInvokeChannel } from '../../shared/channels.js';
 export const ORIGIN = 'http://qubes-stateless.test';
 const RENDERER_DIR = path.resolve(import.meta.dirname, '../../dist/renderer');
 export const ASSETS_DIR = path.resolve(import.meta.dirname, '../../assets');
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
 
 /**
  * The page's `window.api`, like the preload's: invoke over the exposed binding, events pushed by `emit`.
@@ -46,7 +53,11 @@ export interface RendererSession {
  * Serve the built renderer to `page` and give it a `window.api` bridged to `handlers` — the same handlers the
  * Electron main process registers. Used by the e2e tests and by the Chromium preview of `npm start`.
  */
-export async function bridgeRenderer(page: Page, handlers: Handlers, calls: string[] = []): Promise<{ emit(event: unknown): Promise<void>; close(): Promise<void> }> {
+export async function bridgeRenderer(
+  page: Page,
+  handlers: Handlers,
+  calls: string[] = [],
+): Promise<{ emit(event: unknown): Promise<void>; close(): Promise<void> }> {
   const pending = new Set<Promise<unknown>>();
   let closed = false;
   await page.route(`${ORIGIN}/**`, async (route) => {
@@ -56,15 +67,38 @@ export async function bridgeRenderer(page: Page, handlers: Handlers, calls: stri
     if (!file.startsWith(RENDERER_DIR + path.sep)) return route.fulfill({ status: 404 });
     const body = await readFile(file).catch(() => null);
     if (!body) return route.fulfill({ status: 404 });
-    return route.fulfill({ status: 200, body, headers: { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-security-policy': CONTENT_SECURITY_POLICY } });
+    return route.fulfill({
+      status: 200,
+      body,
+      headers: {
+        'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+        'content-security-policy': CONTENT_SECURITY_POLICY,
+      },
+    });
   });
   // The same trust rule as the IPC shell: only our page's main frame may call.
   await page.exposeBinding('__qsInvoke', async (source, channel: unknown, payload: unknown) => {
     if (source.frame !== page.mainFrame() || new URL(source.frame.url()).origin !== ORIGIN) {
-      return { ok: false, error: { code: 'untrusted-sender', kind: 'internal', message: 'refused', params: {} } };
+      return {
+        ok: false,
+        error: { code: 'untrusted-sender', kind: 'internal', message: 'refused', params: {} },
+      };
     }
-    if (!isInvokeChannel(channel)) return { ok: false, error: { code: 'invalid-request', kind: 'internal', message: `unknown channel ${String(channel)}`, params: {} } };
-    if (closed) return { ok: false, error: { code: 'internal', kind: 'internal', message: 'the session is closed', params: {} } };
+    if (!isInvokeChannel(channel))
+      return {
+        ok: false,
+        error: {
+          code: 'invalid-request',
+          kind: 'internal',
+          message: `unknown channel ${String(channel)}`,
+          params: {},
+        },
+      };
+    if (closed)
+      return {
+        ok: false,
+        error: { code: 'internal', kind: 'internal', message: 'the session is closed', params: {} },
+      };
     calls.push(channel);
     const call = handlers[channel](payload);
     pending.add(call);
@@ -74,7 +108,10 @@ export async function bridgeRenderer(page: Page, handlers: Handlers, calls: stri
   await page.addInitScript({ content: BRIDGE_INIT_SCRIPT });
   return {
     emit: async (event) => {
-      await page.evaluate((e) => (window as unknown as { __qsEmit: (x: unknown) => void }).__qsEmit(e), event as never);
+      await page.evaluate(
+        (e) => (window as unknown as { __qsEmit: (x: unknown) => void }).__qsEmit(e),
+        event as never,
+      );
     },
     /**
      * Refuses further calls, then resolves when none is still running, so a test's dir may be removed: the page
@@ -88,7 +125,10 @@ export async function bridgeRenderer(page: Page, handlers: Handlers, calls: stri
 }
 
 /** Open the renderer over a fresh simulated dom0 (`setup` may change it first). */
-export async function openRenderer(page: Page, opts: { profile?: string; layout?: string; setup?: (sim: SimSystem) => Promise<void> } = {}): Promise<RendererSession> {
+export async function openRenderer(
+  page: Page,
+  opts: { profile?: string; layout?: string; setup?: (sim: SimSystem) => Promise<void> } = {},
+): Promise<RendererSession> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'qs-e2e-'));
   const sim = await initSim(path.join(dir, 'dom0'), opts.profile ?? 'qubes-4.2', opts.layout ?? 'lvm-thin');
   await opts.setup?.(sim);

@@ -16,7 +16,9 @@ export class ExtrasPage {
   }
 
   swap(choice: 'stateless-only' | 'disable'): Locator {
-    return this.page.getByRole('radio', { name: choice === 'disable' ? 'Off for good' : 'Off in stateless sessions only' });
+    return this.page.getByRole('radio', {
+      name: choice === 'disable' ? 'Off for good' : 'Off in stateless sessions only',
+    });
   }
 
   readOnlyRoot(qube: string): Locator {

@@ -12,17 +12,29 @@ export async function screenshot(page: Page, name: string, opts: { fullPage?: bo
   if (!process.env.UPDATE_SCREENSHOTS) return;
   // Fold the caret and hover so pictures do not depend on timing.
   await page.mouse.move(0, 0);
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: opts.fullPage ?? true, caret: 'hide', animations: 'disabled' });
+  await page.screenshot({
+    path: path.join(SCREENSHOTS, `${name}.png`),
+    fullPage: opts.fullPage ?? true,
+    caret: 'hide',
+    animations: 'disabled',
+  });
 }
 
 /** Zero axe violations on the page as it is now (WCAG 2.x A/AA and best practices). */
 export async function expectAccessible(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  expect(
+    results.violations.map(
+      (v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    ),
+  ).toEqual([]);
 }
 
 /** Install through the same handlers the UI calls (a fast setup for tests about what comes after an install). */
-export async function applyThroughHandlers(session: RendererSession, choices: WizardChoicesInput): Promise<ApplyResult> {
+export async function applyThroughHandlers(
+  session: RendererSession,
+  choices: WizardChoicesInput,
+): Promise<ApplyResult> {
   const planned = await session.handlers['plan:create']({ choices });
   if (!planned.ok) throw new Error(`plan:create failed: ${planned.error.message}`);
   const applied = await session.handlers['plan:apply']({ choices, digest: planned.value.digest });

@@ -16,7 +16,9 @@ export class ModePage {
   }
 
   mode(mode: 'overlay' | 'zram' | 'tmpfs'): Locator {
-    return this.page.getByRole('radio', { name: { overlay: 'Overlay', zram: 'zram (compressed)', tmpfs: 'tmpfs' }[mode] });
+    return this.page.getByRole('radio', {
+      name: { overlay: 'Overlay', zram: 'zram (compressed)', tmpfs: 'tmpfs' }[mode],
+    });
   }
 
   cost(mode: 'overlay' | 'zram' | 'tmpfs'): Locator {

@@ -33,7 +33,9 @@ export class SystemCheckPage {
 
   /** The rows of a stage that ran a command, in order. */
   commandRows(group: string): Locator {
-    return this.group(group).locator('li.check').filter({ has: this.page.locator('.check-command') });
+    return this.group(group)
+      .locator('li.check')
+      .filter({ has: this.page.locator('.check-command') });
   }
 
   /** Opens a row's "Command" disclosure; returns its argv and exit status. */

@@ -19,18 +19,31 @@ function electronBinary(): string | null {
 }
 
 const binary = electronBinary();
-test.skip(!binary, 'no Electron binary in node_modules/electron (installed with ELECTRON_SKIP_BINARY_DOWNLOAD); the renderer is tested in Chromium by the other specs');
+test.skip(
+  !binary,
+  'no Electron binary in node_modules/electron (installed with ELECTRON_SKIP_BINARY_DOWNLOAD); the renderer is tested in Chromium by the other specs',
+);
 
 test('the Electron shell opens the wizard on a simulated dom0, sandboxed and isolated', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'qs-electron-'));
   await initSim(path.join(dir, 'dom0'), 'qubes-4.2');
-  const app = await electron.launch({ executablePath: binary!, args: [path.join(root, 'dist/electron/main.cjs'), '--sim', path.join(dir, 'dom0'), '--no-sandbox'] });
+  const app = await electron.launch({
+    executablePath: binary!,
+    args: [path.join(root, 'dist/electron/main.cjs'), '--sim', path.join(dir, 'dom0'), '--no-sandbox'],
+  });
   try {
     const page = await app.firstWindow();
     await expect(page.getByTestId('simulated-banner')).toBeVisible();
     // No Node in the page, and only the two functions the preload exposes.
-    expect(await page.evaluate(() => [typeof (globalThis as { require?: unknown }).require, typeof (globalThis as { process?: unknown }).process])).toEqual(['undefined', 'undefined']);
-    expect(await page.evaluate(() => Object.keys((window as unknown as { api: object }).api).sort())).toEqual(['invoke', 'onEvent']);
+    expect(
+      await page.evaluate(() => [
+        typeof (globalThis as { require?: unknown }).require,
+        typeof (globalThis as { process?: unknown }).process,
+      ]),
+    ).toEqual(['undefined', 'undefined']);
+    expect(await page.evaluate(() => Object.keys((window as unknown as { api: object }).api).sort())).toEqual(
+      ['invoke', 'onEvent'],
+    );
     expect(page.url()).toBe('app://renderer/index.html');
   } finally {
     await app.close();

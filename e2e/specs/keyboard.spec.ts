@@ -20,7 +20,7 @@ async function tabTo(page: Page, target: ReturnType<Page['locator']>, max = 40):
   throw new Error('never reached by Tab');
 }
 
-test('the wizard works from the keyboard alone, with focus on each new step\'s heading', async ({ page }) => {
+test("the wizard works from the keyboard alone, with focus on each new step's heading", async ({ page }) => {
   session = await openRenderer(page);
   const wizard = new WizardPage(page);
   await expect(new SystemCheckPage(page).fact('release')).toBeVisible();

@@ -12,7 +12,9 @@ test.afterEach(async () => {
   session = null;
 });
 
-test('names are checked as they are typed, by the rules of the machine\'s release, and block Continue with the reason', async ({ page }) => {
+test("names are checked as they are typed, by the rules of the machine's release, and block Continue with the reason", async ({
+  page,
+}) => {
   session = await openRenderer(page, { profile: 'qubes-4.2' });
   const wizard = new WizardPage(page);
   await expect(new SystemCheckPage(page).fact('release')).toBeVisible();
@@ -47,7 +49,9 @@ test('names are checked as they are typed, by the rules of the machine\'s releas
   await wizard.expectOn(templates.title);
   await templates.template('fedora-40-xfce').check();
   await templates.cloneName('fedora-40-xfce').fill('sys-net');
-  await expect(templates.cloneMessage('fedora-40-xfce')).toContainText('A qube named "sys-net" already exists');
+  await expect(templates.cloneMessage('fedora-40-xfce')).toContainText(
+    'A qube named "sys-net" already exists',
+  );
   await templates.cloneName('fedora-40-xfce').fill('keep-files');
   await expect(templates.cloneMessage('fedora-40-xfce')).toContainText('"keep-files" is used twice');
   await templates.cloneName('fedora-40-xfce').fill('fed-ram');

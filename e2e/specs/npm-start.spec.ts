@@ -12,7 +12,9 @@ import { expect, test } from '@playwright/test';
  * `npm start` has run already (npm test builds before the e2e specs); the rest of its command line runs here.
  */
 const root = path.resolve(import.meta.dirname, '../..');
-const startScript = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start!;
+const startScript = (
+  JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+).scripts.start!;
 
 test('npm start opens the wizard in the Chromium preview when Electron is absent (no page error, no blank page)', async () => {
   const steps = startScript.split('&&').map((s) => s.trim());
@@ -26,7 +28,14 @@ test('npm start opens the wizard in the Chromium preview when Electron is absent
     const child = spawn(path.join(root, 'node_modules/.bin', bin!), args, {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, XDG_DATA_HOME: home, ELECTRON_SKIP_BINARY_DOWNLOAD: '1', ELECTRON_OVERRIDE_DIST_PATH: path.join(home, 'no-electron'), QUBES_STATELESS_SMOKE: shot, DISPLAY: '' },
+      env: {
+        ...process.env,
+        XDG_DATA_HOME: home,
+        ELECTRON_SKIP_BINARY_DOWNLOAD: '1',
+        ELECTRON_OVERRIDE_DIST_PATH: path.join(home, 'no-electron'),
+        QUBES_STATELESS_SMOKE: shot,
+        DISPLAY: '',
+      },
     });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));

@@ -1,7 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
 import { simDigest } from '../../electron/testing/sim-digest.js';
 import { openRenderer, type RendererSession } from '../harness/renderer-harness.js';
-import { applyThroughHandlers, closeSession, expectAccessible, markUnfinished, screenshot } from '../pages/helpers.js';
+import {
+  applyThroughHandlers,
+  closeSession,
+  expectAccessible,
+  markUnfinished,
+  screenshot,
+} from '../pages/helpers.js';
 import { RecoveryPage } from '../pages/recovery-page.js';
 import { StatusPage } from '../pages/status-page.js';
 import { WizardPage } from '../pages/wizard-page.js';
@@ -24,7 +30,9 @@ async function interruptedInstall(page: Page): Promise<{ start: string; id: stri
   return { start, id: applied.transaction.id, steps: applied.transaction.steps };
 }
 
-test('an interrupted install takes over at start; rolling it back restores the exact pre-install dom0', async ({ page }) => {
+test('an interrupted install takes over at start; rolling it back restores the exact pre-install dom0', async ({
+  page,
+}) => {
   const { start, id, steps } = await interruptedInstall(page);
   const wizard = new WizardPage(page);
   const recovery = new RecoveryPage(page);
@@ -54,7 +62,9 @@ test('an interrupted install can be resumed: it is verified and shows as install
   await wizard.expectOn(recovery.title);
   await recovery.resume.click();
   await expect(recovery.done).toContainText('Install finished');
-  await expect(recovery.verify).toContainText('Boot menu — "Qubes (stateless: zram), with Xen hypervisor" added');
+  await expect(recovery.verify).toContainText(
+    'Boot menu — "Qubes (stateless: zram), with Xen hypervisor" added',
+  );
   await recovery.continueButton.click();
   await wizard.statusButton.click();
   const status = new StatusPage(page);

@@ -16,7 +16,9 @@ test.afterEach(async () => {
   session = null;
 });
 
-test('a qube that started after it was chosen blocks the review: the precondition says so and Apply is disabled', async ({ page }) => {
+test('a qube that started after it was chosen blocks the review: the precondition says so and Apply is disabled', async ({
+  page,
+}) => {
   session = await openRenderer(page);
   const wizard = new WizardPage(page);
   await expect(new SystemCheckPage(page).fact('release')).toBeVisible();
@@ -38,7 +40,9 @@ test('a qube that started after it was chosen blocks the review: the preconditio
   expect(session.calls).not.toContain('plan:apply');
 });
 
-test('a machine that changed after review is not touched: back to a fresh review that says why', async ({ page }) => {
+test('a machine that changed after review is not touched: back to a fresh review that says why', async ({
+  page,
+}) => {
   session = await openRenderer(page);
   const wizard = new WizardPage(page);
   await expect(new SystemCheckPage(page).fact('release')).toBeVisible();
@@ -50,7 +54,9 @@ test('a machine that changed after review is not touched: back to a fresh review
   await session.sim.writeFileAtomic('/etc/qubes-stateless/grub.conf', '# written by someone else\n');
   await review.apply();
   await wizard.expectOn(review.title);
-  await expect(review.driftNotice).toContainText('changed since you reviewed the plan, so nothing was applied');
+  await expect(review.driftNotice).toContainText(
+    'changed since you reviewed the plan, so nothing was applied',
+  );
   await expect(review.write('/etc/qubes-stateless/grub.conf')).toContainText('replaced');
   const diff = await review.openDiff('/etc/qubes-stateless/grub.conf');
   await expect(diff).toContainText('-# written by someone else');
@@ -63,12 +69,19 @@ test('a machine that changed after review is not touched: back to a fresh review
   await expect(review.driftNotice).toHaveCount(0);
 });
 
-test('a command that fails during apply: the error in words, and every change already undone', async ({ page }) => {
+test('a command that fails during apply: the error in words, and every change already undone', async ({
+  page,
+}) => {
   session = await openRenderer(page, {
     setup: (sim) =>
       sim.updateState((s) => {
         // The plan previews the menu with `grub2-mkconfig` alone; apply writes it with -o.
-        s.failures.push({ argvPrefix: ['/usr/sbin/grub2-mkconfig', '-o'], exitCode: 1, stderr: 'grub2-mkconfig: error: out of memory', times: 1 });
+        s.failures.push({
+          argvPrefix: ['/usr/sbin/grub2-mkconfig', '-o'],
+          exitCode: 1,
+          stderr: 'grub2-mkconfig: error: out of memory',
+          times: 1,
+        });
       }),
   });
   const start = await simDigest(session.sim);
@@ -82,9 +95,18 @@ test('a command that fails during apply: the error in words, and every change al
   await expect(apply.error).toHaveAttribute('data-code', 'command-failed');
   await expect(apply.error).toContainText('grub2-mkconfig: error: out of memory');
   await expect(apply.failed).toContainText('every change this apply had made has already been undone');
-  await expect(apply.steps.filter({ hasText: 'Regenerate the GRUB menu' }).first()).toHaveAttribute('data-outcome', 'fail');
-  await expect(apply.steps.filter({ hasText: 'Undo: Regenerate the GRUB menu' })).toHaveAttribute('data-outcome', 'ok');
-  await expect(apply.steps.filter({ hasText: 'Undo: Write file' }).first()).toHaveAttribute('data-outcome', 'ok');
+  await expect(apply.steps.filter({ hasText: 'Regenerate the GRUB menu' }).first()).toHaveAttribute(
+    'data-outcome',
+    'fail',
+  );
+  await expect(apply.steps.filter({ hasText: 'Undo: Regenerate the GRUB menu' })).toHaveAttribute(
+    'data-outcome',
+    'ok',
+  );
+  await expect(apply.steps.filter({ hasText: 'Undo: Write file' }).first()).toHaveAttribute(
+    'data-outcome',
+    'ok',
+  );
   await expect(apply.current).toContainText('Undoing, step');
   await screenshot(page, 'apply-failed');
   await expectAccessible(page);
@@ -120,12 +142,17 @@ test('4.3: overlay with its own entry; zram swap stays; the review is made for 4
   await expectAccessible(page);
 });
 
-test('a pending /etc/default/grub edit is shown as a diff and blocks Apply until the user includes it', async ({ page }) => {
+test('a pending /etc/default/grub edit is shown as a diff and blocks Apply until the user includes it', async ({
+  page,
+}) => {
   session = await openRenderer(page, {
     setup: async (sim) => {
       // A forum recipe's edit, without grub2-mkconfig after it.
       const grub = await sim.readText('/etc/default/grub');
-      await sim.writeFileAtomic('/etc/default/grub', grub.replace(/^GRUB_CMDLINE_LINUX="(.*)"$/m, 'GRUB_CMDLINE_LINUX="$1 mitigations=auto,nosmt"'));
+      await sim.writeFileAtomic(
+        '/etc/default/grub',
+        grub.replace(/^GRUB_CMDLINE_LINUX="(.*)"$/m, 'GRUB_CMDLINE_LINUX="$1 mitigations=auto,nosmt"'),
+      );
     },
   });
   const wizard = new WizardPage(page);
@@ -147,12 +174,16 @@ test('the plain disk layout is refused: blocked at the System check, with the re
   const screen = new SystemCheckPage(page);
   const wizard = new WizardPage(page);
   await expect(screen.check('disk-layout')).toHaveAttribute('data-status', 'problem');
-  await expect(screen.check('disk-layout')).toContainText('/var/lib/qubes is a filesystem of its own (xfs) holding /var/lib/qubes and qubes.xml');
+  await expect(screen.check('disk-layout')).toContainText(
+    '/var/lib/qubes is a filesystem of its own (xfs) holding /var/lib/qubes and qubes.xml',
+  );
   await expect(wizard.continueButton).toBeDisabled();
   await expectAccessible(page);
 });
 
-test('the btrfs layout warns at the System check and on the review that overlay copies qube images into RAM', async ({ page }) => {
+test('the btrfs layout warns at the System check and on the review that overlay copies qube images into RAM', async ({
+  page,
+}) => {
   session = await openRenderer(page, { layout: 'btrfs' });
   const screen = new SystemCheckPage(page);
   const wizard = new WizardPage(page);
@@ -162,5 +193,7 @@ test('the btrfs layout warns at the System check and on the review that overlay 
   await wizard.walk('mode', 'review');
   const review = new ReviewPage(page);
   await expect(review.precondition('disk-layout')).toHaveAttribute('data-ok', 'true');
-  await expect(review.warnings).toContainText('In an overlay session each qube\'s images are copied whole into RAM the first time it starts');
+  await expect(review.warnings).toContainText(
+    "In an overlay session each qube's images are copied whole into RAM the first time it starts",
+  );
 });

@@ -12,9 +12,15 @@ test.afterEach(async () => {
   session = null;
 });
 
-const CHOICES = { dom0: { mode: 'zram' as const }, ramPool: { enabled: true, sizeMiB: null }, templates: [{ template: 'debian-12-xfce' }] };
+const CHOICES = {
+  dom0: { mode: 'zram' as const },
+  ramPool: { enabled: true, sizeMiB: null },
+  templates: [{ template: 'debian-12-xfce' }],
+};
 
-test('files changed after the install are shown as conflicts, preselected to the recommendation, and the chosen resolution is honoured', async ({ page }) => {
+test('files changed after the install are shown as conflicts, preselected to the recommendation, and the chosen resolution is honoured', async ({
+  page,
+}) => {
   session = await openRenderer(page);
   await applyThroughHandlers(session, CHOICES);
   await session.sim.writeFileAtomic('/etc/qubes-stateless/grub.conf', '# edited by hand\nQS_MODES="tmpfs"\n');

@@ -24,10 +24,14 @@ test('system check shows the simulated dom0 facts and the simulation banner', as
   await expect(screen.fact('pools')).toContainText('vm-pool (lvm_thin)');
   await expect(screen.check('boot-mode')).toHaveAttribute('data-status', 'ok');
   // Start-up only reads: the machine, doctor's checks, the journal (for an unfinished change) and the RAM measurements.
-  await expect.poll(() => [...session!.calls].sort()).toEqual(['app:info', 'doctor:run', 'facts:get', 'journal:status', 'ram:measure']);
+  await expect
+    .poll(() => [...session!.calls].sort())
+    .toEqual(['app:info', 'doctor:run', 'facts:get', 'journal:status', 'ram:measure']);
 });
 
-test("system check shows doctor's checks: every probe, and on demand its exact command and exit status", async ({ page }) => {
+test("system check shows doctor's checks: every probe, and on demand its exact command and exit status", async ({
+  page,
+}) => {
   session = await openRenderer(page, { profile: 'qubes-4.3' });
   const screen = new SystemCheckPage(page);
   await expect(screen.doctorSummary).toHaveText(/^\d+ ok, 0 warnings, 0 problems$/);
@@ -49,10 +53,21 @@ test("system check shows doctor's checks: every probe, and on demand its exact c
   await expect(page.getByTestId('check-plan:sudo')).toContainText('Administrator rights');
 });
 
-test('a failing probe command is shown open, with its exit status and what to do, beside the error', async ({ page }) => {
+test('a failing probe command is shown open, with its exit status and what to do, beside the error', async ({
+  page,
+}) => {
   session = await openRenderer(page, {
     profile: 'qubes-4.2',
-    setup: (sim) => sim.updateState((s) => void s.failures.push({ argvPrefix: ['/usr/bin/qvm-pool', 'list'], exitCode: 2, stderr: 'qvm-pool: error: qubesd is not running', times: 2 })),
+    setup: (sim) =>
+      sim.updateState(
+        (s) =>
+          void s.failures.push({
+            argvPrefix: ['/usr/bin/qvm-pool', 'list'],
+            exitCode: 2,
+            stderr: 'qvm-pool: error: qubesd is not running',
+            times: 2,
+          }),
+      ),
   });
   const screen = new SystemCheckPage(page);
   await expect(screen.error).toHaveAttribute('data-code', 'command-failed');
@@ -104,9 +119,19 @@ test('a broken simulated file shows an error naming it, and retry recovers', asy
 
 test('the handlers reject malformed payloads from the page', async ({ page }) => {
   session = await openRenderer(page);
-  const res = await page.evaluate(() => (window as unknown as { api: { invoke: (c: string, r: unknown) => Promise<unknown> } }).api.invoke('facts:get', { refresh: 'yes', extra: 1 }));
+  const res = await page.evaluate(() =>
+    (window as unknown as { api: { invoke: (c: string, r: unknown) => Promise<unknown> } }).api.invoke(
+      'facts:get',
+      { refresh: 'yes', extra: 1 },
+    ),
+  );
   expect(res).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
-  const unknown = await page.evaluate(() => (window as unknown as { api: { invoke: (c: string, r: unknown) => Promise<unknown> } }).api.invoke('shell:exec', {}));
+  const unknown = await page.evaluate(() =>
+    (window as unknown as { api: { invoke: (c: string, r: unknown) => Promise<unknown> } }).api.invoke(
+      'shell:exec',
+      {},
+    ),
+  );
   expect(unknown).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
 });
 

@@ -18,7 +18,9 @@ test.afterEach(async () => {
   session = null;
 });
 
-test('the whole wizard on 4.2: zram with a boot prompt, a read-only root and a RAM template; apply; roll back to the byte', async ({ page }) => {
+test('the whole wizard on 4.2: zram with a boot prompt, a read-only root and a RAM template; apply; roll back to the byte', async ({
+  page,
+}) => {
   session = await openRenderer(page, { profile: 'qubes-4.2' });
   const start = await simDigest(session.sim);
   const wizard = new WizardPage(page);
@@ -64,7 +66,9 @@ test('the whole wizard on 4.2: zram with a boot prompt, a read-only root and a R
   await expect(page.getByTestId('disk-qubes-note')).toContainText('still saves its private volume to disk');
   // And that changing or removing such a qube in a session is permanent, and what the session cannot keep off the disk.
   await expect(page.getByTestId('session-disk-note')).toContainText('in a session is permanent');
-  await expect(page.getByTestId('session-disk-note')).toContainText('GRUB itself records each boot in grubenv');
+  await expect(page.getByTestId('session-disk-note')).toContainText(
+    'GRUB itself records each boot in grubenv',
+  );
   await expect(extras.readOnlyRoot('personal')).toBeDisabled();
   await expect(extras.readOnlyNote('personal')).toContainText('Running: shut it down to choose it');
   await extras.readOnlyRoot('work').check();
@@ -76,7 +80,9 @@ test('the whole wizard on 4.2: zram with a boot prompt, a read-only root and a R
   const templates = new TemplatesPage(page);
   await wizard.expectOn(templates.title);
   await expect(templates.ramPool).not.toBeChecked();
-  await expect(templates.cost('debian-12-xfce')).toContainText('Root 4,403 MiB → about 2,466 MiB of RAM (zstd, 56%)');
+  await expect(templates.cost('debian-12-xfce')).toContainText(
+    'Root 4,403 MiB → about 2,466 MiB of RAM (zstd, 56%)',
+  );
   await templates.template('debian-12-xfce').check();
   await expect(templates.ramPool).toBeChecked();
   await expect(templates.cloneName('debian-12-xfce')).toHaveAttribute('placeholder', 'debian-12-xfce-ram');
@@ -143,7 +149,9 @@ test('the whole wizard on 4.2: zram with a boot prompt, a read-only root and a R
   // One step per planned operation: 20 before the prompt default kept its stable id (the id file, the
   // kernel-install plugin that restores it, and their two directories) and the module gained its update refusal.
   await expect(apply.steps).toHaveCount(25);
-  await expect(apply.checks).toContainText('Boot menu — "Qubes (stateless: zram), with Xen hypervisor" added');
+  await expect(apply.checks).toContainText(
+    'Boot menu — "Qubes (stateless: zram), with Xen hypervisor" added',
+  );
   await expect(apply.success).toContainText('boots persistent after 15 seconds');
   await apply.log.locator('summary').click();
   await expect(apply.log).toContainText('dracut: *** Including module: qubes-stateless ***');
@@ -156,7 +164,9 @@ test('the whole wizard on 4.2: zram with a boot prompt, a read-only root and a R
   const status = new StatusPage(page);
   await wizard.expectOn(status.title);
   await expect(status.installedTx).toHaveCount(1);
-  await expect(status.installedTx).toContainText('Boot module, Boot images, Boot menu, RAM pool and stateless templates, Read-only roots');
+  await expect(status.installedTx).toContainText(
+    'Boot module, Boot images, Boot menu, RAM pool and stateless templates, Read-only roots',
+  );
   await screenshot(page, 'status');
   await expectAccessible(page);
   await status.startRollback.click();

@@ -1,6 +1,9 @@
 import { main } from './main.js';
 
-main(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }).then(
+main(process.argv.slice(2), {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+}).then(
   (code) => {
     process.exitCode = code;
   },

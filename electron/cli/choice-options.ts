@@ -44,7 +44,13 @@ export const CHOICE_USAGE = `choices:
 /** A bad choice on the command line is a usage error: the CLI prints it with the usage, exit code 2. */
 export class ChoiceError extends UsageError {}
 
-type Values = { [K in keyof typeof CHOICE_OPTIONS]?: (typeof CHOICE_OPTIONS)[K]['type'] extends 'boolean' ? boolean : (typeof CHOICE_OPTIONS)[K] extends { multiple: true } ? string[] : string };
+type Values = {
+  [K in keyof typeof CHOICE_OPTIONS]?: (typeof CHOICE_OPTIONS)[K]['type'] extends 'boolean'
+    ? boolean
+    : (typeof CHOICE_OPTIONS)[K] extends { multiple: true }
+      ? string[]
+      : string;
+};
 
 const int = (name: string, v: string | undefined): number | undefined => {
   if (v === undefined) return undefined;
@@ -55,7 +61,8 @@ const int = (name: string, v: string | undefined): number | undefined => {
 export function choicesFromOptions(values: Values): WizardChoices {
   const templates = (values.template ?? []).map((spec) => {
     const [template, cloneName, dvmName, ...extra] = spec.split(':');
-    if (!template || extra.length) throw new ChoiceError(`--template expects TPL[:CLONE[:DVM]], got "${spec}"`);
+    if (!template || extra.length)
+      throw new ChoiceError(`--template expects TPL[:CLONE[:DVM]], got "${spec}"`);
     return { template, ...(cloneName ? { cloneName } : {}), ...(dvmName ? { dvmName } : {}) };
   });
   const raw = {
@@ -63,17 +70,24 @@ export function choicesFromOptions(values: Values): WizardChoices {
       mode: values.mode ?? 'zram',
       ...(values.compressor ? { compressor: values.compressor } : {}),
       ...(values.selection ? { selection: values.selection } : {}),
-      ...(values['prompt-timeout'] ? { promptTimeoutSec: int('prompt-timeout', values['prompt-timeout']) } : {}),
+      ...(values['prompt-timeout']
+        ? { promptTimeoutSec: int('prompt-timeout', values['prompt-timeout']) }
+        : {}),
       ...(values['dom0-mem'] ? { dom0MemMaxMiB: int('dom0-mem', values['dom0-mem']) } : {}),
       hardening: !values['no-hardening'],
     },
     ...(values.swap ? { swap: values.swap } : {}),
-    ramPool: { enabled: !!values['ram-pool'] || templates.length > 0, sizeMiB: int('ram-pool-size', values['ram-pool-size']) ?? null },
+    ramPool: {
+      enabled: !!values['ram-pool'] || templates.length > 0,
+      sizeMiB: int('ram-pool-size', values['ram-pool-size']) ?? null,
+    },
     ephemeralVolatile: !!values['ephemeral-volatile'],
     readOnlyRoot: (values['read-only-root'] ?? []).flatMap((v) => v.split(',')).filter(Boolean),
     templates,
     defaultDispvm: !!values['default-dispvm'],
-    saveVault: values['save-vault'] ? { enabled: true, name: values['save-vault'] } : { enabled: false, name: 'save' },
+    saveVault: values['save-vault']
+      ? { enabled: true, name: values['save-vault'] }
+      : { enabled: false, name: 'save' },
     acceptPendingGrub: !!values['include-pending-grub'],
   };
   const parsed = WizardChoicesSchema.safeParse(raw);

@@ -29,7 +29,12 @@ describe('qubes-stateless CLI', () => {
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/simulated/);
     const facts = SystemFactsSchema.parse(JSON.parse(r.out));
-    expect(facts).toMatchObject({ simulated: true, qubesRelease: '4.2', bootMode: { kind: 'persistent' }, memory: { totalMiB: 32614 } });
+    expect(facts).toMatchObject({
+      simulated: true,
+      qubesRelease: '4.2',
+      bootMode: { kind: 'persistent' },
+      memory: { totalMiB: 32614 },
+    });
     expect(facts.rootFs.fsType).toBe('ext4');
     expect(facts.qubes.length).toBeGreaterThan(10);
     expect(facts.pools.map((p) => p.name)).toEqual(['linux-kernel', 'varlibqubes', 'vm-pool']);
@@ -62,18 +67,33 @@ describe('qubes-stateless CLI', () => {
 
   it('names a missing --sim dir, a file in its place, a missing state and a garbled state; nothing is written', async () => {
     const base = await tempDir();
-    expect(await cli('--sim', path.join(base, 'nope'), 'status')).toMatchObject({ code: 1, err: expect.stringMatching(/nope as a simulated dom0: it does not exist/) });
+    expect(await cli('--sim', path.join(base, 'nope'), 'status')).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/nope as a simulated dom0: it does not exist/),
+    });
     await writeFile(path.join(base, 'file'), 'x');
-    expect(await cli('--sim', path.join(base, 'file'), 'status')).toMatchObject({ code: 1, err: expect.stringMatching(/is not a directory/) });
+    expect(await cli('--sim', path.join(base, 'file'), 'status')).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/is not a directory/),
+    });
     await mkdir(path.join(base, 'empty'));
-    expect(await cli('--sim', path.join(base, 'empty'), 'status')).toMatchObject({ code: 1, err: expect.stringMatching(/state\.json is missing/) });
+    expect(await cli('--sim', path.join(base, 'empty'), 'status')).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/state\.json is missing/),
+    });
 
     const dir = path.join(base, 'dom0');
     await cli('sim', 'init', dir);
     await writeFile(path.join(dir, 'state.json'), '{"format": "qubes-stateless-sim/1", "profile": ');
     const before = await snapshot(dir);
-    expect(await cli('--sim', dir, 'status')).toMatchObject({ code: 1, err: expect.stringMatching(/state\.json is not valid JSON/) });
-    await writeFile(path.join(dir, 'state.json'), JSON.stringify({ format: 'qubes-stateless-sim/1', profile: 'x' }));
+    expect(await cli('--sim', dir, 'status')).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/state\.json is not valid JSON/),
+    });
+    await writeFile(
+      path.join(dir, 'state.json'),
+      JSON.stringify({ format: 'qubes-stateless-sim/1', profile: 'x' }),
+    );
     const garbled = await cli('--sim', dir, 'status', '--json');
     expect(garbled.code).toBe(1);
     expect(JSON.parse(garbled.out).error).toMatchObject({ code: 'sim-state-invalid' });
@@ -85,7 +105,10 @@ describe('qubes-stateless CLI', () => {
     const dir = path.join(await tempDir(), 'dom0');
     await cli('sim', 'init', dir);
     await writeFile(path.join(dir, 'root/etc/qubes-release'), 'Debian GNU/Linux 12\n');
-    expect(await cli('--sim', dir, 'status')).toMatchObject({ code: 1, err: expect.stringMatching(/\/etc\/qubes-release: unexpected text/) });
+    expect(await cli('--sim', dir, 'status')).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/\/etc\/qubes-release: unexpected text/),
+    });
     await chmod(path.join(dir, 'root/etc/qubes-release'), 0o644);
   });
 
@@ -95,11 +118,24 @@ describe('qubes-stateless CLI', () => {
     const planned = await cli('--sim', dir, 'plan', '--mode', 'overlay', '--no-sample', '--json');
     const { digest } = JSON.parse(planned.out) as { digest: string };
     const before = await simDigest(await SimSystem.open(dir));
-    const other = await cli('--sim', dir, 'apply', '--mode', 'tmpfs', '--no-sample', '--digest', digest, '--yes');
+    const other = await cli(
+      '--sim',
+      dir,
+      'apply',
+      '--mode',
+      'tmpfs',
+      '--no-sample',
+      '--digest',
+      digest,
+      '--yes',
+    );
     expect(other.code).not.toBe(0);
     expect(other.err).toMatch(/changed since the plan was reviewed/);
     expect(await simDigest(await SimSystem.open(dir))).toBe(before);
-    expect((await cli('--sim', dir, 'apply', '--mode', 'overlay', '--no-sample', '--digest', digest, '--yes')).code).toBe(0);
+    expect(
+      (await cli('--sim', dir, 'apply', '--mode', 'overlay', '--no-sample', '--digest', digest, '--yes'))
+        .code,
+    ).toBe(0);
   });
 
   it('plan says why the RAM root does not fit, not only that it does not', async () => {
@@ -108,7 +144,9 @@ describe('qubes-stateless CLI', () => {
     await (await SimSystem.open(dir)).updateState((s) => void (s.host.totalMiB = 6144));
     const planned = await cli('--sim', dir, 'plan', '--mode', 'tmpfs', '--no-sample');
     expect(planned.code).toBe(1);
-    expect(planned.out).toMatch(/FAIL ram-fits: The RAM root does not fit on this machine \(does not fit: dom0 would need \d+ MiB/);
+    expect(planned.out).toMatch(
+      /FAIL ram-fits: The RAM root does not fit on this machine \(does not fit: dom0 would need \d+ MiB/,
+    );
   });
 
   it('answers usage errors with exit 2', async () => {

@@ -27,6 +27,8 @@ export interface CliCommand {
   readonly name: string;
   readonly usage: string;
   /** Options this command accepts besides the global ones (node:util parseArgs format). */
-  readonly options?: Readonly<Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>>;
+  readonly options?: Readonly<
+    Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>
+  >;
   run(ctx: CommandContext): Promise<number>;
 }

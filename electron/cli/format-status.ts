@@ -4,7 +4,10 @@ const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 
 /** The human-readable `status` report. */
 export function formatStatus(f: SystemFacts): string {
-  const boot = f.bootMode.kind === 'persistent' ? 'persistent' : `stateless (${f.bootMode.mode}${f.bootMode.viaQubesStateless ? '' : ', not set up by qubes-stateless'})`;
+  const boot =
+    f.bootMode.kind === 'persistent'
+      ? 'persistent'
+      : `stateless (${f.bootMode.mode}${f.bootMode.viaQubesStateless ? '' : ', not set up by qubes-stateless'})`;
   const lines = [
     `${f.simulated ? 'SIMULATED ' : ''}${f.releaseName}`,
     `boot mode:     ${boot}`,

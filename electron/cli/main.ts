@@ -9,16 +9,37 @@ import type { CliCommand, Io } from './command.js';
 import { UsageError } from './command.js';
 import { CHOICE_USAGE } from './choice-options.js';
 import { ramCommand } from './commands/ram.js';
-import { applyCommand, journalCommand, planCommand, recoverCommand, rollbackCommand } from './commands/install.js';
+import {
+  applyCommand,
+  journalCommand,
+  planCommand,
+  recoverCommand,
+  rollbackCommand,
+} from './commands/install.js';
 import { doctorCommand } from './commands/doctor.js';
 import { sessionCommand } from './commands/session.js';
 import { simCommand } from './commands/sim.js';
 import { statusCommand } from './commands/status.js';
 
 /** Every CLI command; each lives in commands/ and declares its own options. */
-const COMMANDS: readonly CliCommand[] = [statusCommand, doctorCommand, ramCommand, planCommand, applyCommand, rollbackCommand, recoverCommand, journalCommand, sessionCommand, simCommand];
+const COMMANDS: readonly CliCommand[] = [
+  statusCommand,
+  doctorCommand,
+  ramCommand,
+  planCommand,
+  applyCommand,
+  rollbackCommand,
+  recoverCommand,
+  journalCommand,
+  sessionCommand,
+  simCommand,
+];
 
-const GLOBAL_OPTIONS = { sim: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+const GLOBAL_OPTIONS = {
+  sim: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 function usage(): string {
   return `usage: qubes-stateless [--sim DIR] [--json] <command> [options]
@@ -42,15 +63,27 @@ export interface CliEnv {
 }
 
 /** Source (electron/cli/) and bundle (dist/cli/) both sit two levels below the folder that holds assets/. */
-export const defaultCliEnv = (): CliEnv => ({ assetsDir: process.env.QUBES_STATELESS_ASSETS ?? fileURLToPath(new URL('../../assets', import.meta.url)) });
+export const defaultCliEnv = (): CliEnv => ({
+  assetsDir: process.env.QUBES_STATELESS_ASSETS ?? fileURLToPath(new URL('../../assets', import.meta.url)),
+});
 
 export async function main(argv: readonly string[], io: Io, env: CliEnv = defaultCliEnv()): Promise<number> {
-  const first = parseArgs({ args: [...argv], allowPositionals: true, strict: false, options: GLOBAL_OPTIONS });
+  const first = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: false,
+    options: GLOBAL_OPTIONS,
+  });
   const [name] = first.positionals;
   const command = COMMANDS.find((c) => c.name === name);
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { ...GLOBAL_OPTIONS, ...(command?.options ?? {}) } });
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: { ...GLOBAL_OPTIONS, ...(command?.options ?? {}) },
+    });
   } catch (e) {
     io.err(`qubes-stateless: ${(e as Error).message}\n${usage()}`);
     return 2;
@@ -66,10 +99,15 @@ export async function main(argv: readonly string[], io: Io, env: CliEnv = defaul
   }
   let system: Promise<System> | null = null;
   const getSystem = () =>
-    (system ??= selectSystem({ simDir: typeof values.sim === 'string' ? values.sim : undefined }).then((sys) => {
-      if (sys.kind === 'simulated') io.err(`qubes-stateless: simulated: ${sys.description} (nothing on this machine is read or changed)\n`);
-      return sys;
-    }));
+    (system ??= selectSystem({ simDir: typeof values.sim === 'string' ? values.sim : undefined }).then(
+      (sys) => {
+        if (sys.kind === 'simulated')
+          io.err(
+            `qubes-stateless: simulated: ${sys.description} (nothing on this machine is read or changed)\n`,
+          );
+        return sys;
+      },
+    ));
   try {
     return await command.run({
       args: positionals.slice(1),
@@ -77,7 +115,8 @@ export async function main(argv: readonly string[], io: Io, env: CliEnv = defaul
       io,
       assetsDir: env.assetsDir,
       system: getSystem,
-      engine: async (sampling) => new Engine({ sys: await getSystem(), assetsDir: env.assetsDir, sizing: ramModelSizing(sampling) }),
+      engine: async (sampling) =>
+        new Engine({ sys: await getSystem(), assetsDir: env.assetsDir, sizing: ramModelSizing(sampling) }),
     });
   } catch (e) {
     if (e instanceof UsageError) {

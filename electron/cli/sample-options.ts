@@ -3,7 +3,10 @@ import type { CommandContext } from './command.js';
 import { UsageError } from './command.js';
 
 /** How the RAM model samples the root, for every command that sizes something (ram, plan, apply). */
-export const SAMPLE_OPTIONS = { 'no-sample': { type: 'boolean' }, 'time-budget': { type: 'string' } } as const;
+export const SAMPLE_OPTIONS = {
+  'no-sample': { type: 'boolean' },
+  'time-budget': { type: 'string' },
+} as const;
 export const SAMPLE_USAGE = '[--no-sample] [--time-budget S]';
 
 /**
@@ -12,7 +15,8 @@ export const SAMPLE_USAGE = '[--no-sample] [--time-budget S]';
  */
 export function estimateOptionsFrom(ctx: CommandContext): EstimateOptions {
   const budget = ctx.values['time-budget'];
-  if (budget !== undefined && (typeof budget !== 'string' || !/^\d+$/.test(budget))) throw new UsageError('--time-budget expects whole seconds');
+  if (budget !== undefined && (typeof budget !== 'string' || !/^\d+$/.test(budget)))
+    throw new UsageError('--time-budget expects whole seconds');
   let phase = '';
   return {
     sample: !ctx.values['no-sample'],

@@ -8,7 +8,13 @@ export class AppError extends Error {
   readonly kind: ErrorKind;
   readonly params: Params;
 
-  constructor(code: ErrorCode, kind: ErrorKind, message: string, params: Params = {}, options?: { cause?: unknown }) {
+  constructor(
+    code: ErrorCode,
+    kind: ErrorKind,
+    message: string,
+    params: Params = {},
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'AppError';
     this.code = code;
@@ -24,15 +30,26 @@ export class CommandError extends AppError {
   readonly exitCode: number | null;
   readonly stderr: string;
 
-  constructor(init: { bin: string; args: readonly string[]; exitCode: number | null; stderr: string; code?: ErrorCode }) {
+  constructor(init: {
+    bin: string;
+    args: readonly string[];
+    exitCode: number | null;
+    stderr: string;
+    code?: ErrorCode;
+  }) {
     const code = init.code ?? 'command-failed';
     const shown = [init.bin, ...init.args].join(' ');
     const why = init.stderr.trim().split('\n').slice(-3).join(' / ');
-    super(code, code === 'sudo-refused' ? 'precondition' : 'internal', `${shown} → exit ${init.exitCode ?? 'none'}: ${why}`, {
-      command: shown,
-      exitCode: init.exitCode ?? -1,
-      stderr: why,
-    });
+    super(
+      code,
+      code === 'sudo-refused' ? 'precondition' : 'internal',
+      `${shown} → exit ${init.exitCode ?? 'none'}: ${why}`,
+      {
+        command: shown,
+        exitCode: init.exitCode ?? -1,
+        stderr: why,
+      },
+    );
     this.name = 'CommandError';
     this.bin = init.bin;
     this.args = init.args;

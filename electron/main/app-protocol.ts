@@ -5,7 +5,9 @@ import { APP_HOST, APP_SCHEME, CONTENT_SECURITY_POLICY } from './csp.js';
 
 /** Must run before `app.ready`: app:// behaves like a standard secure origin. */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true } }]);
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true } },
+  ]);
 }
 
 /**
@@ -18,7 +20,8 @@ export function serveRenderer(rendererDir: string): void {
     const url = new URL(request.url);
     const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
     const file = path.resolve(root, `.${rel}`);
-    if (url.host !== APP_HOST || (file !== root && !file.startsWith(root + path.sep))) return new Response('not found', { status: 404 });
+    if (url.host !== APP_HOST || (file !== root && !file.startsWith(root + path.sep)))
+      return new Response('not found', { status: 404 });
     const res = await net.fetch(pathToFileURL(file).toString());
     const headers = new Headers(res.headers);
     headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);

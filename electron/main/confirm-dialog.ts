@@ -29,7 +29,9 @@ export function dialogConfirm(dialog: MessageBoxDialog, parent: () => BrowserWin
       noLink: true,
     };
     const win = parent();
-    const { response } = win ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options);
+    const { response } = win
+      ? await dialog.showMessageBox(win, options)
+      : await dialog.showMessageBox(options);
     return response === PROCEED;
   };
 }

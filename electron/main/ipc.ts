@@ -24,7 +24,15 @@ export function registerIpc(handlers: Handlers, trusted: () => WebContents | nul
   for (const channel of INVOKE_CHANNELS) {
     ipcMain.handle(channel, async (event, payload: unknown): Promise<Envelope<unknown>> => {
       if (!isTrustedSender(event, trusted)) {
-        return { ok: false, error: { code: 'untrusted-sender', kind: 'internal', message: `refused ${channel} from ${event.senderFrame?.url ?? 'unknown frame'}`, params: { channel } } };
+        return {
+          ok: false,
+          error: {
+            code: 'untrusted-sender',
+            kind: 'internal',
+            message: `refused ${channel} from ${event.senderFrame?.url ?? 'unknown frame'}`,
+            params: { channel },
+          },
+        };
       }
       return handlers[channel](payload);
     });

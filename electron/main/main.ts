@@ -31,7 +31,9 @@ async function start(): Promise<void> {
     system,
     version: app.getVersion(),
     // Beside dist/ in a checkout; in a package, in its resources folder.
-    assetsDir: app.isPackaged ? path.join(process.resourcesPath, 'assets') : path.join(here, '..', '..', 'assets'),
+    assetsDir: app.isPackaged
+      ? path.join(process.resourcesPath, 'assets')
+      : path.join(here, '..', '..', 'assets'),
     emit: (event) => win?.webContents.send('event:task', event),
     // Asked here, in the main process: a renderer's request alone never starts a change.
     confirm: dialogConfirm(dialog, () => win),

@@ -14,7 +14,13 @@ const fake = vi.hoisted(() => ({
   calls: [] as string[],
   windows: [] as { webPreferences: Record<string, unknown>; listeners: Map<string, () => void> }[],
   ipc: new Map<string, (event: unknown, payload: unknown) => Promise<unknown>>(),
-  dialogs: [] as { message?: string; detail?: string; buttons?: string[]; defaultId?: number; cancelId?: number }[],
+  dialogs: [] as {
+    message?: string;
+    detail?: string;
+    buttons?: string[];
+    defaultId?: number;
+    cancelId?: number;
+  }[],
   dialogAnswer: 0,
   mainFrame: { url: 'app://renderer/index.html' },
   ready: () => undefined as void,
@@ -61,10 +67,21 @@ vi.mock('electron', () => {
       },
     },
     BrowserWindow: FakeBrowserWindow,
-    protocol: { registerSchemesAsPrivileged: () => fake.calls.push('registerSchemes'), handle: () => undefined },
+    protocol: {
+      registerSchemesAsPrivileged: () => fake.calls.push('registerSchemes'),
+      handle: () => undefined,
+    },
     net: { fetch: async () => new Response('') },
-    ipcMain: { handle: (channel: string, fn: (event: unknown, payload: unknown) => Promise<unknown>) => fake.ipc.set(channel, fn) },
-    session: { defaultSession: { setPermissionRequestHandler: () => undefined, setPermissionCheckHandler: () => undefined } },
+    ipcMain: {
+      handle: (channel: string, fn: (event: unknown, payload: unknown) => Promise<unknown>) =>
+        fake.ipc.set(channel, fn),
+    },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: () => undefined,
+        setPermissionCheckHandler: () => undefined,
+      },
+    },
     shell: { openExternal: async () => undefined },
   };
 });
@@ -86,7 +103,9 @@ describe('the Electron shell (packaged)', () => {
     (process as { resourcesPath?: string }).resourcesPath = path.resolve(import.meta.dirname, '../..');
     await import('./main.js');
     fake.ready();
-    await vi.waitFor(() => expect(fake.calls.some((c) => c.startsWith('loadURL'))).toBe(true), { timeout: 30_000 });
+    await vi.waitFor(() => expect(fake.calls.some((c) => c.startsWith('loadURL'))).toBe(true), {
+      timeout: 30_000,
+    });
   }, 60_000);
   afterAll(async () => {
     process.argv.splice(process.argv.indexOf(`--sim=${sim.dir}`), 1);
@@ -95,13 +114,21 @@ describe('the Electron shell (packaged)', () => {
 
   it('removes the application menu (no Reload, no DevTools) before it opens a window', () => {
     expect(fake.calls).toContain('setApplicationMenu null');
-    expect(fake.calls.indexOf('setApplicationMenu null')).toBeLessThan(fake.calls.indexOf('new BrowserWindow'));
+    expect(fake.calls.indexOf('setApplicationMenu null')).toBeLessThan(
+      fake.calls.indexOf('new BrowserWindow'),
+    );
     expect(fake.calls).not.toContain('exit 1');
   });
 
   it('opens a sandboxed, isolated window with DevTools off, and closes DevTools should they open anyway', () => {
     expect(fake.windows).toHaveLength(1);
-    expect(fake.windows[0]!.webPreferences).toMatchObject({ devTools: false, sandbox: true, contextIsolation: true, nodeIntegration: false, webviewTag: false });
+    expect(fake.windows[0]!.webPreferences).toMatchObject({
+      devTools: false,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      webviewTag: false,
+    });
     fake.windows[0]!.listeners.get('devtools-opened')!();
     expect(fake.calls).toContain('closeDevTools');
   });
@@ -111,7 +138,10 @@ describe('the Electron shell (packaged)', () => {
     const planned = (await invoke('plan:create', { choices })) as { ok: boolean; value: { digest: string } };
     if (!planned.ok) throw new Error(JSON.stringify(planned));
     fake.dialogAnswer = 0;
-    expect(await invoke('plan:apply', { choices, digest: planned.value.digest })).toMatchObject({ ok: false, error: { code: 'not-confirmed' } });
+    expect(await invoke('plan:apply', { choices, digest: planned.value.digest })).toMatchObject({
+      ok: false,
+      error: { code: 'not-confirmed' },
+    });
     expect(fake.dialogs).toHaveLength(1);
     expect(fake.dialogs[0]).toMatchObject({ defaultId: 0, cancelId: 0, buttons: ['Cancel', 'Apply'] });
     expect(fake.dialogs[0]!.message).toContain(sim.description);
@@ -121,13 +151,21 @@ describe('the Electron shell (packaged)', () => {
     expect(await invoke('plan:apply', { choices, digest: planned.value.digest })).toMatchObject({ ok: true });
     expect(await sim.stat('/etc/grub.d/21_qubes_stateless')).not.toBeNull();
     fake.dialogAnswer = 0;
-    expect(await invoke('rollback:run', { resolutions: {} })).toMatchObject({ ok: false, error: { code: 'not-confirmed' } });
+    expect(await invoke('rollback:run', { resolutions: {} })).toMatchObject({
+      ok: false,
+      error: { code: 'not-confirmed' },
+    });
     expect(fake.dialogs.map((d) => d.buttons?.[1])).toEqual(['Apply', 'Apply', 'Roll back']);
   });
 
   it('refuses calls from any other frame before anything is asked', async () => {
     const before = fake.dialogs.length;
-    expect(await fake.ipc.get('rollback:run')!({ sender: { id: 7 }, senderFrame: { url: 'app://renderer/index.html' } }, { resolutions: {} })).toMatchObject({ ok: false, error: { code: 'untrusted-sender' } });
+    expect(
+      await fake.ipc.get('rollback:run')!(
+        { sender: { id: 7 }, senderFrame: { url: 'app://renderer/index.html' } },
+        { resolutions: {} },
+      ),
+    ).toMatchObject({ ok: false, error: { code: 'untrusted-sender' } });
     expect(fake.dialogs.length).toBe(before);
   });
 });

@@ -8,8 +8,12 @@ import { tempDir, tempSim } from '../testing/temp-sim.js';
 import { STOCK_00_HEADER, STOCK_20_LINUX_XEN } from './profiles/grub-d.js';
 import { stockXenSection } from '../core/tasks/verify.js';
 
-const section = (cfg: string, name: string): string => new RegExp(`### BEGIN /etc/grub.d/${name} ###\\n([\\s\\S]*?)### END /etc/grub.d/${name} ###`).exec(cfg)?.[1] ?? '';
-const mkconfig = async (sim: Awaited<ReturnType<typeof tempSim>>) => sim.run({ bin: BIN.grub2Mkconfig, args: [], privileged: true });
+const section = (cfg: string, name: string): string =>
+  new RegExp(`### BEGIN /etc/grub.d/${name} ###\\n([\\s\\S]*?)### END /etc/grub.d/${name} ###`).exec(
+    cfg,
+  )?.[1] ?? '';
+const mkconfig = async (sim: Awaited<ReturnType<typeof tempSim>>) =>
+  sim.run({ bin: BIN.grub2Mkconfig, args: [], privileged: true });
 
 describe("the simulator's grub2-mkconfig runs the tree's /etc/grub.d scripts", () => {
   it('runs the installed 21_qubes_stateless itself: its bytes are the asset, and an edit to it shows in the menu', async () => {
@@ -18,20 +22,35 @@ describe("the simulator's grub2-mkconfig runs the tree's /etc/grub.d scripts", (
     const asset = await readFile(path.join(REPO, 'assets/grub.d/21_qubes_stateless'));
     expect((await sim.tree.read('/etc/grub.d/21_qubes_stateless')).equals(asset)).toBe(true);
     const cfg = await sim.readText('/boot/grub2/grub.cfg');
-    expect(section(cfg, '21_qubes_stateless')).toContain("menuentry 'Qubes (stateless: zram), with Xen hypervisor'");
+    expect(section(cfg, '21_qubes_stateless')).toContain(
+      "menuentry 'Qubes (stateless: zram), with Xen hypervisor'",
+    );
     // The script keeps the stock entry's lines and appends our words: the stock section is untouched.
-    expect(section(cfg, '21_qubes_stateless')).toMatch(/placeholder root=\/dev\/mapper\/qubes_dom0-root ro .*rd\.qubes\.hide_all_usb rd\.qubes\.stateless=zram /);
-    expect(section(cfg, '21_qubes_stateless')).toMatch(/dom0_mem=max:4096M .*dom0_mem=max:\d+M \$\{xen_rm_opts\}/);
+    expect(section(cfg, '21_qubes_stateless')).toMatch(
+      /placeholder root=\/dev\/mapper\/qubes_dom0-root ro .*rd\.qubes\.hide_all_usb rd\.qubes\.stateless=zram /,
+    );
+    expect(section(cfg, '21_qubes_stateless')).toMatch(
+      /dom0_mem=max:4096M .*dom0_mem=max:\d+M \$\{xen_rm_opts\}/,
+    );
 
     // Whatever the tree's script prints is what grub2-mkconfig emits: no JavaScript copy stands in for it.
-    await sim.tree.writeAtomic('/etc/grub.d/21_qubes_stateless', `${asset.toString().replace(/^qs_main$/m, 'echo "# edited in the tree"\nqs_main')}`, { mode: 0o755 });
-    expect(section((await mkconfig(sim)).stdout, '21_qubes_stateless')).toMatch(/^# edited in the tree\nmenuentry 'Qubes \(stateless: zram\)/);
+    await sim.tree.writeAtomic(
+      '/etc/grub.d/21_qubes_stateless',
+      `${asset.toString().replace(/^qs_main$/m, 'echo "# edited in the tree"\nqs_main')}`,
+      { mode: 0o755 },
+    );
+    expect(section((await mkconfig(sim)).stdout, '21_qubes_stateless')).toMatch(
+      /^# edited in the tree\nmenuentry 'Qubes \(stateless: zram\)/,
+    );
   });
 
   it("follows the script's own rules: an invalid grub.conf gives its warning and no entries, never a broken config", async () => {
     const sim = await tempSim('qubes-4.3');
     await engineFor(sim).apply(everyTask('qubes-4.3'));
-    await sim.tree.writeAtomic('/etc/qubes-stateless/grub.conf', 'QS_MODES="zram"\nQS_DOM0_MEM_MAX_MIB="12"\n');
+    await sim.tree.writeAtomic(
+      '/etc/qubes-stateless/grub.conf',
+      'QS_MODES="zram"\nQS_DOM0_MEM_MAX_MIB="12"\n',
+    );
     const r = await mkconfig(sim);
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toContain("21_qubes_stateless: warning: QS_DOM0_MEM_MAX_MIB='12' is not a size in MiB");
@@ -45,8 +64,12 @@ describe("the simulator's grub2-mkconfig runs the tree's /etc/grub.d scripts", (
     const r = await mkconfig(sim);
     expect(r.stdout).toBe(before);
     // A stock script that prints a broken block: grub-script-check rejects it and grub.cfg keeps its bytes.
-    await sim.tree.writeAtomic('/etc/grub.d/41_custom', '#!/bin/sh\necho "menuentry broken {"\n', { mode: 0o755 });
-    await expect(sim.run({ bin: BIN.grub2Mkconfig, args: ['-o', '/boot/grub2/grub.cfg'], privileged: true })).rejects.toThrow(/Syntax errors/);
+    await sim.tree.writeAtomic('/etc/grub.d/41_custom', '#!/bin/sh\necho "menuentry broken {"\n', {
+      mode: 0o755,
+    });
+    await expect(
+      sim.run({ bin: BIN.grub2Mkconfig, args: ['-o', '/boot/grub2/grub.cfg'], privileged: true }),
+    ).rejects.toThrow(/Syntax errors/);
     expect(await sim.readText('/boot/grub2/grub.cfg')).toBe(before);
   });
 
@@ -67,7 +90,10 @@ describe("the simulator's grub2-mkconfig runs the tree's /etc/grub.d scripts", (
 
   it('has stock stand-ins that pass shellcheck as POSIX sh', async () => {
     const dir = await tempDir();
-    for (const [name, text] of [['20_linux_xen', STOCK_20_LINUX_XEN], ['00_header', STOCK_00_HEADER]] as const) {
+    for (const [name, text] of [
+      ['20_linux_xen', STOCK_20_LINUX_XEN],
+      ['00_header', STOCK_00_HEADER],
+    ] as const) {
       await writeFile(path.join(dir, name), text);
       const r = spawnSync('shellcheck', ['-s', 'sh', path.join(dir, name)], { encoding: 'utf8' });
       expect(r.error).toBeUndefined();

@@ -88,7 +88,8 @@ async function stageMkconfigInputs(tree: SimTree, dir: string): Promise<void> {
     await writeFile(path.join(dir, p), content, { mode });
     await chmod(path.join(dir, p), mode);
   };
-  for (const p of ['/etc/default/grub', '/etc/system-release', '/etc/qubes-stateless/grub.conf']) if (await tree.stat(p)) await put(p, await tree.read(p));
+  for (const p of ['/etc/default/grub', '/etc/system-release', '/etc/qubes-stateless/grub.conf'])
+    if (await tree.stat(p)) await put(p, await tree.read(p));
   await mkdir(path.join(dir, 'etc/grub.d'), { recursive: true });
   for (const n of await tree.list('/etc/grub.d')) {
     const st = await tree.stat(`/etc/grub.d/${n}`);
@@ -136,28 +137,57 @@ export async function runGrubMkconfig(tree: SimTree, state: SimState): Promise<M
 
 /** dracut modules an image gets: the stock set plus every `add_dracutmodules+=` from the conf dirs. */
 export async function dracutModules(tree: SimTree): Promise<string[]> {
-  const mods = new Set(['base', 'bash', 'crypt', 'dm', 'lvm', 'kernel-modules', 'rootfs-block', 'systemd', 'systemd-initrd', 'dracut-systemd', 'udev-rules', 'plymouth', 'qubes-udev', 'qubes-pciback', 'extra-modules', 'usrmount', 'shutdown']);
+  const mods = new Set([
+    'base',
+    'bash',
+    'crypt',
+    'dm',
+    'lvm',
+    'kernel-modules',
+    'rootfs-block',
+    'systemd',
+    'systemd-initrd',
+    'dracut-systemd',
+    'udev-rules',
+    'plymouth',
+    'qubes-udev',
+    'qubes-pciback',
+    'extra-modules',
+    'usrmount',
+    'shutdown',
+  ]);
   const available = new Set((await tree.list('/usr/lib/dracut/modules.d')).map((d) => d.slice(2)));
   const confs: string[] = [];
   for (const dir of ['/usr/lib/dracut/dracut.conf.d', '/etc/dracut.conf.d']) {
-    for (const f of await tree.list(dir).catch(() => [] as string[])) if (f.endsWith('.conf')) confs.push(`${dir}/${f}`);
+    for (const f of await tree.list(dir).catch(() => [] as string[]))
+      if (f.endsWith('.conf')) confs.push(`${dir}/${f}`);
   }
   // dracut reads conf files sorted by basename across both directories; /etc overrides a same-named /usr/lib file.
   const byName = new Map<string, string>();
   for (const c of confs) byName.set(c.split('/').pop()!, c);
   for (const name of [...byName.keys()].sort()) {
-    const vars = evaluateShellAssignments(parseShellAssignments((await tree.read(byName.get(name)!)).toString()));
-    for (const m of (vars.get('add_dracutmodules') ?? '').split(/\s+/)) if (m && available.has(m)) mods.add(m);
+    const vars = evaluateShellAssignments(
+      parseShellAssignments((await tree.read(byName.get(name)!)).toString()),
+    );
+    for (const m of (vars.get('add_dracutmodules') ?? '').split(/\s+/))
+      if (m && available.has(m)) mods.add(m);
     for (const m of (vars.get('omit_dracutmodules') ?? '').split(/\s+/)) mods.delete(m);
   }
   return [...mods].sort();
 }
 
 /** A stand-in image: the module list in clear (tests read it) padded with deterministic bytes. */
-export function renderInitramfs(kver: string, modules: readonly string[], moduleHashes: readonly string[]): Buffer {
-  const head = Buffer.from(`SIMULATED INITRAMFS\nkver=${kver}\nmodules=${modules.join(' ')}\nmodule-files=${moduleHashes.join(' ')}\n\n`);
+export function renderInitramfs(
+  kver: string,
+  modules: readonly string[],
+  moduleHashes: readonly string[],
+): Buffer {
+  const head = Buffer.from(
+    `SIMULATED INITRAMFS\nkver=${kver}\nmodules=${modules.join(' ')}\nmodule-files=${moduleHashes.join(' ')}\n\n`,
+  );
   const seed = createHash('sha256').update(head).digest();
   const pad = Buffer.alloc(Math.max(0, MiB / 16 - head.length));
-  for (let i = 0; i < pad.length; i += 32) createHash('sha256').update(seed).update(String(i)).digest().copy(pad, i);
+  for (let i = 0; i < pad.length; i += 32)
+    createHash('sha256').update(seed).update(String(i)).digest().copy(pad, i);
   return Buffer.concat([head, pad]);
 }

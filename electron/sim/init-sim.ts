@@ -13,8 +13,18 @@ import { BIN } from '../core/system/binaries.js';
 export async function checkNewSimDir(dir: string): Promise<string> {
   const abs = path.resolve(dir);
   const entries = await fs.readdir(abs).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? [] : e));
-  if (entries instanceof Error) throw new AppError('sim-dir-unreadable', 'user', `cannot use ${abs}: ${entries.code}`, { dir: abs, reason: entries.code ?? 'error' });
-  if (entries.length > 0) throw new AppError('sim-dir-not-empty', 'user', `${abs} is not empty; choose a new directory for the simulated dom0`, { dir: abs });
+  if (entries instanceof Error)
+    throw new AppError('sim-dir-unreadable', 'user', `cannot use ${abs}: ${entries.code}`, {
+      dir: abs,
+      reason: entries.code ?? 'error',
+    });
+  if (entries.length > 0)
+    throw new AppError(
+      'sim-dir-not-empty',
+      'user',
+      `${abs} is not empty; choose a new directory for the simulated dom0`,
+      { dir: abs },
+    );
   return abs;
 }
 
@@ -31,20 +41,39 @@ export async function writeTreeFiles(tree: SimTree, files: readonly TreeFile[]):
  * Create a simulated dom0 in `dir` (which must not exist or be empty) from a profile. The boot files that
  * dom0 generates (grub.cfg, initramfs images) are produced by the simulated tools themselves.
  */
-export async function initSim(dir: string, profileName: string, layout: string = 'lvm-thin'): Promise<SimSystem> {
+export async function initSim(
+  dir: string,
+  profileName: string,
+  layout: string = 'lvm-thin',
+): Promise<SimSystem> {
   const profile = PROFILES[profileName];
   if (!profile) {
-    throw new AppError('unknown-profile', 'user', `unknown profile "${profileName}" (known: ${PROFILE_NAMES.join(', ')})`, { profile: profileName, known: PROFILE_NAMES.join(', ') });
+    throw new AppError(
+      'unknown-profile',
+      'user',
+      `unknown profile "${profileName}" (known: ${PROFILE_NAMES.join(', ')})`,
+      { profile: profileName, known: PROFILE_NAMES.join(', ') },
+    );
   }
   if (!(SIM_LAYOUTS as readonly string[]).includes(layout)) {
-    throw new AppError('invalid-choice', 'user', `unknown layout "${layout}" (known: ${SIM_LAYOUTS.join(', ')})`, { field: 'layout', reason: `unknown layout "${layout}" (known: ${SIM_LAYOUTS.join(', ')})` });
+    throw new AppError(
+      'invalid-choice',
+      'user',
+      `unknown layout "${layout}" (known: ${SIM_LAYOUTS.join(', ')})`,
+      { field: 'layout', reason: `unknown layout "${layout}" (known: ${SIM_LAYOUTS.join(', ')})` },
+    );
   }
   const lay = layout as SimLayout;
   const abs = await checkNewSimDir(dir);
   try {
     await fs.mkdir(abs, { recursive: true });
   } catch (e) {
-    throw new AppError('sim-dir-unreadable', 'user', `cannot create ${abs}: ${(e as NodeJS.ErrnoException).code}`, { dir: abs, reason: (e as NodeJS.ErrnoException).code ?? 'error' });
+    throw new AppError(
+      'sim-dir-unreadable',
+      'user',
+      `cannot create ${abs}: ${(e as NodeJS.ErrnoException).code}`,
+      { dir: abs, reason: (e as NodeJS.ErrnoException).code ?? 'error' },
+    );
   }
   const tree = new SimTree(abs);
   await writeTreeFiles(tree, dom0Files(profile, lay));

@@ -43,7 +43,9 @@ describe('rebooting the simulated dom0', () => {
     expect((await bootSim(sim, 'stateless')).result).toBe('active');
     await bootSim(sim, 'normal');
     // Months later the root holds twice as much; the entry's dom0_mem=max was sized for the old root.
-    await sim.updateState((s) => void (s.mounts.find((m) => m.target === '/')!.baseUsedBytes = 15 * 1024 ** 3));
+    await sim.updateState(
+      (s) => void (s.mounts.find((m) => m.target === '/')!.baseUsedBytes = 15 * 1024 ** 3),
+    );
     expect(await bootSim(sim, 'stateless')).toMatchObject({ result: 'fallback', reason: 'not-enough-ram' });
     const facts = await probeFacts(sim);
     expect(facts.bootMode.kind).toBe('persistent');

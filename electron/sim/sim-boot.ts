@@ -35,8 +35,13 @@ const STATELESS_TITLES = (['overlay', 'zram', 'tmpfs'] as const).map(entryTitle)
  * the kernel's own allocations (the page array and a fixed part, as the RAM model counts them).
  */
 const bootKitNeedMiB = (mode: StatelessMode, usedMiB: number): number =>
-  mode === 'tmpfs' ? usedMiB : mode === 'zram' ? (usedMiB * BOOT_KIT_ZRAM_ESTIMATE_PCT) / 100 : BOOT_KIT_OVERLAY_MIN_MIB;
-const dom0RoomMiB = (dom0MaxMiB: number): number => dom0MaxMiB - dom0MaxMiB / KERNEL_PAGE_ARRAY_DIVISOR - KERNEL_FIXED_OVERHEAD_MIB;
+  mode === 'tmpfs'
+    ? usedMiB
+    : mode === 'zram'
+      ? (usedMiB * BOOT_KIT_ZRAM_ESTIMATE_PCT) / 100
+      : BOOT_KIT_OVERLAY_MIN_MIB;
+const dom0RoomMiB = (dom0MaxMiB: number): number =>
+  dom0MaxMiB - dom0MaxMiB / KERNEL_PAGE_ARRAY_DIVISOR - KERNEL_FIXED_OVERHEAD_MIB;
 
 export interface SimBootReport {
   readonly entry: 'normal' | 'stateless';
@@ -69,29 +74,40 @@ async function forgetRamSession(sim: SimSystem): Promise<void> {
 }
 
 /** What every boot resets: mounts made at run time, zram devices, /run, which qubes run. */
-async function freshBoot(sim: SimSystem, o: { linux: string; xen: string; root: { source: string; fsType: string }; diskSwap: boolean }): Promise<void> {
+async function freshBoot(
+  sim: SimSystem,
+  o: { linux: string; xen: string; root: { source: string; fsType: string }; diskSwap: boolean },
+): Promise<void> {
   const fstab = await sim.readText(PATHS.fstab);
   const diskSwaps = o.diskSwap ? disableSwap(fstab).devices : [];
   const profileZram = sim.snapshotState().release === '4.3';
   await sim.tree.writeAtomic('/proc/cmdline', `${o.linux}\n`);
-  await sim.tree.writeAtomic('/proc/swaps', [
-    'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority',
-    ...diskSwaps.map(() => '/dev/dm-2                               partition\t8388604\t\t0\t\t-2'),
-    ...(profileZram ? ['/dev/zram0                              partition\t8388604\t\t0\t\t100'] : []),
-    '',
-  ].join('\n'));
+  await sim.tree.writeAtomic(
+    '/proc/swaps',
+    [
+      'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority',
+      ...diskSwaps.map(() => '/dev/dm-2                               partition\t8388604\t\t0\t\t-2'),
+      ...(profileZram ? ['/dev/zram0                              partition\t8388604\t\t0\t\t100'] : []),
+      '',
+    ].join('\n'),
+  );
   await sim.tree.remove(STATUS_FILE);
   await sim.updateState((s) => {
     // What fstab mounts comes back at every boot (the plain layout's /var/lib/qubes too); run-time mounts do not.
     s.mounts = s.mounts.filter((m) => ['/', '/boot', '/boot/efi', '/var/lib/qubes'].includes(m.target));
-    Object.assign(s.mounts.find((m) => m.target === '/')!, o.root);
+    Object.assign(
+      s.mounts.find((m) => m.target === '/')!,
+      o.root,
+    );
     s.zramDevices = [];
     s.host.xenCmdline = `${o.xen}${/no-real-mode/.test(s.host.xenCmdline) ? ' no-real-mode edd=off' : ''}`;
     const dom0 = parseDom0Mem(s.host.xenCmdline, s.host.totalMiB);
     // xl list shows dom0 a page short of its dom0_mem=max (4095 for max:4096M).
     s.dom0.currentMiB = Math.min(dom0.maxMiB ?? s.host.totalMiB, s.host.totalMiB - 1024) - 1;
     // dom0 always runs; a RemoteVM always reports Running (qubes-core-admin release4.3 qubes/vm/remotevm.py).
-    for (const q of s.qubes) if (q.klass !== 'AdminVM' && q.klass !== 'RemoteVM') q.state = q.props.autostart === 'True' ? 'Running' : 'Halted';
+    for (const q of s.qubes)
+      if (q.klass !== 'AdminVM' && q.klass !== 'RemoteVM')
+        q.state = q.props.autostart === 'True' ? 'Running' : 'Halted';
   });
   // The balloon's view of dom0's allocation follows the boot (qmemman's meminfo-writer reads it).
   await sim.tree.writeAtomic(BALLOON_CURRENT_KB, `${sim.snapshotState().dom0.currentMiB * 1024}\n`);
@@ -110,41 +126,85 @@ export async function bootSim(sim: SimSystem, entry: 'normal' | 'stateless'): Pr
   await forgetRamSession(sim);
   const cfg = await sim.readText(PATHS.grubCfg);
   const normal = entryCmdlines(cfg, 'Qubes, with Xen hypervisor');
-  if (!normal) throw new AppError('parse-error', 'internal', `${PATHS.grubCfg} has no normal Qubes entry`, { source: PATHS.grubCfg, detail: 'no entry' });
-  const ours = [...cfg.matchAll(/menuentry '([^']+)'/g)].map((m) => m[1]!).filter((title) => STATELESS_TITLES.includes(title));
+  if (!normal)
+    throw new AppError('parse-error', 'internal', `${PATHS.grubCfg} has no normal Qubes entry`, {
+      source: PATHS.grubCfg,
+      detail: 'no entry',
+    });
+  const ours = [...cfg.matchAll(/menuentry '([^']+)'/g)]
+    .map((m) => m[1]!)
+    .filter((title) => STATELESS_TITLES.includes(title));
   if (entry === 'normal' || ours.length === 0) {
-    if (entry === 'stateless') throw new AppError('invalid-choice', 'user', 'this simulated dom0 has no stateless boot entry: install one first', { field: 'entry', reason: 'no stateless boot entry is installed' });
+    if (entry === 'stateless')
+      throw new AppError(
+        'invalid-choice',
+        'user',
+        'this simulated dom0 has no stateless boot entry: install one first',
+        { field: 'entry', reason: 'no stateless boot entry is installed' },
+      );
     await freshBoot(sim, { linux: normal.linux, xen: normal.xen, root: persistentRoot(sim), diskSwap: true });
     return { entry, result: 'persistent', reason: 'normal entry', session: null };
   }
   const lines = entryCmdlines(cfg, ours[0]!)!;
   const mode = statelessFlag(lines.linux);
-  if (mode === null || mode === 'invalid') throw new AppError('parse-error', 'internal', `${PATHS.grubCfg}: the stateless entry has no valid rd.qubes.stateless=`, { source: PATHS.grubCfg, detail: lines.linux });
+  if (mode === null || mode === 'invalid')
+    throw new AppError(
+      'parse-error',
+      'internal',
+      `${PATHS.grubCfg}: the stateless entry has no valid rd.qubes.stateless=`,
+      { source: PATHS.grubCfg, detail: lines.linux },
+    );
   const kver = /\/vmlinuz-(\S+)/.exec(cfg.slice(cfg.indexOf(ours[0]!)))?.[1] ?? '';
-  const image = (await sim.run({ bin: BIN.lsinitrd, args: ['-m', `/boot/initramfs-${kver}.img`], privileged: true, expectExit: [0, 1] })).stdout;
+  const image = (
+    await sim.run({
+      bin: BIN.lsinitrd,
+      args: ['-m', `/boot/initramfs-${kver}.img`],
+      privileged: true,
+      expectExit: [0, 1],
+    })
+  ).stdout;
   const used = sim.snapshotState().mounts.find((m) => m.target === '/')!.baseUsedBytes / MiB;
   const reserveWord = splitCmdline(lines.linux).findLast((w) => w.startsWith('rd.qubes.stateless.reserve='));
   const reserve = reserveWord ? Number(reserveWord.split('=')[1]) : BOOT_KIT_DEFAULT_RESERVE_MIB;
   const dom0Max = parseDom0Mem(lines.xen, sim.snapshotState().host.totalMiB).maxMiB ?? 4096;
   const need = bootKitNeedMiB(mode, used);
-  const reason = !/^qubes-stateless$/m.test(image) ? 'module-missing' : need + reserve <= dom0RoomMiB(dom0Max) ? 'ok' : 'not-enough-ram';
+  const reason = !/^qubes-stateless$/m.test(image)
+    ? 'module-missing'
+    : need + reserve <= dom0RoomMiB(dom0Max)
+      ? 'ok'
+      : 'not-enough-ram';
   const status = async (result: string, message: string) => {
     await sim.tree.mkdir('/run/qubes-stateless');
-    await sim.tree.writeAtomic(STATUS_FILE, `version=1\nmode=${mode}\nresult=${result}\nreason=${reason}\nmessage=${message}\nseconds=${result === 'active' ? '14.2' : ''}\nbytes=${result === 'active' && mode !== 'overlay' ? Math.round(used * MiB) : ''}\n`);
+    await sim.tree.writeAtomic(
+      STATUS_FILE,
+      `version=1\nmode=${mode}\nresult=${result}\nreason=${reason}\nmessage=${message}\nseconds=${result === 'active' ? '14.2' : ''}\nbytes=${result === 'active' && mode !== 'overlay' ? Math.round(used * MiB) : ''}\n`,
+    );
   };
   if (reason !== 'ok') {
     await freshBoot(sim, { linux: lines.linux, xen: lines.xen, root: persistentRoot(sim), diskSwap: true });
     // Without our module nothing reads the flag: no status file at all.
-    if (reason === 'not-enough-ram') await status('fallback', `the root needs ${Math.round(need)} MiB + ${reserve} MiB reserve; dom0 has ${dom0Max} MiB`);
+    if (reason === 'not-enough-ram')
+      await status(
+        'fallback',
+        `the root needs ${Math.round(need)} MiB + ${reserve} MiB reserve; dom0 has ${dom0Max} MiB`,
+      );
     return { entry, result: 'fallback', reason, session: null };
   }
   // Everything from here on lives in RAM: keep the persistent machine aside for the next boot.
   const keep = persistentDir(sim);
   await cp(sim.tree.root, path.join(keep, 'root'), { recursive: true, verbatimSymlinks: true });
   await cp(path.join(sim.dir, STATE_FILE), path.join(keep, STATE_FILE));
-  const root = mode === 'zram' ? { source: '/dev/zram1', fsType: 'ext4' } : mode === 'tmpfs' ? { source: 'none', fsType: 'tmpfs' } : { source: 'overlay', fsType: 'overlay' };
+  const root =
+    mode === 'zram'
+      ? { source: '/dev/zram1', fsType: 'ext4' }
+      : mode === 'tmpfs'
+        ? { source: 'none', fsType: 'tmpfs' }
+        : { source: 'overlay', fsType: 'overlay' };
   await freshBoot(sim, { linux: lines.linux, xen: lines.xen, root, diskSwap: false });
   await status('active', `root in RAM (${mode})`);
-  const enabled = (await sim.run({ bin: BIN.systemctl, args: ['is-enabled', SESSION_UNIT], expectExit: [0, 1] })).stdout.trim() === 'enabled';
+  const enabled =
+    (
+      await sim.run({ bin: BIN.systemctl, args: ['is-enabled', SESSION_UNIT], expectExit: [0, 1] })
+    ).stdout.trim() === 'enabled';
   return { entry, result: 'active', reason, session: enabled ? await startSession(sim) : null };
 }

@@ -29,11 +29,16 @@ import { stockXenSection } from '../core/tasks/pending-grub.js';
 
 const MiB = 1024 * 1024;
 
-const unusable = (file: string, detail: string) => new AppError('report-unusable', 'user', `${file} cannot be turned into a simulated dom0: ${detail}`, { path: file, detail });
+const unusable = (file: string, detail: string) =>
+  new AppError('report-unusable', 'user', `${file} cannot be turned into a simulated dom0: ${detail}`, {
+    path: file,
+    detail,
+  });
 
 /** A dom0 path from a report, refused if it could leave the tree. */
 function safePath(file: string, p: string): string {
-  if (!p.startsWith('/') || p.includes('\0') || path.posix.normalize(p) !== p || p.split('/').includes('..')) throw unusable(file, `bad path ${JSON.stringify(p)}`);
+  if (!p.startsWith('/') || p.includes('\0') || path.posix.normalize(p) !== p || p.split('/').includes('..'))
+    throw unusable(file, `bad path ${JSON.stringify(p)}`);
   return p;
 }
 
@@ -51,8 +56,16 @@ function simQube(q: QubeFact): SimQube {
   const volumes: Record<string, SimVolume> = {};
   for (const [name, v] of Object.entries(q.volumes)) {
     volumes[name] = {
-      pool: v.pool, vid: v.vid, sizeBytes: v.sizeMiB * MiB, usageBytes: v.usageMiB * MiB,
-      rw: true, snapOnStart: false, saveOnStop: name !== 'volatile', source: null, revisionsToKeep: name === 'volatile' ? 0 : 2, ephemeral: false,
+      pool: v.pool,
+      vid: v.vid,
+      sizeBytes: v.sizeMiB * MiB,
+      usageBytes: v.usageMiB * MiB,
+      rw: true,
+      snapOnStart: false,
+      saveOnStop: name !== 'volatile',
+      source: null,
+      revisionsToKeep: name === 'volatile' ? 0 : 2,
+      ephemeral: false,
     };
   }
   return {
@@ -67,12 +80,18 @@ function simQube(q: QubeFact): SimQube {
 }
 
 const firstRun = (events: readonly ReportEvent[], bin: string, args: readonly string[]) =>
-  events.find((e): e is Extract<ReportEvent, { op: 'run' }> => e.op === 'run' && e.bin === bin && JSON.stringify(e.args) === JSON.stringify(args));
+  events.find(
+    (e): e is Extract<ReportEvent, { op: 'run' }> =>
+      e.op === 'run' && e.bin === bin && JSON.stringify(e.args) === JSON.stringify(args),
+  );
 
 /** The report's machine had a grub.cfg whose stock entries are not what its grub2-mkconfig printed (tasks/pending-grub.ts). */
 function hadPendingGrubEdit(events: readonly ReportEvent[]): boolean {
   const preview = firstRun(events, BIN.grub2Mkconfig, []);
-  const cfg = events.find((e): e is Extract<ReportEvent, { op: 'read' }> => e.op === 'read' && e.path === '/boot/grub2/grub.cfg' && !e.error && e.text !== null);
+  const cfg = events.find(
+    (e): e is Extract<ReportEvent, { op: 'read' }> =>
+      e.op === 'read' && e.path === '/boot/grub2/grub.cfg' && !e.error && e.text !== null,
+  );
   if (!preview || preview.error || preview.exitCode !== 0 || !cfg) return false;
   return stockXenSection(cfg.text!) !== stockXenSection(preview.stdout);
 }
@@ -85,7 +104,14 @@ function simState(facts: SystemFacts, events: readonly ReportEvent[]): SimState 
   const nrCpus = Number(/^nr_cpus\s*:\s*(\d+)/m.exec(xlInfo)?.[1] ?? base.host.nrCpus);
   const vcpus = Number(/^Domain-0\s+0\s+\d+\s+(\d+)/m.exec(xlList)?.[1] ?? base.dom0.vcpus);
   const sudo = firstRun(events, BIN.true, []);
-  const mount = (f: SystemFacts['rootFs']) => ({ target: f.target, source: f.source, fsType: f.fsType, options: f.options, sizeBytes: f.sizeBytes, baseUsedBytes: f.usedBytes });
+  const mount = (f: SystemFacts['rootFs']) => ({
+    target: f.target,
+    source: f.source,
+    fsType: f.fsType,
+    options: f.options,
+    sizeBytes: f.sizeBytes,
+    baseUsedBytes: f.usedBytes,
+  });
   const known = new Set(globalNames());
   return SimStateSchema.parse({
     ...base,
@@ -101,25 +127,46 @@ function simState(facts: SystemFacts, events: readonly ReportEvent[]): SimState 
     },
     dom0: { currentMiB: facts.memory.dom0.currentMiB, vcpus: vcpus > 0 ? vcpus : 1 },
     sudo: sudo && !sudo.error ? 'allowed' : 'refused',
-    mounts: facts.bootFs.target === facts.rootFs.target ? [mount(facts.rootFs)] : [mount(facts.rootFs), mount(facts.bootFs)],
+    mounts:
+      facts.bootFs.target === facts.rootFs.target
+        ? [mount(facts.rootFs)]
+        : [mount(facts.rootFs), mount(facts.bootFs)],
     qubes: facts.qubes.map(simQube),
     // qvm-pool info prints the driver among the config (qubesadmin Pool.config), the facts keep it apart.
-    pools: facts.pools.map((p) => ({ name: p.name, driver: p.driver, config: { driver: p.driver, ...p.options } })),
+    pools: facts.pools.map((p) => ({
+      name: p.name,
+      driver: p.driver,
+      config: { driver: p.driver, ...p.options },
+    })),
     prefs: Object.fromEntries(Object.entries(facts.prefs).filter(([k]) => known.has(k))),
     zramDevices: [],
-    missingBinaries: events.filter((e) => e.op === 'stat' && !e.error && e.info === null && (Object.values(BIN) as string[]).includes(e.path)).map((e) => (e as { path: string }).path),
+    missingBinaries: events
+      .filter(
+        (e) =>
+          e.op === 'stat' && !e.error && e.info === null && (Object.values(BIN) as string[]).includes(e.path),
+      )
+      .map((e) => (e as { path: string }).path),
     failures: [],
   });
 }
 
 /** Make the tree say what the report saw: listed directories hold exactly their entries, absent paths are absent. */
-async function applyFiles(tree: SimTree, body: ReportBody, file: string, ours: ReadonlyMap<string, string>): Promise<void> {
+async function applyFiles(
+  tree: SimTree,
+  body: ReportBody,
+  file: string,
+  ours: ReadonlyMap<string, string>,
+): Promise<void> {
   // The simulator runs /etc/grub.d's executable scripts (its grub2-mkconfig): a report's own scripts are never
   // run here. Executable are only our asset's bytes (the manifest's) and the simulator's stock stand-ins; any
   // other script the report shows is kept without its execute bits.
   const runnable = async (p: string, text: string | null) =>
-    !p.startsWith('/etc/grub.d/') || (text !== null && (ours.get(p) === text || ((await tree.stat(p)) !== null && (await tree.read(p)).toString('utf8') === text)));
-  const safeMode = async (p: string, mode: number, text: string | null) => ((await runnable(p, text)) ? mode : mode & ~0o111);
+    !p.startsWith('/etc/grub.d/') ||
+    (text !== null &&
+      (ours.get(p) === text ||
+        ((await tree.stat(p)) !== null && (await tree.read(p)).toString('utf8') === text)));
+  const safeMode = async (p: string, mode: number, text: string | null) =>
+    (await runnable(p, text)) ? mode : mode & ~0o111;
   const ok = body.events.filter((e) => !e.error);
   const statOf = new Map(ok.flatMap((e) => (e.op === 'stat' ? [[e.path, e.info] as const] : [])));
   const standIn = async (p: string, size: number, mode: number) => {
@@ -132,9 +179,13 @@ async function applyFiles(tree: SimTree, body: ReportBody, file: string, ours: R
   for (const e of ok) {
     if (e.op !== 'list' || !e.entries) continue;
     const dir = safePath(file, e.path);
-    for (const n of e.entries) if (n.includes('/') || n === '..' || n === '.' || n === '') throw unusable(file, `bad entry ${JSON.stringify(n)} in ${dir}`);
+    for (const n of e.entries)
+      if (n.includes('/') || n === '..' || n === '.' || n === '')
+        throw unusable(file, `bad entry ${JSON.stringify(n)} in ${dir}`);
     await fs.mkdir(tree.hostPath(dir), { recursive: true });
-    for (const have of await tree.list(dir)) if (!e.entries.includes(have)) await fs.rm(tree.hostPath(path.posix.join(dir, have)), { recursive: true, force: true });
+    for (const have of await tree.list(dir))
+      if (!e.entries.includes(have))
+        await fs.rm(tree.hostPath(path.posix.join(dir, have)), { recursive: true, force: true });
     for (const n of e.entries) {
       const p = path.posix.join(dir, n);
       if (await tree.stat(p)) continue;
@@ -152,8 +203,7 @@ async function applyFiles(tree: SimTree, body: ReportBody, file: string, ours: R
     } else if (info.kind === 'dir') {
       await fs.mkdir(tree.hostPath(p), { recursive: true });
       dirModes.push([p, info.mode]);
-    }
-    else if (!have) await standIn(p, info.size, await safeMode(p, info.mode, null));
+    } else if (!have) await standIn(p, info.size, await safeMode(p, info.mode, null));
     else if (have.size !== info.size && info.kind === 'file') await fs.truncate(tree.hostPath(p), info.size);
   }
   for (const e of ok) {
@@ -170,7 +220,8 @@ async function applyFiles(tree: SimTree, body: ReportBody, file: string, ours: R
 
 /** The installer's one command substitution in /etc/default/grub (qubes-anaconda, write_defaults). */
 const INSTALLER_DISTRIBUTOR = `GRUB_DISTRIBUTOR="$(sed 's, release .*$,,g' /etc/system-release)"`;
-const PLAIN_ASSIGNMENT = /^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=(?:"(?:[^"\\`$]|\\.|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)*"|'[^']*'|[^\s"'`$;&|<>()\\]*)\s*(?:#.*)?$/;
+const PLAIN_ASSIGNMENT =
+  /^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=(?:"(?:[^"\\`$]|\\.|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)*"|'[^']*'|[^\s"'`$;&|<>()\\]*)\s*(?:#.*)?$/;
 
 /**
  * The simulated grub2-mkconfig sources /etc/default/grub, as the real one does: a report's copy must be plain
@@ -182,12 +233,19 @@ function checkSourcedFiles(body: ReportBody, file: string): void {
     e.text.split('\n').forEach((line, i) => {
       const t = line.trim();
       if (t === '' || t.startsWith('#') || t === INSTALLER_DISTRIBUTOR || PLAIN_ASSIGNMENT.test(t)) return;
-      throw unusable(file, `/etc/default/grub line ${i + 1} is not a plain assignment, and the simulator would run it`);
+      throw unusable(
+        file,
+        `/etc/default/grub line ${i + 1} is not a plain assignment, and the simulator would run it`,
+      );
     });
   }
 }
 
-export async function initSimFromReport(dir: string, reportFile: string, assetsDir: string): Promise<SimSystem> {
+export async function initSimFromReport(
+  dir: string,
+  reportFile: string,
+  assetsDir: string,
+): Promise<SimSystem> {
   const file = path.resolve(reportFile);
   const body = await readReport(file);
   const ours = new Map((await loadAssetBundle(assetsDir)).files.map((f) => [f.installPath, f.content]));
@@ -218,7 +276,8 @@ export async function initSimFromReport(dir: string, reportFile: string, assetsD
     // The menu is what the tree's own grub.d scripts make (their stock stand-in and device ids are the
     // simulator's), as init does, unless the machine had a pending GRUB edit: its grub.cfg's stock entries
     // differed from its own grub2-mkconfig preview (the plan records it). Then the recorded grub.cfg stays.
-    if (!(await tree.stat('/boot/grub2/grub.cfg')) || !hadPendingGrubEdit(body.events)) await sim.run({ bin: BIN.grub2Mkconfig, args: ['-o', '/boot/grub2/grub.cfg'], privileged: true });
+    if (!(await tree.stat('/boot/grub2/grub.cfg')) || !hadPendingGrubEdit(body.events))
+      await sim.run({ bin: BIN.grub2Mkconfig, args: ['-o', '/boot/grub2/grub.cfg'], privileged: true });
     // /boot's used bytes are the tree's files plus what lies outside it: make the sum what findmnt said.
     const boot = facts.bootFs.target !== facts.rootFs.target ? facts.bootFs : null;
     if (boot) {

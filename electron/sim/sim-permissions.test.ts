@@ -6,31 +6,50 @@ import { tempSim } from '../testing/temp-sim.js';
 
 const PRIVILEGED_READS: readonly string[] = [BIN.stat, BIN.find, BIN.cat, BIN.sha256sum];
 const sudoReads = async (sim: Awaited<ReturnType<typeof tempSim>>) =>
-  (await sim.commandLog()).filter((c) => c.argv[0] === BIN.sudo && PRIVILEGED_READS.includes(c.argv[3]!)).map((c) => [c.argv[3], c.argv.at(-1)].join(' '));
+  (await sim.commandLog())
+    .filter((c) => c.argv[0] === BIN.sudo && PRIVILEGED_READS.includes(c.argv[3]!))
+    .map((c) => [c.argv[3], c.argv.at(-1)].join(' '));
 
 describe('simulated dom0 permissions', () => {
-  it.each(['qubes-4.2', 'qubes-4.3'])('has the modes of dom0 on %s: root-only GRUB, ESP and initramfs', async (profile) => {
-    const sim = await tempSim(profile);
-    // qubes-grub2 grub2.spec.in %files common; the ESP is vfat umask=0077; dracut writes images under umask 077.
-    for (const dir of ['/etc/grub.d', '/boot/grub2', '/boot/efi', '/boot/efi/EFI', '/boot/efi/EFI/qubes']) {
-      expect(await sim.stat(dir), dir).toEqual(expect.objectContaining({ kind: 'dir', mode: 0o700, uid: 0, gid: 0 }));
-    }
-    expect(await sim.stat('/boot/grub2/grub.cfg')).toMatchObject({ kind: 'file', mode: 0o600, uid: 0 });
-    const images = (await sim.listDir('/boot')).filter((n) => n.startsWith('initramfs-'));
-    expect(images).toHaveLength(2);
-    for (const img of images) expect(await sim.stat(`/boot/${img}`)).toMatchObject({ mode: 0o600, uid: 0 });
-  });
+  it.each(['qubes-4.2', 'qubes-4.3'])(
+    'has the modes of dom0 on %s: root-only GRUB, ESP and initramfs',
+    async (profile) => {
+      const sim = await tempSim(profile);
+      // qubes-grub2 grub2.spec.in %files common; the ESP is vfat umask=0077; dracut writes images under umask 077.
+      for (const dir of ['/etc/grub.d', '/boot/grub2', '/boot/efi', '/boot/efi/EFI', '/boot/efi/EFI/qubes']) {
+        expect(await sim.stat(dir), dir).toEqual(
+          expect.objectContaining({ kind: 'dir', mode: 0o700, uid: 0, gid: 0 }),
+        );
+      }
+      expect(await sim.stat('/boot/grub2/grub.cfg')).toMatchObject({ kind: 'file', mode: 0o600, uid: 0 });
+      const images = (await sim.listDir('/boot')).filter((n) => n.startsWith('initramfs-'));
+      expect(images).toHaveLength(2);
+      for (const img of images) expect(await sim.stat(`/boot/${img}`)).toMatchObject({ mode: 0o600, uid: 0 });
+    },
+  );
 
   it('refuses an unprivileged read of a root-only path as dom0 does, even when the simulator runs as root', async () => {
     const sim = await tempSim();
     const asUser = (bin: string, args: string[]) => sim.run({ bin, args, expectExit: [0, 1] });
-    expect(await asUser(BIN.cat, ['--', '/boot/grub2/grub.cfg'])).toEqual({ exitCode: 1, stdout: '', stderr: `${BIN.cat}: /boot/grub2/grub.cfg: Permission denied\n` });
-    expect((await asUser(BIN.stat, ['--format=%f %s %u %g', '--', '/etc/grub.d/20_linux_xen'])).stderr).toBe(`${BIN.stat}: cannot statx '/etc/grub.d/20_linux_xen': Permission denied\n`);
-    expect((await asUser(BIN.find, ['-H', '/boot/efi/EFI/qubes', '-maxdepth', '1', '-printf', '%y%P\\0'])).stderr).toBe(`${BIN.find}: '/boot/efi/EFI/qubes': Permission denied\n`);
-    expect((await asUser(BIN.sha256sum, ['--', '/boot/initramfs-6.6.63-1.qubes.fc37.x86_64.img'])).exitCode).toBe(1);
+    expect(await asUser(BIN.cat, ['--', '/boot/grub2/grub.cfg'])).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: `${BIN.cat}: /boot/grub2/grub.cfg: Permission denied\n`,
+    });
+    expect((await asUser(BIN.stat, ['--format=%f %s %u %g', '--', '/etc/grub.d/20_linux_xen'])).stderr).toBe(
+      `${BIN.stat}: cannot statx '/etc/grub.d/20_linux_xen': Permission denied\n`,
+    );
+    expect(
+      (await asUser(BIN.find, ['-H', '/boot/efi/EFI/qubes', '-maxdepth', '1', '-printf', '%y%P\\0'])).stderr,
+    ).toBe(`${BIN.find}: '/boot/efi/EFI/qubes': Permission denied\n`);
+    expect(
+      (await asUser(BIN.sha256sum, ['--', '/boot/initramfs-6.6.63-1.qubes.fc37.x86_64.img'])).exitCode,
+    ).toBe(1);
     // World-readable paths need no sudo.
     expect((await asUser(BIN.cat, ['--', '/etc/fstab'])).stdout).toMatch(/anaconda/);
-    expect((await asUser(BIN.stat, ['--format=%f %s %u %g', '--', '/boot/grub2'])).stdout).toMatch(/^41c0 \d+ 0 0\n$/);
+    expect((await asUser(BIN.stat, ['--format=%f %s %u %g', '--', '/boot/grub2'])).stdout).toMatch(
+      /^41c0 \d+ 0 0\n$/,
+    );
   });
 
   it("reads root-only paths through sudo -n and world-readable ones with the user's rights", async () => {
@@ -55,7 +74,10 @@ describe('simulated dom0 permissions', () => {
   it('with sudo refused, a root-only read is a clear sudo-refused error, and a readable one still works', async () => {
     const sim = await tempSim();
     await sim.updateState((s) => void (s.sudo = 'refused'));
-    await expect(sim.readText('/boot/grub2/grub.cfg')).rejects.toMatchObject({ code: 'sudo-refused', message: /password is required/ });
+    await expect(sim.readText('/boot/grub2/grub.cfg')).rejects.toMatchObject({
+      code: 'sudo-refused',
+      message: /password is required/,
+    });
     await expect(sim.listDir('/etc/grub.d')).rejects.toMatchObject({ code: 'sudo-refused' });
     expect(await sim.readText('/etc/fstab')).toMatch(/anaconda/);
   });
@@ -67,7 +89,15 @@ describe('simulated dom0 permissions', () => {
     expect(await sim.stat('/var/lib/qubes-stateless/backups')).toMatchObject({ kind: 'dir', mode: 0o700 });
     expect(await sim.stat('/var/lib/qubes-stateless')).toMatchObject({ kind: 'dir', mode: 0o755 });
     expect(await sim.stat(`/var/lib/qubes-stateless/backups/${shaOf}`)).toMatchObject({ mode: 0o600 });
-    expect((await sim.run({ bin: BIN.cat, args: ['--', `/var/lib/qubes-stateless/backups/${shaOf}`], expectExit: [1] })).stderr).toMatch(/Permission denied/);
+    expect(
+      (
+        await sim.run({
+          bin: BIN.cat,
+          args: ['--', `/var/lib/qubes-stateless/backups/${shaOf}`],
+          expectExit: [1],
+        })
+      ).stderr,
+    ).toMatch(/Permission denied/);
     expect(await journal.readBackup(shaOf)).toBe(await sim.readText('/boot/grub2/grub.cfg'));
   });
 
@@ -77,9 +107,16 @@ describe('simulated dom0 permissions', () => {
     await symlink('/boot/grub2', sim.tree.hostPath('/etc/grub2-dir'));
     const cfg = await sim.readText('/boot/grub2/grub.cfg');
     expect(await sim.readText('/etc/grub2.cfg')).toBe(cfg);
-    await expect(sim.writeFileAtomic('/etc/grub2.cfg', 'x\n')).rejects.toMatchObject({ code: 'target-is-symlink', params: { path: '/etc/grub2.cfg' } });
-    await expect(sim.copyFile('/etc/fstab', '/etc/grub2.cfg')).rejects.toMatchObject({ code: 'target-is-symlink' });
-    await expect(sim.copyFile('/etc/grub2.cfg', '/etc/copy.cfg')).rejects.toMatchObject({ code: 'target-is-symlink' });
+    await expect(sim.writeFileAtomic('/etc/grub2.cfg', 'x\n')).rejects.toMatchObject({
+      code: 'target-is-symlink',
+      params: { path: '/etc/grub2.cfg' },
+    });
+    await expect(sim.copyFile('/etc/fstab', '/etc/grub2.cfg')).rejects.toMatchObject({
+      code: 'target-is-symlink',
+    });
+    await expect(sim.copyFile('/etc/grub2.cfg', '/etc/copy.cfg')).rejects.toMatchObject({
+      code: 'target-is-symlink',
+    });
     await expect(sim.makeDir('/etc/grub2-dir', 0o755)).rejects.toMatchObject({ code: 'target-is-symlink' });
     expect(await readlink(sim.tree.hostPath('/etc/grub2.cfg'))).toBe('../boot/grub2/grub.cfg');
     expect(await sim.readText('/boot/grub2/grub.cfg')).toBe(cfg);

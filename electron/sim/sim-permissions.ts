@@ -10,7 +10,8 @@ import type { SimTree } from './sim-tree.js';
  */
 export type Access = 'lookup' | 'read' | 'list';
 
-const denied = (op: string, p: string): NodeJS.ErrnoException => Object.assign(new Error(`EACCES: permission denied, ${op} '${p}'`), { code: 'EACCES' });
+const denied = (op: string, p: string): NodeJS.ErrnoException =>
+  Object.assign(new Error(`EACCES: permission denied, ${op} '${p}'`), { code: 'EACCES' });
 
 /** Throws EACCES where dom0's user would get it: a parent without o+x, or (read/list) the path itself without o+r. */
 export async function checkUserAccess(tree: SimTree, p: string, access: Access): Promise<void> {

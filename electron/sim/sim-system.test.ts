@@ -9,28 +9,68 @@ const run = (sim: Awaited<ReturnType<typeof tempSim>>, bin: string, args: string
 describe('simulated qvm tools fail like the real ones', () => {
   it('refuses a duplicate pool name, unknown options and a reflink pool on a filesystem without reflinks', async () => {
     const sim = await tempSim();
-    expect((await run(sim, BIN.qvmPool, ['add', 'vm-pool', 'lvm_thin', '-o', 'volume_group=qubes_dom0', '-o', 'thin_pool=vm-pool'])).stderr).toMatch(/already exists/);
-    expect((await run(sim, BIN.qvmPool, ['add', 'x', 'file', '-o', 'dir_path=/x', '-o', 'colour=blue'])).stderr).toMatch(/unexpected driver options: colour/);
-    const reflink = await run(sim, BIN.qvmPool, ['add', 'ram', 'file-reflink', '-o', 'dir_path=/var/lib/qubes-stateless/ram']);
+    expect(
+      (
+        await run(sim, BIN.qvmPool, [
+          'add',
+          'vm-pool',
+          'lvm_thin',
+          '-o',
+          'volume_group=qubes_dom0',
+          '-o',
+          'thin_pool=vm-pool',
+        ])
+      ).stderr,
+    ).toMatch(/already exists/);
+    expect(
+      (await run(sim, BIN.qvmPool, ['add', 'x', 'file', '-o', 'dir_path=/x', '-o', 'colour=blue'])).stderr,
+    ).toMatch(/unexpected driver options: colour/);
+    const reflink = await run(sim, BIN.qvmPool, [
+      'add',
+      'ram',
+      'file-reflink',
+      '-o',
+      'dir_path=/var/lib/qubes-stateless/ram',
+    ]);
     expect(reflink.exitCode).toBe(1);
     expect(reflink.stderr).toMatch(/setup_check=False/);
-    expect((await run(sim, BIN.qvmPool, ['add', 'ram', 'file-reflink', '-o', 'dir_path=/var/lib/qubes-stateless/ram', '-o', 'setup_check=False'])).exitCode).toBe(0);
+    expect(
+      (
+        await run(sim, BIN.qvmPool, [
+          'add',
+          'ram',
+          'file-reflink',
+          '-o',
+          'dir_path=/var/lib/qubes-stateless/ram',
+          '-o',
+          'setup_check=False',
+        ])
+      ).exitCode,
+    ).toBe(0);
     expect(sim.snapshotState().pools.map((p) => p.name)).toContain('ram');
   });
 
   it('treats a comma list after -o as one value, as the 4.1+ parser does', async () => {
     const sim = await tempSim();
     await run(sim, BIN.qvmPool, ['add', 'p', 'file', '-o', 'dir_path=/srv/p,revisions_to_keep=1']);
-    expect(sim.snapshotState().pools.find((p) => p.name === 'p')?.config.dir_path).toBe('/srv/p,revisions_to_keep=1');
+    expect(sim.snapshotState().pools.find((p) => p.name === 'p')?.config.dir_path).toBe(
+      '/srv/p,revisions_to_keep=1',
+    );
   });
 
   it('refuses to clone onto an existing name or an invalid one', async () => {
     const sim = await tempSim();
     expect((await run(sim, BIN.qvmClone, ['fedora-40-xfce', 'work'])).stderr).toMatch(/already exists/);
-    expect((await run(sim, BIN.qvmClone, ['fedora-40-xfce', 'bad.name'])).stderr).toMatch(/illegal characters/);
-    expect((await run(sim, BIN.qvmClone, ['fedora-40-xfce', 'a'.repeat(32)])).stderr).toMatch(/shorter than 32/);
+    expect((await run(sim, BIN.qvmClone, ['fedora-40-xfce', 'bad.name'])).stderr).toMatch(
+      /illegal characters/,
+    );
+    expect((await run(sim, BIN.qvmClone, ['fedora-40-xfce', 'a'.repeat(32)])).stderr).toMatch(
+      /shorter than 32/,
+    );
     expect((await run(sim, BIN.qvmClone, ['nonexistent', 'copy'])).exitCode).toBe(2);
-    expect((await run(sim, BIN.qvmClone, ['-P', 'varlibqubes', 'fedora-40-xfce', 'fedora-ram'])).exitCode).toBe(0);
+    expect(
+      (await run(sim, BIN.qvmClone, ['-P', 'varlibqubes', 'fedora-40-xfce', 'fedora-ram'])).exitCode,
+    ).toBe(0);
     const clone = sim.snapshotState().qubes.find((q) => q.name === 'fedora-ram')!;
     expect(clone.klass).toBe('TemplateVM');
     expect(clone.volumes.root).toMatchObject({ pool: 'varlibqubes', vid: 'vm-templates/fedora-ram/root' });
@@ -43,7 +83,9 @@ describe('simulated qvm tools fail like the real ones', () => {
 
   it('refuses volume rw changes on a running qube and records the previous value otherwise', async () => {
     const sim = await tempSim();
-    expect((await run(sim, BIN.qvmVolume, ['config', 'personal:root', 'rw', 'False'])).stderr).toMatch(/running/);
+    expect((await run(sim, BIN.qvmVolume, ['config', 'personal:root', 'rw', 'False'])).stderr).toMatch(
+      /running/,
+    );
     expect((await run(sim, BIN.qvmVolume, ['info', 'work:root', 'rw'])).stdout).toBe('True\n');
     await run(sim, BIN.qvmVolume, ['config', 'work:root', 'rw', 'False']);
     expect((await run(sim, BIN.qvmVolume, ['info', 'work:root', 'rw'])).stdout).toBe('False\n');
@@ -60,8 +102,12 @@ describe('simulated qvm tools fail like the real ones', () => {
     const sim = await tempSim();
     await run(sim, BIN.qvmPool, ['set', 'vm-pool', '-o', 'ephemeral_volatile=true']);
     expect((await run(sim, BIN.qvmPool, ['info', 'vm-pool'])).stdout).toMatch(/ephemeral_volatile\s+True/);
-    expect((await run(sim, BIN.qvmPool, ['set', 'vm-pool', '-o', 'thin_pool=other'])).stderr).toMatch(/not supported/);
-    expect((await run(sim, BIN.qubesPrefs, ['default_dispvm', 'work'])).stderr).toMatch(/not a disposable template/);
+    expect((await run(sim, BIN.qvmPool, ['set', 'vm-pool', '-o', 'thin_pool=other'])).stderr).toMatch(
+      /not supported/,
+    );
+    expect((await run(sim, BIN.qubesPrefs, ['default_dispvm', 'work'])).stderr).toMatch(
+      /not a disposable template/,
+    );
     await run(sim, BIN.qvmPrefs, ['work', 'template_for_dispvms', 'True']);
     expect((await run(sim, BIN.qubesPrefs, ['default_dispvm', 'work'])).exitCode).toBe(0);
     expect((await run(sim, BIN.qubesPrefs, ['default_dispvm'])).stdout).toBe('work\n');
@@ -100,10 +146,24 @@ describe('simulated dom0 plumbing', () => {
       s.missingBinaries.push(BIN.qvmPool);
       s.failures.push({ argvPrefix: [BIN.dracut], exitCode: 1, stderr: 'dracut: cannot write', times: 1 });
     });
-    await expect(sim.run({ bin: BIN.qvmPool, args: ['list'] })).rejects.toMatchObject({ code: 'command-missing' });
-    await expect(sim.run({ bin: BIN.dracut, args: ['--force', '/boot/x.img', '6.6.63-1.qubes.fc37.x86_64'], privileged: true })).rejects.toMatchObject({ code: 'command-failed', exitCode: 1 });
+    await expect(sim.run({ bin: BIN.qvmPool, args: ['list'] })).rejects.toMatchObject({
+      code: 'command-missing',
+    });
+    await expect(
+      sim.run({
+        bin: BIN.dracut,
+        args: ['--force', '/boot/x.img', '6.6.63-1.qubes.fc37.x86_64'],
+        privileged: true,
+      }),
+    ).rejects.toMatchObject({ code: 'command-failed', exitCode: 1 });
     // Only once: the next run succeeds.
-    await expect(sim.run({ bin: BIN.dracut, args: ['--force', '/boot/x.img', '6.6.63-1.qubes.fc37.x86_64'], privileged: true })).resolves.toMatchObject({ exitCode: 0 });
+    await expect(
+      sim.run({
+        bin: BIN.dracut,
+        args: ['--force', '/boot/x.img', '6.6.63-1.qubes.fc37.x86_64'],
+        privileged: true,
+      }),
+    ).resolves.toMatchObject({ exitCode: 0 });
   });
 
   it('runs out of space in /boot like a real filesystem', async () => {
@@ -112,7 +172,9 @@ describe('simulated dom0 plumbing', () => {
       const boot = s.mounts.find((m) => m.target === '/boot')!;
       boot.baseUsedBytes = boot.sizeBytes - 1000;
     });
-    await expect(sim.writeFileAtomic('/boot/big.img', Buffer.alloc(4096))).rejects.toThrow(/No space left on device/);
+    await expect(sim.writeFileAtomic('/boot/big.img', Buffer.alloc(4096))).rejects.toThrow(
+      /No space left on device/,
+    );
     expect(await sim.stat('/boot/big.img')).toBeNull();
   });
 
@@ -127,8 +189,15 @@ describe('simulated dom0 plumbing', () => {
   it('streams dracut output lines and rebuilds the image with the module set', async () => {
     const sim = await tempSim();
     const lines: string[] = [];
-    await sim.run({ bin: BIN.dracut, args: ['--force', '/boot/initramfs-6.6.63-1.qubes.fc37.x86_64.img', '6.6.63-1.qubes.fc37.x86_64'], privileged: true, onLine: (l) => lines.push(l) });
+    await sim.run({
+      bin: BIN.dracut,
+      args: ['--force', '/boot/initramfs-6.6.63-1.qubes.fc37.x86_64.img', '6.6.63-1.qubes.fc37.x86_64'],
+      privileged: true,
+      onLine: (l) => lines.push(l),
+    });
     expect(lines.some((l) => l.includes('Including module: qubes-pciback'))).toBe(true);
-    expect((await sim.readText('/boot/initramfs-6.6.63-1.qubes.fc37.x86_64.img')).split('\n')[1]).toBe('kver=6.6.63-1.qubes.fc37.x86_64');
+    expect((await sim.readText('/boot/initramfs-6.6.63-1.qubes.fc37.x86_64.img')).split('\n')[1]).toBe(
+      'kver=6.6.63-1.qubes.fc37.x86_64',
+    );
   });
 });

@@ -83,11 +83,20 @@ export class SimSystem extends ReadSide implements System {
    */
   protected readonly reads: Reads;
 
-  private constructor(readonly dir: string, private state: SimState, host?: System) {
+  private constructor(
+    readonly dir: string,
+    private state: SimState,
+    host?: System,
+  ) {
     super();
     this.tree = new SimTree(dir, host);
     this.reads = host
-      ? { stat: (p) => this.tree.stat(p), listDir: (p) => this.tree.list(p), readFile: (p) => this.tree.read(p), sha256: (p) => host.sha256(this.tree.hostPath(p)) }
+      ? {
+          stat: (p) => this.tree.stat(p),
+          listDir: (p) => this.tree.list(p),
+          readFile: (p) => this.tree.read(p),
+          sha256: (p) => host.sha256(this.tree.hostPath(p)),
+        }
       : new ReadPath(userRights(this.tree), (cmd) => this.exec(cmd));
   }
 
@@ -103,13 +112,25 @@ export class SimSystem extends ReadSide implements System {
     const abs = path.resolve(dir);
     const st = await fs.stat(abs).catch((e: NodeJS.ErrnoException) => e);
     if (st instanceof Error) {
-      throw new AppError('sim-dir-unreadable', 'user', `cannot use ${abs} as a simulated dom0: ${st.code === 'ENOENT' ? 'it does not exist' : st.code}`, { dir: abs, reason: st.code ?? 'error' });
+      throw new AppError(
+        'sim-dir-unreadable',
+        'user',
+        `cannot use ${abs} as a simulated dom0: ${st.code === 'ENOENT' ? 'it does not exist' : st.code}`,
+        { dir: abs, reason: st.code ?? 'error' },
+      );
     }
-    if (!st.isDirectory()) throw new AppError('sim-dir-unreadable', 'user', `${abs} is not a directory`, { dir: abs, reason: 'ENOTDIR' });
+    if (!st.isDirectory())
+      throw new AppError('sim-dir-unreadable', 'user', `${abs} is not a directory`, {
+        dir: abs,
+        reason: 'ENOTDIR',
+      });
     try {
       await fs.access(abs, fs.constants.R_OK | fs.constants.X_OK);
     } catch (e) {
-      throw new AppError('sim-dir-unreadable', 'user', `${abs} cannot be read`, { dir: abs, reason: (e as NodeJS.ErrnoException).code ?? 'EACCES' });
+      throw new AppError('sim-dir-unreadable', 'user', `${abs} cannot be read`, {
+        dir: abs,
+        reason: (e as NodeJS.ErrnoException).code ?? 'EACCES',
+      });
     }
     const statePath = path.join(abs, STATE_FILE);
     let raw: string;
@@ -117,23 +138,47 @@ export class SimSystem extends ReadSide implements System {
       raw = await fs.readFile(statePath, 'utf8');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') throw new AppError('sim-file-missing', 'user', `${statePath} is missing: is ${abs} a simulated dom0? Create one with "sim init"`, { path: statePath });
-      throw new AppError('sim-dir-unreadable', 'user', `${statePath} cannot be read (${code})`, { dir: abs, reason: code ?? 'error' });
+      if (code === 'ENOENT')
+        throw new AppError(
+          'sim-file-missing',
+          'user',
+          `${statePath} is missing: is ${abs} a simulated dom0? Create one with "sim init"`,
+          { path: statePath },
+        );
+      throw new AppError('sim-dir-unreadable', 'user', `${statePath} cannot be read (${code})`, {
+        dir: abs,
+        reason: code ?? 'error',
+      });
     }
     let json: unknown;
     try {
       json = JSON.parse(raw);
     } catch (e) {
-      throw new AppError('sim-state-invalid', 'user', `${statePath} is not valid JSON: ${(e as Error).message}`, { path: statePath, detail: (e as Error).message });
+      throw new AppError(
+        'sim-state-invalid',
+        'user',
+        `${statePath} is not valid JSON: ${(e as Error).message}`,
+        { path: statePath, detail: (e as Error).message },
+      );
     }
     const parsed = SimStateSchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const detail = `${issue.path.join('.') || '(top)'}: ${issue.message}`;
-      throw new AppError('sim-state-invalid', 'user', `${statePath} is not a simulated dom0 state: ${detail}`, { path: statePath, detail });
+      throw new AppError(
+        'sim-state-invalid',
+        'user',
+        `${statePath} is not a simulated dom0 state: ${detail}`,
+        { path: statePath, detail },
+      );
     }
     if (!(await fs.stat(path.join(abs, 'root')).catch(() => null))?.isDirectory()) {
-      throw new AppError('sim-file-missing', 'user', `${path.join(abs, 'root')} is missing: the simulated dom0's file tree is gone`, { path: path.join(abs, 'root') });
+      throw new AppError(
+        'sim-file-missing',
+        'user',
+        `${path.join(abs, 'root')} is missing: the simulated dom0's file tree is gone`,
+        { path: path.join(abs, 'root') },
+      );
     }
     return new SimSystem(abs, parsed.data, options.host);
   }
@@ -156,7 +201,8 @@ export class SimSystem extends ReadSide implements System {
   }
 
   private async saveState(): Promise<void> {
-    const write = async () => this.writeHostFile(path.join(this.dir, STATE_FILE), JSON.stringify(this.state, null, 2) + '\n');
+    const write = async () =>
+      this.writeHostFile(path.join(this.dir, STATE_FILE), JSON.stringify(this.state, null, 2) + '\n');
     this.saving = this.saving.then(write, write);
     await this.saving;
   }
@@ -175,7 +221,10 @@ export class SimSystem extends ReadSide implements System {
 
   async commandLog(): Promise<LoggedCommand[]> {
     const raw = await fs.readFile(path.join(this.dir, COMMAND_LOG), 'utf8').catch(() => '');
-    return raw.split('\n').filter(Boolean).map((l) => JSON.parse(l) as LoggedCommand);
+    return raw
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as LoggedCommand);
   }
 
   async run(cmd: Command): Promise<CommandResult> {
@@ -189,22 +238,46 @@ export class SimSystem extends ReadSide implements System {
     let dirty = false;
     if (!impl || this.state.missingBinaries.includes(cmd.bin)) {
       await this.log(argv, null);
-      return { result: checkResult(cmd, { exitCode: null, stderr: `${cmd.bin}: No such file or directory`, missing: true }), bytes: Buffer.alloc(0) };
+      return {
+        result: checkResult(cmd, {
+          exitCode: null,
+          stderr: `${cmd.bin}: No such file or directory`,
+          missing: true,
+        }),
+        bytes: Buffer.alloc(0),
+      };
     }
     if (cmd.privileged && this.state.sudo === 'refused') {
       out = { exitCode: 1, stdout: '', stderr: 'sudo: a password is required\n' };
     }
-    const scripted = out ? undefined : this.state.failures.find((f) => f.argvPrefix.every((a, i) => [cmd.bin, ...cmd.args][i] === a));
+    const scripted = out
+      ? undefined
+      : this.state.failures.find((f) => f.argvPrefix.every((a, i) => [cmd.bin, ...cmd.args][i] === a));
     if (scripted) {
-      out = { exitCode: scripted.exitCode, stdout: '', stderr: scripted.stderr.endsWith('\n') ? scripted.stderr : `${scripted.stderr}\n` };
+      out = {
+        exitCode: scripted.exitCode,
+        stdout: '',
+        stderr: scripted.stderr.endsWith('\n') ? scripted.stderr : `${scripted.stderr}\n`,
+      };
       if (--scripted.times === 0) this.state.failures.splice(this.state.failures.indexOf(scripted), 1);
       dirty = true;
     }
     if (!out && impl.requiresRoot && !cmd.privileged) {
-      out = { exitCode: 1, stdout: '', stderr: `${path.basename(cmd.bin)}: Permission denied (must be run as root)\n` };
+      out = {
+        exitCode: 1,
+        stdout: '',
+        stderr: `${path.basename(cmd.bin)}: Permission denied (must be run as root)\n`,
+      };
     }
     if (!out) {
-      const ctx: SimContext = { state: this.state, tree: this.tree, stdin: cmd.stdin ?? '', asRoot: cmd.privileged === true, markDirty: () => (dirty = true), onLine: cmd.onLine };
+      const ctx: SimContext = {
+        state: this.state,
+        tree: this.tree,
+        stdin: cmd.stdin ?? '',
+        asRoot: cmd.privileged === true,
+        markDirty: () => (dirty = true),
+        onLine: cmd.onLine,
+      };
       out = await impl.run(ctx, cmd.args);
     }
     if (dirty) await this.saveState();
@@ -220,7 +293,13 @@ export class SimSystem extends ReadSide implements System {
   private async privilegedStep(bin: string, args: readonly string[]): Promise<void> {
     if (this.state.sudo === 'refused') {
       await this.log([BIN.sudo, '-n', '--', bin, ...args], 1);
-      throw new CommandError({ bin, args, exitCode: 1, stderr: 'sudo: a password is required', code: 'sudo-refused' });
+      throw new CommandError({
+        bin,
+        args,
+        exitCode: 1,
+        stderr: 'sudo: a password is required',
+        code: 'sudo-refused',
+      });
     }
     const scripted = this.state.failures.find((f) => f.argvPrefix.every((a, i) => [bin, ...args][i] === a));
     if (scripted) {
@@ -245,7 +324,12 @@ export class SimSystem extends ReadSide implements System {
     if (!mount || mount.fsType === 'tmpfs') return;
     const old = (await this.tree.stat(p))?.size ?? 0;
     if ((await usedBytes(this.state, this.tree, mount.target)) - old + bytes > mount.sizeBytes) {
-      throw new CommandError({ bin: BIN.install, args: ['-T', '--', '(staged)', p], exitCode: 1, stderr: `install: error writing '${p}': No space left on device` });
+      throw new CommandError({
+        bin: BIN.install,
+        args: ['-T', '--', '(staged)', p],
+        exitCode: 1,
+        stderr: `install: error writing '${p}': No space left on device`,
+      });
     }
   }
 
@@ -265,7 +349,13 @@ export class SimSystem extends ReadSide implements System {
     refuseSymlink(await this.stat(dest), dest);
     await this.privilegedStep(BIN.cp, ['--preserve=mode,ownership,timestamps', '-T', '--', src, dest]);
     const st = await this.tree.stat(src);
-    if (!st) throw new CommandError({ bin: BIN.cp, args: [src, dest], exitCode: 1, stderr: `cp: cannot stat '${src}': No such file or directory` });
+    if (!st)
+      throw new CommandError({
+        bin: BIN.cp,
+        args: [src, dest],
+        exitCode: 1,
+        stderr: `cp: cannot stat '${src}': No such file or directory`,
+      });
     await this.checkSpace(dest, st.size);
     await this.tree.copy(src, dest);
   }
@@ -279,7 +369,8 @@ export class SimSystem extends ReadSide implements System {
 
 /** What dom0's user may do in the tree (sim-permissions.ts); links are followed inside the tree. */
 function userRights(tree: SimTree): DirectFiles {
-  const enoent = (p: string) => Object.assign(new Error(`ENOENT: no such file or directory, '${p}'`), { code: 'ENOENT' });
+  const enoent = (p: string) =>
+    Object.assign(new Error(`ENOENT: no such file or directory, '${p}'`), { code: 'ENOENT' });
   return {
     async lstat(p) {
       await checkUserAccess(tree, p, 'lookup');

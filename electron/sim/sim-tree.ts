@@ -16,7 +16,10 @@ import { effectiveMode } from '../core/system/write-guard.js';
 export class SimTree {
   readonly root: string;
 
-  constructor(dir: string, private readonly host?: System) {
+  constructor(
+    dir: string,
+    private readonly host?: System,
+  ) {
     this.root = path.join(dir, 'root');
   }
 
@@ -28,7 +31,8 @@ export class SimTree {
   hostPath(p: string): string {
     if (!p.startsWith('/')) throw new AppError('internal', 'internal', `not an absolute dom0 path: ${p}`);
     const norm = path.posix.normalize(p);
-    if (norm.split('/').includes('..')) throw new AppError('internal', 'internal', `path escapes the tree: ${p}`);
+    if (norm.split('/').includes('..'))
+      throw new AppError('internal', 'internal', `path escapes the tree: ${p}`);
     return path.join(this.root, norm);
   }
 
@@ -56,9 +60,15 @@ export class SimTree {
   async resolve(p: string): Promise<string> {
     let cur = path.posix.normalize(p);
     for (let i = 0; i < 40; i++) {
-      const st = this.host ? await this.host.stat(this.hostPath(cur)) : await fs.lstat(this.hostPath(cur)).then(fileInfoFromStats, () => null);
+      const st = this.host
+        ? await this.host.stat(this.hostPath(cur))
+        : await fs.lstat(this.hostPath(cur)).then(fileInfoFromStats, () => null);
       if (st?.kind !== 'symlink') return cur;
-      const to = this.host ? (await this.host.run({ bin: BIN.readlink, args: ['--', this.hostPath(cur)], privileged: true })).stdout.replace(/\n$/, '') : await fs.readlink(this.hostPath(cur));
+      const to = this.host
+        ? (
+            await this.host.run({ bin: BIN.readlink, args: ['--', this.hostPath(cur)], privileged: true })
+          ).stdout.replace(/\n$/, '')
+        : await fs.readlink(this.hostPath(cur));
       cur = path.posix.resolve(path.posix.dirname(cur), to);
     }
     throw Object.assign(new Error(`ELOOP: too many levels of symbolic links, '${p}'`), { code: 'ELOOP' });
@@ -75,7 +85,8 @@ export class SimTree {
 
   /** Same discipline as the real system: temp file beside the target, fsync, rename, fsync the directory. */
   async writeAtomic(p: string, content: string | Buffer, options: WriteOptions = {}): Promise<void> {
-    if ((options.uid ?? 0) !== 0 || (options.gid ?? 0) !== 0) throw new AppError('internal', 'internal', `the simulated dom0 models root-owned files only (${p})`);
+    if ((options.uid ?? 0) !== 0 || (options.gid ?? 0) !== 0)
+      throw new AppError('internal', 'internal', `the simulated dom0 models root-owned files only (${p})`);
     const dest = this.hostPath(p);
     if (this.host) return this.host.writeFileAtomic(dest, content, { ...options, uid: 0, gid: 0 });
     const mode = effectiveMode(await this.stat(p), options.mode);
@@ -116,7 +127,11 @@ export class SimTree {
 
   async symlink(target: string, p: string): Promise<void> {
     if (this.host) {
-      await this.host.run({ bin: BIN.ln, args: ['-s', '-T', '--', target, this.hostPath(p)], privileged: true });
+      await this.host.run({
+        bin: BIN.ln,
+        args: ['-s', '-T', '--', target, this.hostPath(p)],
+        privileged: true,
+      });
       return;
     }
     await fs.symlink(target, this.hostPath(p));
@@ -146,8 +161,16 @@ export class SimTree {
   /** Bytes of regular files below a directory (for the simulated filesystems' usage). */
   async bytesBelow(p: string): Promise<number> {
     if (this.host) {
-      const out = await this.host.run({ bin: BIN.find, args: ['-H', this.hostPath(p), '-type', 'f', '-printf', '%s\\n'], privileged: true, expectExit: [0, 1] });
-      return out.stdout.split('\n').filter(Boolean).reduce((a, b) => a + Number(b), 0);
+      const out = await this.host.run({
+        bin: BIN.find,
+        args: ['-H', this.hostPath(p), '-type', 'f', '-printf', '%s\\n'],
+        privileged: true,
+        expectExit: [0, 1],
+      });
+      return out.stdout
+        .split('\n')
+        .filter(Boolean)
+        .reduce((a, b) => a + Number(b), 0);
     }
     const walk = async (dir: string): Promise<number> => {
       let total = 0;

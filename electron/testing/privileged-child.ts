@@ -46,4 +46,6 @@ for (const o of ops) {
     results.push({ ok: false, code: err.code ?? 'unknown', message: err.message ?? String(e) });
   }
 }
-process.stdout.write(JSON.stringify({ uid: process.getuid?.(), results, maxRssKiB: process.resourceUsage().maxRSS }));
+process.stdout.write(
+  JSON.stringify({ uid: process.getuid?.(), results, maxRssKiB: process.resourceUsage().maxRSS }),
+);

@@ -11,7 +11,9 @@ import type { SimSystem } from '../sim/sim-system.js';
 export async function simDigest(sim: SimSystem, opts: { includeJournal?: boolean } = {}): Promise<string> {
   const h = createHash('sha256');
   const walk = async (dir: string, rel: string) => {
-    const entries = (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+    const entries = (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    );
     for (const e of entries) {
       const r = `${rel}/${e.name}`;
       if (!opts.includeJournal && (r === JOURNAL_DIR || r.startsWith(`${JOURNAL_DIR}/`))) continue;
@@ -38,7 +40,15 @@ export async function simFiles(sim: SimSystem): Promise<Map<string, string>> {
       const r = `${rel}/${e.name}`;
       if (r === JOURNAL_DIR || r.startsWith(`${JOURNAL_DIR}/`)) continue;
       if (e.isDirectory()) await walk(full, r);
-      else out.set(r, e.isSymbolicLink() ? `-> ${await fs.readlink(full)}` : createHash('sha256').update(await fs.readFile(full)).digest('hex'));
+      else
+        out.set(
+          r,
+          e.isSymbolicLink()
+            ? `-> ${await fs.readlink(full)}`
+            : createHash('sha256')
+                .update(await fs.readFile(full))
+                .digest('hex'),
+        );
     }
   };
   await walk(sim.tree.root, '');

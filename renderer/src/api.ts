@@ -16,7 +16,10 @@ export class ApiError extends Error {
 }
 
 /** Call the main process; resolves with the value or rejects with an ApiError. */
-export async function call<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
+export async function call<C extends InvokeChannel>(
+  channel: C,
+  request: RequestOf<C>,
+): Promise<ResponseOf<C>> {
   const envelope = await window.api.invoke(channel, request);
   if (!envelope.ok) throw new ApiError(envelope.error);
   return envelope.value;

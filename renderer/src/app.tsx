@@ -61,11 +61,23 @@ function ViewSwitch({ view }: { readonly view: View }) {
   const running = useRunStore((s) => s.run.kind === 'running');
   if (view.kind === 'recovery') return null;
   return view.kind === 'wizard' ? (
-    <button type="button" className="button secondary" disabled={running} onClick={showStatus} data-testid="open-status">
+    <button
+      type="button"
+      className="button secondary"
+      disabled={running}
+      onClick={showStatus}
+      data-testid="open-status"
+    >
       {t('header.status')}
     </button>
   ) : (
-    <button type="button" className="button secondary" disabled={running} onClick={showWizard} data-testid="open-wizard">
+    <button
+      type="button"
+      className="button secondary"
+      disabled={running}
+      onClick={showWizard}
+      data-testid="open-wizard"
+    >
       {t('header.wizard')}
     </button>
   );
@@ -82,7 +94,9 @@ export function App() {
   }, []);
   return (
     <div className="app">
-      {info.kind === 'ready' && info.value.system.kind === 'simulated' ? <SimulatedBanner where={info.value.system.description} /> : null}
+      {info.kind === 'ready' && info.value.system.kind === 'simulated' ? (
+        <SimulatedBanner where={info.value.system.description} />
+      ) : null}
       <header className="app-header">
         <div>
           <h1>{t('app.title')}</h1>

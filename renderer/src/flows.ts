@@ -15,9 +15,12 @@ import { useWizardStore } from './stores/wizard-store.js';
 
 /** First load: the machine, the journal (an interrupted change takes over the screen), then the RAM measurements. */
 export async function startUp(): Promise<void> {
-  const journal = useJournalStore.getState().load().then((status) => {
-    if (status?.unfinished) useViewStore.getState().show({ kind: 'recovery' });
-  });
+  const journal = useJournalStore
+    .getState()
+    .load()
+    .then((status) => {
+      if (status?.unfinished) useViewStore.getState().show({ kind: 'recovery' });
+    });
   await useSystemStore.getState().load();
   void useRamStore.getState().load();
   await journal;

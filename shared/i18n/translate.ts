@@ -15,7 +15,11 @@ export function lookup(catalog: Readonly<Record<string, unknown>>, key: string):
   return typeof node === 'string' ? node : null;
 }
 
-export function translate(key: string, params: Readonly<Record<string, string | number | boolean>> = {}, catalog = EN_CATALOG): string {
+export function translate(
+  key: string,
+  params: Readonly<Record<string, string | number | boolean>> = {},
+  catalog = EN_CATALOG,
+): string {
   const text = lookup(catalog, key) ?? key;
   return text.replace(/\{\{(\w+)\}\}/g, (_, k: string) => (k in params ? String(params[k]) : `{{${k}}}`));
 }
@@ -26,8 +30,16 @@ type Translate = (key: string, params: Readonly<Record<string, string | number |
  * A precondition as one sentence. A `reason` param is the i18n key of why it failed (the RAM model's verdict);
  * its text goes into the sentence as `reasonText`, so the Review screen and `plan` both say why, not only that.
  */
-export function preconditionText(p: { readonly id: string; readonly ok: boolean; readonly params: Readonly<Record<string, string | number>> }, t: Translate): string {
+export function preconditionText(
+  p: {
+    readonly id: string;
+    readonly ok: boolean;
+    readonly params: Readonly<Record<string, string | number>>;
+  },
+  t: Translate,
+): string {
   const reason = p.params.reason;
-  const params = typeof reason === 'string' && reason ? { ...p.params, reasonText: t(reason, p.params) } : p.params;
+  const params =
+    typeof reason === 'string' && reason ? { ...p.params, reasonText: t(reason, p.params) } : p.params;
   return t(`preconditions.${p.id}.${p.ok ? 'ok' : 'fail'}`, params);
 }

@@ -27,7 +27,13 @@ const inputArb: fc.Arbitrary<RamModelInput> = fc
     bootedStateless: fc.boolean(),
     zramSwap: fc.boolean(),
     autostart: fc.array(qube, { maxLength: 8 }),
-    pool: fc.option(fc.record({ sizeMiB: fc.option(fc.integer({ min: 512, max: 65536 }), { nil: null }), clones: fc.array(fc.option(fc.integer({ min: 0, max: 20000 }), { nil: null }), { maxLength: 4 }) }), { nil: null }),
+    pool: fc.option(
+      fc.record({
+        sizeMiB: fc.option(fc.integer({ min: 512, max: 65536 }), { nil: null }),
+        clones: fc.array(fc.option(fc.integer({ min: 0, max: 20000 }), { nil: null }), { maxLength: 4 }),
+      }),
+      { nil: null },
+    ),
     dom0MemMaxMiB: fc.option(fc.integer({ min: 1024, max: 256 * 1024 }), { nil: null, freq: 4 }),
   })
   .map((r) => ({
@@ -37,13 +43,29 @@ const inputArb: fc.Arbitrary<RamModelInput> = fc
     bootedStateless: r.bootedStateless,
     mode: r.mode,
     compressor: r.compressor,
-    ratio: { compressor: r.compressor, ratio: r.ratio, source: r.typical ? ('typical' as const) : ('measured' as const), method: r.typical ? ('typical' as const) : ('direct' as const) },
-    root: { usedMiB: r.usedMiB, inodes: r.inodesPerMiB === null ? null : r.usedMiB * r.inodesPerMiB, breakdown: [], source: 'du' as const },
+    ratio: {
+      compressor: r.compressor,
+      ratio: r.ratio,
+      source: r.typical ? ('typical' as const) : ('measured' as const),
+      method: r.typical ? ('typical' as const) : ('direct' as const),
+    },
+    root: {
+      usedMiB: r.usedMiB,
+      inodes: r.inodesPerMiB === null ? null : r.usedMiB * r.inodesPerMiB,
+      breakdown: [],
+      source: 'du' as const,
+    },
     dom0UsedMiB: r.dom0UsedMiB,
     qmemman: { ...QMEMMAN_DEFAULTS, source: 'default' as const },
     swap: { diskMiB: 8191, zramMiB: r.zramSwap ? 8191 : 0 },
     autostart: r.autostart,
-    ramPool: r.pool ? { enabled: true, sizeMiB: r.pool.sizeMiB, clones: r.pool.clones.map((u, i) => ({ template: `t${i}`, rootUsageMiB: u })) } : { enabled: false, sizeMiB: null, clones: [] },
+    ramPool: r.pool
+      ? {
+          enabled: true,
+          sizeMiB: r.pool.sizeMiB,
+          clones: r.pool.clones.map((u, i) => ({ template: `t${i}`, rootUsageMiB: u })),
+        }
+      : { enabled: false, sizeMiB: null, clones: [] },
     fileVolumesOnRoot: [],
     dom0MemMaxMiB: r.dom0MemMaxMiB,
   }));
@@ -86,7 +108,10 @@ describe('RAM model properties', () => {
           expect(m.dom0.effectiveMaxMiB).toBeGreaterThanOrEqual(m.dom0.needMiB);
         }
         // A recommendation the host cannot give always means the root (or the pool with it) does not fit.
-        if (i.dom0MemMaxMiB === null && m.dom0.recommendedMaxMiB < Math.max(m.dom0.needMiB, m.dom0.bootCheckMinMiB)) {
+        if (
+          i.dom0MemMaxMiB === null &&
+          m.dom0.recommendedMaxMiB < Math.max(m.dom0.needMiB, m.dom0.bootCheckMinMiB)
+        ) {
           expect(m.verdict.kind).toBe('does-not-fit');
         }
       }),
@@ -112,7 +137,14 @@ describe('RAM model properties', () => {
     fc.assert(
       fc.property(inputArb, fc.integer({ min: 1, max: 20_000 }), (i, more) => {
         const perMiB = i.root.inodes === null ? null : i.root.inodes / i.root.usedMiB;
-        const bigger = { ...i, root: { ...i.root, usedMiB: i.root.usedMiB + more, inodes: perMiB === null ? null : Math.round((i.root.usedMiB + more) * perMiB) } };
+        const bigger = {
+          ...i,
+          root: {
+            ...i.root,
+            usedMiB: i.root.usedMiB + more,
+            inodes: perMiB === null ? null : Math.round((i.root.usedMiB + more) * perMiB),
+          },
+        };
         const a = computeRamModel(i);
         const b = computeRamModel(bigger);
         expect(b.dom0.recommendedMaxMiB).toBeGreaterThanOrEqual(a.dom0.recommendedMaxMiB);
@@ -129,7 +161,10 @@ describe('RAM model properties', () => {
       fc.property(inputArb, fc.double({ min: 0, max: 0.5, noNaN: true }), (i, worse) => {
         const z = { ...i, mode: 'zram' as const };
         const a = computeRamModel(z);
-        const b = computeRamModel({ ...z, ratio: { ...z.ratio, ratio: Math.min(1.1, z.ratio.ratio + worse) } });
+        const b = computeRamModel({
+          ...z,
+          ratio: { ...z.ratio, ratio: Math.min(1.1, z.ratio.ratio + worse) },
+        });
         expect(b.root.totalMiB).toBeGreaterThanOrEqual(a.root.totalMiB);
         expect(b.dom0.recommendedMaxMiB).toBeGreaterThanOrEqual(a.dom0.recommendedMaxMiB);
       }),

@@ -15,7 +15,12 @@ export function baseInput(o: Partial<RamModelInput> = {}): RamModelInput {
     mode: 'zram',
     compressor: 'zstd',
     ratio: { compressor: 'zstd', ratio: 0.4, source: 'measured', method: 'direct' },
-    root: { usedMiB: 7000, inodes: 280_000, breakdown: [{ path: '/usr', usedMiB: 5600, inodes: 200_000 }], source: 'du' },
+    root: {
+      usedMiB: 7000,
+      inodes: 280_000,
+      breakdown: [{ path: '/usr', usedMiB: 5600, inodes: 200_000 }],
+      source: 'du',
+    },
     dom0UsedMiB: 1300,
     qmemman: { ...QMEMMAN_DEFAULTS, source: 'default' },
     swap: { diskMiB: 8191, zramMiB: 0 },
@@ -36,7 +41,13 @@ describe('computeRamModel, worked example (16 GiB, 4.2, zram/zstd at 40 %)', () 
   it('puts the compressed root, its filesystem and zram table in RAM', () => {
     // ext4: 280k inodes × 256 B × 0.25 → 18 MiB + 4 fixed; device 8704 MiB → table 34 MiB.
     expect(m.cmdline.sizeMiB).toBe(8704);
-    expect(m.root).toEqual({ atBootMiB: 2800 + 22 + 34, sessionWritesMiB: 410, totalMiB: 3266, fsOverheadMiB: 22, zramTableMiB: 34 });
+    expect(m.root).toEqual({
+      atBootMiB: 2800 + 22 + 34,
+      sessionWritesMiB: 410,
+      totalMiB: 3266,
+      fsOverheadMiB: 22,
+      zramTableMiB: 34,
+    });
   });
 
   it("recommends dom0_mem from the root, dom0's own use and qmemman's margin, and the boot kit's check", () => {
@@ -45,7 +56,12 @@ describe('computeRamModel, worked example (16 GiB, 4.2, zram/zstd at 40 %)', () 
     // The boot kit estimates zram at 50 % of 7000 MiB and keeps reserve = 1300 MiB free on top.
     expect(m.dom0.bootCheckMinMiB).toBe(Math.ceil(((3500 + 1300 + 256) * 64) / 63));
     expect(m.dom0.recommendedMaxMiB).toBe(5376);
-    expect(m.cmdline.kernelWords).toEqual(['rd.qubes.stateless=zram', 'rd.qubes.stateless.comp=zstd', 'rd.qubes.stateless.size=8704', 'rd.qubes.stateless.reserve=1300']);
+    expect(m.cmdline.kernelWords).toEqual([
+      'rd.qubes.stateless=zram',
+      'rd.qubes.stateless.comp=zstd',
+      'rd.qubes.stateless.size=8704',
+      'rd.qubes.stateless.reserve=1300',
+    ]);
     expect(m.cmdline.xenWords).toEqual(['dom0_mem=max:5376M']);
   });
 
@@ -57,7 +73,11 @@ describe('computeRamModel, worked example (16 GiB, 4.2, zram/zstd at 40 %)', () 
       { name: 'sys-firewall', needMiB: 507, fixed: false },
     ]);
     expect(m.leftAfterAutostartMiB).toBe(16384 - 178 - 5376 - 576 - 507);
-    expect(m.verdict).toEqual({ kind: 'fits', key: 'ram.verdict.fits', params: { leftMiB: m.leftAfterAutostartMiB } });
+    expect(m.verdict).toEqual({
+      kind: 'fits',
+      key: 'ram.verdict.fits',
+      params: { leftMiB: m.leftAfterAutostartMiB },
+    });
     expect(() => RamModelSchema.parse(m)).not.toThrow();
   });
 });
@@ -75,7 +95,12 @@ describe('hosts of 8/16/32/64 GiB, every mode, both releases', () => {
   for (const release of ['4.2', '4.3'] as const) {
     for (const mode of ['overlay', 'zram', 'tmpfs'] as const) {
       it.each(hosts)(`${release} ${mode} on %i GiB`, (gib) => {
-        const input = baseInput({ release, mode, hostTotalMiB: gib * GiB - 154, swap: { diskMiB: 8191, zramMiB: release === '4.3' ? 8191 : 0 } });
+        const input = baseInput({
+          release,
+          mode,
+          hostTotalMiB: gib * GiB - 154,
+          swap: { diskMiB: 8191, zramMiB: release === '4.3' ? 8191 : 0 },
+        });
         const m = computeRamModel(input);
         expect(() => RamModelSchema.parse(m)).not.toThrow();
         expect(m.dom0.recommendedMaxMiB).toBeLessThanOrEqual(m.hostUsableMiB);
@@ -83,7 +108,9 @@ describe('hosts of 8/16/32/64 GiB, every mode, both releases', () => {
         if (mode === 'overlay') expect(m.root.atBootMiB).toBe(0);
         if (mode === 'tmpfs') expect(m.root.atBootMiB).toBe(7000 + Math.ceil(280_000 / 1024));
         if (mode === 'tmpfs') expect(m.warnings.map((w) => w.key)).toContain('ram.warning.tmpfsReclaimable');
-        expect(m.warnings.map((w) => w.key)).toContain(release === '4.3' ? 'ram.warning.zramSwapRemains' : 'ram.warning.noSwap');
+        expect(m.warnings.map((w) => w.key)).toContain(
+          release === '4.3' ? 'ram.warning.zramSwapRemains' : 'ram.warning.noSwap',
+        );
         // A 7 GiB root in tmpfs does not fit in 8 GiB; overlay and zram do.
         if (gib === 8 && mode === 'tmpfs') expect(m.verdict.kind).toBe('does-not-fit');
         if (gib >= 16 && mode !== 'tmpfs') expect(m.verdict.kind).toBe('fits');
@@ -103,14 +130,23 @@ describe('hosts of 8/16/32/64 GiB, every mode, both releases', () => {
 describe('verdicts and warnings', () => {
   it('a dom0_mem below what the root needs is does-not-fit (the boot would fall back)', () => {
     const m = computeRamModel(baseInput({ dom0MemMaxMiB: 4096 }));
-    expect(m.verdict).toMatchObject({ kind: 'does-not-fit', key: 'ram.verdict.doesNotFit.dom0Mem', params: { chosenMiB: 4096 } });
+    expect(m.verdict).toMatchObject({
+      kind: 'does-not-fit',
+      key: 'ram.verdict.doesNotFit.dom0Mem',
+      params: { chosenMiB: 4096 },
+    });
     expect(m.warnings.map((w) => w.key)).toContain('ram.warning.dom0MemBelowRecommended');
   });
 
   it('a typical ratio widens the margin: tight where a measured one fits', () => {
     const tightHost = 8704;
     const measured = computeRamModel(baseInput({ hostTotalMiB: tightHost }));
-    const typical = computeRamModel(baseInput({ hostTotalMiB: tightHost, ratio: { compressor: 'zstd', ratio: 0.4, source: 'typical', method: 'typical' } }));
+    const typical = computeRamModel(
+      baseInput({
+        hostTotalMiB: tightHost,
+        ratio: { compressor: 'zstd', ratio: 0.4, source: 'typical', method: 'typical' },
+      }),
+    );
     expect(measured.verdict.kind).toBe('fits');
     expect(typical.verdict).toMatchObject({ kind: 'tight', key: 'ram.verdict.tight.uncertainRatio' });
   });
@@ -118,22 +154,38 @@ describe('verdicts and warnings', () => {
   it('the RAM pool holds the template clones compressed, and must be big enough for them', () => {
     const clones = [{ template: 'fedora-40-xfce', rootUsageMiB: 5222 }];
     const m = computeRamModel(baseInput({ ramPool: { enabled: true, sizeMiB: null, clones } }));
-    expect(m.ramPool).toMatchObject({ clonesMiB: 5222, sizeMiB: 7936, atBootMiB: Math.ceil(5222 * 0.4) + 32 + 31 });
+    expect(m.ramPool).toMatchObject({
+      clonesMiB: 5222,
+      sizeMiB: 7936,
+      atBootMiB: Math.ceil(5222 * 0.4) + 32 + 31,
+    });
     expect(m.dom0.needMiB).toBe(m.root.totalMiB + m.ramPool!.totalMiB + 1300);
     const small = computeRamModel(baseInput({ ramPool: { enabled: true, sizeMiB: 4096, clones } }));
     expect(small.verdict).toMatchObject({ kind: 'does-not-fit', key: 'ram.verdict.doesNotFit.ramPoolSize' });
-    const unknown = computeRamModel(baseInput({ ramPool: { enabled: true, sizeMiB: null, clones: [{ template: 'gone', rootUsageMiB: null }] } }));
+    const unknown = computeRamModel(
+      baseInput({
+        ramPool: { enabled: true, sizeMiB: null, clones: [{ template: 'gone', rootUsageMiB: null }] },
+      }),
+    );
     expect(unknown.warnings.map((w) => w.key)).toContain('ram.warning.templateUnknown');
   });
 
   it('a pool that fits alone but not with the root names the pool', () => {
     const clones = [{ template: 't', rootUsageMiB: 20_000 }];
-    const m = computeRamModel(baseInput({ hostTotalMiB: 12 * GiB, ramPool: { enabled: true, sizeMiB: null, clones } }));
+    const m = computeRamModel(
+      baseInput({ hostTotalMiB: 12 * GiB, ramPool: { enabled: true, sizeMiB: null, clones } }),
+    );
     expect(m.verdict).toMatchObject({ kind: 'does-not-fit', key: 'ram.verdict.doesNotFit.ramPool' });
   });
 
   it('tmpfs: qmemman does not see the root, so dom0 may be squeezed (tight), and the warning says so', () => {
-    const m = computeRamModel(baseInput({ mode: 'tmpfs', hostTotalMiB: 64 * GiB, root: { usedMiB: 3000, inodes: 100_000, breakdown: [], source: 'du' } }));
+    const m = computeRamModel(
+      baseInput({
+        mode: 'tmpfs',
+        hostTotalMiB: 64 * GiB,
+        root: { usedMiB: 3000, inodes: 100_000, breakdown: [], source: 'du' },
+      }),
+    );
     expect(m.dom0.qmemmanPrefMiB).toBeLessThan(m.dom0.needMiB);
     expect(m.verdict.key).toBe('ram.verdict.tight.tmpfsReclaimable');
     expect(m.warnings.find((w) => w.key === 'ram.warning.tmpfsReclaimable')?.severity).toBe('danger');
@@ -143,7 +195,15 @@ describe('verdicts and warnings', () => {
     const m = computeRamModel(
       baseInput({
         bootedStateless: true,
-        root: { usedMiB: 9000, inodes: null, breakdown: [{ path: '/usr', usedMiB: 5600, inodes: null }, { path: '/var', usedMiB: 3000, inodes: null }], source: 'du' },
+        root: {
+          usedMiB: 9000,
+          inodes: null,
+          breakdown: [
+            { path: '/usr', usedMiB: 5600, inodes: null },
+            { path: '/var', usedMiB: 3000, inodes: null },
+          ],
+          source: 'du',
+        },
         fileVolumesOnRoot: [{ pool: 'varlibqubes', usageMiB: 2500 }],
       }),
     );
@@ -158,7 +218,11 @@ describe('verdicts and warnings', () => {
   it('overlay needs no root copy: only the session writes', () => {
     const m = computeRamModel(baseInput({ mode: 'overlay', hostTotalMiB: 8 * GiB }));
     expect(m.root).toMatchObject({ atBootMiB: 0, totalMiB: 1024 });
-    expect(m.cmdline.kernelWords).toEqual(['rd.qubes.stateless=overlay', 'rd.qubes.stateless.size=1024', 'rd.qubes.stateless.reserve=1300']);
+    expect(m.cmdline.kernelWords).toEqual([
+      'rd.qubes.stateless=overlay',
+      'rd.qubes.stateless.size=1024',
+      'rd.qubes.stateless.reserve=1300',
+    ]);
     expect(m.warnings.map((w) => w.key)).toContain('ram.warning.overlayKeepsDisk');
   });
 });
@@ -173,7 +237,10 @@ describe("qmemman's static-max for dom0 (startup-misc.sh: dom0's size at boot)",
     expect(greedy.dom0.qmemmanPrefMiB).toBeGreaterThan(greedy.hostUsableMiB);
     expect(greedy.dom0.staticMaxMiB).toBe(greedy.hostUsableMiB);
     // dom0 cannot be held above its boot size, so what it keeps is capped there and the rest is the qubes'.
-    expect(greedy.leftForQubesMiB).toBe(greedy.hostUsableMiB - Math.min(greedy.dom0.staticMaxMiB, Math.max(greedy.dom0.needMiB, greedy.dom0.qmemmanPrefMiB)));
+    expect(greedy.leftForQubesMiB).toBe(
+      greedy.hostUsableMiB -
+        Math.min(greedy.dom0.staticMaxMiB, Math.max(greedy.dom0.needMiB, greedy.dom0.qmemmanPrefMiB)),
+    );
     expect(greedy.leftForQubesMiB).toBe(0);
   });
 });

@@ -24,10 +24,18 @@ export const CompressionRatioSchema = z.object({
 });
 export type CompressionRatio = z.infer<typeof CompressionRatioSchema>;
 
-export const RatiosSchema = z.object({ lz4: CompressionRatioSchema, zstd: CompressionRatioSchema, 'lzo-rle': CompressionRatioSchema });
+export const RatiosSchema = z.object({
+  lz4: CompressionRatioSchema,
+  zstd: CompressionRatioSchema,
+  'lzo-rle': CompressionRatioSchema,
+});
 export type Ratios = z.infer<typeof RatiosSchema>;
 
-export const RootUsageEntrySchema = z.object({ path: z.string(), usedMiB: mib, inodes: z.number().int().nonnegative().nullable() });
+export const RootUsageEntrySchema = z.object({
+  path: z.string(),
+  usedMiB: mib,
+  inodes: z.number().int().nonnegative().nullable(),
+});
 export const RootUsageSchema = z.object({
   usedMiB: mib,
   inodes: z.number().int().nonnegative().nullable(),
@@ -110,7 +118,13 @@ export const RamModelSchema = z.object({
   compressor: CompressorSchema,
   rootUsedMiB: mib,
   /** RAM taken by dom0's root: right after boot, what a session adds, and their sum. */
-  root: z.object({ atBootMiB: mib, sessionWritesMiB: mib, totalMiB: mib, fsOverheadMiB: mib, zramTableMiB: mib }),
+  root: z.object({
+    atBootMiB: mib,
+    sessionWritesMiB: mib,
+    totalMiB: mib,
+    fsOverheadMiB: mib,
+    zramTableMiB: mib,
+  }),
   /** What dom0 uses besides its root and the RAM pool. */
   dom0WorkingSetMiB: mib,
   ramPool: z

@@ -45,6 +45,8 @@ describe('qubes-stateless doctor', () => {
     expect((await cli('doctor', 'extra')).code).toBe(2);
     expect((await cli('doctor', '--anonymize')).code).toBe(2);
     const dir = path.join(await tempDir(), 'x');
-    expect((await cli('sim', 'init', dir, '--profile', 'qubes-4.3', '--from-report', '/nonexistent')).code).toBe(2);
+    expect(
+      (await cli('sim', 'init', dir, '--profile', 'qubes-4.3', '--from-report', '/nonexistent')).code,
+    ).toBe(2);
   });
 });

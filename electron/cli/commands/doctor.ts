@@ -12,15 +12,26 @@ export const doctorCommand: CliCommand = {
   options: { report: { type: 'string' }, anonymize: { type: 'boolean' } },
   async run(ctx) {
     if (ctx.args.length) throw new UsageError('doctor takes no arguments');
-    if (ctx.values.anonymize && typeof ctx.values.report !== 'string') throw new UsageError('--anonymize goes with --report FILE');
+    if (ctx.values.anonymize && typeof ctx.values.report !== 'string')
+      throw new UsageError('--anonymize goes with --report FILE');
     const sys = await ctx.system();
     const run = await runDoctor(sys, { assetsDir: ctx.assetsDir });
     if (typeof ctx.values.report === 'string') {
-      const report = buildReport(run, { anonymize: !!ctx.values.anonymize, username: os.userInfo().username, kind: sys.kind });
+      const report = buildReport(run, {
+        anonymize: !!ctx.values.anonymize,
+        username: os.userInfo().username,
+        kind: sys.kind,
+      });
       await writeReport(ctx.values.report, report);
-      ctx.io.err(`qubes-stateless: wrote the report to ${ctx.values.report} (${report.body.events.length} records, mode 0600)\n`);
+      ctx.io.err(
+        `qubes-stateless: wrote the report to ${ctx.values.report} (${report.body.events.length} records, mode 0600)\n`,
+      );
     }
-    ctx.io.out(ctx.values.json ? `${JSON.stringify(run.result, null, 2)}\n` : formatDoctor(run.result, sys.description));
+    ctx.io.out(
+      ctx.values.json
+        ? `${JSON.stringify(run.result, null, 2)}\n`
+        : formatDoctor(run.result, sys.description),
+    );
     return run.result.ok ? 0 : 1;
   },
 };

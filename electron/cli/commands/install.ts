@@ -30,18 +30,30 @@ export const planCommand: CliCommand = {
   async run(ctx) {
     const c = choices(ctx);
     const { plan, digest } = await (await ctx.engine(estimateOptionsFrom(ctx))).plan(c);
-    ctx.io.out(ctx.values.json ? `${JSON.stringify({ digest, plan }, null, 2)}\n` : formatPlan(plan, digest, { diffs: !!ctx.values.diff }));
+    ctx.io.out(
+      ctx.values.json
+        ? `${JSON.stringify({ digest, plan }, null, 2)}\n`
+        : formatPlan(plan, digest, { diffs: !!ctx.values.diff }),
+    );
     return plan.preconditions.every((p) => p.ok) ? 0 : 1;
   },
 };
 
 /** The words of each precondition a refused apply names (the error carries `failed` and `<id>.<param>`). */
 function failedPreconditions(e: unknown): string[] {
-  if (!(e instanceof AppError) || e.code !== 'precondition-failed' || typeof e.params.failed !== 'string') return [];
-  return e.params.failed.split(',').filter(Boolean).map((id) => {
-    const params = Object.fromEntries(Object.entries(e.params).filter(([k]) => k.startsWith(`${id}.`)).map(([k, v]) => [k.slice(id.length + 1), typeof v === 'boolean' ? String(v) : v]));
-    return `${id}: ${preconditionText({ id, ok: false, params }, translate)}`;
-  });
+  if (!(e instanceof AppError) || e.code !== 'precondition-failed' || typeof e.params.failed !== 'string')
+    return [];
+  return e.params.failed
+    .split(',')
+    .filter(Boolean)
+    .map((id) => {
+      const params = Object.fromEntries(
+        Object.entries(e.params)
+          .filter(([k]) => k.startsWith(`${id}.`))
+          .map(([k, v]) => [k.slice(id.length + 1), typeof v === 'boolean' ? String(v) : v]),
+      );
+      return `${id}: ${preconditionText({ id, ok: false, params }, translate)}`;
+    });
 }
 
 export const applyCommand: CliCommand = {
@@ -55,21 +67,29 @@ export const applyCommand: CliCommand = {
     const digest = typeof ctx.values.digest === 'string' ? ctx.values.digest : undefined;
     const engine = await ctx.engine(estimateOptionsFrom(ctx));
     // The same lock as the app's: a CLI apply and a GUI apply (or a second CLI) never run at once.
-    const result = await withChangeLock(await ctx.system(), () => engine.apply(c, { onEvent: progress(ctx), ...(digest ? { expectedDigest: digest } : {}) })).catch(
-      (e: unknown) => {
-        failedPreconditions(e).forEach((t) => ctx.io.err(`FAIL ${t}\n`));
-        throw e;
-      },
+    const result = await withChangeLock(await ctx.system(), () =>
+      engine.apply(c, { onEvent: progress(ctx), ...(digest ? { expectedDigest: digest } : {}) }),
+    ).catch((e: unknown) => {
+      failedPreconditions(e).forEach((t) => ctx.io.err(`FAIL ${t}\n`));
+      throw e;
+    });
+    ctx.io.out(
+      ctx.values.json
+        ? `${JSON.stringify(result, null, 2)}\n`
+        : `applied: transaction ${result.transaction.id} (${result.transaction.steps} steps); roll back with: qubes-stateless rollback --yes\n`,
     );
-    ctx.io.out(ctx.values.json ? `${JSON.stringify(result, null, 2)}\n` : `applied: transaction ${result.transaction.id} (${result.transaction.steps} steps); roll back with: qubes-stateless rollback --yes\n`);
     return 0;
   },
 };
 
-function resolutions(ctx: CommandContext): { byId: Record<string, ConflictResolution>; all: ConflictResolution | null } {
+function resolutions(ctx: CommandContext): {
+  byId: Record<string, ConflictResolution>;
+  all: ConflictResolution | null;
+} {
   const byId: Record<string, ConflictResolution> = {};
   const valid = (v: string): ConflictResolution => {
-    if (!(CONFLICT_RESOLUTIONS as readonly string[]).includes(v)) throw new UsageError(`"${v}" is not one of ${CONFLICT_RESOLUTIONS.join('|')}`);
+    if (!(CONFLICT_RESOLUTIONS as readonly string[]).includes(v))
+      throw new UsageError(`"${v}" is not one of ${CONFLICT_RESOLUTIONS.join('|')}`);
     return v as ConflictResolution;
   };
   for (const r of (ctx.values.resolve as string[] | undefined) ?? []) {
@@ -83,8 +103,13 @@ function resolutions(ctx: CommandContext): { byId: Record<string, ConflictResolu
 
 export const rollbackCommand: CliCommand = {
   name: 'rollback',
-  usage: 'rollback --yes [--resolve ID=restore|keep|regenerate|remove]... [--on-conflict R]   undo the last install',
-  options: { yes: { type: 'boolean' }, resolve: { type: 'string', multiple: true }, 'on-conflict': { type: 'string' } },
+  usage:
+    'rollback --yes [--resolve ID=restore|keep|regenerate|remove]... [--on-conflict R]   undo the last install',
+  options: {
+    yes: { type: 'boolean' },
+    resolve: { type: 'string', multiple: true },
+    'on-conflict': { type: 'string' },
+  },
   async run(ctx) {
     if (ctx.args.length) throw new UsageError(`unexpected argument "${ctx.args[0]}"`);
     const engine = await ctx.engine();
@@ -94,7 +119,9 @@ export const rollbackCommand: CliCommand = {
       return 0;
     }
     if (!ctx.values.yes) {
-      ctx.io.out(`Would roll back ${preview.target.id} (${preview.target.tasks.join(', ')}).\n${preview.conflicts.length ? `Changed since the install:\n${formatConflicts(preview.conflicts)}` : 'Nothing changed since the install.\n'}Add --yes to roll back.\n`);
+      ctx.io.out(
+        `Would roll back ${preview.target.id} (${preview.target.tasks.join(', ')}).\n${preview.conflicts.length ? `Changed since the install:\n${formatConflicts(preview.conflicts)}` : 'Nothing changed since the install.\n'}Add --yes to roll back.\n`,
+      );
       return 2;
     }
     const { byId, all } = resolutions(ctx);
@@ -103,8 +130,14 @@ export const rollbackCommand: CliCommand = {
       const r = byId[c.id] ?? (all && c.options.includes(all) ? all : undefined);
       if (r) chosen[c.id] = r;
     }
-    const result = await withChangeLock(await ctx.system(), () => engine.rollback(chosen, { onEvent: progress(ctx) }));
-    ctx.io.out(ctx.values.json ? `${JSON.stringify(result, null, 2)}\n` : `rolled back: ${result.problems.length ? `but these differ from before the install: ${result.problems.join(', ')}` : 'every file and setting is as it was before the install'}\n`);
+    const result = await withChangeLock(await ctx.system(), () =>
+      engine.rollback(chosen, { onEvent: progress(ctx) }),
+    );
+    ctx.io.out(
+      ctx.values.json
+        ? `${JSON.stringify(result, null, 2)}\n`
+        : `rolled back: ${result.problems.length ? `but these differ from before the install: ${result.problems.join(', ')}` : 'every file and setting is as it was before the install'}\n`,
+    );
     return result.problems.length ? 1 : 0;
   },
 };
@@ -114,11 +147,18 @@ export const recoverCommand: CliCommand = {
   usage: 'recover --resume|--rollback --yes                 finish an interrupted apply or rollback',
   options: { resume: { type: 'boolean' }, rollback: { type: 'boolean' }, yes: { type: 'boolean' } },
   async run(ctx) {
-    if (!!ctx.values.resume === !!ctx.values.rollback) throw new UsageError('choose one of --resume or --rollback');
+    if (!!ctx.values.resume === !!ctx.values.rollback)
+      throw new UsageError('choose one of --resume or --rollback');
     if (!ctx.values.yes) throw new UsageError('recover changes dom0: add --yes');
     const engine = await ctx.engine();
-    const tx = await withChangeLock(await ctx.system(), () => engine.recover(ctx.values.resume ? 'resume' : 'rollback', { onEvent: progress(ctx) }));
-    ctx.io.out(ctx.values.json ? `${JSON.stringify(tx, null, 2)}\n` : `recovered: ${tx.kind} ${tx.id} is ${tx.status}\n`);
+    const tx = await withChangeLock(await ctx.system(), () =>
+      engine.recover(ctx.values.resume ? 'resume' : 'rollback', { onEvent: progress(ctx) }),
+    );
+    ctx.io.out(
+      ctx.values.json
+        ? `${JSON.stringify(tx, null, 2)}\n`
+        : `recovered: ${tx.kind} ${tx.id} is ${tx.status}\n`,
+    );
     return 0;
   },
 };
@@ -133,4 +173,3 @@ export const journalCommand: CliCommand = {
     return 0;
   },
 };
-

@@ -14,11 +14,23 @@ describe('qubes-stateless ram', () => {
     const e = RamEstimateSchema.parse(JSON.parse(j.out));
     expect(e.model.mode).toBe('tmpfs');
     expect(e.input.release).toBe('4.3');
-    const t = await cli('--sim', dir, 'ram', '--mode', 'zram', '--compressor', 'lz4', '--template', 'fedora-42-xfce');
+    const t = await cli(
+      '--sim',
+      dir,
+      'ram',
+      '--mode',
+      'zram',
+      '--compressor',
+      'lz4',
+      '--template',
+      'fedora-42-xfce',
+    );
     expect(t.code).toBe(0);
     expect(t.out).toMatch(/^SIMULATED RAM estimate for a stateless dom0: mode zram, lz4/);
     expect(t.out).toMatch(/verdict: +FITS/);
-    expect(t.out).toMatch(/rd\.qubes\.stateless=zram rd\.qubes\.stateless\.comp=lz4 rd\.qubes\.stateless\.size=\d+ rd\.qubes\.stateless\.reserve=\d+/);
+    expect(t.out).toMatch(
+      /rd\.qubes\.stateless=zram rd\.qubes\.stateless\.comp=lz4 rd\.qubes\.stateless\.size=\d+ rd\.qubes\.stateless\.reserve=\d+/,
+    );
     expect(t.out).toMatch(/dom0_mem=max:\d+M/);
     expect(t.out).toMatch(/RAM pool: +\d+ MiB \(clones 5222 MiB\)/);
   });

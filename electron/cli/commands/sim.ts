@@ -12,18 +12,31 @@ export const simCommand: CliCommand = {
   usage: `sim init DIR [--profile ${PROFILE_NAMES.join('|')}] [--layout ${SIM_LAYOUTS.join('|')}]   create a simulated dom0 in DIR
   sim init DIR --from-report FILE                   …that reproduces the machine of a doctor report
   sim boot DIR [--stateless]                        reboot it, into its normal or its stateless entry`,
-  options: { profile: { type: 'string' }, layout: { type: 'string' }, stateless: { type: 'boolean' }, 'from-report': { type: 'string' } },
+  options: {
+    profile: { type: 'string' },
+    layout: { type: 'string' },
+    stateless: { type: 'boolean' },
+    'from-report': { type: 'string' },
+  },
   async run(ctx) {
     const [sub, dir, ...extra] = ctx.args;
     if (sub === 'boot' && dir && !extra.length) {
       const report = await bootSim(await SimSystem.open(dir), ctx.values.stateless ? 'stateless' : 'normal');
-      ctx.io.out(ctx.values.json ? `${JSON.stringify(report, null, 2)}\n` : `booted the ${report.entry} entry: ${report.result}${report.result === 'fallback' ? ` (${report.reason})` : ''}${report.session ? `; session: ${report.session.done.length} set up, ${report.session.problems.length} problems` : ''}\n`);
+      ctx.io.out(
+        ctx.values.json
+          ? `${JSON.stringify(report, null, 2)}\n`
+          : `booted the ${report.entry} entry: ${report.result}${report.result === 'fallback' ? ` (${report.reason})` : ''}${report.session ? `; session: ${report.session.done.length} set up, ${report.session.problems.length} problems` : ''}\n`,
+      );
       return 0;
     }
-    if (sub !== 'init' || !dir || extra.length) throw new UsageError('usage: qubes-stateless sim init DIR [--profile NAME] [--layout NAME] | sim init DIR --from-report FILE | sim boot DIR [--stateless]');
+    if (sub !== 'init' || !dir || extra.length)
+      throw new UsageError(
+        'usage: qubes-stateless sim init DIR [--profile NAME] [--layout NAME] | sim init DIR --from-report FILE | sim boot DIR [--stateless]',
+      );
     const fromReport = ctx.values['from-report'];
     if (typeof fromReport === 'string') {
-      if (typeof ctx.values.profile === 'string' || typeof ctx.values.layout === 'string') throw new UsageError('--profile/--layout and --from-report exclude each other');
+      if (typeof ctx.values.profile === 'string' || typeof ctx.values.layout === 'string')
+        throw new UsageError('--profile/--layout and --from-report exclude each other');
       const sim = await initSimFromReport(dir, fromReport, ctx.assetsDir);
       ctx.io.out(`created ${sim.description} (from the report ${fromReport})\n`);
       return 0;

@@ -29,23 +29,44 @@ export interface HandlerContext {
 }
 
 type Impl = { [C in InvokeChannel]: (req: ParsedRequestOf<C>) => Promise<ResponseOf<C>> };
-export type Handlers = { readonly [C in InvokeChannel]: (payload: unknown) => Promise<Envelope<ResponseOf<C>>> };
+export type Handlers = {
+  readonly [C in InvokeChannel]: (payload: unknown) => Promise<Envelope<ResponseOf<C>>>;
+};
 
 /** Channels that change dom0: one at a time, whoever asks. */
 const MUTATING: ReadonlySet<InvokeChannel> = new Set(['plan:apply', 'rollback:run', 'recover:run']);
 /** Channels that read dom0 afresh; refused while a change runs (they would read a half-changed machine). */
 // doctor:run too: it reads all of dom0 and previews grub2-mkconfig, which a running apply is rewriting.
-const READS_DOM0: ReadonlySet<InvokeChannel> = new Set(['facts:get', 'ram:measure', 'plan:create', 'rollback:preview', 'doctor:run']);
+const READS_DOM0: ReadonlySet<InvokeChannel> = new Set([
+  'facts:get',
+  'ram:measure',
+  'plan:create',
+  'rollback:preview',
+  'doctor:run',
+]);
 
 /** What the user is asked before a mutating channel runs. */
 function confirmationFor(channel: InvokeChannel, req: unknown, system: System): ChangeConfirmation {
   const where = system.description;
   if (channel === 'plan:apply') {
     const r = req as ParsedRequestOf<'plan:apply'>;
-    return { action: 'apply', params: { system: where, mode: r.choices.dom0.mode, digest: r.digest.slice(0, 12) } };
+    return {
+      action: 'apply',
+      params: { system: where, mode: r.choices.dom0.mode, digest: r.digest.slice(0, 12) },
+    };
   }
-  if (channel === 'rollback:run') return { action: 'rollback', params: { system: where, resolutions: Object.keys((req as ParsedRequestOf<'rollback:run'>).resolutions).length } };
-  return { action: 'recover', params: { system: where, how: (req as ParsedRequestOf<'recover:run'>).action } };
+  if (channel === 'rollback:run')
+    return {
+      action: 'rollback',
+      params: {
+        system: where,
+        resolutions: Object.keys((req as ParsedRequestOf<'rollback:run'>).resolutions).length,
+      },
+    };
+  return {
+    action: 'recover',
+    params: { system: where, how: (req as ParsedRequestOf<'recover:run'>).action },
+  };
 }
 
 /**
@@ -64,10 +85,13 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       probing = true;
       const p = probeFacts(ctx.system);
       facts = p;
-      p.then(() => (probing = false), () => {
-        probing = false;
-        if (facts === p) facts = null;
-      });
+      p.then(
+        () => (probing = false),
+        () => {
+          probing = false;
+          if (facts === p) facts = null;
+        },
+      );
     }
     return facts;
   };
@@ -76,20 +100,30 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       measuring = true;
       const p = getFacts().then((f) => measureRam(ctx.system, f));
       measurements = p;
-      p.then(() => (measuring = false), () => {
-        measuring = false;
-        if (measurements === p) measurements = null;
-      });
+      p.then(
+        () => (measuring = false),
+        () => {
+          measuring = false;
+          if (measurements === p) measurements = null;
+        },
+      );
     }
     return measurements;
   };
   // The engine sizes plans from the same measurements the renderer shows.
-  const engine = new Engine({ sys: ctx.system, assetsDir: ctx.assetsDir, sizing: modelSizing(() => getMeasurements()) });
+  const engine = new Engine({
+    sys: ctx.system,
+    assetsDir: ctx.assetsDir,
+    sizing: modelSizing(() => getMeasurements()),
+  });
   const changed = () => {
     facts = null;
   };
   const impl: Impl = {
-    'app:info': async () => ({ version: ctx.version, system: { kind: ctx.system.kind, description: ctx.system.description } }),
+    'app:info': async () => ({
+      version: ctx.version,
+      system: { kind: ctx.system.kind, description: ctx.system.description },
+    }),
     'facts:get': async (req) => getFacts(req.refresh),
     // Its own read of the machine, through the recorder that refuses any change (the System check screen).
     'doctor:run': async () => (await runDoctor(ctx.system, { assetsDir: ctx.assetsDir })).result,
@@ -105,7 +139,11 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'journal:status': async () => {
       const txs = await engine.transactions();
       const unfinished = unfinishedTransaction(txs);
-      return { transactions: txs.map(summarize), installed: installedTransactions(txs).map(summarize), unfinished: unfinished ? summarize(unfinished) : null };
+      return {
+        transactions: txs.map(summarize),
+        installed: installedTransactions(txs).map(summarize),
+        unfinished: unfinished ? summarize(unfinished) : null,
+      };
     },
     'rollback:preview': async () => engine.rollbackPreview(),
     'rollback:run': async (req) => {
@@ -124,34 +162,57 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     },
   };
   let busy = false;
-  const wrap = <C extends InvokeChannel>(channel: C) => async (payload: unknown): Promise<Envelope<ResponseOf<C>>> => {
-    const contract = CONTRACTS[channel];
-    const req = contract.request.safeParse(payload ?? {});
-    if (!req.success) {
-      const detail = req.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ');
-      return { ok: false, error: serializeError(new AppError('invalid-request', 'internal', `invalid ${channel} request: ${detail}`, { channel, detail })) };
-    }
-    const mutating = MUTATING.has(channel);
-    if ((mutating || READS_DOM0.has(channel)) && busy) return { ok: false, error: serializeError(new AppError('busy', 'user', 'another change is still running', { channel })) };
-    if (mutating) busy = true;
-    let lock: { release(): void } | null = null;
-    try {
-      if (mutating) {
-        // Asked by the main process itself, not by the renderer; no way to ask means no change.
-        if (!ctx.confirm || !(await ctx.confirm(confirmationFor(channel, req.data, ctx.system)))) {
-          throw new AppError('not-confirmed', 'cancelled', ctx.confirm ? `${channel}: the user declined` : `${channel}: this shell cannot ask the user, so it refuses`, { channel });
-        }
-        // Across processes: the CLI, another window or a second app instance may be changing dom0 right now.
-        lock = await acquireChangeLock(ctx.system);
+  const wrap =
+    <C extends InvokeChannel>(channel: C) =>
+    async (payload: unknown): Promise<Envelope<ResponseOf<C>>> => {
+      const contract = CONTRACTS[channel];
+      const req = contract.request.safeParse(payload ?? {});
+      if (!req.success) {
+        const detail = req.error.issues
+          .map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`)
+          .join('; ');
+        return {
+          ok: false,
+          error: serializeError(
+            new AppError('invalid-request', 'internal', `invalid ${channel} request: ${detail}`, {
+              channel,
+              detail,
+            }),
+          ),
+        };
       }
-      const value = await (impl[channel] as (r: unknown) => Promise<unknown>)(req.data);
-      return { ok: true, value: contract.response.parse(value) as ResponseOf<C> };
-    } catch (e) {
-      return { ok: false, error: serializeError(e) };
-    } finally {
-      lock?.release();
-      if (mutating) busy = false;
-    }
-  };
+      const mutating = MUTATING.has(channel);
+      if ((mutating || READS_DOM0.has(channel)) && busy)
+        return {
+          ok: false,
+          error: serializeError(new AppError('busy', 'user', 'another change is still running', { channel })),
+        };
+      if (mutating) busy = true;
+      let lock: { release(): void } | null = null;
+      try {
+        if (mutating) {
+          // Asked by the main process itself, not by the renderer; no way to ask means no change.
+          if (!ctx.confirm || !(await ctx.confirm(confirmationFor(channel, req.data, ctx.system)))) {
+            throw new AppError(
+              'not-confirmed',
+              'cancelled',
+              ctx.confirm
+                ? `${channel}: the user declined`
+                : `${channel}: this shell cannot ask the user, so it refuses`,
+              { channel },
+            );
+          }
+          // Across processes: the CLI, another window or a second app instance may be changing dom0 right now.
+          lock = await acquireChangeLock(ctx.system);
+        }
+        const value = await (impl[channel] as (r: unknown) => Promise<unknown>)(req.data);
+        return { ok: true, value: contract.response.parse(value) as ResponseOf<C> };
+      } catch (e) {
+        return { ok: false, error: serializeError(e) };
+      } finally {
+        lock?.release();
+        if (mutating) busy = false;
+      }
+    };
   return Object.fromEntries(INVOKE_CHANNELS.map((c) => [c, wrap(c)])) as unknown as Handlers;
 }

@@ -43,23 +43,44 @@ export async function loadAssetBundle(dir: string): Promise<AssetBundle> {
   try {
     manifest = ManifestSchema.parse(JSON.parse(await readFile(manifestPath, 'utf8')));
   } catch (e) {
-    throw new AppError('asset-mismatch', 'internal', `the asset manifest ${manifestPath} is missing or invalid: ${(e as Error).message}`, { asset: 'manifest.json', expected: 'a valid manifest', actual: (e as Error).message });
+    throw new AppError(
+      'asset-mismatch',
+      'internal',
+      `the asset manifest ${manifestPath} is missing or invalid: ${(e as Error).message}`,
+      { asset: 'manifest.json', expected: 'a valid manifest', actual: (e as Error).message },
+    );
   }
   const files: AssetFile[] = [];
   for (const f of manifest.files) {
     const bytes = await readFile(path.join(dir, f.asset)).catch(() => null);
     const actual = bytes ? createHash('sha256').update(bytes).digest('hex') : 'missing';
     if (!bytes || actual !== f.sha256 || bytes.length !== f.bytes) {
-      throw new AppError('asset-mismatch', 'internal', `bundled asset ${f.asset} does not match its manifest hash (expected ${f.sha256}, found ${actual})`, { asset: f.asset, expected: f.sha256, actual });
+      throw new AppError(
+        'asset-mismatch',
+        'internal',
+        `bundled asset ${f.asset} does not match its manifest hash (expected ${f.sha256}, found ${actual})`,
+        { asset: f.asset, expected: f.sha256, actual },
+      );
     }
-    files.push({ asset: f.asset, installPath: f.installPath, mode: parseInt(f.mode, 8), sha256: f.sha256, content: bytes.toString('utf8') });
+    files.push({
+      asset: f.asset,
+      installPath: f.installPath,
+      mode: parseInt(f.mode, 8),
+      sha256: f.sha256,
+      content: bytes.toString('utf8'),
+    });
   }
   return {
     dir,
     files,
     byAsset(asset) {
       const f = files.find((x) => x.asset === asset);
-      if (!f) throw new AppError('asset-mismatch', 'internal', `asset ${asset} is not in the manifest`, { asset, expected: 'listed', actual: 'missing' });
+      if (!f)
+        throw new AppError('asset-mismatch', 'internal', `asset ${asset} is not in the manifest`, {
+          asset,
+          expected: 'listed',
+          actual: 'missing',
+        });
       return f;
     },
     under(prefix) {

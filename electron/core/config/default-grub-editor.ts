@@ -26,7 +26,12 @@ function refuseLogic(text: string, otherLines: readonly number[], name: string, 
   const lines = text.split('\n');
   const logic = otherLines.find((n) => new RegExp(`\\b${name}\\b`).test(lines[n - 1]!));
   if (logic !== undefined) {
-    throw new AppError('precondition-failed', 'precondition', `${source} sets ${name} with shell logic at line ${logic}; edit it by hand`, { path: source, line: logic, name });
+    throw new AppError(
+      'precondition-failed',
+      'precondition',
+      `${source} sets ${name} with shell logic at line ${logic}; edit it by hand`,
+      { path: source, line: logic, name },
+    );
   }
 }
 
@@ -37,7 +42,8 @@ function refuseLogic(text: string, otherLines: readonly number[], name: string, 
  * mentions the variable, since its value there depends on more than assignments.
  */
 export function setShellVar(text: string, name: string, value: string, source = '/etc/default/grub'): string {
-  if (value.includes('\n')) throw new AppError('internal', 'internal', `refusing a multi-line value for ${name}`);
+  if (value.includes('\n'))
+    throw new AppError('internal', 'internal', `refusing a multi-line value for ${name}`);
   const parsed = parseShellAssignments(text);
   refuseLogic(text, parsed.otherLines, name, source);
   if (evaluateShellAssignments(parsed).get(name) === value) return text;

@@ -36,7 +36,11 @@ export function unescapeFstabField(field: string): string {
 /** The udev link name of a tag value: libblkid blkid_encode_string keeps [0-9A-Za-z#+-.:=@_] (and UTF-8), else \xNN. */
 function udevEncode(value: string): string {
   return [...Buffer.from(value, 'utf8')]
-    .map((b) => (b >= 0x80 || /[0-9A-Za-z#+\-.:=@_]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`))
+    .map((b) =>
+      b >= 0x80 || /[0-9A-Za-z#+\-.:=@_]/.test(String.fromCharCode(b))
+        ? String.fromCharCode(b)
+        : `\\x${b.toString(16).padStart(2, '0')}`,
+    )
     .join('')
     .replace(/[\x80-\xff]+/g, (m) => Buffer.from(m, 'latin1').toString('utf8'));
 }
@@ -44,7 +48,11 @@ function udevEncode(value: string): string {
 // libblkid evaluate.c evaluate_by_udev (util-linux v2.38 = Fedora 37, v2.40 = Fedora 41): the tags swapon(8) and
 // mount(8) accept in fstab and the udev links they are looked up as (include/pathnames.h _PATH_DEV_BY*).
 const TAG_DIRS: Readonly<Record<string, string>> = {
-  UUID: '/dev/disk/by-uuid', LABEL: '/dev/disk/by-label', PARTUUID: '/dev/disk/by-partuuid', PARTLABEL: '/dev/disk/by-partlabel', ID: '/dev/disk/by-id',
+  UUID: '/dev/disk/by-uuid',
+  LABEL: '/dev/disk/by-label',
+  PARTUUID: '/dev/disk/by-partuuid',
+  PARTLABEL: '/dev/disk/by-partlabel',
+  ID: '/dev/disk/by-id',
 };
 
 /**

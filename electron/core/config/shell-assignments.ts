@@ -137,10 +137,15 @@ export function parseShellAssignments(text: string): ParsedShell {
 }
 
 /** The variables after sourcing: each assignment in order, `$VAR` expanded from earlier ones, `$(...)` kept verbatim. */
-export function evaluateShellAssignments(parsed: ParsedShell, env: Readonly<Record<string, string>> = {}): Map<string, string> {
+export function evaluateShellAssignments(
+  parsed: ParsedShell,
+  env: Readonly<Record<string, string>> = {},
+): Map<string, string> {
   const vars = new Map<string, string>(Object.entries(env));
   for (const a of parsed.assignments) {
-    const value = a.parts.map((w) => (w.kind === 'literal' ? w.text : w.kind === 'var' ? (vars.get(w.name) ?? '') : w.text)).join('');
+    const value = a.parts
+      .map((w) => (w.kind === 'literal' ? w.text : w.kind === 'var' ? (vars.get(w.name) ?? '') : w.text))
+      .join('');
     vars.set(a.name, a.append ? (vars.get(a.name) ?? '') + value : value);
   }
   return vars;

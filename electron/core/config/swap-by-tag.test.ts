@@ -8,7 +8,12 @@ import { tempSim } from '../../testing/temp-sim.js';
 
 // Installers write swap as UUID= (anaconda for plain partitions) or by a /dev/disk/by-* link; swapon(8) looks tags
 // up as their udev links, and /proc/swaps lists the resolved node (/dev/dm-2 for the swap LV).
-const SPECS = [`UUID=${SIM_SWAP_UUID}`, `LABEL=${SIM_SWAP_LABEL.replace(/ /g, '\\040')}`, '/dev/disk/by-id/dm-name-qubes_dom0-swap', '/dev/mapper/qubes_dom0-swap'];
+const SPECS = [
+  `UUID=${SIM_SWAP_UUID}`,
+  `LABEL=${SIM_SWAP_LABEL.replace(/ /g, '\\040')}`,
+  '/dev/disk/by-id/dm-name-qubes_dom0-swap',
+  '/dev/mapper/qubes_dom0-swap',
+];
 
 describe.each(SPECS)('a swap line given as %s', (spec) => {
   it('reads as on, is turned off with `swapoff -- DEVICE`, and comes back on rollback', async () => {
@@ -17,7 +22,9 @@ describe.each(SPECS)('a swap line given as %s', (spec) => {
     expect(fstab).toContain(`${spec} `);
     await sim.tree.writeAtomic('/etc/fstab', fstab);
     const { plan } = await engineFor(sim).plan({ dom0: { mode: 'overlay' }, swap: 'disable' });
-    const swapoffs = flattenPlan(plan).map((s) => s.op).filter((op) => op.kind === 'run' && op.command.bin === BIN.swapoff);
+    const swapoffs = flattenPlan(plan)
+      .map((s) => s.op)
+      .filter((op) => op.kind === 'run' && op.command.bin === BIN.swapoff);
     expect(swapoffs).toHaveLength(1);
     const op = swapoffs[0]!;
     if (op.kind !== 'run') throw new Error('not a run op');

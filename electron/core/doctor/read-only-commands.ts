@@ -25,12 +25,23 @@ import type { Command } from '../system/system.js';
  */
 const positional = (args: readonly string[]) => args.filter((a) => !a.startsWith('-'));
 /** Every option is one of `allowed` (so a value that looks like an option cannot sneak a write through). */
-const onlyFlags = (args: readonly string[], allowed: readonly string[]) => args.every((a) => !a.startsWith('-') || allowed.includes(a));
+const onlyFlags = (args: readonly string[], allowed: readonly string[]) =>
+  args.every((a) => !a.startsWith('-') || allowed.includes(a));
 const VERBOSITY = ['-q', '--quiet', '-v', '--verbose'];
 const PREFS_READ_FLAGS = [...VERBOSITY, '--get', '-g', '--hide-default'];
 
 /** find's actions that write or run something (GNU findutils find(1)); every other expression only reads. */
-const FIND_WRITES = ['-delete', '-exec', '-execdir', '-ok', '-okdir', '-fprint', '-fprint0', '-fprintf', '-fls'];
+const FIND_WRITES = [
+  '-delete',
+  '-exec',
+  '-execdir',
+  '-ok',
+  '-okdir',
+  '-fprint',
+  '-fprint0',
+  '-fprintf',
+  '-fls',
+];
 
 const RULES: Readonly<Record<string, (args: readonly string[]) => boolean>> = {
   // The privileged read path of the real System (stat, list and hash root-only files through sudo -n).
@@ -47,11 +58,15 @@ const RULES: Readonly<Record<string, (args: readonly string[]) => boolean>> = {
   [BIN.readlink]: () => true,
   [BIN.cat]: () => true,
   [BIN.systemctl]: (a) => ['is-enabled', 'is-active', 'show'].includes(positional(a)[0] ?? ''),
-  [BIN.qvmPrefs]: (a) => onlyFlags(a, PREFS_READ_FLAGS) && positional(a).length >= 1 && positional(a).length <= 2,
+  [BIN.qvmPrefs]: (a) =>
+    onlyFlags(a, PREFS_READ_FLAGS) && positional(a).length >= 1 && positional(a).length <= 2,
   [BIN.qubesPrefs]: (a) => onlyFlags(a, PREFS_READ_FLAGS) && positional(a).length <= 1,
   [BIN.qvmFeatures]: (a) => onlyFlags(a, VERBOSITY) && positional(a).length >= 1 && positional(a).length <= 2,
-  [BIN.qvmPool]: (a) => onlyFlags(a, VERBOSITY) && ['list', 'l', 'ls', 'info', 'i', 'drivers'].includes(positional(a)[0] ?? ''),
-  [BIN.qvmVolume]: (a) => onlyFlags(a, [...VERBOSITY, '--full', '-p', '--pool', '--all', '--exclude']) && ['list', 'ls', 'l', 'info', 'i'].includes(positional(a)[0] ?? ''),
+  [BIN.qvmPool]: (a) =>
+    onlyFlags(a, VERBOSITY) && ['list', 'l', 'ls', 'info', 'i', 'drivers'].includes(positional(a)[0] ?? ''),
+  [BIN.qvmVolume]: (a) =>
+    onlyFlags(a, [...VERBOSITY, '--full', '-p', '--pool', '--all', '--exclude']) &&
+    ['list', 'ls', 'l', 'info', 'i'].includes(positional(a)[0] ?? ''),
 };
 
 /** True when `cmd` only reads, whether or not it runs through sudo. */

@@ -62,10 +62,15 @@ export class RecordingSystem implements System {
 
   /** The doctor takes no change lock: it changes nothing, and must not wait for an apply in progress. */
   get changeLockDir(): string {
-    throw new AppError('doctor-refused', 'internal', 'doctor takes no change lock: it changes nothing', { command: 'lock' });
+    throw new AppError('doctor-refused', 'internal', 'doctor takes no change lock: it changes nothing', {
+      command: 'lock',
+    });
   }
 
-  private async record<T>(op: () => Promise<T>, event: (value: T | null, error: RecordedFailure | null) => RecordedEvent): Promise<T> {
+  private async record<T>(
+    op: () => Promise<T>,
+    event: (value: T | null, error: RecordedFailure | null) => RecordedEvent,
+  ): Promise<T> {
     try {
       const value = await op();
       this.events.push(event(value, null));
@@ -77,26 +82,61 @@ export class RecordingSystem implements System {
   }
 
   async run(cmd: Command): Promise<CommandResult> {
-    const base = { op: 'run' as const, stage: this.stage, bin: cmd.bin, args: [...cmd.args], privileged: !!cmd.privileged };
+    const base = {
+      op: 'run' as const,
+      stage: this.stage,
+      bin: cmd.bin,
+      args: [...cmd.args],
+      privileged: !!cmd.privileged,
+    };
     if (!isReadOnlyCommand(cmd)) {
-      const err = new AppError('doctor-refused', 'internal', `doctor refuses to run ${[cmd.bin, ...cmd.args].join(' ')}: it is not a read-only command`, { command: [cmd.bin, ...cmd.args].join(' ') });
-      this.events.push({ ...base, exitCode: null, stdout: '', stderr: '', refused: true, error: failure(err) });
+      const err = new AppError(
+        'doctor-refused',
+        'internal',
+        `doctor refuses to run ${[cmd.bin, ...cmd.args].join(' ')}: it is not a read-only command`,
+        { command: [cmd.bin, ...cmd.args].join(' ') },
+      );
+      this.events.push({
+        ...base,
+        exitCode: null,
+        stdout: '',
+        stderr: '',
+        refused: true,
+        error: failure(err),
+      });
       throw err;
     }
     try {
       const r = await this.inner.run(cmd);
-      this.events.push({ ...base, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, refused: false, error: null });
+      this.events.push({
+        ...base,
+        exitCode: r.exitCode,
+        stdout: r.stdout,
+        stderr: r.stderr,
+        refused: false,
+        error: null,
+      });
       return r;
     } catch (e) {
       // A command that exited with an unexpected status still ran: keep what it said.
       const ce = e instanceof CommandError ? e : null;
-      this.events.push({ ...base, exitCode: ce?.exitCode ?? null, stdout: '', stderr: ce?.stderr ?? '', refused: false, error: failure(e) });
+      this.events.push({
+        ...base,
+        exitCode: ce?.exitCode ?? null,
+        stdout: '',
+        stderr: ce?.stderr ?? '',
+        refused: false,
+        error: failure(e),
+      });
       throw e;
     }
   }
 
   readFile(path: string): Promise<Buffer> {
-    return this.record(() => this.inner.readFile(path), (bytes, error) => ({ op: 'read', stage: this.stage, path, bytes, error }));
+    return this.record(
+      () => this.inner.readFile(path),
+      (bytes, error) => ({ op: 'read', stage: this.stage, path, bytes, error }),
+    );
   }
 
   async readText(path: string): Promise<string> {
@@ -104,19 +144,33 @@ export class RecordingSystem implements System {
   }
 
   stat(path: string): Promise<FileInfo | null> {
-    return this.record(() => this.inner.stat(path), (info, error) => ({ op: 'stat', stage: this.stage, path, info, error }));
+    return this.record(
+      () => this.inner.stat(path),
+      (info, error) => ({ op: 'stat', stage: this.stage, path, info, error }),
+    );
   }
 
   listDir(path: string): Promise<string[]> {
-    return this.record(() => this.inner.listDir(path), (entries, error) => ({ op: 'list', stage: this.stage, path, entries, error }));
+    return this.record(
+      () => this.inner.listDir(path),
+      (entries, error) => ({ op: 'list', stage: this.stage, path, entries, error }),
+    );
   }
 
   sha256(path: string): Promise<string | null> {
-    return this.record(() => this.inner.sha256(path), (sha256, error) => ({ op: 'sha256', stage: this.stage, path, sha256, error }));
+    return this.record(
+      () => this.inner.sha256(path),
+      (sha256, error) => ({ op: 'sha256', stage: this.stage, path, sha256, error }),
+    );
   }
 
   private refuseWrite(method: string, path: string): Promise<never> {
-    const err = new AppError('doctor-refused', 'internal', `doctor refuses to ${method} ${path}: it changes nothing`, { command: `${method} ${path}` });
+    const err = new AppError(
+      'doctor-refused',
+      'internal',
+      `doctor refuses to ${method} ${path}: it changes nothing`,
+      { command: `${method} ${path}` },
+    );
     this.events.push({ op: 'write', stage: this.stage, method, path, error: failure(err) });
     return Promise.reject(err);
   }

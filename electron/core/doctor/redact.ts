@@ -22,10 +22,36 @@ export interface RedactorInput {
 }
 
 /** Names a Qubes installer or its Salt states create, stock templates included. */
-const STOCK_QUBE = /^(dom0|sys-(net|firewall|usb|whonix|audio|gui|gui-gpu|gui-vnc)|default-(dvm|mgmt-dvm)|anon-whonix|personal|work|untrusted|vault|(fedora|debian|whonix-(gateway|workstation|gw|ws)|archlinux|kali)-\d+(-[a-z]+)*)$/;
+const STOCK_QUBE =
+  /^(dom0|sys-(net|firewall|usb|whonix|audio|gui|gui-gpu|gui-vnc)|default-(dvm|mgmt-dvm)|anon-whonix|personal|work|untrusted|vault|(fedora|debian|whonix-(gateway|workstation|gw|ws)|archlinux|kali)-\d+(-[a-z]+)*)$/;
 
 /** Words a name can collide with in dom0 output; a qube so named keeps its name (it identifies no one). */
-const VOCABULARY = new Set(['root', 'private', 'volatile', 'kernel', 'none', 'default', 'list', 'info', 'boot', 'home', 'user', 'qubes', 'linux', 'xen', 'swap', 'grub', 'lvm', 'file', 'pool', 'name', 'state', 'label', 'class', 'template']);
+const VOCABULARY = new Set([
+  'root',
+  'private',
+  'volatile',
+  'kernel',
+  'none',
+  'default',
+  'list',
+  'info',
+  'boot',
+  'home',
+  'user',
+  'qubes',
+  'linux',
+  'xen',
+  'swap',
+  'grub',
+  'lvm',
+  'file',
+  'pool',
+  'name',
+  'state',
+  'label',
+  'class',
+  'template',
+]);
 
 const NAME_CHAR = 'A-Za-z0-9_.';
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -82,28 +108,56 @@ export class Redactor {
     }
     this.replacedQubes = to;
     this.names = to.size
-      ? { re: new RegExp(`(?<![${NAME_CHAR}])(${[...names].sort((a, b) => b.length - a.length).map(escape).join('|')})(?![${NAME_CHAR}])`, 'g'), to }
+      ? {
+          re: new RegExp(
+            `(?<![${NAME_CHAR}])(${[...names]
+              .sort((a, b) => b.length - a.length)
+              .map(escape)
+              .join('|')})(?![${NAME_CHAR}])`,
+            'g',
+          ),
+          to,
+        }
       : null;
-    const hosts = [...new Set(input.hostnames.map((h) => h.trim()).filter((h) => h && h !== 'dom0' && h !== 'localhost'))];
-    this.host = hosts.length ? new RegExp(`(?<![${NAME_CHAR}-])(${hosts.map(escape).join('|')})(?![${NAME_CHAR}-])`, 'g') : null;
+    const hosts = [
+      ...new Set(input.hostnames.map((h) => h.trim()).filter((h) => h && h !== 'dom0' && h !== 'localhost')),
+    ];
+    this.host = hosts.length
+      ? new RegExp(`(?<![${NAME_CHAR}-])(${hosts.map(escape).join('|')})(?![${NAME_CHAR}-])`, 'g')
+      : null;
     const u = input.username;
-    this.user = u && u.length >= 2 && !['root', 'user'].includes(u) ? new RegExp(`(?<![${NAME_CHAR}-])${escape(u)}(?![${NAME_CHAR}-])`, 'g') : null;
+    this.user =
+      u && u.length >= 2 && !['root', 'user'].includes(u)
+        ? new RegExp(`(?<![${NAME_CHAR}-])${escape(u)}(?![${NAME_CHAR}-])`, 'g')
+        : null;
   }
 
   text(s: string): string {
     let out = s
       .replace(/\b[0-9a-f]{2}(?::[0-9a-f]{2}){5}\b/gi, (m) => this.mac.get(m))
       .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, (m) => this.uuid.get(m))
-      .replace(/(?<![0-9a-f:])(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}(?![0-9a-f:])|(?<![0-9a-f:])(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*)?::(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*)?(?![0-9a-f:])/gi, (m) =>
-        m === '::' ? m : this.ip6.get(m),
+      .replace(
+        /(?<![0-9a-f:])(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}(?![0-9a-f:])|(?<![0-9a-f:])(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*)?::(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*)?(?![0-9a-f:])/gi,
+        (m) => (m === '::' ? m : this.ip6.get(m)),
       )
-      .replace(/(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])/g, (m) => (m.startsWith('127.') || m === '0.0.0.0' ? m : this.ip4.get(m)))
-      .replace(/(?:(?<![A-Za-z0-9_])|(?<=\\[nt]))UUID=([0-9A-Fa-f]{4}-[0-9A-Fa-f]{4})\b/g, (_, id: string) => `UUID=${this.fatId.get(id)}`)
+      .replace(/(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])/g, (m) =>
+        m.startsWith('127.') || m === '0.0.0.0' ? m : this.ip4.get(m),
+      )
+      .replace(
+        /(?:(?<![A-Za-z0-9_])|(?<=\\[nt]))UUID=([0-9A-Fa-f]{4}-[0-9A-Fa-f]{4})\b/g,
+        (_, id: string) => `UUID=${this.fatId.get(id)}`,
+      )
       // Values never take a backslash: text quoted inside JSON (a journal's file contents) has escapes such as \"
       // that a value must not swallow (a quoted value is its own alternative), and a line may start after an
       // escaped newline (\n), where \b sees no boundary.
-      .replace(/(?:(?<![A-Za-z0-9_])|(?<=\\[nt]))(PART)?LABEL=(\\"[^"\\]*\\"|"[^"\n]*"|[^\s,"\\]+)/g, (_, part: string | undefined, v: string) => `${part ?? ''}LABEL=${this.label.get(v)}`)
-      .replace(/\/dev\/disk\/by-(id|label|partlabel)\/([^\s/"',\\]+)/g, (_, kind: string, v: string) => `/dev/disk/by-${kind}/${this.disk.get(v)}`)
+      .replace(
+        /(?:(?<![A-Za-z0-9_])|(?<=\\[nt]))(PART)?LABEL=(\\"[^"\\]*\\"|"[^"\n]*"|[^\s,"\\]+)/g,
+        (_, part: string | undefined, v: string) => `${part ?? ''}LABEL=${this.label.get(v)}`,
+      )
+      .replace(
+        /\/dev\/disk\/by-(id|label|partlabel)\/([^\s/"',\\]+)/g,
+        (_, kind: string, v: string) => `/dev/disk/by-${kind}/${this.disk.get(v)}`,
+      )
       .replace(/\/home\/[^\s/"':\\]+/g, '/home/user');
     if (this.host) out = out.replace(this.host, 'redacted-host');
     if (this.user) out = out.replace(this.user, 'user');
@@ -116,6 +170,15 @@ export class Redactor {
 
   /** How many distinct values of each kind were replaced (the report says so; the values it never says). */
   summary(): Record<string, number> {
-    return { uuids: this.uuid.size, fatIds: this.fatId.size, macs: this.mac.size, ipv4: this.ip4.size, ipv6: this.ip6.size, labels: this.label.size, disks: this.disk.size, qubeNames: this.replacedQubes.size };
+    return {
+      uuids: this.uuid.size,
+      fatIds: this.fatId.size,
+      macs: this.mac.size,
+      ipv4: this.ip4.size,
+      ipv6: this.ip6.size,
+      labels: this.label.size,
+      disks: this.disk.size,
+      qubeNames: this.replacedQubes.size,
+    };
   }
 }

@@ -15,7 +15,10 @@ export class ReplaySystem implements SystemReader {
   readonly kind = 'simulated' as const;
   private readonly byKey = new Map<string, ReportEvent>();
 
-  constructor(events: readonly ReportEvent[], readonly description = 'doctor report') {
+  constructor(
+    events: readonly ReportEvent[],
+    readonly description = 'doctor report',
+  ) {
     for (const e of events) {
       const key = ReplaySystem.key(e);
       // The first record of an operation wins, except that a success replaces an earlier failure.
@@ -29,30 +32,53 @@ export class ReplaySystem implements SystemReader {
     return JSON.stringify([e.op, e.path]);
   }
 
-  private find<O extends ReportEvent['op']>(op: O, key: string, what: string): Extract<ReportEvent, { op: O }> {
+  private find<O extends ReportEvent['op']>(
+    op: O,
+    key: string,
+    what: string,
+  ): Extract<ReportEvent, { op: O }> {
     const e = this.byKey.get(key);
-    if (!e) throw new AppError('report-unusable', 'user', `the report has no record of ${what} (made by another version of qubes-stateless?)`, { path: this.description, detail: `no record of ${what}` });
+    if (!e)
+      throw new AppError(
+        'report-unusable',
+        'user',
+        `the report has no record of ${what} (made by another version of qubes-stateless?)`,
+        { path: this.description, detail: `no record of ${what}` },
+      );
     return e as Extract<ReportEvent, { op: O }>;
   }
 
   private static rethrow(e: { error: { code: string; message: string } | null }, path: string): void {
     if (!e.error) return;
-    const code = (ERROR_CODES as readonly string[]).includes(e.error.code) ? (e.error.code as ErrorCode) : 'internal';
+    const code = (ERROR_CODES as readonly string[]).includes(e.error.code)
+      ? (e.error.code as ErrorCode)
+      : 'internal';
     throw new AppError(code, 'precondition', e.error.message, { path });
   }
 
   async run(cmd: Command): Promise<CommandResult> {
-    const e = this.find('run', JSON.stringify(['run', cmd.bin, [...cmd.args], !!cmd.privileged]), [cmd.bin, ...cmd.args].join(' '));
+    const e = this.find(
+      'run',
+      JSON.stringify(['run', cmd.bin, [...cmd.args], !!cmd.privileged]),
+      [cmd.bin, ...cmd.args].join(' '),
+    );
     if (e.refused) ReplaySystem.rethrow(e, cmd.bin);
     // The same verdict as on the machine: checkResult decides, from the recorded status and output.
-    if (e.exitCode === null) return checkResult(cmd, { exitCode: null, stderr: e.stderr || e.error?.message || '', missing: true });
+    if (e.exitCode === null)
+      return checkResult(cmd, { exitCode: null, stderr: e.stderr || e.error?.message || '', missing: true });
     return checkResult(cmd, { exitCode: e.exitCode, stdout: e.stdout, stderr: e.stderr });
   }
 
   async readFile(path: string): Promise<Buffer> {
     const e = this.find('read', JSON.stringify(['read', path]), `reading ${path}`);
     ReplaySystem.rethrow(e, path);
-    if (e.text === null) throw new AppError('report-unusable', 'user', `the report has only the size of ${path}, not its content`, { path: this.description, detail: `no content of ${path}` });
+    if (e.text === null)
+      throw new AppError(
+        'report-unusable',
+        'user',
+        `the report has only the size of ${path}, not its content`,
+        { path: this.description, detail: `no content of ${path}` },
+      );
     return Buffer.from(e.text, 'utf8');
   }
 
@@ -77,6 +103,8 @@ export class ReplaySystem implements SystemReader {
     ReplaySystem.rethrow(e, path);
     if (!e.exists) return null;
     // Hashes are not kept; the redacted content, when the report has it, stands for the file.
-    return createHash('sha256').update(await this.readFile(path)).digest('hex');
+    return createHash('sha256')
+      .update(await this.readFile(path))
+      .digest('hex');
   }
 }

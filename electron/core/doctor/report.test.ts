@@ -16,7 +16,10 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 async function reportOf(sim: SimSystem, o: { anonymize?: boolean; username?: string } = {}): Promise<string> {
   const run = await runDoctor(sim, { assetsDir: testAssetsDir() });
   const file = path.join(await tempDir('qs-report-'), 'report.json');
-  await writeReport(file, buildReport(run, { anonymize: !!o.anonymize, username: o.username ?? null, kind: sim.kind }));
+  await writeReport(
+    file,
+    buildReport(run, { anonymize: !!o.anonymize, username: o.username ?? null, kind: sim.kind }),
+  );
   return file;
 }
 
@@ -32,32 +35,45 @@ async function resign(file: string, edit: (body: Record<string, unknown>) => voi
 const withoutUuids = (f: SystemFacts) => JSON.parse(JSON.stringify(f).replace(UUID, 'UUID')) as SystemFacts;
 
 describe('doctor --report → sim init --from-report', () => {
-  it.each(['qubes-4.2', 'qubes-4.3'])('reproduces a %s dom0: the imported status equals the original', async (profile) => {
-    const original = await tempSim(profile);
-    const file = await reportOf(original);
-    const dir = path.join(await tempDir(), 'imported');
-    const imported = await initSimFromReport(dir, file, testAssetsDir());
-    const a = await probeFacts(original);
-    const b = await probeFacts(imported);
-    expect(withoutUuids(b)).toEqual(withoutUuids(a));
-    // …and the UUIDs are the report's placeholders, not the machine's.
-    const originalUuids = [...JSON.stringify(a).matchAll(UUID)].map((m) => m[0]);
-    expect(originalUuids.length).toBeGreaterThan(0);
-    for (const u of originalUuids) expect(JSON.stringify(b)).not.toContain(u);
-    // The imported machine plans like the original.
-    const planA = (await runDoctor(original, { assetsDir: testAssetsDir() })).result.checks.filter((c) => c.group === 'plan' && !c.command);
-    const planB = (await runDoctor(imported, { assetsDir: testAssetsDir() })).result.checks.filter((c) => c.group === 'plan' && !c.command);
-    expect(planB.map((c) => [c.id, c.status])).toEqual(planA.map((c) => [c.id, c.status]));
-  });
+  it.each(['qubes-4.2', 'qubes-4.3'])(
+    'reproduces a %s dom0: the imported status equals the original',
+    async (profile) => {
+      const original = await tempSim(profile);
+      const file = await reportOf(original);
+      const dir = path.join(await tempDir(), 'imported');
+      const imported = await initSimFromReport(dir, file, testAssetsDir());
+      const a = await probeFacts(original);
+      const b = await probeFacts(imported);
+      expect(withoutUuids(b)).toEqual(withoutUuids(a));
+      // …and the UUIDs are the report's placeholders, not the machine's.
+      const originalUuids = [...JSON.stringify(a).matchAll(UUID)].map((m) => m[0]);
+      expect(originalUuids.length).toBeGreaterThan(0);
+      for (const u of originalUuids) expect(JSON.stringify(b)).not.toContain(u);
+      // The imported machine plans like the original.
+      const planA = (await runDoctor(original, { assetsDir: testAssetsDir() })).result.checks.filter(
+        (c) => c.group === 'plan' && !c.command,
+      );
+      const planB = (await runDoctor(imported, { assetsDir: testAssetsDir() })).result.checks.filter(
+        (c) => c.group === 'plan' && !c.command,
+      );
+      expect(planB.map((c) => [c.id, c.status])).toEqual(planA.map((c) => [c.id, c.status]));
+    },
+  );
 
   it('reproduces a dom0 where qubes-stateless is installed (its files and journal come along)', async () => {
     const original = await tempSim('qubes-4.3');
     const { plan, digest } = await engineFor(original).plan({ dom0: { mode: 'zram' }, swap: 'disable' });
     expect(plan.tasks.length).toBeGreaterThan(2);
     await engineFor(original).apply({ dom0: { mode: 'zram' }, swap: 'disable' }, { expectedDigest: digest });
-    const imported = await initSimFromReport(path.join(await tempDir(), 'imported'), await reportOf(original), testAssetsDir());
+    const imported = await initSimFromReport(
+      path.join(await tempDir(), 'imported'),
+      await reportOf(original),
+      testAssetsDir(),
+    );
     expect(withoutUuids(await probeFacts(imported))).toEqual(withoutUuids(await probeFacts(original)));
-    expect((await engineFor(imported).transactions()).map((t) => [t.kind, t.status])).toEqual([['apply', 'applied']]);
+    expect((await engineFor(imported).transactions()).map((t) => [t.kind, t.status])).toEqual([
+      ['apply', 'applied'],
+    ]);
     // The edited fstab came along (its UUIDs redacted).
     const ids = (t: string) => t.replace(UUID, 'UUID').replace(/UUID=[0-9A-F]{4}-[0-9A-F]{4}/g, 'UUID=FAT');
     expect(ids(await imported.readText('/etc/fstab'))).toBe(ids(await original.readText('/etc/fstab')));
@@ -70,7 +86,11 @@ describe('doctor --report → sim init --from-report', () => {
     expect(await fs.readdir(path.dirname(file))).toEqual(['report.json']);
     const body = await readReport(file);
     expect(body.events.some((e) => e.op === 'run' && e.args[0] === 'info')).toBe(true);
-    expect(body.events.some((e) => e.op === 'read' && e.path === '/etc/default/grub' && e.text?.includes('GRUB_CMDLINE_LINUX'))).toBe(true);
+    expect(
+      body.events.some(
+        (e) => e.op === 'read' && e.path === '/etc/default/grub' && e.text?.includes('GRUB_CMDLINE_LINUX'),
+      ),
+    ).toBe(true);
   });
 
   it('redacts user data, and with --anonymize replaces qube names consistently', async () => {
@@ -78,19 +98,53 @@ describe('doctor --report → sim init --from-report', () => {
     await sim.updateState((s) => {
       s.host.hostname = 'alices-laptop';
       const work = s.qubes.find((q) => q.name === 'work')!;
-      s.qubes.push({ ...structuredClone(work), name: 'alice-taxes', volumes: { ...structuredClone(work.volumes), private: { ...work.volumes.private!, vid: 'qubes_dom0/vm-alice-taxes-private' } } });
+      s.qubes.push({
+        ...structuredClone(work),
+        name: 'alice-taxes',
+        volumes: {
+          ...structuredClone(work.volumes),
+          private: { ...work.volumes.private!, vid: 'qubes_dom0/vm-alice-taxes-private' },
+        },
+      });
     });
     const cmdline = (await sim.readText('/proc/cmdline')).trim();
-    await sim.tree.writeAtomic('/proc/cmdline', `${cmdline} ip=10.1.2.3::10.1.2.1:255.255.255.0::eth0:off ipv6=fe80::1ff:fe23:4567:890a mac=aa:bb:cc:dd:ee:ff\n`);
-    const fstab = (await sim.readText('/etc/fstab')) + 'LABEL=AliceBackup /home/alice/backup ext4 defaults 0 0\n/dev/disk/by-id/nvme-Samsung_SSD_970_S4EWNX0M123456-part3 none swap defaults 0 0\n';
+    await sim.tree.writeAtomic(
+      '/proc/cmdline',
+      `${cmdline} ip=10.1.2.3::10.1.2.1:255.255.255.0::eth0:off ipv6=fe80::1ff:fe23:4567:890a mac=aa:bb:cc:dd:ee:ff\n`,
+    );
+    const fstab =
+      (await sim.readText('/etc/fstab')) +
+      'LABEL=AliceBackup /home/alice/backup ext4 defaults 0 0\n/dev/disk/by-id/nvme-Samsung_SSD_970_S4EWNX0M123456-part3 none swap defaults 0 0\n';
     await sim.tree.writeAtomic('/etc/fstab', fstab);
     const user = 'alice';
     const plain = await fs.readFile(await reportOf(sim, { username: user }), 'utf8');
-    for (const secret of ['alices-laptop', '10.1.2.3', '10.1.2.1', 'fe80::1ff:fe23:4567:890a', 'aa:bb:cc:dd:ee:ff', 'AliceBackup', '/home/alice', 'S4EWNX0M123456', '6d3f1f7e-2b0c-4f55-9a8e-1c2d3e4f5a6b', '5d0c2a1e-8f3b-4c6d-9e7a-1b2c3d4e5f60', 'A1B2-C3D4']) {
+    for (const secret of [
+      'alices-laptop',
+      '10.1.2.3',
+      '10.1.2.1',
+      'fe80::1ff:fe23:4567:890a',
+      'aa:bb:cc:dd:ee:ff',
+      'AliceBackup',
+      '/home/alice',
+      'S4EWNX0M123456',
+      '6d3f1f7e-2b0c-4f55-9a8e-1c2d3e4f5a6b',
+      '5d0c2a1e-8f3b-4c6d-9e7a-1b2c3d4e5f60',
+      'A1B2-C3D4',
+    ]) {
       expect(plain, secret).not.toContain(secret);
     }
     // The data was there and was replaced by placeholders of the same kind.
-    for (const placeholder of ['redacted-host', '192.0.2.', '2001:db8::', '02:00:00:00:', 'LABEL=label-1', '/home/user/backup', '/dev/disk/by-id/disk-1', 'luks-00000000-0000-4000-8000-', 'UUID=0000-0001']) {
+    for (const placeholder of [
+      'redacted-host',
+      '192.0.2.',
+      '2001:db8::',
+      '02:00:00:00:',
+      'LABEL=label-1',
+      '/home/user/backup',
+      '/dev/disk/by-id/disk-1',
+      'luks-00000000-0000-4000-8000-',
+      'UUID=0000-0001',
+    ]) {
       expect(plain, placeholder).toContain(placeholder);
     }
     // Qube names stay unless asked…
@@ -104,7 +158,9 @@ describe('doctor --report → sim init --from-report', () => {
     const ls = body.events.find((e) => e.op === 'run' && e.bin.endsWith('qvm-ls'));
     const placeholder = /^(qube-\d+)\|AppVM/m.exec(ls?.op === 'run' ? ls.stdout : '')?.[1];
     expect(placeholder).toMatch(/^qube-\d+$/);
-    expect(body.events.some((e) => e.op === 'run' && e.bin.endsWith('qvm-prefs') && e.args[0] === placeholder)).toBe(true);
+    expect(
+      body.events.some((e) => e.op === 'run' && e.bin.endsWith('qvm-prefs') && e.args[0] === placeholder),
+    ).toBe(true);
     expect(anon).toContain(`qubes_dom0/vm-${placeholder}-private`);
     // The anonymized report still makes a simulated dom0 with the same qubes under the new name.
     const imported = await initSimFromReport(path.join(await tempDir(), 'anon'), anonFile, testAssetsDir());
@@ -118,7 +174,10 @@ describe('sim init --from-report refuses bad input and creates nothing', () => {
   async function expectRefused(file: string, code: string, message: RegExp) {
     const parent = await tempDir();
     const dir = path.join(parent, 'dom0');
-    await expect(initSimFromReport(dir, file, testAssetsDir())).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
+    await expect(initSimFromReport(dir, file, testAssetsDir())).rejects.toMatchObject({
+      code,
+      message: expect.stringMatching(message),
+    });
     expect(await fs.readdir(parent)).toEqual([]);
   }
 
@@ -150,7 +209,11 @@ describe('sim init --from-report refuses bad input and creates nothing', () => {
     await expectRefused(file, 'report-invalid', /not complete JSON/);
     await fs.writeFile(file, '{"hello": 1}');
     await expectRefused(file, 'report-invalid', /not a qubes-stateless-report file/);
-    await expectRefused(path.join(path.dirname(file), 'missing.json'), 'report-invalid', /cannot read it \(ENOENT\)/);
+    await expectRefused(
+      path.join(path.dirname(file), 'missing.json'),
+      'report-invalid',
+      /cannot read it \(ENOENT\)/,
+    );
   });
 
   it('a report of the right shape whose records are not what the probes need', async () => {
@@ -161,7 +224,8 @@ describe('sim init --from-report refuses bad input and creates nothing', () => {
     await expectRefused(file, 'report-invalid', /events\.\d+/);
     const file2 = await reportOf(await tempSim());
     await resign(file2, (b) => {
-      for (const e of b.events as { op: string; bin?: string; stdout?: string }[]) if (e.op === 'run' && e.bin?.endsWith('qvm-ls')) e.stdout = 'not|qvm-ls|output\n';
+      for (const e of b.events as { op: string; bin?: string; stdout?: string }[])
+        if (e.op === 'run' && e.bin?.endsWith('qvm-ls')) e.stdout = 'not|qvm-ls|output\n';
     });
     await expectRefused(file2, 'report-unusable', /qvm-ls/);
     const file3 = await reportOf(await tempSim());
@@ -171,7 +235,8 @@ describe('sim init --from-report refuses bad input and creates nothing', () => {
     await expectRefused(file3, 'report-unusable', /no record of reading \/proc\/swaps/);
     const file4 = await reportOf(await tempSim());
     await resign(file4, (b) => {
-      for (const e of b.events as { op: string; path?: string; entries?: string[] }[]) if (e.op === 'list' && e.path === '/boot') e.entries!.push('../../escape');
+      for (const e of b.events as { op: string; path?: string; entries?: string[] }[])
+        if (e.op === 'list' && e.path === '/boot') e.entries!.push('../../escape');
     });
     await expectRefused(file4, 'report-unusable', /bad entry/);
   });
@@ -182,10 +247,11 @@ describe('sim init --from-report refuses bad input and creates nothing', () => {
     const file = await reportOf(await tempSim());
     let edits = 0;
     await resign(file, (b) => {
-      for (const e of b.events as Event[]) if (e.op === 'read' && e.path === '/etc/default/grub') {
-        e.text += `GRUB_X="$(touch ${marker})"\n`;
-        edits++;
-      }
+      for (const e of b.events as Event[])
+        if (e.op === 'read' && e.path === '/etc/default/grub') {
+          e.text += `GRUB_X="$(touch ${marker})"\n`;
+          edits++;
+        }
     });
     expect(edits).toBeGreaterThan(0);
     await expectRefused(file, 'report-unusable', /\/etc\/default\/grub line \d+ is not a plain assignment/);
@@ -194,10 +260,11 @@ describe('sim init --from-report refuses bad input and creates nothing', () => {
     const file2 = await reportOf(installed);
     edits = 0;
     await resign(file2, (b) => {
-      for (const e of b.events as Event[]) if (e.op === 'read' && e.path === '/etc/grub.d/21_qubes_stateless') {
-        e.text += `\ntouch ${marker}\n`;
-        edits++;
-      }
+      for (const e of b.events as Event[])
+        if (e.op === 'read' && e.path === '/etc/grub.d/21_qubes_stateless') {
+          e.text += `\ntouch ${marker}\n`;
+          edits++;
+        }
     });
     expect(edits).toBeGreaterThan(0);
     const imported = await initSimFromReport(path.join(await tempDir(), 'imported'), file2, testAssetsDir());
@@ -209,7 +276,9 @@ describe('sim init --from-report refuses bad input and creates nothing', () => {
     const file = await reportOf(await tempSim());
     const dir = await tempDir();
     await fs.writeFile(path.join(dir, 'mine'), 'keep');
-    await expect(initSimFromReport(dir, file, testAssetsDir())).rejects.toMatchObject({ code: 'sim-dir-not-empty' });
+    await expect(initSimFromReport(dir, file, testAssetsDir())).rejects.toMatchObject({
+      code: 'sim-dir-not-empty',
+    });
     expect(await fs.readdir(dir)).toEqual(['mine']);
     expect(await fs.readdir(path.dirname(dir))).not.toContainEqual(expect.stringMatching(/\.tmp$/));
   });

@@ -21,15 +21,43 @@ export const REPORT_VERSION = 1;
 const MAX_TEXT_BYTES = 4 * 1024 * 1024;
 
 const Failure = z.object({ code: z.string(), message: z.string() }).nullable();
-const FileInfoSchema = z.object({ kind: z.enum(['file', 'dir', 'symlink', 'other']), size: z.number().int().nonnegative(), mode: z.number().int(), uid: z.number().int(), gid: z.number().int() });
+const FileInfoSchema = z.object({
+  kind: z.enum(['file', 'dir', 'symlink', 'other']),
+  size: z.number().int().nonnegative(),
+  mode: z.number().int(),
+  uid: z.number().int(),
+  gid: z.number().int(),
+});
 const common = { stage: z.string(), error: Failure };
 
 export const ReportEventSchema = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('run'), ...common, bin: z.string(), args: z.array(z.string()), privileged: z.boolean(), exitCode: z.number().int().nullable(), stdout: z.string(), stderr: z.string(), refused: z.boolean() }).strict(),
+  z
+    .object({
+      op: z.literal('run'),
+      ...common,
+      bin: z.string(),
+      args: z.array(z.string()),
+      privileged: z.boolean(),
+      exitCode: z.number().int().nullable(),
+      stdout: z.string(),
+      stderr: z.string(),
+      refused: z.boolean(),
+    })
+    .strict(),
   /** `text` is null for binary or large files (then only `size` is known) and when the read failed. */
-  z.object({ op: z.literal('read'), ...common, path: z.string(), text: z.string().nullable(), size: z.number().int().nonnegative().nullable() }).strict(),
+  z
+    .object({
+      op: z.literal('read'),
+      ...common,
+      path: z.string(),
+      text: z.string().nullable(),
+      size: z.number().int().nonnegative().nullable(),
+    })
+    .strict(),
   z.object({ op: z.literal('stat'), ...common, path: z.string(), info: FileInfoSchema.nullable() }).strict(),
-  z.object({ op: z.literal('list'), ...common, path: z.string(), entries: z.array(z.string()).nullable() }).strict(),
+  z
+    .object({ op: z.literal('list'), ...common, path: z.string(), entries: z.array(z.string()).nullable() })
+    .strict(),
   /** Hashes of the unredacted files are not kept (they would confirm guesses of what was redacted). */
   z.object({ op: z.literal('sha256'), ...common, path: z.string(), exists: z.boolean().nullable() }).strict(),
   z.object({ op: z.literal('write'), ...common, method: z.string(), path: z.string() }).strict(),
@@ -73,38 +101,90 @@ function hostnamesIn(events: readonly RecordedEvent[]): string[] {
 function qubeNamesIn(run: DoctorRun): string[] {
   if (run.facts) return run.facts.qubes.map((q) => q.name);
   // The probes failed after qvm-ls: its first column still names every qube.
-  return run.events.flatMap((e) => (e.op === 'run' && e.bin.endsWith('/qvm-ls') && !e.error ? e.stdout.split('\n').filter(Boolean).map((l) => l.split('|')[0]!) : []));
+  return run.events.flatMap((e) =>
+    e.op === 'run' && e.bin.endsWith('/qvm-ls') && !e.error
+      ? e.stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split('|')[0]!)
+      : [],
+  );
 }
 
 /** Apply `f` to every string inside a JSON value (keys stay). */
 function mapStrings<T>(value: T, f: (s: string) => string): T {
   if (typeof value === 'string') return f(value) as T;
   if (Array.isArray(value)) return value.map((v: unknown) => mapStrings(v, f)) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, f)])) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, f)])) as T;
   return value;
 }
 
 function reportEvent(e: RecordedEvent): ReportEvent {
   switch (e.op) {
     case 'run':
-      return { op: 'run', stage: e.stage, error: e.error, bin: e.bin, args: [...e.args], privileged: e.privileged, exitCode: e.exitCode, stdout: e.stdout, stderr: e.stderr, refused: e.refused };
+      return {
+        op: 'run',
+        stage: e.stage,
+        error: e.error,
+        bin: e.bin,
+        args: [...e.args],
+        privileged: e.privileged,
+        exitCode: e.exitCode,
+        stdout: e.stdout,
+        stderr: e.stderr,
+        refused: e.refused,
+      };
     case 'read': {
       const keep = e.bytes && e.bytes.length <= MAX_TEXT_BYTES && isUtf8(e.bytes);
-      return { op: 'read', stage: e.stage, error: e.error, path: e.path, text: keep ? e.bytes!.toString('utf8') : null, size: e.bytes ? e.bytes.length : null };
+      return {
+        op: 'read',
+        stage: e.stage,
+        error: e.error,
+        path: e.path,
+        text: keep ? e.bytes!.toString('utf8') : null,
+        size: e.bytes ? e.bytes.length : null,
+      };
     }
     case 'stat':
-      return { op: 'stat', stage: e.stage, error: e.error, path: e.path, info: e.info ? { ...e.info } : null };
+      return {
+        op: 'stat',
+        stage: e.stage,
+        error: e.error,
+        path: e.path,
+        info: e.info ? { ...e.info } : null,
+      };
     case 'list':
-      return { op: 'list', stage: e.stage, error: e.error, path: e.path, entries: e.entries ? [...e.entries] : null };
+      return {
+        op: 'list',
+        stage: e.stage,
+        error: e.error,
+        path: e.path,
+        entries: e.entries ? [...e.entries] : null,
+      };
     case 'sha256':
-      return { op: 'sha256', stage: e.stage, error: e.error, path: e.path, exists: e.error ? null : e.sha256 !== null };
+      return {
+        op: 'sha256',
+        stage: e.stage,
+        error: e.error,
+        path: e.path,
+        exists: e.error ? null : e.sha256 !== null,
+      };
     case 'write':
       return { op: 'write', stage: e.stage, error: e.error, method: e.method, path: e.path };
   }
 }
 
-export function buildReport(run: DoctorRun, opts: { anonymize: boolean; username: string | null; kind: 'real' | 'simulated'; now?: Date }): Report {
-  const redactor = new Redactor({ qubeNames: qubeNamesIn(run), hostnames: hostnamesIn(run.events), username: opts.username, anonymize: opts.anonymize });
+export function buildReport(
+  run: DoctorRun,
+  opts: { anonymize: boolean; username: string | null; kind: 'real' | 'simulated'; now?: Date },
+): Report {
+  const redactor = new Redactor({
+    qubeNames: qubeNamesIn(run),
+    hostnames: hostnamesIn(run.events),
+    username: opts.username,
+    anonymize: opts.anonymize,
+  });
   const r = (s: string) => redactor.text(s);
   const events = run.events.map((e) => mapStrings(reportEvent(e), r));
   const doctor: DoctorResult = mapStrings(run.result, r);
@@ -125,7 +205,11 @@ const bodySha256 = (body: unknown) => createHash('sha256').update(JSON.stringify
 export async function writeReport(file: string, report: Report): Promise<void> {
   const abs = path.resolve(file);
   const st = await fs.lstat(abs).catch(() => null);
-  if (st && !st.isFile()) throw new AppError('report-invalid', 'user', `${abs} exists and is not a regular file`, { path: abs, detail: 'not a regular file' });
+  if (st && !st.isFile())
+    throw new AppError('report-invalid', 'user', `${abs} exists and is not a regular file`, {
+      path: abs,
+      detail: 'not a regular file',
+    });
   const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     const fh = await fs.open(tmp, 'wx', 0o600);
@@ -139,7 +223,12 @@ export async function writeReport(file: string, report: Report): Promise<void> {
   } catch (e) {
     await fs.rm(tmp, { force: true });
     if (e instanceof AppError) throw e;
-    throw new AppError('report-invalid', 'user', `cannot write ${abs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { path: abs, detail: (e as NodeJS.ErrnoException).code ?? 'error' });
+    throw new AppError(
+      'report-invalid',
+      'user',
+      `cannot write ${abs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      { path: abs, detail: (e as NodeJS.ErrnoException).code ?? 'error' },
+    );
   }
   const dir = await fs.open(path.dirname(abs), 'r');
   try {
@@ -149,7 +238,11 @@ export async function writeReport(file: string, report: Report): Promise<void> {
   }
 }
 
-const invalid = (file: string, detail: string) => new AppError('report-invalid', 'user', `${file} is not a usable doctor report: ${detail}`, { path: file, detail });
+const invalid = (file: string, detail: string) =>
+  new AppError('report-invalid', 'user', `${file} is not a usable doctor report: ${detail}`, {
+    path: file,
+    detail,
+  });
 
 /** Reads and checks a report: JSON, format and version, checksum, then the shape of every event. */
 export async function readReport(file: string): Promise<ReportBody> {
@@ -166,10 +259,17 @@ export async function readReport(file: string): Promise<ReportBody> {
   } catch (e) {
     throw invalid(abs, `not complete JSON (truncated?): ${(e as Error).message}`);
   }
-  const head = z.object({ format: z.string(), version: z.unknown(), sha256: z.string(), body: z.unknown() }).safeParse(json);
+  const head = z
+    .object({ format: z.string(), version: z.unknown(), sha256: z.string(), body: z.unknown() })
+    .safeParse(json);
   if (!head.success || head.data.format !== REPORT_FORMAT) throw invalid(abs, `not a ${REPORT_FORMAT} file`);
-  if (head.data.version !== REPORT_VERSION) throw invalid(abs, `format version ${JSON.stringify(head.data.version)} is not supported (this qubes-stateless reads version ${REPORT_VERSION})`);
-  if (bodySha256(head.data.body) !== head.data.sha256) throw invalid(abs, 'its checksum does not match its contents (damaged or edited)');
+  if (head.data.version !== REPORT_VERSION)
+    throw invalid(
+      abs,
+      `format version ${JSON.stringify(head.data.version)} is not supported (this qubes-stateless reads version ${REPORT_VERSION})`,
+    );
+  if (bodySha256(head.data.body) !== head.data.sha256)
+    throw invalid(abs, 'its checksum does not match its contents (damaged or edited)');
   const body = ReportBodySchema.safeParse(head.data.body);
   if (!body.success) {
     const i = body.error.issues[0]!;

@@ -27,7 +27,12 @@ import { RecordingSystem } from './recording-system.js';
  * off for good (the planner parses /etc/fstab), the RAM pool (its preconditions), ephemeral volatile volumes
  * (qvm-pool info of the default pool).
  */
-export const DOCTOR_CHOICES: WizardChoicesInput = { dom0: { mode: 'zram' }, swap: 'disable', ramPool: { enabled: true }, ephemeralVolatile: true };
+export const DOCTOR_CHOICES: WizardChoicesInput = {
+  dom0: { mode: 'zram' },
+  swap: 'disable',
+  ramPool: { enabled: true },
+  ephemeralVolatile: true,
+};
 
 /** Programs a missing one of which only some choices need; the planner says which (precondition xfsprogs). */
 const OPTIONAL_PROGRAMS: ReadonlySet<string> = new Set([BIN.mkfsXfs]);
@@ -75,7 +80,8 @@ function eventChecks(events: readonly RecordedEvent[], group: Group, startIndex:
     if (e.op === 'run') {
       const argv = effectiveArgv({ bin: e.bin, args: e.args, privileged: e.privileged }, BIN.sudo);
       out.push({
-        id, group,
+        id,
+        group,
         status: e.error ? 'problem' : 'ok',
         key: e.refused ? 'doctor.command.refused' : e.error ? 'doctor.command.problem' : 'doctor.command.ok',
         params: e.error ? { code: e.error.code, message: e.error.message } : {},
@@ -83,7 +89,15 @@ function eventChecks(events: readonly RecordedEvent[], group: Group, startIndex:
         command: { argv, exitCode: e.exitCode },
       });
     } else if (e.error) {
-      out.push({ id, group, status: e.op === 'write' ? 'problem' : 'warn', key: `doctor.file.${e.op}`, params: { path: e.path, code: e.error.code, message: e.error.message }, hint: hintFor(e.error.code), command: null });
+      out.push({
+        id,
+        group,
+        status: e.op === 'write' ? 'problem' : 'warn',
+        key: `doctor.file.${e.op}`,
+        params: { path: e.path, code: e.error.code, message: e.error.message },
+        hint: hintFor(e.error.code),
+        command: null,
+      });
     }
   });
   return out;
@@ -91,14 +105,22 @@ function eventChecks(events: readonly RecordedEvent[], group: Group, startIndex:
 
 const stageFailed = (group: Group, e: unknown): DoctorCheck => {
   const s = serializeError(e);
-  return { id: `${group}:failed`, group, status: 'problem', key: `doctor.stage.${group}`, params: { code: s.code, message: s.message }, hint: hintFor(s.code), command: null };
+  return {
+    id: `${group}:failed`,
+    group,
+    status: 'problem',
+    key: `doctor.stage.${group}`,
+    params: { code: s.code, message: s.message },
+    hint: hintFor(s.code),
+    command: null,
+  };
 };
 
 export async function runDoctor(sys: SystemReader, opts: DoctorOptions): Promise<DoctorRun> {
   const rec = new RecordingSystem(sys);
   const checks: DoctorCheck[] = [];
   /** Run one stage; its events become checks; a throw becomes a problem and the stage's value null. */
-  const stage = async <T,>(group: Group, fn: () => Promise<T>, eventsAsChecks = true): Promise<T | null> => {
+  const stage = async <T>(group: Group, fn: () => Promise<T>, eventsAsChecks = true): Promise<T | null> => {
     rec.stage = group;
     const from = rec.events.length;
     let value: T | null = null;
@@ -116,15 +138,37 @@ export async function runDoctor(sys: SystemReader, opts: DoctorOptions): Promise
   // The planner's own sudo check (plan-install.ts sudoWorks): `sudo -n true`, which never prompts.
   await stage('sudo', () => rec.run({ bin: BIN.true, args: [], privileged: true }));
 
-  await stage('programs', async () => {
-    const missing: string[] = [];
-    for (const bin of [...new Set(Object.values(BIN))].sort()) if (!(await rec.stat(bin).catch(() => null))) missing.push(bin);
-    if (missing.length === 0) checks.push({ id: 'programs:all', group: 'programs', status: 'ok', key: 'doctor.programs.ok', params: { count: new Set(Object.values(BIN)).size }, hint: null, command: null });
-    for (const bin of missing) {
-      const optional = OPTIONAL_PROGRAMS.has(bin);
-      checks.push({ id: `programs:${bin}`, group: 'programs', status: optional ? 'warn' : 'problem', key: optional ? 'doctor.programs.optional' : 'doctor.programs.missing', params: { path: bin }, hint: 'doctor.hint.program', command: null });
-    }
-  }, false);
+  await stage(
+    'programs',
+    async () => {
+      const missing: string[] = [];
+      for (const bin of [...new Set(Object.values(BIN))].sort())
+        if (!(await rec.stat(bin).catch(() => null))) missing.push(bin);
+      if (missing.length === 0)
+        checks.push({
+          id: 'programs:all',
+          group: 'programs',
+          status: 'ok',
+          key: 'doctor.programs.ok',
+          params: { count: new Set(Object.values(BIN)).size },
+          hint: null,
+          command: null,
+        });
+      for (const bin of missing) {
+        const optional = OPTIONAL_PROGRAMS.has(bin);
+        checks.push({
+          id: `programs:${bin}`,
+          group: 'programs',
+          status: optional ? 'warn' : 'problem',
+          key: optional ? 'doctor.programs.optional' : 'doctor.programs.missing',
+          params: { path: bin },
+          hint: 'doctor.hint.program',
+          command: null,
+        });
+      }
+    },
+    false,
+  );
 
   const facts = await stage('probes', () => probeFacts(rec));
   let measurements: RamMeasurements | null = null;
@@ -132,7 +176,15 @@ export async function runDoctor(sys: SystemReader, opts: DoctorOptions): Promise
     // Typical ratios, no sampling: a sample reads the root's files, which neither doctor nor its report needs.
     measurements = await stage('ram', () => measureRam(rec, facts, { sample: false }));
     for (const c of systemChecks(facts)) {
-      checks.push({ id: `readiness:${c.id}`, group: 'readiness', status: c.status === 'block' ? 'problem' : c.status, key: `checks.${c.id}.${c.status}`, params: { ...c.params }, hint: null, command: null });
+      checks.push({
+        id: `readiness:${c.id}`,
+        group: 'readiness',
+        status: c.status === 'block' ? 'problem' : c.status,
+        key: `checks.${c.id}.${c.status}`,
+        params: { ...c.params },
+        hint: null,
+        command: null,
+      });
     }
   }
   if (facts && measurements) {
@@ -140,7 +192,15 @@ export async function runDoctor(sys: SystemReader, opts: DoctorOptions): Promise
     const engine = new Engine({ sys: rec, assetsDir: opts.assetsDir, sizing: modelSizing(async () => m) });
     const planned = await stage('plan', () => engine.plan(DOCTOR_CHOICES, facts));
     for (const p of planned?.plan.preconditions ?? []) {
-      checks.push({ id: `plan:${p.id}`, group: 'plan', status: p.ok ? 'ok' : 'problem', key: `preconditions.${p.id}.${p.ok ? 'ok' : 'fail'}`, params: { ...p.params }, hint: null, command: null });
+      checks.push({
+        id: `plan:${p.id}`,
+        group: 'plan',
+        status: p.ok ? 'ok' : 'problem',
+        key: `preconditions.${p.id}.${p.ok ? 'ok' : 'fail'}`,
+        params: { ...p.params },
+        hint: null,
+        command: null,
+      });
     }
   }
 

@@ -17,7 +17,10 @@ export type Boundary = (label: string) => void;
  * content-addressed backup store: a backup is named by its SHA-256, so writing it twice is harmless.
  */
 export class JournalStore {
-  constructor(private readonly sys: System, private readonly boundary: Boundary = () => undefined) {}
+  constructor(
+    private readonly sys: System,
+    private readonly boundary: Boundary = () => undefined,
+  ) {}
 
   static newId(now = new Date()): string {
     return `${now.toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
@@ -36,7 +39,8 @@ export class JournalStore {
         throw corrupt(file, (e as Error).message);
       }
       const tx = TransactionSchema.safeParse(parsed);
-      if (!tx.success) throw corrupt(file, `${tx.error.issues[0]?.path.join('.')}: ${tx.error.issues[0]?.message}`);
+      if (!tx.success)
+        throw corrupt(file, `${tx.error.issues[0]?.path.join('.')}: ${tx.error.issues[0]?.message}`);
       if (`${tx.data.id}.json` !== name) throw corrupt(file, 'file name and transaction id differ');
       out.push(tx.data);
     }
@@ -46,7 +50,11 @@ export class JournalStore {
   async save(tx: Transaction): Promise<void> {
     this.boundary(`journal:before-save:${tx.kind}`);
     if (!(await this.sys.stat(TX_DIR))) await this.sys.makeDir(TX_DIR, 0o755);
-    await this.sys.writeFileAtomic(`${TX_DIR}/${tx.id}.json`, `${JSON.stringify(tx, null, 1)}\n`, { mode: 0o644, uid: 0, gid: 0 });
+    await this.sys.writeFileAtomic(`${TX_DIR}/${tx.id}.json`, `${JSON.stringify(tx, null, 1)}\n`, {
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+    });
     this.boundary(`journal:after-save:${tx.kind}`);
   }
 
@@ -57,7 +65,8 @@ export class JournalStore {
     if (!(await this.sys.stat(`${BACKUP_DIR}/${sha}`))) {
       if (!(await this.sys.stat(BACKUP_DIR))) await this.sys.makeDir(BACKUP_DIR, 0o700);
       await this.sys.copyFile(path, `${BACKUP_DIR}/${sha}`);
-      if ((await this.sys.sha256(`${BACKUP_DIR}/${sha}`)) !== sha) throw new AppError('internal', 'internal', `backup of ${path} does not read back`);
+      if ((await this.sys.sha256(`${BACKUP_DIR}/${sha}`)) !== sha)
+        throw new AppError('internal', 'internal', `backup of ${path} does not read back`);
     }
     return sha;
   }
@@ -68,7 +77,13 @@ export class JournalStore {
 
   /** Put a backed-up file back, byte for byte, with the mode and owner it had. */
   async restore(sha: string, path: string): Promise<void> {
-    if (!(await this.hasBackup(sha))) throw new AppError('journal-corrupt', 'internal', `the backup of ${path} (${sha}) is missing or damaged`, { path, detail: `backup ${sha} missing` });
+    if (!(await this.hasBackup(sha)))
+      throw new AppError(
+        'journal-corrupt',
+        'internal',
+        `the backup of ${path} (${sha}) is missing or damaged`,
+        { path, detail: `backup ${sha} missing` },
+      );
     await this.sys.copyFile(`${BACKUP_DIR}/${sha}`, path);
   }
 
@@ -78,12 +93,18 @@ export class JournalStore {
 
   async dropBackups(keep: ReadonlySet<string>): Promise<void> {
     if (!(await this.sys.stat(BACKUP_DIR))) return;
-    for (const name of await this.sys.listDir(BACKUP_DIR)) if (!keep.has(name)) await this.sys.removeFile(`${BACKUP_DIR}/${name}`);
+    for (const name of await this.sys.listDir(BACKUP_DIR))
+      if (!keep.has(name)) await this.sys.removeFile(`${BACKUP_DIR}/${name}`);
   }
 }
 
 function corrupt(file: string, detail: string): AppError {
-  return new AppError('journal-corrupt', 'internal', `the journal file ${file} is damaged (${detail}); nothing was changed. Inspect or move it aside before retrying`, { path: file, detail });
+  return new AppError(
+    'journal-corrupt',
+    'internal',
+    `the journal file ${file} is damaged (${detail}); nothing was changed. Inspect or move it aside before retrying`,
+    { path: file, detail },
+  );
 }
 
 /** The transaction currently in force: applied and not rolled back, latest first. */

@@ -79,5 +79,8 @@ export const RollbackTransactionSchema = z.object({
 });
 export type RollbackTransaction = z.infer<typeof RollbackTransactionSchema>;
 
-export const TransactionSchema = z.discriminatedUnion('kind', [ApplyTransactionSchema, RollbackTransactionSchema]);
+export const TransactionSchema = z.discriminatedUnion('kind', [
+  ApplyTransactionSchema,
+  RollbackTransactionSchema,
+]);
 export type Transaction = z.infer<typeof TransactionSchema>;

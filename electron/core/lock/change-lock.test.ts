@@ -23,14 +23,19 @@ describe('the change lock', () => {
 
   it('is released when the work fails', async () => {
     const sim = await tempSim();
-    await expect(withChangeLock(sim, async () => Promise.reject(new AppError('internal', 'internal', 'boom')))).rejects.toThrow('boom');
+    await expect(
+      withChangeLock(sim, async () => Promise.reject(new AppError('internal', 'internal', 'boom'))),
+    ).rejects.toThrow('boom');
     expect(await withChangeLock(sim, async () => 'ran')).toBe('ran');
   });
 
   it('is seen by another process (flock(1) on the same directory), and dies with its holder', async () => {
     const sim = await tempSim();
     const lock = await acquireChangeLock(sim);
-    const other = await run(FLOCK, ['--nonblock', '--conflict-exit-code', '75', sim.dir, '/bin/true']).then(() => 0, (e: { code: number }) => e.code);
+    const other = await run(FLOCK, ['--nonblock', '--conflict-exit-code', '75', sim.dir, '/bin/true']).then(
+      () => 0,
+      (e: { code: number }) => e.code,
+    );
     expect(other).toBe(75);
     lock.release();
     await run(FLOCK, ['--nonblock', sim.dir, '/bin/true']);
@@ -39,8 +44,12 @@ describe('the change lock', () => {
   it('is not left behind by a holder that is killed (SIGKILL, no cleanup)', async () => {
     const sim = await tempSim();
     const out = await tempDir();
-    const holder = spawn(process.execPath, ['--import', 'tsx', FIXTURE, sim.dir, out, '60000'], { stdio: 'ignore' });
-    await expect.poll(async () => readFile(path.join(out, 'changes'), 'utf8').catch(() => ''), { timeout: 20_000 }).toContain(String(holder.pid));
+    const holder = spawn(process.execPath, ['--import', 'tsx', FIXTURE, sim.dir, out, '60000'], {
+      stdio: 'ignore',
+    });
+    await expect
+      .poll(async () => readFile(path.join(out, 'changes'), 'utf8').catch(() => ''), { timeout: 20_000 })
+      .toContain(String(holder.pid));
     await expect(acquireChangeLock(sim)).rejects.toMatchObject({ code: 'busy' });
     holder.kill('SIGKILL');
     await new Promise((r) => holder.once('exit', r));
@@ -53,7 +62,9 @@ describe('the change lock', () => {
     const out = await tempDir();
     const racer = () =>
       new Promise<{ won: boolean; error?: { code: string; message: string } }>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, sim.dir, out, '1500'], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, sim.dir, out, '1500'], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
         let stdout = '';
         child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
         child.on('error', reject);

@@ -37,7 +37,12 @@ export async function acquireChangeLock(system: System): Promise<ChangeLock> {
   try {
     fd = openSync(target, 'r');
   } catch (e) {
-    throw new AppError('file-unreadable', 'internal', `cannot open ${target} to lock it: ${(e as Error).message}`, { path: target, reason: (e as Error).message });
+    throw new AppError(
+      'file-unreadable',
+      'internal',
+      `cannot open ${target} to lock it: ${(e as Error).message}`,
+      { path: target, reason: (e as Error).message },
+    );
   }
   const result = await runFlock(fd);
   if (result.exitCode === 0) {
@@ -52,10 +57,23 @@ export async function acquireChangeLock(system: System): Promise<ChangeLock> {
   }
   closeSync(fd);
   if (result.exitCode === HELD_EXIT) {
-    throw new AppError('busy', 'user', `another qubes-stateless change (apply, rollback or recover, from the app or the CLI) is running on ${system.description}; nothing was changed`, { lock: target });
+    throw new AppError(
+      'busy',
+      'user',
+      `another qubes-stateless change (apply, rollback or recover, from the app or the CLI) is running on ${system.description}; nothing was changed`,
+      { lock: target },
+    );
   }
-  if (result.spawnError) throw new AppError('command-missing', 'internal', `${FLOCK} could not be started: ${result.spawnError}`, { command: FLOCK });
-  throw new AppError('command-failed', 'internal', `${FLOCK} → exit ${result.exitCode ?? 'none'}: ${result.stderr.trim()}`, { command: `${FLOCK} 3`, exitCode: result.exitCode ?? -1, stderr: result.stderr.trim() });
+  if (result.spawnError)
+    throw new AppError('command-missing', 'internal', `${FLOCK} could not be started: ${result.spawnError}`, {
+      command: FLOCK,
+    });
+  throw new AppError(
+    'command-failed',
+    'internal',
+    `${FLOCK} → exit ${result.exitCode ?? 'none'}: ${result.stderr.trim()}`,
+    { command: `${FLOCK} 3`, exitCode: result.exitCode ?? -1, stderr: result.stderr.trim() },
+  );
 }
 
 /**
@@ -64,7 +82,11 @@ export async function acquireChangeLock(system: System): Promise<ChangeLock> {
  */
 function runFlock(fd: number): Promise<{ exitCode: number | null; stderr: string; spawnError?: string }> {
   return new Promise((resolve) => {
-    const child = spawn(FLOCK, ['--nonblock', '--conflict-exit-code', String(HELD_EXIT), '3'], { stdio: ['ignore', 'ignore', 'pipe', fd], shell: false, timeout: 10_000 });
+    const child = spawn(FLOCK, ['--nonblock', '--conflict-exit-code', String(HELD_EXIT), '3'], {
+      stdio: ['ignore', 'ignore', 'pipe', fd],
+      shell: false,
+      timeout: 10_000,
+    });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', (e) => resolve({ exitCode: null, stderr, spawnError: e.message }));

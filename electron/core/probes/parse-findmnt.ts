@@ -3,7 +3,14 @@ import { parseError } from './parse-error.js';
 
 /** Arguments for `findmnt` that produce what parseFindmnt reads: one JSON filesystem for the target path. */
 export function findmntArgs(target: string): string[] {
-  return ['--json', '--bytes', '--output', 'TARGET,SOURCE,FSTYPE,OPTIONS,SIZE,USED,AVAIL', '--target', target];
+  return [
+    '--json',
+    '--bytes',
+    '--output',
+    'TARGET,SOURCE,FSTYPE,OPTIONS,SIZE,USED,AVAIL',
+    '--target',
+    target,
+  ];
 }
 
 const toNumber = (v: unknown, what: string): number => {
@@ -21,7 +28,12 @@ export function parseFindmnt(text: string): FilesystemFact {
     throw parseError('findmnt', 'output is not JSON');
   }
   const fs = (data as { filesystems?: unknown[] })?.filesystems?.[0] as Record<string, unknown> | undefined;
-  if (!fs || typeof fs.target !== 'string' || typeof fs.source !== 'string' || typeof fs.fstype !== 'string') {
+  if (
+    !fs ||
+    typeof fs.target !== 'string' ||
+    typeof fs.source !== 'string' ||
+    typeof fs.fstype !== 'string'
+  ) {
     throw parseError('findmnt', 'no filesystem entry');
   }
   return {

@@ -3,7 +3,11 @@ import { STATELESS_MODES } from '../../../shared/facts.js';
 import { parseError } from './parse-error.js';
 
 /** `/etc/qubes-release`: "Qubes release 4.2.4 (R4.2)". */
-export function parseQubesRelease(text: string): { release: QubesRelease | null; name: string; version: string } {
+export function parseQubesRelease(text: string): {
+  release: QubesRelease | null;
+  name: string;
+  version: string;
+} {
   const name = text.trim().split('\n')[0] ?? '';
   const m = /^Qubes(?: OS)? release (\d+)\.(\d+)(?:\.\S+)?/.exec(name);
   if (!m) throw parseError('/etc/qubes-release', `unexpected text "${name.slice(0, 80)}"`);
@@ -15,10 +19,17 @@ export function parseQubesRelease(text: string): { release: QubesRelease | null;
 /** `/proc/swaps`: a header line, then "device type sizeKiB usedKiB priority". */
 export function parseProcSwaps(text: string): SwapFact[] {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
-  if (lines.length === 0 || !lines[0]!.startsWith('Filename')) throw parseError('/proc/swaps', 'missing header');
+  if (lines.length === 0 || !lines[0]!.startsWith('Filename'))
+    throw parseError('/proc/swaps', 'missing header');
   return lines.slice(1).map((line) => {
     const [device, type, size, used, priority] = line.trim().split(/\s+/);
-    if (!device || !type || !/^\d+$/.test(size ?? '') || !/^\d+$/.test(used ?? '') || !/^-?\d+$/.test(priority ?? '')) {
+    if (
+      !device ||
+      !type ||
+      !/^\d+$/.test(size ?? '') ||
+      !/^\d+$/.test(used ?? '') ||
+      !/^-?\d+$/.test(priority ?? '')
+    ) {
       throw parseError('/proc/swaps', `bad line "${line}"`);
     }
     return { device, type, sizeKiB: Number(size), usedKiB: Number(used), priority: Number(priority) };

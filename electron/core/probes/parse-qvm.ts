@@ -9,8 +9,18 @@ import { parseError } from './parse-error.js';
 
 /** Fields we ask qvm-ls for; MEMORY is a built-in column (current use), so the memory property comes from qvm-prefs. */
 export const QVM_LS_FIELDS = [
-  'NAME', 'CLASS', 'STATE', 'TEMPLATE', 'LABEL', 'MAXMEM', 'AUTOSTART', 'TEMPLATE_FOR_DISPVMS',
-  'ROOT-MAX', 'ROOT-CURR', 'PRIV-MAX', 'PRIV-CURR',
+  'NAME',
+  'CLASS',
+  'STATE',
+  'TEMPLATE',
+  'LABEL',
+  'MAXMEM',
+  'AUTOSTART',
+  'TEMPLATE_FOR_DISPVMS',
+  'ROOT-MAX',
+  'ROOT-CURR',
+  'PRIV-MAX',
+  'PRIV-CURR',
 ] as const;
 
 /**
@@ -52,12 +62,40 @@ export function parseQvmLsRaw(text: string): QvmLsRow[] {
     .map((line) => {
       const cells = line.split('|');
       if (cells.length !== QVM_LS_FIELDS.length) {
-        throw parseError('qvm-ls', `expected ${QVM_LS_FIELDS.length} fields, got ${cells.length} in "${line.slice(0, 120)}"`);
+        throw parseError(
+          'qvm-ls',
+          `expected ${QVM_LS_FIELDS.length} fields, got ${cells.length} in "${line.slice(0, 120)}"`,
+        );
       }
-      const [name, klass, state, template, label, maxmem, autostart, tfd, rootMax, rootCurr, privMax, privCurr] = cells as [
-        string, string, string, string, string, string, string, string, string, string, string, string,
+      const [
+        name,
+        klass,
+        state,
+        template,
+        label,
+        maxmem,
+        autostart,
+        tfd,
+        rootMax,
+        rootCurr,
+        privMax,
+        privCurr,
+      ] = cells as [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
       ];
-      if (!(QUBE_CLASSES as readonly string[]).includes(klass)) throw parseError('qvm-ls', `unknown class "${klass}" for ${name}`);
+      if (!(QUBE_CLASSES as readonly string[]).includes(klass))
+        throw parseError('qvm-ls', `unknown class "${klass}" for ${name}`);
       return {
         name,
         klass: klass as QubeClass,
@@ -84,8 +122,18 @@ const splitCells = (line: string): string[] => line.trim().split(/ {2,}|\t+/);
  * "None", so only these properties read "None" as unset.
  */
 export const VM_VALUED_PROPS: ReadonlySet<string> = new Set([
-  'default_guivm', 'default_audiovm', 'default_netvm', 'default_template', 'updatevm', 'clockvm', 'default_dispvm', 'management_dispvm',
-  'netvm', 'template', 'guivm', 'audiovm',
+  'default_guivm',
+  'default_audiovm',
+  'default_netvm',
+  'default_template',
+  'updatevm',
+  'clockvm',
+  'default_dispvm',
+  'management_dispvm',
+  'netvm',
+  'template',
+  'guivm',
+  'audiovm',
 ]);
 
 /**
@@ -93,7 +141,10 @@ export const VM_VALUED_PROPS: ReadonlySet<string> = new Set([
  * the name padded to the longest: "name  -  value" (set), "name  D  value" (default), "name  U" (unreadable);
  * `{value!s}`, so an unset VM-valued property reads "None" (kept here as '').
  */
-export function parsePrefsListing(text: string, source: string): Map<string, { value: string; isDefault: boolean }> {
+export function parsePrefsListing(
+  text: string,
+  source: string,
+): Map<string, { value: string; isDefault: boolean }> {
   const out = new Map<string, { value: string; isDefault: boolean }>();
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
@@ -101,7 +152,10 @@ export function parsePrefsListing(text: string, source: string): Map<string, { v
     if (!m) throw parseError(source, `bad line "${line.slice(0, 120)}"`);
     if (m[2] === 'U') continue;
     const value = m[3] ?? '';
-    out.set(m[1]!, { value: value === 'None' && VM_VALUED_PROPS.has(m[1]!) ? '' : value, isDefault: m[2] === 'D' });
+    out.set(m[1]!, {
+      value: value === 'None' && VM_VALUED_PROPS.has(m[1]!) ? '' : value,
+      isDefault: m[2] === 'D',
+    });
   }
   return out;
 }
@@ -118,7 +172,8 @@ export function parseSinglePrefInt(text: string, source: string): number | null 
 export function parsePoolList(text: string): { name: string; driver: string }[] {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   const header = lines[0] ? splitCells(lines[0]) : [];
-  if (header[0] !== 'NAME' || header[1] !== 'DRIVER') throw parseError('qvm-pool list', 'missing NAME/DRIVER header');
+  if (header[0] !== 'NAME' || header[1] !== 'DRIVER')
+    throw parseError('qvm-pool list', 'missing NAME/DRIVER header');
   return lines.slice(1).map((l) => {
     const [name, driver] = splitCells(l);
     if (!name || !driver) throw parseError('qvm-pool list', `bad row "${l}"`);
@@ -174,7 +229,8 @@ export function parsePoolInfo(text: string): PoolFact[] {
 export function parseVolumeList(text: string): { pool: string; vid: string; vm: string; volume: string }[] {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   const header = lines[0] ? splitCells(lines[0]) : [];
-  if (header[0] !== 'POOL:VOLUME' || header[1] !== 'VMNAME') throw parseError('qvm-volume list', 'missing header');
+  if (header[0] !== 'POOL:VOLUME' || header[1] !== 'VMNAME')
+    throw parseError('qvm-volume list', 'missing header');
   const rows: { pool: string; vid: string; vm: string; volume: string }[] = [];
   for (const l of lines.slice(1)) {
     const [poolVid, vm, volume] = splitCells(l);

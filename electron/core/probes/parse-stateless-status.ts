@@ -13,5 +13,12 @@ export function parseStatelessStatus(text: string): StatelessStatus | null {
   const result = kv.get('result');
   if (kv.get('version') !== '1' || (result !== 'active' && result !== 'fallback')) return null;
   const num = (k: string) => (/^\d+$/.test(kv.get(k) ?? '') ? Number(kv.get(k)) : null);
-  return { mode: kv.get('mode') ?? '', result, reason: kv.get('reason') ?? '', message: kv.get('message') ?? '', seconds: kv.get('seconds') ?? '', bytes: num('bytes') };
+  return {
+    mode: kv.get('mode') ?? '',
+    result,
+    reason: kv.get('reason') ?? '',
+    message: kv.get('message') ?? '',
+    seconds: kv.get('seconds') ?? '',
+    bytes: num('bytes'),
+  };
 }

@@ -24,7 +24,8 @@ describe('xl info', () => {
       totalMiB: 32614,
       freeMiB: 1187,
       xenVersion: '4.17.5',
-      xenCmdline: 'placeholder console=none dom0_mem=min:1024M dom0_mem=max:4096M ucode=scan smt=off no-real-mode edd=off',
+      xenCmdline:
+        'placeholder console=none dom0_mem=min:1024M dom0_mem=max:4096M ucode=scan smt=off no-real-mode edd=off',
     });
   });
 
@@ -34,13 +35,19 @@ describe('xl info', () => {
 
   it('refuses output without total_memory, naming the field', () => {
     expect(() => parseXlInfo(XL_INFO.replace(/^total_memory.*\n/m, ''))).toThrow(/total_memory/);
-    expect(() => parseXlInfo('total_memory : lots\nfree_memory : 1\nxen_version : 4\n')).toThrow(/total_memory/);
+    expect(() => parseXlInfo('total_memory : lots\nfree_memory : 1\nxen_version : 4\n')).toThrow(
+      /total_memory/,
+    );
   });
 });
 
 describe('xl list 0', () => {
   it('reads dom0 memory', () => {
-    expect(parseXlListDom0('Name                                        ID   Mem VCPUs\tState\tTime(s)\nDomain-0                                     0  4095     8     r-----    4821.3\n')).toBe(4095);
+    expect(
+      parseXlListDom0(
+        'Name                                        ID   Mem VCPUs\tState\tTime(s)\nDomain-0                                     0  4095     8     r-----    4821.3\n',
+      ),
+    ).toBe(4095);
   });
   it('refuses output without a Domain-0 row', () => {
     expect(() => parseXlListDom0('Name ID Mem\n')).toThrow(/Domain-0/);
@@ -49,10 +56,18 @@ describe('xl list 0', () => {
 
 describe('dom0_mem', () => {
   it('takes min and max from separate options, the later one winning', () => {
-    expect(parseDom0Mem('dom0_mem=min:1024M dom0_mem=max:4096M dom0_mem=max:12288M', 32614)).toEqual({ minMiB: 1024, maxMiB: 12288, exactMiB: null });
+    expect(parseDom0Mem('dom0_mem=min:1024M dom0_mem=max:4096M dom0_mem=max:12288M', 32614)).toEqual({
+      minMiB: 1024,
+      maxMiB: 12288,
+      exactMiB: null,
+    });
   });
   it('reads comma lists and a bare size', () => {
-    expect(parseDom0Mem('dom0_mem=2G,min:1G,max:8G', 32614)).toEqual({ minMiB: 1024, maxMiB: 8192, exactMiB: 2048 });
+    expect(parseDom0Mem('dom0_mem=2G,min:1G,max:8G', 32614)).toEqual({
+      minMiB: 1024,
+      maxMiB: 8192,
+      exactMiB: 2048,
+    });
   });
   it('resolves Xen size syntax: kilobytes by default, negative and percentages against host memory', () => {
     expect(xenSizeToMiB('1048576', 32000)).toBe(1024);
@@ -62,6 +77,10 @@ describe('dom0_mem', () => {
     expect(xenSizeToMiB('lots', 32000)).toBeNull();
   });
   it('is null when unset', () => {
-    expect(parseDom0Mem('console=none smt=off', 32614)).toEqual({ minMiB: null, maxMiB: null, exactMiB: null });
+    expect(parseDom0Mem('console=none smt=off', 32614)).toEqual({
+      minMiB: null,
+      maxMiB: null,
+      exactMiB: null,
+    });
   });
 });

@@ -21,9 +21,16 @@ export function parseXlInfo(text: string): XlInfo {
   };
   const version =
     fields.get('xen_version') ??
-    (fields.has('xen_major') ? `${fields.get('xen_major')}.${fields.get('xen_minor') ?? '0'}${fields.get('xen_extra') ?? ''}` : undefined);
+    (fields.has('xen_major')
+      ? `${fields.get('xen_major')}.${fields.get('xen_minor') ?? '0'}${fields.get('xen_extra') ?? ''}`
+      : undefined);
   if (version === undefined) throw parseError('xl info', 'no xen version');
-  return { totalMiB: num('total_memory'), freeMiB: num('free_memory'), xenVersion: version, xenCmdline: fields.get('xen_commandline') ?? '' };
+  return {
+    totalMiB: num('total_memory'),
+    freeMiB: num('free_memory'),
+    xenVersion: version,
+    xenCmdline: fields.get('xen_commandline') ?? '',
+  };
 }
 
 /** `xl list 0`: header line, then "Domain-0  0  <MiB>  <vcpus>  <state>  <time>". */
@@ -41,7 +48,7 @@ export function parseXlListDom0(text: string): number {
 export function xenSizeToMiB(spec: string, hostMiB: number): number | null {
   const pct = /^(?:(\d+[bkmgt]?)\+)?(\d+)%$/i.exec(spec);
   if (pct) {
-    const base = pct[1] ? xenSizeToMiB(pct[1], hostMiB) ?? 0 : 0;
+    const base = pct[1] ? (xenSizeToMiB(pct[1], hostMiB) ?? 0) : 0;
     return Math.floor(base + (hostMiB * Number(pct[2])) / 100);
   }
   const m = /^(-?)(\d+)([bkmgt]?)$/i.exec(spec);
@@ -55,7 +62,10 @@ export function xenSizeToMiB(spec: string, hostMiB: number): number | null {
  * Every `dom0_mem=` on Xen's command line: each occurrence sets only the fields it names and a later one wins
  * (xen/arch/x86/dom0_build.c parse_dom0_mem). A bare size sets the initial amount.
  */
-export function parseDom0Mem(xenCmdline: string, hostMiB: number): { minMiB: number | null; maxMiB: number | null; exactMiB: number | null } {
+export function parseDom0Mem(
+  xenCmdline: string,
+  hostMiB: number,
+): { minMiB: number | null; maxMiB: number | null; exactMiB: number | null } {
   let minMiB: number | null = null;
   let maxMiB: number | null = null;
   let exactMiB: number | null = null;

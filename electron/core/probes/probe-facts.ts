@@ -1,22 +1,49 @@
-import type { BootMode, FilesystemFact, KernelFact, QubeFact, QubesRelease, StatelessMode, SystemFacts, VolumeFact } from '../../../shared/facts.js';
+import type {
+  BootMode,
+  FilesystemFact,
+  KernelFact,
+  QubeFact,
+  QubesRelease,
+  StatelessMode,
+  SystemFacts,
+  VolumeFact,
+} from '../../../shared/facts.js';
 import { AppError } from '../errors.js';
 import { BIN } from '../system/binaries.js';
-import { globalPrefsList, poolInfo, poolList, qubePrefGet, qvmLsRaw, volumeList } from '../qubes/admin-commands.js';
+import {
+  globalPrefsList,
+  poolInfo,
+  poolList,
+  qubePrefGet,
+  qvmLsRaw,
+  volumeList,
+} from '../qubes/admin-commands.js';
 import type { SystemReader } from '../system/system.js';
 import { findmntArgs, parseFindmnt } from './parse-findmnt.js';
 import { probeLayout } from './probe-layout.js';
 import { parseProcSwaps, parseQubesRelease, statelessFlag } from './parse-proc.js';
 import { parseStatelessStatus } from './parse-stateless-status.js';
-
-/** Written by our dracut module at boot (assets/README.md, "Status file"). */
-export const STATUS_FILE = '/run/qubes-stateless/status';
 import {
-  QVM_LS_FIELDS, hasMemoryProperty, parsePoolInfo, parsePoolList, parsePrefsListing, parseQvmLsRaw, parseSinglePrefInt, parseVolumeList,
+  QVM_LS_FIELDS,
+  hasMemoryProperty,
+  parsePoolInfo,
+  parsePoolList,
+  parsePrefsListing,
+  parseQvmLsRaw,
+  parseSinglePrefInt,
+  parseVolumeList,
 } from './parse-qvm.js';
 import { parseDom0Mem, parseXlInfo, parseXlListDom0 } from './parse-xl.js';
 
+/** Written by our dracut module at boot (assets/README.md, "Status file"). */
+export const STATUS_FILE = '/run/qubes-stateless/status';
+
 /** Run `fn` over `items` with at most `limit` in flight (qvm-* calls are slow; dom0 is not to be flooded). */
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
@@ -31,11 +58,18 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
 
 async function readRelease(sys: SystemReader) {
   if (!(await sys.stat('/etc/qubes-release'))) {
-    throw new AppError('not-qubes', 'precondition', 'this is not a Qubes OS dom0 (no /etc/qubes-release)', { path: '/etc/qubes-release' });
+    throw new AppError('not-qubes', 'precondition', 'this is not a Qubes OS dom0 (no /etc/qubes-release)', {
+      path: '/etc/qubes-release',
+    });
   }
   const rel = parseQubesRelease(await sys.readText('/etc/qubes-release'));
   if (!rel.release) {
-    throw new AppError('unsupported-release', 'precondition', `Qubes ${rel.version} is not supported (4.2 and 4.3 are)`, { version: rel.version });
+    throw new AppError(
+      'unsupported-release',
+      'precondition',
+      `Qubes ${rel.version} is not supported (4.2 and 4.3 are)`,
+      { version: rel.version },
+    );
   }
   return { release: rel.release, name: rel.name };
 }
@@ -63,7 +97,9 @@ async function probeBoot(sys: SystemReader): Promise<{ kernels: KernelFact[]; xe
       xenDom0: /^CONFIG_XEN_DOM0=y$/m.test(config),
     });
   }
-  const xenImages = names.filter((n) => /^xen.*\.gz$/.test(n) && !/^xen-syms-|^xenpolicy-/.test(n)).map((n) => `/boot/${n}`);
+  const xenImages = names
+    .filter((n) => /^xen.*\.gz$/.test(n) && !/^xen-syms-|^xenpolicy-/.test(n))
+    .map((n) => `/boot/${n}`);
   return { kernels, xenImages };
 }
 
@@ -72,14 +108,21 @@ async function probeQubes(sys: SystemReader, release: QubesRelease): Promise<Qub
   const vols = parseVolumeList((await sys.run(volumeList(release))).stdout);
   const memory = await mapLimited(ls, 4, async (row) =>
     hasMemoryProperty(row.klass)
-      ? parseSinglePrefInt((await sys.run(qubePrefGet(row.name, 'memory', release))).stdout, `qvm-prefs ${row.name} memory`)
+      ? parseSinglePrefInt(
+          (await sys.run(qubePrefGet(row.name, 'memory', release))).stdout,
+          `qvm-prefs ${row.name} memory`,
+        )
       : null,
   );
   return ls.map((row, i) => {
     const volumes: Record<string, VolumeFact> = {};
     for (const v of vols.filter((x) => x.vm === row.name)) {
       const [sizeMiB, usageMiB] =
-        v.volume === 'root' ? [row.rootMaxMiB, row.rootCurrMiB] : v.volume === 'private' ? [row.privMaxMiB, row.privCurrMiB] : [0, 0];
+        v.volume === 'root'
+          ? [row.rootMaxMiB, row.rootCurrMiB]
+          : v.volume === 'private'
+            ? [row.privMaxMiB, row.privCurrMiB]
+            : [0, 0];
       volumes[v.volume] = { pool: v.pool, vid: v.vid, sizeMiB, usageMiB };
     }
     return {
@@ -100,7 +143,9 @@ async function probeQubes(sys: SystemReader, release: QubesRelease): Promise<Qub
 async function probePools(sys: SystemReader, release: QubesRelease) {
   const list = parsePoolList((await sys.run(poolList(release))).stdout);
   // `qvm-pool info` takes exactly one POOL_NAME (qvm_pool.py init_info_parser, release4.2 and release4.3).
-  const infos = await mapLimited(list, 4, async (p) => parsePoolInfo((await sys.run(poolInfo(p.name, release))).stdout));
+  const infos = await mapLimited(list, 4, async (p) =>
+    parsePoolInfo((await sys.run(poolInfo(p.name, release))).stdout),
+  );
   return infos.flat();
 }
 
@@ -109,7 +154,8 @@ export function detectBootMode(cmdline: string, root: FilesystemFact): BootMode 
   const ramRoot = root.fsType === 'tmpfs' || root.fsType === 'overlay' || root.source.startsWith('/dev/zram');
   if (!ramRoot) return { kind: 'persistent' };
   // The root itself decides; a RAM root without our flag (a hand-made recipe) is stateless all the same.
-  const mode: StatelessMode = root.fsType === 'tmpfs' ? 'tmpfs' : root.fsType === 'overlay' ? 'overlay' : 'zram';
+  const mode: StatelessMode =
+    root.fsType === 'tmpfs' ? 'tmpfs' : root.fsType === 'overlay' ? 'overlay' : 'zram';
   return { kind: 'stateless', mode, viaQubesStateless: statelessFlag(cmdline) === mode };
 }
 
@@ -118,7 +164,9 @@ export async function probeFacts(sys: SystemReader): Promise<SystemFacts> {
   const { release, name } = await readRelease(sys);
   const kernelCmdline = (await sys.readText('/proc/cmdline')).trim();
   const xl = parseXlInfo((await sys.run({ bin: BIN.xl, args: ['info'], privileged: true })).stdout);
-  const dom0Current = parseXlListDom0((await sys.run({ bin: BIN.xl, args: ['list', '0'], privileged: true })).stdout);
+  const dom0Current = parseXlListDom0(
+    (await sys.run({ bin: BIN.xl, args: ['list', '0'], privileged: true })).stdout,
+  );
   const dom0Mem = parseDom0Mem(xl.xenCmdline, xl.totalMiB);
   const rootFs = await findmnt(sys, '/');
   const bootFs = await findmnt(sys, '/boot');
@@ -129,7 +177,9 @@ export async function probeFacts(sys: SystemReader): Promise<SystemFacts> {
     qubesRelease: release,
     releaseName: name,
     bootMode: detectBootMode(kernelCmdline, rootFs),
-    statelessStatus: (await sys.stat(STATUS_FILE)) ? parseStatelessStatus(await sys.readText(STATUS_FILE)) : null,
+    statelessStatus: (await sys.stat(STATUS_FILE))
+      ? parseStatelessStatus(await sys.readText(STATUS_FILE))
+      : null,
     kernelCmdline,
     memory: {
       totalMiB: xl.totalMiB,

@@ -29,7 +29,11 @@ export function fstabMountAbove(fstab: string, dir = VAR_LIB_QUBES): string | nu
   return null;
 }
 
-export function classifyLayout(root: FilesystemFact, varLibQubes: FilesystemFact, fstabMount: string | null): DiskLayout['kind'] {
+export function classifyLayout(
+  root: FilesystemFact,
+  varLibQubes: FilesystemFact,
+  fstabMount: string | null,
+): DiskLayout['kind'] {
   if (varLibQubes.target !== '/' || fstabMount) return 'plain';
   if (root.fsType === 'btrfs') return 'btrfs';
   // The thin LV anaconda names "root" in the volume group qubes_<hostname> (patch 0022 forces the prefix).

@@ -6,7 +6,16 @@ import { BIN } from '../system/binaries.js';
 import * as cmd from './admin-commands.js';
 import { GrammarError, checkGrammar } from './admin-grammar.js';
 
-const TOOLS: Record<string, string> = { [BIN.qvmLs]: 'qvm-ls', [BIN.qvmPool]: 'qvm-pool', [BIN.qvmVolume]: 'qvm-volume', [BIN.qvmPrefs]: 'qvm-prefs', [BIN.qubesPrefs]: 'qubes-prefs', [BIN.qvmClone]: 'qvm-clone', [BIN.qvmCreate]: 'qvm-create', [BIN.qvmRemove]: 'qvm-remove' };
+const TOOLS: Record<string, string> = {
+  [BIN.qvmLs]: 'qvm-ls',
+  [BIN.qvmPool]: 'qvm-pool',
+  [BIN.qvmVolume]: 'qvm-volume',
+  [BIN.qvmPrefs]: 'qvm-prefs',
+  [BIN.qubesPrefs]: 'qubes-prefs',
+  [BIN.qvmClone]: 'qvm-clone',
+  [BIN.qvmCreate]: 'qvm-create',
+  [BIN.qvmRemove]: 'qvm-remove',
+};
 
 describe('admin command grammar', () => {
   it('accepts what the builders make, for 4.2 and 4.3', () => {
@@ -29,13 +38,31 @@ describe('admin command grammar', () => {
         cmd.globalPrefGet('default_dispvm', r),
         cmd.globalPrefSet('default_dispvm', 'fedora-ram-dvm', r),
         cmd.qvmClone('fedora-40-xfce', 'fedora-40-xfce-ram', 'ram', r),
-        cmd.qvmCreate({ name: 'save', klass: 'AppVM', template: 'fedora-40-xfce', label: 'black', pool: null, props: { netvm: '' } }, r),
+        cmd.qvmCreate(
+          {
+            name: 'save',
+            klass: 'AppVM',
+            template: 'fedora-40-xfce',
+            label: 'black',
+            pool: null,
+            props: { netvm: '' },
+          },
+          r,
+        ),
         cmd.qvmRemove('save', r),
       ];
       for (const c of built) expect(() => checkGrammar(TOOLS[c.bin]!, c.args, r)).not.toThrow();
     }
     expect(cmd.qubePrefSet('work', 'netvm', '', '4.2').args).toEqual(['work', 'netvm', 'none']);
-    expect(cmd.poolAdd('p', 'file', { dir_path: '/x', revisions_to_keep: '1' }, '4.2').args).toEqual(['add', 'p', 'file', '-o', 'dir_path=/x', '-o', 'revisions_to_keep=1']);
+    expect(cmd.poolAdd('p', 'file', { dir_path: '/x', revisions_to_keep: '1' }, '4.2').args).toEqual([
+      'add',
+      'p',
+      'file',
+      '-o',
+      'dir_path=/x',
+      '-o',
+      'revisions_to_keep=1',
+    ]);
   });
 
   it('rejects what the real parsers reject (each checked in grammar/verdicts-release4.x.json)', () => {
@@ -57,12 +84,15 @@ describe('admin command grammar', () => {
       ['qvm-remove', []],
     ];
     for (const r of ['4.2', '4.3'] as const) {
-      for (const [tool, args] of bad) expect(() => checkGrammar(tool, args, r), `${r}: ${tool} ${args.join(' ')}`).toThrow(GrammarError);
+      for (const [tool, args] of bad)
+        expect(() => checkGrammar(tool, args, r), `${r}: ${tool} ${args.join(' ')}`).toThrow(GrammarError);
     }
     // Releases differ: --version exists only in 4.3 (so --ver abbreviates --verbose only in 4.2).
     expect(() => checkGrammar('qvm-pool', ['info', '--ver', 'a'], '4.2')).not.toThrow();
     expect(() => checkGrammar('qvm-pool', ['info', '--ver', 'a'], '4.3')).toThrow(/ambiguous option/);
-    expect(() => checkGrammar('qvm-volume', ['clear', '-f', 'work:private'], '4.2')).toThrow(/invalid choice/);
+    expect(() => checkGrammar('qvm-volume', ['clear', '-f', 'work:private'], '4.2')).toThrow(
+      /invalid choice/,
+    );
     expect(() => checkGrammar('qvm-volume', ['clear', '-f', 'work:private'], '4.3')).not.toThrow();
     // Options of QubesArgumentParser are accepted after the subcommand too (its subparsers are QubesArgumentParsers).
     expect(() => checkGrammar('qvm-pool', ['info', '-v', 'vm-pool'], '4.2')).not.toThrow();
@@ -71,7 +101,9 @@ describe('admin command grammar', () => {
   });
 
   it('refuses names qubesd would refuse, and values argparse would misread', () => {
-    expect(() => cmd.volumeConfig('work; rm -rf /', 'root', 'rw', 'False', '4.2')).toThrow(/not a valid qube name/);
+    expect(() => cmd.volumeConfig('work; rm -rf /', 'root', 'rw', 'False', '4.2')).toThrow(
+      /not a valid qube name/,
+    );
     expect(() => cmd.qvmRemove('-f', '4.2')).toThrow(/not a valid qube name/);
     expect(() => cmd.qvmClone('fedora', 'fedora.ram', null, '4.2')).toThrow(/not a valid qube name/);
     expect(() => cmd.qvmClone('fedora', 'fedora.ram', null, '4.3')).not.toThrow();
@@ -79,19 +111,22 @@ describe('admin command grammar', () => {
     expect(() => cmd.poolAdd('ram pool', 'file', {}, '4.2')).toThrow(/not a valid pool name/);
   });
 
-  it.each(['qubes-4.2', 'qubes-4.3'])('every qvm-* argv a full plan emits on %s parses, and so does its undo', async (profile) => {
-    const sim = await tempSim(profile);
-    const { plan } = await engineFor(sim).plan(everyTask(profile));
-    let checked = 0;
-    for (const { op } of flattenPlan(plan)) {
-      if (op.kind !== 'run') continue;
-      for (const argv of [op.argv, op.undoArgv ?? []]) {
-        const tool = TOOLS[argv[0] ?? ''];
-        if (!tool) continue;
-        checkGrammar(tool, argv.slice(1), plan.release);
-        checked++;
+  it.each(['qubes-4.2', 'qubes-4.3'])(
+    'every qvm-* argv a full plan emits on %s parses, and so does its undo',
+    async (profile) => {
+      const sim = await tempSim(profile);
+      const { plan } = await engineFor(sim).plan(everyTask(profile));
+      let checked = 0;
+      for (const { op } of flattenPlan(plan)) {
+        if (op.kind !== 'run') continue;
+        for (const argv of [op.argv, op.undoArgv ?? []]) {
+          const tool = TOOLS[argv[0] ?? ''];
+          if (!tool) continue;
+          checkGrammar(tool, argv.slice(1), plan.release);
+          checked++;
+        }
       }
-    }
-    expect(checked).toBeGreaterThanOrEqual(6);
-  });
+      expect(checked).toBeGreaterThanOrEqual(6);
+    },
+  );
 });

@@ -29,26 +29,35 @@ function ours(tool: string, argv: string[], release: QubesRelease): Omit<Verdict
 describe.each([
   ['4.2', verdicts42],
   ['4.3', verdicts43],
-] as const)('the argparse model against the real qubes-core-admin-client parsers of release%s', (release, recorded) => {
-  const verdicts = recorded as Verdict[];
+] as const)(
+  'the argparse model against the real qubes-core-admin-client parsers of release%s',
+  (release, recorded) => {
+    const verdicts = recorded as Verdict[];
 
-  it('was recorded over the current corpus', () => {
-    expect(verdicts.map((v) => [v.tool, v.argv])).toEqual(cases);
-  });
+    it('was recorded over the current corpus', () => {
+      expect(verdicts.map((v) => [v.tool, v.argv])).toEqual(cases);
+    });
 
-  it.each(verdicts.map((v) => [`${v.tool} ${JSON.stringify(v.argv)}`, v] as const))('%s', (_, v) => {
-    const got = ours(v.tool, v.argv, release);
-    // The corpus only lets help/version through at exit 0; those print to stdout, so stderr stays empty there.
-    expect(got).toEqual({ exit: v.exit, legacy: v.legacy, stderr: v.legacy ? '' : v.stderr });
-  });
+    it.each(verdicts.map((v) => [`${v.tool} ${JSON.stringify(v.argv)}`, v] as const))('%s', (_, v) => {
+      const got = ours(v.tool, v.argv, release);
+      // The corpus only lets help/version through at exit 0; those print to stdout, so stderr stays empty there.
+      expect(got).toEqual({ exit: v.exit, legacy: v.legacy, stderr: v.legacy ? '' : v.stderr });
+    });
 
-  it('the corpus has both verdicts for every tool', () => {
-    for (const tool of new Set(verdicts.map((v) => v.tool))) {
-      expect(verdicts.some((v) => v.tool === tool && v.exit === 0 && !v.legacy), tool).toBe(true);
-      expect(verdicts.some((v) => v.tool === tool && v.exit === 2), tool).toBe(true);
-    }
-  });
-});
+    it('the corpus has both verdicts for every tool', () => {
+      for (const tool of new Set(verdicts.map((v) => v.tool))) {
+        expect(
+          verdicts.some((v) => v.tool === tool && v.exit === 0 && !v.legacy),
+          tool,
+        ).toBe(true);
+        expect(
+          verdicts.some((v) => v.tool === tool && v.exit === 2),
+          tool,
+        ).toBe(true);
+      }
+    });
+  },
+);
 
 describe("the checks the tools' main() makes after parse_args (parser.error, exit 2)", () => {
   const err = (tool: string, argv: string[], release: QubesRelease) => {
@@ -66,8 +75,12 @@ describe("the checks the tools' main() makes after parse_args (parser.error, exi
     expect(err('qvm-create', ['--disp', 'x'], r)).toBeNull();
     expect(err('qvm-create', ['--help-classes'], r)).toBeNull();
     // qvm_create.py / qvm_clone.py main: -p VOLUME=POOL, split on '=' into exactly two.
-    expect(err('qvm-create', ['-p', 'root', '-l', 'red', 'x'], r)).toBe('2 qvm-create: error: Pool argument must be of form: -p volume_name=pool_name');
-    expect(err('qvm-clone', ['-p', 'root=a=b', 'src', 'dst'], r)).toBe('2 qvm-clone: error: Pool argument must be of form: -p volume_name=pool_name');
+    expect(err('qvm-create', ['-p', 'root', '-l', 'red', 'x'], r)).toBe(
+      '2 qvm-create: error: Pool argument must be of form: -p volume_name=pool_name',
+    );
+    expect(err('qvm-clone', ['-p', 'root=a=b', 'src', 'dst'], r)).toBe(
+      '2 qvm-clone: error: Pool argument must be of form: -p volume_name=pool_name',
+    );
     expect(err('qvm-clone', ['-p', 'root=a', 'src', 'dst'], r)).toBeNull();
     expect(err('qvm-frob', [], r)).toMatch(/no grammar for qvm-frob/);
   });

@@ -33,7 +33,10 @@ interface Recorded {
   readonly tools: Readonly<Record<string, ParserDef>>;
 }
 
-const GRAMMARS: Readonly<Record<QubesRelease, Recorded>> = { '4.2': grammar42 as unknown as Recorded, '4.3': grammar43 as unknown as Recorded };
+const GRAMMARS: Readonly<Record<QubesRelease, Recorded>> = {
+  '4.2': grammar42 as unknown as Recorded,
+  '4.3': grammar43 as unknown as Recorded,
+};
 
 /** dom0's Python: Fedora 37 (4.2) ships 3.11, Fedora 41 (4.3) ships 3.13. */
 export const PYTHON_OF: Readonly<Record<QubesRelease, PythonArgparse>> = { '4.2': '3.11', '4.3': '3.13' };
@@ -55,15 +58,24 @@ export function usageOf(tool: string, release: QubesRelease): string {
   return GRAMMARS[release].tools[tool]?.usage ?? `usage: ${tool}\n`;
 }
 
-
 // qvm_pool.py uses_legacy_options (both branches): a plain ArgumentParser (add_help=False) whose store_true options
 // -a/--add, -i/--info, -l/--list, -r/--remove, -s/--set, --help-drivers are looked for with parse_known_args;
 // any of them sends the whole argv to qvm_pool_legacy instead.
 const LEGACY_POOL: ParserDef = {
   prog: 'qvm-pool',
   usage: '',
-  actions: [['-a', '--add'], ['-i', '--info'], ['-l', '--list'], ['-r', '--remove'], ['-s', '--set'], ['--help-drivers']].map((options) => ({
-    options, dest: 'has_legacy_options', kind: 'store', nargs: 0,
+  actions: [
+    ['-a', '--add'],
+    ['-i', '--info'],
+    ['-l', '--list'],
+    ['-r', '--remove'],
+    ['-s', '--set'],
+    ['--help-drivers'],
+  ].map((options) => ({
+    options,
+    dest: 'has_legacy_options',
+    kind: 'store',
+    nargs: 0,
   })),
   groups: [],
   subparsers: null,
@@ -74,7 +86,8 @@ function afterParse(tool: string, ns: Namespace): string | null {
   const props = (ns.properties ?? {}) as Record<string, string>;
   const pools = (ns.pool ?? []) as string[];
   // qvm_clone.py / qvm_create.py main: each -p must split on '=' into exactly two parts.
-  if ((tool === 'qvm-clone' || tool === 'qvm-create') && pools.some((v) => v.split('=').length !== 2)) return 'Pool argument must be of form: -p volume_name=pool_name';
+  if ((tool === 'qvm-clone' || tool === 'qvm-create') && pools.some((v) => v.split('=').length !== 2))
+    return 'Pool argument must be of form: -p volume_name=pool_name';
   if (tool === 'qvm-create' && !ns.help_classes) {
     // qvm_create.py main: --disp implies label red; label and name are mandatory.
     if (!('label' in props) && !ns.disp) return '--label option is mandatory';
@@ -94,12 +107,21 @@ export interface ParsedCommand {
  * (2 + usage and message on stderr; 0 for --help/--version), or GrammarError for a tool without a grammar or argv
  * that the tool would hand to another interface (qvm-pool's legacy options).
  */
-export function parseTool(tool: string, args: readonly string[], release: QubesRelease, opts: { mainChecks?: boolean } = {}): ParsedCommand {
+export function parseTool(
+  tool: string,
+  args: readonly string[],
+  release: QubesRelease,
+  opts: { mainChecks?: boolean } = {},
+): ParsedCommand {
   const p = GRAMMARS[release].tools[tool];
   if (!p) throw new GrammarError(tool, null, `no grammar for ${tool}`);
   const py = PYTHON_OF[release];
   if (tool === 'qvm-pool' && parseKnownArgs(LEGACY_POOL, args, py).ns.has_legacy_options) {
-    throw new GrammarError(tool, null, 'qvm-pool: these are the legacy options (qvm_pool_legacy), not the grammar the app uses');
+    throw new GrammarError(
+      tool,
+      null,
+      'qvm-pool: these are the legacy options (qvm_pool_legacy), not the grammar the app uses',
+    );
   }
   const ns = parseArgs(p, args, py);
   const problem = opts.mainChecks === false ? null : afterParse(tool, ns);
@@ -118,7 +140,13 @@ export function checkGrammar(tool: string, args: readonly string[], release: Qub
     parseTool(tool, args, release);
   } catch (e) {
     if (e instanceof ArgparseExit) {
-      throw new GrammarError(tool, e, e.exitCode === 0 ? `${tool} ${args.join(' ')}: prints help or version instead of running` : `${tool} ${args.join(' ')}: ${e.message}`);
+      throw new GrammarError(
+        tool,
+        e,
+        e.exitCode === 0
+          ? `${tool} ${args.join(' ')}: prints help or version instead of running`
+          : `${tool} ${args.join(' ')}: ${e.message}`,
+      );
     }
     throw e;
   }

@@ -13,7 +13,8 @@ export type Nargs = null | number | '?' | '*' | '+' | 'A...';
 export interface ActionDef {
   readonly options: readonly string[];
   readonly dest: string;
-  readonly kind: 'store' | 'append' | 'count' | 'help' | 'version' | 'property' | 'single-property' | 'subparsers';
+  readonly kind:
+    'store' | 'append' | 'count' | 'help' | 'version' | 'property' | 'single-property' | 'subparsers';
   readonly nargs?: Nargs;
   readonly required?: boolean;
   readonly metavar?: string;
@@ -29,7 +30,10 @@ export interface ParserDef {
   readonly usage: string;
   readonly actions: readonly ActionDef[];
   readonly groups: readonly { readonly required: boolean; readonly members: readonly number[] }[];
-  readonly subparsers: { readonly names: readonly (readonly [string, number])[]; readonly parsers: readonly ParserDef[] } | null;
+  readonly subparsers: {
+    readonly names: readonly (readonly [string, number])[];
+    readonly parsers: readonly ParserDef[];
+  } | null;
 }
 
 /** The Python whose argparse parses: its behaviour differs in a few corners between 3.11 and 3.13. */
@@ -50,7 +54,11 @@ export class ArgparseExit extends Error {
 
 /** An ArgumentError: carries the parser it was raised in (its usage and prog are what argparse prints). */
 class ArgumentError extends Error {
-  constructor(readonly parser: ParserDef, action: ActionDef | null, message: string) {
+  constructor(
+    readonly parser: ParserDef,
+    action: ActionDef | null,
+    message: string,
+  ) {
     super(action ? `argument ${actionName(action)}: ${message}` : message);
   }
 }
@@ -97,7 +105,14 @@ function matchArgument(parser: ParserDef, a: ActionDef, pattern: string): number
   const m = new RegExp(`^${nargsPattern(a)}`).exec(pattern);
   if (m) return m[1]!.length;
   const n = a.nargs ?? null;
-  const msg = n === null ? 'expected one argument' : n === '?' ? 'expected at most one argument' : n === '+' ? 'expected at least one argument' : `expected ${n} argument${n === 1 ? '' : 's'}`;
+  const msg =
+    n === null
+      ? 'expected one argument'
+      : n === '?'
+        ? 'expected at most one argument'
+        : n === '+'
+          ? 'expected at least one argument'
+          : `expected ${n} argument${n === 1 ? '' : 's'}`;
   throw new ArgumentError(parser, a, msg);
 }
 
@@ -128,11 +143,18 @@ function parseOptional(p: ParserDef, opts: Map<string, ActionDef>, arg: string):
   if (opts.has(arg)) return { action: opts.get(arg)!, optionString: arg, sep: null, explicit: null };
   if (arg.length === 1) return null;
   const eq = arg.indexOf('=');
-  if (eq >= 0 && opts.has(arg.slice(0, eq))) return { action: opts.get(arg.slice(0, eq))!, optionString: arg.slice(0, eq), sep: '=', explicit: arg.slice(eq + 1) };
+  if (eq >= 0 && opts.has(arg.slice(0, eq)))
+    return {
+      action: opts.get(arg.slice(0, eq))!,
+      optionString: arg.slice(0, eq),
+      sep: '=',
+      explicit: arg.slice(eq + 1),
+    };
   const tuples: OptionTuple[] = [];
   if (arg[1] === '-') {
     const [prefix, sep, explicit] = eq >= 0 ? [arg.slice(0, eq), '=', arg.slice(eq + 1)] : [arg, null, null];
-    for (const [o, a] of opts) if (o.startsWith(prefix)) tuples.push({ action: a, optionString: o, sep, explicit });
+    for (const [o, a] of opts)
+      if (o.startsWith(prefix)) tuples.push({ action: a, optionString: o, sep, explicit });
   } else {
     const short = arg.slice(0, 2);
     for (const [o, a] of opts) {
@@ -141,7 +163,11 @@ function parseOptional(p: ParserDef, opts: Map<string, ActionDef>, arg: string):
     }
   }
   if (tuples.length > 1) {
-    throw new ArgumentError(p, null, `ambiguous option: ${arg} could match ${tuples.map((t) => t.optionString).join(', ')}`);
+    throw new ArgumentError(
+      p,
+      null,
+      `ambiguous option: ${arg} could match ${tuples.map((t) => t.optionString).join(', ')}`,
+    );
   }
   if (tuples.length === 1) return tuples[0]!;
   // No parser here defines negative-number-like options, so "-5" is an argument.
@@ -165,12 +191,21 @@ function parseKnown(p: ParserDef, argv: readonly string[], py: PythonArgparse, n
   // Defaults, as argparse puts them in the namespace before parsing.
   for (const a of p.actions) {
     if (a.kind === 'help' || a.kind === 'version' || a.dest in ns) continue;
-    ns[a.dest] = a.kind === 'property' || a.kind === 'single-property' ? {} : a.nargs === 0 && a.kind === 'store' ? false : a.nargs === '*' && !a.options.length ? [] : null;
+    ns[a.dest] =
+      a.kind === 'property' || a.kind === 'single-property'
+        ? {}
+        : a.nargs === 0 && a.kind === 'store'
+          ? false
+          : a.nargs === '*' && !a.options.length
+            ? []
+            : null;
   }
   const conflicts = new Map<ActionDef, ActionDef[]>();
   for (const g of p.groups) {
     const members = g.members.map((i) => p.actions[i]!);
-    members.forEach((a, i) => conflicts.set(a, [...(conflicts.get(a) ?? []), ...members.slice(0, i), ...members.slice(i + 1)]));
+    members.forEach((a, i) =>
+      conflicts.set(a, [...(conflicts.get(a) ?? []), ...members.slice(0, i), ...members.slice(i + 1)]),
+    );
   }
   const indices = new Map<number, OptionTuple>();
   let pattern = '';
@@ -198,12 +233,18 @@ function parseKnown(p: ParserDef, argv: readonly string[], py: PythonArgparse, n
     const single = a.nargs === null || a.nargs === undefined || a.nargs === '?';
     for (const v of a.kind === 'subparsers' ? args.slice(0, 1) : args) {
       if (a.int && !pyInt(v)) throw new ArgumentError(p, a, `invalid int value: ${pyRepr(v)}`);
-      if (a.choices && !a.choices.includes(v)) throw new ArgumentError(p, a, `invalid choice: ${pyRepr(v)} (choose from ${a.choices.map(pyRepr).join(', ')})`);
+      if (a.choices && !a.choices.includes(v))
+        throw new ArgumentError(
+          p,
+          a,
+          `invalid choice: ${pyRepr(v)} (choose from ${a.choices.map(pyRepr).join(', ')})`,
+        );
     }
     if (!isDefault) {
       seenNonDefault.add(a);
       for (const c of conflicts.get(a) ?? []) {
-        if (seenNonDefault.has(c)) throw new ArgumentError(p, a, `not allowed with argument ${actionName(c)}`);
+        if (seenNonDefault.has(c))
+          throw new ArgumentError(p, a, `not allowed with argument ${actionName(c)}`);
       }
     }
     switch (a.kind) {
@@ -215,7 +256,10 @@ function parseKnown(p: ParserDef, argv: readonly string[], py: PythonArgparse, n
         ns[a.dest] = ((ns[a.dest] as number | null) ?? 0) + 1;
         return;
       case 'append':
-        ns[a.dest] = [...((ns[a.dest] as string[] | null) ?? []), ...(single ? args.slice(0, 1) : [args])] as unknown;
+        ns[a.dest] = [
+          ...((ns[a.dest] as string[] | null) ?? []),
+          ...(single ? args.slice(0, 1) : [args]),
+        ] as unknown;
         return;
       case 'property': {
         // qubesadmin/tools/__init__.py PropertyAction: NAME=VALUE, else parser.error.
@@ -234,10 +278,16 @@ function parseKnown(p: ParserDef, argv: readonly string[], py: PythonArgparse, n
         const name = args[0]!;
         ns[a.dest] = name;
         const hit = sub.names.find(([n]) => n === name);
-        if (!hit) throw new ArgumentError(p, a, `invalid choice: ${pyRepr(name)} (choose from ${sub.names.map(([n]) => pyRepr(n)).join(', ')})`);
+        if (!hit)
+          throw new ArgumentError(
+            p,
+            a,
+            `invalid choice: ${pyRepr(name)} (choose from ${sub.names.map(([n]) => pyRepr(n)).join(', ')})`,
+          );
         const r = parseKnown(sub.parsers[hit[1]]!, args.slice(1), py, {});
         Object.assign(ns, r.ns);
-        if (r.extras.length) ns.__unrecognized = [...((ns.__unrecognized as string[] | undefined) ?? []), ...r.extras];
+        if (r.extras.length)
+          ns.__unrecognized = [...((ns.__unrecognized as string[] | undefined) ?? []), ...r.extras];
         return;
       }
       default:
@@ -258,7 +308,8 @@ function parseKnown(p: ParserDef, argv: readonly string[], py: PythonArgparse, n
         const count = matchArgument(p, action, 'A');
         if (count === 0 && optionString[1] !== '-' && explicit !== '') {
           // A cluster of short options: -vq is -v -q.
-          if (py === '3.13' && (sep || explicit[0] === '-')) throw new ArgumentError(p, action, `ignored explicit argument ${pyRepr(explicit)}`);
+          if (py === '3.13' && (sep || explicit[0] === '-'))
+            throw new ArgumentError(p, action, `ignored explicit argument ${pyRepr(explicit)}`);
           tuples.push([action, []]);
           const next = `-${explicit[0]}`;
           const nextAction = opts.get(next);
@@ -330,11 +381,17 @@ function parseKnown(p: ParserDef, argv: readonly string[], py: PythonArgparse, n
   extras.push(...argv.slice(consumePositionals(start)));
 
   const missing = p.actions.filter((a) => !seen.has(a) && a.required).map(actionName);
-  if (missing.length) throw new ArgumentError(p, null, `the following arguments are required: ${missing.join(', ')}`);
+  if (missing.length)
+    throw new ArgumentError(p, null, `the following arguments are required: ${missing.join(', ')}`);
   for (const g of p.groups) {
     if (!g.required) continue;
     const members = g.members.map((i) => p.actions[i]!);
-    if (!members.some((a) => seenNonDefault.has(a))) throw new ArgumentError(p, null, `one of the arguments ${members.map(actionName).join(' ')} is required`);
+    if (!members.some((a) => seenNonDefault.has(a)))
+      throw new ArgumentError(
+        p,
+        null,
+        `one of the arguments ${members.map(actionName).join(' ')} is required`,
+      );
   }
   return { ns, extras };
 }
@@ -358,7 +415,11 @@ export function parseArgs(p: ParserDef, argv: readonly string[], py: PythonArgpa
 }
 
 /** parse_known_args, for parsers whose leftovers are somebody else's (qvm-pool's legacy-option check). */
-export function parseKnownArgs(p: ParserDef, argv: readonly string[], py: PythonArgparse): { ns: Namespace; extras: string[] } {
+export function parseKnownArgs(
+  p: ParserDef,
+  argv: readonly string[],
+  py: PythonArgparse,
+): { ns: Namespace; extras: string[] } {
   try {
     const { ns, extras } = parseKnown(p, argv, py, {});
     return { ns, extras: [...extras, ...((ns.__unrecognized as string[] | undefined) ?? [])] };

@@ -21,7 +21,8 @@ export class DirSystem implements SystemReader {
   private host(p: string): string {
     if (!p.startsWith('/')) throw new AppError('internal', 'internal', `not an absolute path: ${p}`);
     const norm = path.posix.normalize(p);
-    if (norm.split('/').includes('..')) throw new AppError('internal', 'internal', `path escapes the tree: ${p}`);
+    if (norm.split('/').includes('..'))
+      throw new AppError('internal', 'internal', `path escapes the tree: ${p}`);
     return path.join(this.root, norm);
   }
 
@@ -56,7 +57,9 @@ export class DirSystem implements SystemReader {
 
   async sha256(p: string): Promise<string | null> {
     if (!(await this.stat(p))) return null;
-    return createHash('sha256').update(await this.readFile(p)).digest('hex');
+    return createHash('sha256')
+      .update(await this.readFile(p))
+      .digest('hex');
   }
 
   async run(cmd: Command): Promise<CommandResult> {

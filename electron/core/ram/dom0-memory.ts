@@ -22,12 +22,18 @@ export const BALLOON_CURRENT_KB = '/sys/devices/system/xen_memory/xen_memory0/in
  * BALLOON_CURRENT_KB at start). current_kb counts the pages the kernel reserved at boot, which MemTotal does
  * not, so qmemman sees dom0 using that much more. Page cache (and tmpfs, which Linux counts in Cached) is left out.
  */
-export function usedMiBFromMeminfo(info: Map<string, number>, currentKb: number | null = null): number | null {
+export function usedMiBFromMeminfo(
+  info: Map<string, number>,
+  currentKb: number | null = null,
+): number | null {
   const keys = ['MemTotal', 'MemFree', 'Buffers', 'Cached', 'SwapTotal', 'SwapFree'] as const;
   if (keys.some((k) => !info.has(k))) return null;
   const g = (k: (typeof keys)[number]) => info.get(k)!;
   const total = currentKb ? currentKb : g('MemTotal');
-  return Math.max(0, Math.ceil((total - g('MemFree') - g('Buffers') - g('Cached') + g('SwapTotal') - g('SwapFree')) / 1024));
+  return Math.max(
+    0,
+    Math.ceil((total - g('MemFree') - g('Buffers') - g('Cached') + g('SwapTotal') - g('SwapFree')) / 1024),
+  );
 }
 
 /** current_kb as meminfo-writer reads it (strtoll of the file); null if absent or not a number. */

@@ -2,7 +2,13 @@ import type { Compressor, WizardChoices } from '../../../shared/choices.js';
 import type { SystemFacts } from '../../../shared/facts.js';
 import { TYPICAL_RATIOS } from '../../../shared/ram/constants.js';
 import { computeRamModel, ramInputFrom } from '../../../shared/ram/model.js';
-import type { CompressionRatio, RamEstimate, RamMeasurements, Ratios, SampleStats } from '../../../shared/ram/ram-estimate.js';
+import type {
+  CompressionRatio,
+  RamEstimate,
+  RamMeasurements,
+  Ratios,
+  SampleStats,
+} from '../../../shared/ram/ram-estimate.js';
 import type { SystemReader } from '../system/system.js';
 import { readDom0UsedMiB, readQmemman } from './dom0-memory.js';
 import { LZO_RLE_PER_LZ4, pageCompressors, zsmallocClasses } from './page-cost.js';
@@ -12,7 +18,12 @@ import { sampleRoot } from './sample-root.js';
 
 export type RamProgress =
   | { readonly kind: 'progress'; readonly phase: 'root-usage' | 'meminfo'; readonly fraction: number }
-  | { readonly kind: 'progress'; readonly phase: SampleProgress['phase']; readonly fraction: number; readonly files: number };
+  | {
+      readonly kind: 'progress';
+      readonly phase: SampleProgress['phase'];
+      readonly fraction: number;
+      readonly files: number;
+    };
 
 export interface EstimateOptions {
   readonly onProgress?: (p: RamProgress) => void;
@@ -30,7 +41,12 @@ export interface EstimateOptions {
 export const MIN_SAMPLE_PAGES = 2048;
 
 export function typicalRatios(): Ratios {
-  const t = (compressor: Compressor): CompressionRatio => ({ compressor, ratio: TYPICAL_RATIOS[compressor], source: 'typical', method: 'typical' });
+  const t = (compressor: Compressor): CompressionRatio => ({
+    compressor,
+    ratio: TYPICAL_RATIOS[compressor],
+    source: 'typical',
+    method: 'typical',
+  });
   return { lz4: t('lz4'), zstd: t('zstd'), 'lzo-rle': t('lzo-rle') };
 }
 
@@ -52,7 +68,11 @@ export async function measureRatios(
     return { ratios: typicalRatios(), note: 'ram.ratio.sampleTooSmall', sample: result.stats };
   }
   const typical = typicalRatios();
-  const m = (compressor: Compressor, ratio: number, method: CompressionRatio['method']): CompressionRatio => ({
+  const m = (
+    compressor: Compressor,
+    ratio: number,
+    method: CompressionRatio['method'],
+  ): CompressionRatio => ({
     compressor,
     ratio: Math.min(1.1, Math.round(ratio * 1000) / 1000),
     source: 'measured',
@@ -70,7 +90,11 @@ export async function measureRatios(
 }
 
 /** Everything the model needs that facts do not carry: root usage, ratios, dom0's used memory, qmemman's settings. */
-export async function measureRam(sys: SystemReader, facts: SystemFacts, opts: EstimateOptions = {}): Promise<RamMeasurements> {
+export async function measureRam(
+  sys: SystemReader,
+  facts: SystemFacts,
+  opts: EstimateOptions = {},
+): Promise<RamMeasurements> {
   opts.onProgress?.({ kind: 'progress', phase: 'root-usage', fraction: 0 });
   const root = await probeRootUsage(sys, facts.rootFs);
   opts.onProgress?.({ kind: 'progress', phase: 'root-usage', fraction: 1 });
@@ -86,7 +110,12 @@ export async function measureRam(sys: SystemReader, facts: SystemFacts, opts: Es
  * model. The renderer can recompute the model for other choices from `measurements` with ramInputFrom +
  * computeRamModel (shared/ram/model.ts) without measuring again.
  */
-export async function estimateRam(sys: SystemReader, facts: SystemFacts, choices: WizardChoices, opts: EstimateOptions = {}): Promise<RamEstimate> {
+export async function estimateRam(
+  sys: SystemReader,
+  facts: SystemFacts,
+  choices: WizardChoices,
+  opts: EstimateOptions = {},
+): Promise<RamEstimate> {
   const measurements = await measureRam(sys, facts, opts);
   const input = ramInputFrom(facts, choices, measurements);
   return { simulated: sys.kind === 'simulated', measurements, input, model: computeRamModel(input) };

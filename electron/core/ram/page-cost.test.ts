@@ -28,7 +28,9 @@ describe('page compressors', () => {
   it('lz4 and zstd shrink text and leave random bytes at a full page', async () => {
     const { compressors, zstdAvailable } = await pageCompressors();
     expect(zstdAvailable).toBe(true);
-    const text = new Uint8Array(Buffer.from('the quick brown fox jumps over the lazy dog\n'.repeat(100).slice(0, PAGE)));
+    const text = new Uint8Array(
+      Buffer.from('the quick brown fox jumps over the lazy dog\n'.repeat(100).slice(0, PAGE)),
+    );
     expect(compressors.lz4(text)).toBeLessThan(300);
     expect(compressors.zstd(text)).toBeLessThan(compressors.lz4(text));
     const noise = new Uint8Array(randomBytes(PAGE));

@@ -30,7 +30,7 @@ export function zsmallocClasses(chain = 8): ZsmallocClasses {
     let pages = 1;
     for (let k = 1; k <= chain; k++) {
       const bytes = k * PAGE;
-      const pct = Math.floor(((Math.floor(bytes / size) * size) * 100) / bytes);
+      const pct = Math.floor((Math.floor(bytes / size) * size * 100) / bytes);
       if (pct > best) {
         best = pct;
         pages = k;

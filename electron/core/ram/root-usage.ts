@@ -33,7 +33,18 @@ export function parseDu(text: string, what = 'du'): Map<string, number> {
 export async function probeRootUsage(sys: SystemReader, rootFs: FilesystemFact): Promise<RootUsage> {
   let bytes: Map<string, number>;
   try {
-    bytes = parseDu((await sys.run({ bin: BIN.du, args: duBytesArgs, privileged: true, expectExit: [0, 1], timeoutMs: 300_000 })).stdout, 'du');
+    bytes = parseDu(
+      (
+        await sys.run({
+          bin: BIN.du,
+          args: duBytesArgs,
+          privileged: true,
+          expectExit: [0, 1],
+          timeoutMs: 300_000,
+        })
+      ).stdout,
+      'du',
+    );
   } catch (e) {
     if (!(e instanceof CommandError)) throw e;
     return { usedMiB: Math.ceil(rootFs.usedBytes / MiB), inodes: null, breakdown: [], source: 'findmnt' };
@@ -49,5 +60,10 @@ export async function probeRootUsage(sys: SystemReader, rootFs: FilesystemFact):
     .filter(([p]) => p !== '/')
     .map(([path, b]) => ({ path, usedMiB: Math.ceil(b / MiB), inodes: inodes?.get(path) ?? null }))
     .sort((a, b) => b.usedMiB - a.usedMiB || a.path.localeCompare(b.path));
-  return { usedMiB: Math.ceil(bytes.get('/')! / MiB), inodes: inodes?.get('/') ?? null, breakdown, source: 'du' };
+  return {
+    usedMiB: Math.ceil(bytes.get('/')! / MiB),
+    inodes: inodes?.get('/') ?? null,
+    breakdown,
+    source: 'du',
+  };
 }

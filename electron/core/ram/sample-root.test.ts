@@ -18,14 +18,20 @@ async function tree(mix: { zeros: number; noise: number; text: number }, fileKiB
   for (let i = 0; i < mix.zeros; i++) await put(`var/zero/${i}.img`, Buffer.alloc(MiB));
   for (let i = 0; i < mix.noise; i++) await put(`usr/share/noise/${i}.bin`, randomBytes(MiB));
   const line = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.\n';
-  for (let i = 0; i < mix.text; i++) await put(`usr/share/doc/${i}.txt`, Buffer.from(line.repeat(Math.ceil(MiB / line.length)).slice(0, MiB)));
+  for (let i = 0; i < mix.text; i++)
+    await put(`usr/share/doc/${i}.txt`, Buffer.from(line.repeat(Math.ceil(MiB / line.length)).slice(0, MiB)));
   await put('proc/cmdline', Buffer.from('should be skipped\n'));
   return dir;
 }
 
 async function sample(dir: string, maxPages = 65536) {
   const { compressors } = await pageCompressors();
-  return sampleRoot(new DirSystem(dir), { compressors, zsmalloc: zsmallocClasses(8), maxPages, timeBudgetMs: 60_000 });
+  return sampleRoot(new DirSystem(dir), {
+    compressors,
+    zsmalloc: zsmallocClasses(8),
+    maxPages,
+    timeBudgetMs: 60_000,
+  });
 }
 
 describe('sampleRoot', () => {
@@ -56,9 +62,20 @@ describe('sampleRoot', () => {
     const dir = await tree({ zeros: 0, noise: 1, text: 1 });
     const { compressors } = await pageCompressors();
     let t = 0;
-    const r = await sampleRoot(new DirSystem(dir), { compressors, zsmalloc: zsmallocClasses(8), uid: 4242, timeBudgetMs: 1000, now: () => (t += 1) });
+    const r = await sampleRoot(new DirSystem(dir), {
+      compressors,
+      zsmalloc: zsmallocClasses(8),
+      uid: 4242,
+      timeBudgetMs: 1000,
+      now: () => (t += 1),
+    });
     expect(r.stats.walkedFiles).toBeGreaterThanOrEqual(0);
-    const slow = await sampleRoot(new DirSystem(dir), { compressors, zsmalloc: zsmallocClasses(8), timeBudgetMs: 1, now: () => (t += 10) });
+    const slow = await sampleRoot(new DirSystem(dir), {
+      compressors,
+      zsmalloc: zsmallocClasses(8),
+      timeBudgetMs: 1,
+      now: () => (t += 10),
+    });
     expect(slow.stats.complete).toBe(false);
   });
 });

@@ -46,7 +46,18 @@ export interface SampleResult {
   readonly zstdRatio: number;
 }
 
-export const DEFAULT_SKIP = ['/proc', '/sys', '/dev', '/run', '/tmp', '/boot', '/mnt', '/media', '/afs', '/lost+found'];
+export const DEFAULT_SKIP = [
+  '/proc',
+  '/sys',
+  '/dev',
+  '/run',
+  '/tmp',
+  '/boot',
+  '/mnt',
+  '/media',
+  '/afs',
+  '/lost+found',
+];
 
 interface FileEntry {
   readonly path: string;
@@ -101,10 +112,13 @@ export async function sampleRoot(sys: SystemReader, opts: SampleOptions): Promis
       continue;
     }
     const subdirs: string[] = [];
-    const paths = names.map((name) => (dir === '/' ? `/${name}` : `${dir}/${name}`)).filter((p) => !skip.has(p));
+    const paths = names
+      .map((name) => (dir === '/' ? `/${name}` : `${dir}/${name}`))
+      .filter((p) => !skip.has(p));
     // A few stats in flight at once: the walk is dominated by their latency, not by CPU.
     const stats = [];
-    for (let i = 0; i < paths.length; i += 32) stats.push(...(await Promise.all(paths.slice(i, i + 32).map((p) => sys.stat(p).catch(() => null)))));
+    for (let i = 0; i < paths.length; i += 32)
+      stats.push(...(await Promise.all(paths.slice(i, i + 32).map((p) => sys.stat(p).catch(() => null)))));
     for (const [i, p] of paths.entries()) {
       const st = stats[i];
       if (!st) continue;
@@ -117,7 +131,8 @@ export async function sampleRoot(sys: SystemReader, opts: SampleOptions): Promis
     }
     // Depth first, in name order.
     stack.push(...subdirs.reverse());
-    if (++dirsDone % 256 === 0) opts.onProgress?.({ phase: 'walk', fraction: stack.length === 0 ? 1 : 0.5, files: files.length });
+    if (++dirsDone % 256 === 0)
+      opts.onProgress?.({ phase: 'walk', fraction: stack.length === 0 ? 1 : 0.5, files: files.length });
   }
   opts.onProgress?.({ phase: 'walk', fraction: 1, files: files.length });
 
@@ -182,7 +197,12 @@ export async function sampleRoot(sys: SystemReader, opts: SampleOptions): Promis
     weightZstd += zs * w;
     sampledPages += n;
     sampledFiles++;
-    if (sampledFiles % 64 === 0) opts.onProgress?.({ phase: 'compress', fraction: Math.min(1, sampledFiles / chosen.length), files: sampledFiles });
+    if (sampledFiles % 64 === 0)
+      opts.onProgress?.({
+        phase: 'compress',
+        fraction: Math.min(1, sampledFiles / chosen.length),
+        files: sampledFiles,
+      });
   }
   opts.onProgress?.({ phase: 'compress', fraction: 1, files: sampledFiles });
   return {

@@ -18,9 +18,20 @@ export async function readSessionConfig(sys: SystemReader): Promise<SessionConfi
   try {
     json = JSON.parse(await sys.readText(PATHS.sessionConf));
   } catch (e) {
-    throw new AppError('parse-error', 'internal', `${PATHS.sessionConf} is not JSON: ${(e as Error).message}`, { source: PATHS.sessionConf, detail: (e as Error).message });
+    throw new AppError(
+      'parse-error',
+      'internal',
+      `${PATHS.sessionConf} is not JSON: ${(e as Error).message}`,
+      { source: PATHS.sessionConf, detail: (e as Error).message },
+    );
   }
   const parsed = SessionConfigSchema.safeParse(json);
-  if (!parsed.success) throw new AppError('parse-error', 'internal', `${PATHS.sessionConf}: ${parsed.error.issues[0]?.message}`, { source: PATHS.sessionConf, detail: parsed.error.issues[0]?.message ?? '' });
+  if (!parsed.success)
+    throw new AppError(
+      'parse-error',
+      'internal',
+      `${PATHS.sessionConf}: ${parsed.error.issues[0]?.message}`,
+      { source: PATHS.sessionConf, detail: parsed.error.issues[0]?.message ?? '' },
+    );
   return parsed.data;
 }

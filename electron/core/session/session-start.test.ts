@@ -15,7 +15,10 @@ async function bootStateless(sim: SimSystem, mode: 'zram' | 'tmpfs'): Promise<vo
   await sim.tree.writeAtomic('/proc/swaps', 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n');
   await sim.updateState((s) => {
     const root = s.mounts.find((m) => m.target === '/')!;
-    Object.assign(root, mode === 'zram' ? { source: '/dev/zram0', fsType: 'ext2' } : { source: 'none', fsType: 'tmpfs' });
+    Object.assign(
+      root,
+      mode === 'zram' ? { source: '/dev/zram0', fsType: 'ext2' } : { source: 'none', fsType: 'tmpfs' },
+    );
   });
 }
 
@@ -40,20 +43,30 @@ describe('stateless session start', () => {
     expect(report.done).toHaveLength(4);
     const state = sim.snapshotState();
     // The root took /dev/zram0, so the pool gets a device of its own.
-    expect(state.mounts.find((m) => m.target === RAM_POOL_DIR)).toMatchObject({ source: '/dev/zram1', fsType: 'xfs' });
-    expect(state.pools.find((p) => p.name === 'ram')).toMatchObject({ driver: 'file-reflink', config: { dir_path: RAM_POOL_DIR } });
+    expect(state.mounts.find((m) => m.target === RAM_POOL_DIR)).toMatchObject({
+      source: '/dev/zram1',
+      fsType: 'xfs',
+    });
+    expect(state.pools.find((p) => p.name === 'ram')).toMatchObject({
+      driver: 'file-reflink',
+      config: { dir_path: RAM_POOL_DIR },
+    });
     const clone = state.qubes.find((q) => q.name === 'debian-12-xfce-ram')!;
     expect(clone).toMatchObject({ klass: 'TemplateVM' });
     expect(clone.volumes.root?.pool).toBe('ram');
     const dvm = state.qubes.find((q) => q.name === 'debian-12-xfce-ram-dvm')!;
     expect(dvm.props).toMatchObject({ template: 'debian-12-xfce-ram', template_for_dispvms: 'True' });
     expect(dvm.volumes.private?.pool).toBe('ram');
-    expect((await sim.run({ bin: BIN.qubesPrefs, args: ['default_dispvm'] })).stdout).toBe('debian-12-xfce-ram-dvm\n');
+    expect((await sim.run({ bin: BIN.qubesPrefs, args: ['default_dispvm'] })).stdout).toBe(
+      'debian-12-xfce-ram-dvm\n',
+    );
     // A qube created in the session lands in the RAM pool; kernels stay where they are.
     for (const p of ['default_pool_root', 'default_pool_private', 'default_pool_volatile']) {
       expect((await sim.run({ bin: BIN.qubesPrefs, args: [p] })).stdout).toBe('ram\n');
     }
-    expect((await sim.run({ bin: BIN.qubesPrefs, args: ['default_pool_kernel'] })).stdout).toBe('linux-kernel\n');
+    expect((await sim.run({ bin: BIN.qubesPrefs, args: ['default_pool_kernel'] })).stdout).toBe(
+      'linux-kernel\n',
+    );
     expect((await sim.run({ bin: BIN.qubesPrefs, args: ['default_pool'] })).stdout).toBe('vm-pool\n');
   });
 
@@ -73,10 +86,17 @@ describe('stateless session start', () => {
     await engineFor(sim).apply(everyTask());
     await bootStateless(sim, 'tmpfs');
     // Named and placed like the RAM pool, but only a directory of the root.
-    await sim.run({ bin: BIN.qvmPool, args: ['add', 'ram', 'file-reflink', '-o', `dir_path=${RAM_POOL_DIR}`, '-o', 'setup_check=False'] });
+    await sim.run({
+      bin: BIN.qvmPool,
+      args: ['add', 'ram', 'file-reflink', '-o', `dir_path=${RAM_POOL_DIR}`, '-o', 'setup_check=False'],
+    });
     const report = await startSession(sim);
-    expect(report.problems[0]).toMatch(new RegExp(`is not the RAM pool \\(${RAM_POOL_DIR} is not a mount point`));
-    expect(report.problems).toContain('no RAM pool: qubes created in this session are stored on disk and stay after it');
+    expect(report.problems[0]).toMatch(
+      new RegExp(`is not the RAM pool \\(${RAM_POOL_DIR} is not a mount point`),
+    );
+    expect(report.problems).toContain(
+      'no RAM pool: qubes created in this session are stored on disk and stay after it',
+    );
     expect(sim.snapshotState().qubes.some((q) => q.name === 'debian-12-xfce-ram')).toBe(false);
     expect((await sim.run({ bin: BIN.qubesPrefs, args: ['default_pool_private'] })).stdout).toBe('vm-pool\n');
   });
@@ -99,7 +119,9 @@ describe('stateless session start', () => {
     await bootStateless(sim, 'zram');
     const report = await startSession(sim);
     expect(report.problems).toEqual([
-      expect.stringMatching(/a pool named ram already exists \(file\) and is not the RAM pool \(its driver is file, not file-reflink\)/),
+      expect.stringMatching(
+        /a pool named ram already exists \(file\) and is not the RAM pool \(its driver is file, not file-reflink\)/,
+      ),
       'no RAM pool: qubes created in this session are stored on disk and stay after it',
       'debian-12-xfce-ram: no RAM pool',
     ]);

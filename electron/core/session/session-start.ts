@@ -12,10 +12,20 @@ export const RAM_POOL_DIR = '/run/qubes-stateless/ram-pool';
 /** A zram device of its own (never /dev/zram0: the root or, on 4.3, swap), XFS with reflinks on it, the pool. */
 async function makeRamPool(sys: System, name: string, sizeMiB: number, r: QubesRelease): Promise<void> {
   await sys.run({ bin: BIN.modprobe, args: ['zram'], privileged: true });
-  const dev = (await sys.run({ bin: BIN.zramctl, args: ['--find', '--size', `${sizeMiB}M`, '--algorithm', 'zstd'], privileged: true })).stdout.trim();
+  const dev = (
+    await sys.run({
+      bin: BIN.zramctl,
+      args: ['--find', '--size', `${sizeMiB}M`, '--algorithm', 'zstd'],
+      privileged: true,
+    })
+  ).stdout.trim();
   if (!/^\/dev\/zram\d+$/.test(dev)) throw new Error(`zramctl answered "${dev}"`);
   await sys.makeDir(RAM_POOL_DIR, 0o755);
-  await sys.run({ bin: BIN.mkfsXfs, args: ['-q', '-m', 'reflink=1', '-L', 'qs-ram-pool', dev], privileged: true });
+  await sys.run({
+    bin: BIN.mkfsXfs,
+    args: ['-q', '-m', 'reflink=1', '-L', 'qs-ram-pool', dev],
+    privileged: true,
+  });
   await sys.run({ bin: BIN.mount, args: ['-o', 'discard,noatime', dev, RAM_POOL_DIR], privileged: true });
   await sys.run(poolAdd(name, 'file-reflink', { dir_path: RAM_POOL_DIR }, r));
 }
@@ -24,14 +34,19 @@ async function makeRamPool(sys: System, name: string, sizeMiB: number, r: QubesR
  * Is this pool the RAM pool, by what it is rather than by its name: the `file-reflink` driver on our
  * directory, and that directory the mount point of an XFS on a zram device (findmnt). Returns why not, or null.
  */
-export async function whyNotRamPool(sys: System, pool: { driver: string; options: Readonly<Record<string, string>> }): Promise<string | null> {
+export async function whyNotRamPool(
+  sys: System,
+  pool: { driver: string; options: Readonly<Record<string, string>> },
+): Promise<string | null> {
   if (pool.driver !== 'file-reflink') return `its driver is ${pool.driver}, not file-reflink`;
-  if (pool.options.dir_path !== RAM_POOL_DIR) return `its directory is ${pool.options.dir_path ?? '(none)'}, not ${RAM_POOL_DIR}`;
+  if (pool.options.dir_path !== RAM_POOL_DIR)
+    return `its directory is ${pool.options.dir_path ?? '(none)'}, not ${RAM_POOL_DIR}`;
   const res = await sys.run({ bin: BIN.findmnt, args: findmntArgs(RAM_POOL_DIR), expectExit: [0, 1] });
   if (res.exitCode !== 0) return `nothing is mounted at ${RAM_POOL_DIR}`;
   const fs = parseFindmnt(res.stdout);
   if (fs.target !== RAM_POOL_DIR) return `${RAM_POOL_DIR} is not a mount point (it is on ${fs.target})`;
-  if (fs.fsType !== 'xfs' || !/^\/dev\/zram\d+$/.test(fs.source)) return `${RAM_POOL_DIR} holds ${fs.fsType} on ${fs.source}, not XFS on a zram device`;
+  if (fs.fsType !== 'xfs' || !/^\/dev\/zram\d+$/.test(fs.source))
+    return `${RAM_POOL_DIR} holds ${fs.fsType} on ${fs.source}, not XFS on a zram device`;
   return null;
 }
 
@@ -41,7 +56,11 @@ export async function whyNotRamPool(sys: System, pool: { driver: string; options
  * (qubes-core-admin qubes/app.py, release4.2 and release4.3: each default_pool_* defaults to default_pool),
  * and kernel volumes must stay in linux-kernel.
  */
-export const SESSION_POOL_PROPERTIES = ['default_pool_root', 'default_pool_private', 'default_pool_volatile'] as const;
+export const SESSION_POOL_PROPERTIES = [
+  'default_pool_root',
+  'default_pool_private',
+  'default_pool_volatile',
+] as const;
 
 export interface SessionReport {
   readonly ran: boolean;
@@ -62,9 +81,13 @@ export interface SessionReport {
  * would also be cheap but needs a volume group created at boot, before qubesd, and the same VG name on every
  * boot. xfsprogs is checked at install time.
  */
-export async function startSession(sys: System, log: (line: string) => void = () => undefined): Promise<SessionReport> {
+export async function startSession(
+  sys: System,
+  log: (line: string) => void = () => undefined,
+): Promise<SessionReport> {
   const facts = await probeFacts(sys);
-  if (facts.bootMode.kind !== 'stateless') return { ran: false, skipped: 'persistent', done: [], problems: [] };
+  if (facts.bootMode.kind !== 'stateless')
+    return { ran: false, skipped: 'persistent', done: [], problems: [] };
   const config = await readSessionConfig(sys);
   if (!config) return { ran: false, skipped: 'no-config', done: [], problems: [] };
   const r = facts.qubesRelease;
@@ -89,18 +112,27 @@ export async function startSession(sys: System, log: (line: string) => void = ()
     const { name, sizeMiB } = config.ramPool;
     const existing = facts.pools.find((p) => p.name === name);
     if (!existing) {
-      if (await step(`RAM pool ${name} (${sizeMiB} MiB, XFS on zram)`, () => makeRamPool(sys, name, sizeMiB, r))) pool = name;
+      if (
+        await step(`RAM pool ${name} (${sizeMiB} MiB, XFS on zram)`, () => makeRamPool(sys, name, sizeMiB, r))
+      )
+        pool = name;
     } else {
       const why = await whyNotRamPool(sys, existing);
       // Made by an earlier start in this session (qubes.xml is in RAM too), or someone else's pool, maybe on
       // disk, which clones would outlive: left alone.
       if (why === null) pool = name;
-      else problems.push(`RAM pool: a pool named ${name} already exists (${existing.driver}) and is not the RAM pool (${why}); left alone, no RAM clones`);
+      else
+        problems.push(
+          `RAM pool: a pool named ${name} already exists (${existing.driver}) and is not the RAM pool (${why}); left alone, no RAM clones`,
+        );
     }
   }
   if (pool) {
     const ram = pool;
-    await step(`new qubes of this session go to ${ram} (${SESSION_POOL_PROPERTIES.join(', ')})`, SESSION_POOL_PROPERTIES.map((p) => globalPrefSet(p, ram, r)));
+    await step(
+      `new qubes of this session go to ${ram} (${SESSION_POOL_PROPERTIES.join(', ')})`,
+      SESSION_POOL_PROPERTIES.map((p) => globalPrefSet(p, ram, r)),
+    );
   } else if (config.ramPool) {
     problems.push('no RAM pool: qubes created in this session are stored on disk and stay after it');
   }
@@ -116,10 +148,21 @@ export async function startSession(sys: System, log: (line: string) => void = ()
     }
     const ok = await step(`${t.clone} (RAM clone of ${t.template}) and ${t.dvm}`, [
       qvmClone(t.template, t.clone, pool, r),
-      qvmCreate({ name: t.dvm, klass: 'AppVM', template: t.clone, label: 'red', pool, props: { template_for_dispvms: 'True' } }, r),
+      qvmCreate(
+        {
+          name: t.dvm,
+          klass: 'AppVM',
+          template: t.clone,
+          label: 'red',
+          pool,
+          props: { template_for_dispvms: 'True' },
+        },
+        r,
+      ),
     ]);
     if (ok) firstDvm ??= t.dvm;
   }
-  if (config.defaultDispvm && firstDvm === config.defaultDispvm) await step(`default_dispvm ${firstDvm}`, [globalPrefSet('default_dispvm', firstDvm, r)]);
+  if (config.defaultDispvm && firstDvm === config.defaultDispvm)
+    await step(`default_dispvm ${firstDvm}`, [globalPrefSet('default_dispvm', firstDvm, r)]);
   return { ran: true, skipped: null, done, problems };
 }

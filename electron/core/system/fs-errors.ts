@@ -6,8 +6,15 @@ import type { FileInfo } from './system.js';
 export function fsError(e: unknown, p: string): AppError {
   if (e instanceof AppError) return e;
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new AppError('file-missing', 'precondition', `${p} does not exist`, { path: p }, { cause: e });
-  return new AppError('file-unreadable', 'precondition', `${p} cannot be read (${code ?? 'error'})`, { path: p, reason: code ?? 'error' }, { cause: e });
+  if (code === 'ENOENT')
+    return new AppError('file-missing', 'precondition', `${p} does not exist`, { path: p }, { cause: e });
+  return new AppError(
+    'file-unreadable',
+    'precondition',
+    `${p} cannot be read (${code ?? 'error'})`,
+    { path: p, reason: code ?? 'error' },
+    { cause: e },
+  );
 }
 
 export function fileInfoFromStats(st: Stats): FileInfo {

@@ -23,16 +23,24 @@ export interface DirectFiles {
 }
 
 /** Runs a command of the System (privileged ones through sudo -n); `bytes` is stdout untouched. */
-export type Exec = (cmd: Command, encoding: 'utf8' | 'buffer') => Promise<{ result: CommandResult; bytes: Buffer }>;
+export type Exec = (
+  cmd: Command,
+  encoding: 'utf8' | 'buffer',
+) => Promise<{ result: CommandResult; bytes: Buffer }>;
 
 /** Numbers only, no file name: raw mode in hex (type and permission bits), size, uid, gid. */
 export const STAT_FORMAT = '%f %s %u %g';
 
 const S_IFMT = 0o170000;
-const KINDS: Readonly<Record<number, FileInfo['kind']>> = { 0o100000: 'file', 0o040000: 'dir', 0o120000: 'symlink' };
+const KINDS: Readonly<Record<number, FileInfo['kind']>> = {
+  0o100000: 'file',
+  0o040000: 'dir',
+  0o120000: 'symlink',
+};
 
 /** Errors the app's own rights cause; only these are retried through sudo. */
-export const needsRoot = (e: unknown): boolean => ['EACCES', 'EPERM'].includes((e as NodeJS.ErrnoException)?.code ?? '');
+export const needsRoot = (e: unknown): boolean =>
+  ['EACCES', 'EPERM'].includes((e as NodeJS.ErrnoException)?.code ?? '');
 
 /** The errno a coreutils/findutils message names (LC_ALL=C: strerror's C-locale strings). */
 export function errnoFromStderr(stderr: string): string {
@@ -45,15 +53,31 @@ export function errnoFromStderr(stderr: string): string {
 
 export function parseStatLine(out: string, p: string): FileInfo {
   const m = /^([0-9a-f]+) (\d+) (\d+) (\d+)\n$/.exec(out);
-  if (!m) throw new AppError('parse-error', 'internal', `stat of ${p} printed ${JSON.stringify(out.slice(0, 80))}`, { source: `stat ${p}`, detail: out.slice(0, 80) });
+  if (!m)
+    throw new AppError(
+      'parse-error',
+      'internal',
+      `stat of ${p} printed ${JSON.stringify(out.slice(0, 80))}`,
+      { source: `stat ${p}`, detail: out.slice(0, 80) },
+    );
   const raw = parseInt(m[1]!, 16);
-  return { kind: KINDS[raw & S_IFMT] ?? 'other', size: Number(m[2]), mode: raw & 0o7777, uid: Number(m[3]), gid: Number(m[4]) };
+  return {
+    kind: KINDS[raw & S_IFMT] ?? 'other',
+    size: Number(m[2]),
+    mode: raw & 0o7777,
+    uid: Number(m[3]),
+    gid: Number(m[4]),
+  };
 }
 
 /** `find -H DIR -maxdepth 1 -printf '%y%P\0'`: the first record is DIR itself ("d" and an empty name). */
 export function parseListing(out: string, p: string): string[] {
   const records = out.split('\0');
-  if (records.pop() !== '' || records.length === 0) throw new AppError('parse-error', 'internal', `the listing of ${p} is truncated`, { source: `find ${p}`, detail: 'no NUL at the end' });
+  if (records.pop() !== '' || records.length === 0)
+    throw new AppError('parse-error', 'internal', `the listing of ${p} is truncated`, {
+      source: `find ${p}`,
+      detail: 'no NUL at the end',
+    });
   if (records[0] !== 'd') throw fsError(Object.assign(new Error('ENOTDIR'), { code: 'ENOTDIR' }), p);
   return records.slice(1).map((r) => r.slice(1));
 }
@@ -61,20 +85,36 @@ export function parseListing(out: string, p: string): string[] {
 /** `sha256sum` prints "HEX  NAME"; a name with a backslash or newline gets a leading "\" first. */
 export function parseSha256sum(out: string, p: string): string {
   const m = /^\\?([0-9a-f]{64}) /.exec(out);
-  if (!m) throw new AppError('parse-error', 'internal', `sha256sum of ${p} printed ${JSON.stringify(out.slice(0, 80))}`, { source: `sha256sum ${p}`, detail: out.slice(0, 80) });
+  if (!m)
+    throw new AppError(
+      'parse-error',
+      'internal',
+      `sha256sum of ${p} printed ${JSON.stringify(out.slice(0, 80))}`,
+      { source: `sha256sum ${p}`, detail: out.slice(0, 80) },
+    );
   return m[1]!;
 }
 
 const errno = (code: string): NodeJS.ErrnoException => Object.assign(new Error(code), { code });
 
 export class ReadPath {
-  constructor(private readonly direct: DirectFiles, private readonly exec: Exec) {}
+  constructor(
+    private readonly direct: DirectFiles,
+    private readonly exec: Exec,
+  ) {}
 
   /** A privileged read; exit 1 is the tool's "cannot" (its message names the errno), anything else is a failure. */
-  private async root(bin: string, args: string[], p: string, encoding: 'utf8' | 'buffer' = 'utf8'): Promise<{ stdout: string; bytes: Buffer } | { errno: string }> {
+  private async root(
+    bin: string,
+    args: string[],
+    p: string,
+    encoding: 'utf8' | 'buffer' = 'utf8',
+  ): Promise<{ stdout: string; bytes: Buffer } | { errno: string }> {
     if (!p.startsWith('/')) throw new AppError('internal', 'internal', `not an absolute path: ${p}`);
     const { result, bytes } = await this.exec({ bin, args, privileged: true, expectExit: [0, 1] }, encoding);
-    return result.exitCode === 0 ? { stdout: result.stdout, bytes } : { errno: errnoFromStderr(result.stderr) };
+    return result.exitCode === 0
+      ? { stdout: result.stdout, bytes }
+      : { errno: errnoFromStderr(result.stderr) };
   }
 
   async stat(p: string): Promise<FileInfo | null> {

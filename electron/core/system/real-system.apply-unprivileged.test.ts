@@ -7,7 +7,13 @@ import { initSim } from '../../sim/init-sim.js';
 import { STATE_FILE } from '../../sim/sim-system.js';
 import { everyTask, testAssetsDir } from '../../testing/engine-fixture.js';
 import { simDigest } from '../../testing/sim-digest.js';
-import { bundleForOthers, loggingSudo, runAs, TEST_USER, unprivilegedSkipReason } from '../../testing/unprivileged.js';
+import {
+  bundleForOthers,
+  loggingSudo,
+  runAs,
+  TEST_USER,
+  unprivilegedSkipReason,
+} from '../../testing/unprivileged.js';
 
 /**
  * The whole install and its rollback as dom0's user: a simulated dom0 whose tree is root-owned with dom0's
@@ -49,30 +55,42 @@ describe.skipIf(skip !== null)('apply and rollback as an unprivileged user throu
     await child?.dispose();
   });
 
-  it.each(['qubes-4.2', 'qubes-4.3'])('on %s: every task applied and verified, then the tree is byte-identical again', async (profile) => {
-    const simDir = path.join(work, profile);
-    const sim = await initSim(simDir, profile);
-    const uid = Number(execFileSync('/usr/bin/id', ['-u', TEST_USER], { encoding: 'utf8' }));
-    const gid = Number(execFileSync('/usr/bin/id', ['-g', TEST_USER], { encoding: 'utf8' }));
-    // The simulator's own files belong to the user; dom0's tree stays root's.
-    await chown(simDir, uid, gid);
-    await chown(path.join(simDir, STATE_FILE), uid, gid);
-    expect(await notRootOwned(sim.tree.root)).toEqual([]);
-    await sudo.reset();
-    const before = await simDigest(sim);
+  it.each(['qubes-4.2', 'qubes-4.3'])(
+    'on %s: every task applied and verified, then the tree is byte-identical again',
+    async (profile) => {
+      const simDir = path.join(work, profile);
+      const sim = await initSim(simDir, profile);
+      const uid = Number(execFileSync('/usr/bin/id', ['-u', TEST_USER], { encoding: 'utf8' }));
+      const gid = Number(execFileSync('/usr/bin/id', ['-g', TEST_USER], { encoding: 'utf8' }));
+      // The simulator's own files belong to the user; dom0's tree stays root's.
+      await chown(simDir, uid, gid);
+      await chown(path.join(simDir, STATE_FILE), uid, gid);
+      expect(await notRootOwned(sim.tree.root)).toEqual([]);
+      await sudo.reset();
+      const before = await simDigest(sim);
 
-    const out = JSON.parse(await runAs(TEST_USER, child.file, [simDir, assets, JSON.stringify(everyTask(profile)), sudo.path])) as Record<string, unknown>;
-    expect(out).toEqual({ uid, applied: 'applied', failedChecks: [], rolledBack: 'done', problems: [] });
+      const out = JSON.parse(
+        await runAs(TEST_USER, child.file, [simDir, assets, JSON.stringify(everyTask(profile)), sudo.path]),
+      ) as Record<string, unknown>;
+      expect(out).toEqual({ uid, applied: 'applied', failedChecks: [], rolledBack: 'done', problems: [] });
 
-    await sim.reload();
-    expect(await simDigest(sim)).toBe(before);
-    expect(await notRootOwned(sim.tree.root)).toEqual([]);
-    // Root-only paths were read through sudo, as on dom0.
-    const calls = await sudo.calls();
-    const t = sim.tree.root;
-    expect(calls).toContain(`-n -- /usr/bin/find -H ${t}/etc/grub.d -maxdepth 1 -printf %y%P\\0`);
-    expect(calls.some((c) => c.startsWith(`-n -- /usr/bin/sha256sum -- ${t}/boot/initramfs-`))).toBe(true);
-    expect(calls.some((c) => c.startsWith(`-n -- /usr/bin/cp --preserve=mode,ownership,timestamps -T -- ${t}/boot/grub2/grub.cfg ${t}/var/lib/qubes-stateless/backups/.`))).toBe(true);
-    console.log(`${profile}: ${calls.length} sudo calls for apply + rollback as ${TEST_USER}`);
-  }, 600_000);
+      await sim.reload();
+      expect(await simDigest(sim)).toBe(before);
+      expect(await notRootOwned(sim.tree.root)).toEqual([]);
+      // Root-only paths were read through sudo, as on dom0.
+      const calls = await sudo.calls();
+      const t = sim.tree.root;
+      expect(calls).toContain(`-n -- /usr/bin/find -H ${t}/etc/grub.d -maxdepth 1 -printf %y%P\\0`);
+      expect(calls.some((c) => c.startsWith(`-n -- /usr/bin/sha256sum -- ${t}/boot/initramfs-`))).toBe(true);
+      expect(
+        calls.some((c) =>
+          c.startsWith(
+            `-n -- /usr/bin/cp --preserve=mode,ownership,timestamps -T -- ${t}/boot/grub2/grub.cfg ${t}/var/lib/qubes-stateless/backups/.`,
+          ),
+        ),
+      ).toBe(true);
+      console.log(`${profile}: ${calls.length} sudo calls for apply + rollback as ${TEST_USER}`);
+    },
+    600_000,
+  );
 });

@@ -8,7 +8,10 @@ import { RealSystem } from './real-system.js';
 /** Stand-ins for sudo: one that runs the command (as root in CI), one that refuses like `sudo -n` does. */
 async function fakeSudo(kind: 'allow' | 'refuse'): Promise<string> {
   const p = path.join(await tempDir('qs-sudo-'), 'sudo');
-  const body = kind === 'allow' ? '#!/bin/sh\n[ "$1" = -n ] && shift\n[ "$1" = -- ] && shift\nexec "$@"\n' : '#!/bin/sh\necho "sudo: a password is required" >&2\nexit 1\n';
+  const body =
+    kind === 'allow'
+      ? '#!/bin/sh\n[ "$1" = -n ] && shift\n[ "$1" = -- ] && shift\nexec "$@"\n'
+      : '#!/bin/sh\necho "sudo: a password is required" >&2\nexit 1\n';
   await writeFile(p, body);
   await chmod(p, 0o755);
   return p;
@@ -23,18 +26,26 @@ describe('RealSystem commands', () => {
   });
 
   it('reports a missing program as command-missing', async () => {
-    await expect(new RealSystem().run({ bin: '/usr/bin/no-such-program', args: [] })).rejects.toMatchObject({ code: 'command-missing' });
+    await expect(new RealSystem().run({ bin: '/usr/bin/no-such-program', args: [] })).rejects.toMatchObject({
+      code: 'command-missing',
+    });
   });
 
   it('streams output lines as they come', async () => {
     const lines: string[] = [];
-    await new RealSystem().run({ bin: '/bin/sh', args: ['-c', 'echo one; echo two >&2; printf three'], onLine: (l, s) => lines.push(`${s}:${l}`) });
+    await new RealSystem().run({
+      bin: '/bin/sh',
+      args: ['-c', 'echo one; echo two >&2; printf three'],
+      onLine: (l, s) => lines.push(`${s}:${l}`),
+    });
     expect(lines.sort()).toEqual(['stderr:two', 'stdout:one', 'stdout:three']);
   });
 
   it('turns a refusing sudo into sudo-refused, and privileged writes then change nothing', async () => {
     const sys = new RealSystem({ sudoPath: await fakeSudo('refuse') });
-    await expect(sys.run({ bin: '/bin/true', args: [], privileged: true })).rejects.toMatchObject({ code: 'sudo-refused' });
+    await expect(sys.run({ bin: '/bin/true', args: [], privileged: true })).rejects.toMatchObject({
+      code: 'sudo-refused',
+    });
     const dir = await tempDir();
     const f = path.join(dir, 'x.conf');
     await writeFile(f, 'old\n');
@@ -58,7 +69,10 @@ describe('RealSystem commands', () => {
   });
 
   it('names missing files', async () => {
-    await expect(new RealSystem().readFile('/nonexistent/qubes-release')).rejects.toMatchObject({ code: 'file-missing', params: { path: '/nonexistent/qubes-release' } });
+    await expect(new RealSystem().readFile('/nonexistent/qubes-release')).rejects.toMatchObject({
+      code: 'file-missing',
+      params: { path: '/nonexistent/qubes-release' },
+    });
   });
 });
 
@@ -71,7 +85,9 @@ describe('RealSystem privileged copies', () => {
     await sys.copyFile(path.join(dir, 'image'), path.join(dir, 'backup'));
     expect((await stat(path.join(dir, 'backup'))).mode & 0o777).toBe(0o600);
     expect(await sys.sha256(path.join(dir, 'backup'))).toBe(await sys.sha256(path.join(dir, 'image')));
-    await expect(sys.copyFile(path.join(dir, 'missing'), path.join(dir, 'other'))).rejects.toMatchObject({ code: 'command-failed' });
+    await expect(sys.copyFile(path.join(dir, 'missing'), path.join(dir, 'other'))).rejects.toMatchObject({
+      code: 'command-failed',
+    });
     expect((await readdir(dir)).sort()).toEqual(['backup', 'image']);
   });
 });

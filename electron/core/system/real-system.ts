@@ -62,7 +62,10 @@ export class RealSystem extends ReadSide implements System {
   }
 
   /** Runs a command; with 'buffer' the stdout bytes are also returned untouched (binary files read via sudo). */
-  private async exec(cmd: Command, encoding: 'utf8' | 'buffer'): Promise<{ result: CommandResult; bytes: Buffer }> {
+  private async exec(
+    cmd: Command,
+    encoding: 'utf8' | 'buffer',
+  ): Promise<{ result: CommandResult; bytes: Buffer }> {
     const [bin, ...args] = effectiveArgv(cmd, this.sudo);
     const child = execa(bin!, args, {
       reject: false,
@@ -84,12 +87,22 @@ export class RealSystem extends ReadSide implements System {
       child.stderr?.on('end', () => err.end());
     }
     const r = await child;
-    const text = (v: unknown): string => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v ?? ''));
+    const text = (v: unknown): string =>
+      v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v ?? '');
     if (r.exitCode === undefined) {
-      checkResult(cmd, { exitCode: null, stderr: r.code === 'ENOENT' ? `${bin}: not found` : (r.message ?? ''), missing: true });
+      checkResult(cmd, {
+        exitCode: null,
+        stderr: r.code === 'ENOENT' ? `${bin}: not found` : (r.message ?? ''),
+        missing: true,
+      });
     }
-    const bytes = r.stdout instanceof Uint8Array ? Buffer.from(r.stdout) : Buffer.from(text(r.stdout), 'utf8');
-    const result = checkResult(cmd, { exitCode: r.exitCode ?? -1, stdout: text(r.stdout), stderr: text(r.stderr) });
+    const bytes =
+      r.stdout instanceof Uint8Array ? Buffer.from(r.stdout) : Buffer.from(text(r.stdout), 'utf8');
+    const result = checkResult(cmd, {
+      exitCode: r.exitCode ?? -1,
+      stdout: text(r.stdout),
+      stderr: text(r.stderr),
+    });
     return { result, bytes };
   }
 
@@ -111,7 +124,22 @@ export class RealSystem extends ReadSide implements System {
         await fh.close();
       }
       // install copies with the final mode and owner into the target directory.
-      await this.placeAtomically(dest, (tmp) => ({ bin: BIN.install, args: ['-m', mode.toString(8).padStart(4, '0'), '-o', String(uid), '-g', String(gid), '-T', '--', staged, tmp], privileged: true }));
+      await this.placeAtomically(dest, (tmp) => ({
+        bin: BIN.install,
+        args: [
+          '-m',
+          mode.toString(8).padStart(4, '0'),
+          '-o',
+          String(uid),
+          '-g',
+          String(gid),
+          '-T',
+          '--',
+          staged,
+          tmp,
+        ],
+        privileged: true,
+      }));
     } finally {
       await fs.rm(stageDir, { recursive: true, force: true });
     }
@@ -148,12 +176,20 @@ export class RealSystem extends ReadSide implements System {
   async copyFile(src: string, dest: string): Promise<void> {
     refuseSymlink(await this.stat(src), src);
     refuseSymlink(await this.stat(dest), dest);
-    await this.placeAtomically(dest, (tmp) => ({ bin: BIN.cp, args: ['--preserve=mode,ownership,timestamps', '-T', '--', src, tmp], privileged: true }));
+    await this.placeAtomically(dest, (tmp) => ({
+      bin: BIN.cp,
+      args: ['--preserve=mode,ownership,timestamps', '-T', '--', src, tmp],
+      privileged: true,
+    }));
   }
 
   /** An existing directory keeps its mode (mkdir -p leaves it alone): never widened. */
   async makeDir(p: string, mode = 0o755): Promise<void> {
     refuseSymlink(await this.stat(p), p);
-    await this.run({ bin: BIN.mkdir, args: ['-p', '-m', mode.toString(8).padStart(4, '0'), '--', p], privileged: true });
+    await this.run({
+      bin: BIN.mkdir,
+      args: ['-p', '-m', mode.toString(8).padStart(4, '0'), '--', p],
+      privileged: true,
+    });
   }
 }

@@ -11,7 +11,12 @@ import type { FileInfo } from './system.js';
  */
 export function refuseSymlink(info: FileInfo | null, p: string): void {
   if (info?.kind === 'symlink') {
-    throw new AppError('target-is-symlink', 'precondition', `${p} is a symbolic link; qubes-stateless does not write through links, so nothing was changed`, { path: p });
+    throw new AppError(
+      'target-is-symlink',
+      'precondition',
+      `${p} is a symbolic link; qubes-stateless does not write through links, so nothing was changed`,
+      { path: p },
+    );
   }
 }
 

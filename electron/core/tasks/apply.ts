@@ -16,7 +16,12 @@ export interface ExecOptions {
 }
 
 /** Record what is there before an operation; backups are written before the journal says the step started. */
-async function captureBefore(sys: System, journal: JournalStore, op: Operation, release: Plan['release']): Promise<Before> {
+async function captureBefore(
+  sys: System,
+  journal: JournalStore,
+  op: Operation,
+  release: Plan['release'],
+): Promise<Before> {
   switch (op.kind) {
     case 'mkdir':
       return { kind: 'dir', path: op.path, existed: !!(await sys.stat(op.path)) };
@@ -40,7 +45,12 @@ async function captureBefore(sys: System, journal: JournalStore, op: Operation, 
 }
 
 /** Perform one operation; every operation is idempotent, so a step that was interrupted can simply run again. */
-async function perform(sys: System, op: Operation, release: Plan['release'], opts: ExecOptions): Promise<After> {
+async function perform(
+  sys: System,
+  op: Operation,
+  release: Plan['release'],
+  opts: ExecOptions,
+): Promise<After> {
   switch (op.kind) {
     case 'mkdir':
       await sys.makeDir(op.path, op.mode);
@@ -50,7 +60,12 @@ async function perform(sys: System, op: Operation, release: Plan['release'], opt
       // Hash-verified install: read the file back; anything but the planned bytes stops the run.
       const sha = await sys.sha256(op.path);
       if (sha !== op.sha256) {
-        throw new AppError('verify-failed', 'internal', `${op.path} reads back with SHA-256 ${sha ?? 'none'}, expected ${op.sha256}`, { subject: op.path, expected: op.sha256, actual: sha ?? 'missing' });
+        throw new AppError(
+          'verify-failed',
+          'internal',
+          `${op.path} reads back with SHA-256 ${sha ?? 'none'}, expected ${op.sha256}`,
+          { subject: op.path, expected: op.sha256, actual: sha ?? 'missing' },
+        );
       }
       return { kind: 'file', sha256: sha };
     }
@@ -59,7 +74,13 @@ async function perform(sys: System, op: Operation, release: Plan['release'], opt
         const { ref, to } = op.setting;
         if (!sameSetting(await readSetting(sys, ref, release), to)) await sys.run(commandOf(op));
         const now = await readSetting(sys, ref, release);
-        if (!sameSetting(now, to)) throw new AppError('verify-failed', 'internal', `${op.argv.join(' ')} left the value at ${now}, expected ${to}`, { subject: op.argv.join(' '), expected: to, actual: now });
+        if (!sameSetting(now, to))
+          throw new AppError(
+            'verify-failed',
+            'internal',
+            `${op.argv.join(' ')} left the value at ${now}, expected ${to}`,
+            { subject: op.argv.join(' '), expected: to, actual: now },
+          );
         return { kind: 'setting', value: now };
       }
       await sys.run(commandOf(op, (line) => opts.onEvent?.({ kind: 'output', line })));
@@ -75,14 +96,27 @@ async function perform(sys: System, op: Operation, release: Plan['release'], opt
  * Run the transaction's steps from the first that is not done, journaling each before and after (write-ahead).
  * A step found "started" (the process died during it) keeps its recorded `before` and is performed again.
  */
-export async function runApplySteps(sys: System, journal: JournalStore, tx: ApplyTransaction, opts: ExecOptions): Promise<void> {
+export async function runApplySteps(
+  sys: System,
+  journal: JournalStore,
+  tx: ApplyTransaction,
+  opts: ExecOptions,
+): Promise<void> {
   const boundary = opts.boundary ?? (() => undefined);
   const total = tx.steps.length;
   for (let i = 0; i < total; i++) {
     const step = tx.steps[i]!;
     if (step.state === 'done') continue;
     const op = opOf(tx, step);
-    opts.onEvent?.({ kind: 'step', phase: 'apply', task: step.task, step: i + 1, total, labelKey: op.kind === 'run' ? op.labelKey : `ops.${op.kind}`, detail: detailOf(op) });
+    opts.onEvent?.({
+      kind: 'step',
+      phase: 'apply',
+      task: step.task,
+      step: i + 1,
+      total,
+      labelKey: op.kind === 'run' ? op.labelKey : `ops.${op.kind}`,
+      detail: detailOf(op),
+    });
     if (step.state === 'pending') {
       const before = await captureBefore(sys, journal, op, tx.plan.release);
       tx.steps[i] = { ...step, state: 'started', before };
@@ -96,8 +130,23 @@ export async function runApplySteps(sys: System, journal: JournalStore, tx: Appl
 }
 
 export function newApplyTransaction(plan: Plan, id: string, now: Date): ApplyTransaction {
-  const steps: ApplyStep[] = flattenPlan(plan).map(({ task, index }) => ({ task, index, state: 'pending', before: null, after: null }));
-  return { format: 'qubes-stateless-journal/1', id, kind: 'apply', status: 'in-progress', createdAt: now.toISOString(), plan, steps, rolledBackBy: null };
+  const steps: ApplyStep[] = flattenPlan(plan).map(({ task, index }) => ({
+    task,
+    index,
+    state: 'pending',
+    before: null,
+    after: null,
+  }));
+  return {
+    format: 'qubes-stateless-journal/1',
+    id,
+    kind: 'apply',
+    status: 'in-progress',
+    createdAt: now.toISOString(),
+    plan,
+    steps,
+    rolledBackBy: null,
+  };
 }
 
 /**
@@ -107,15 +156,37 @@ export function newApplyTransaction(plan: Plan, id: string, now: Date): ApplyTra
 export async function preflight(sys: System, plan: Plan): Promise<void> {
   const failed = plan.preconditions.filter((p) => !p.ok);
   if (failed.length) {
-    throw new AppError('precondition-failed', 'precondition', `cannot apply: ${failed.map((p) => p.id).join(', ')}`, { failed: failed.map((p) => p.id).join(','), ...Object.fromEntries(failed.flatMap((p) => Object.entries(p.params).map(([k, v]) => [`${p.id}.${k}`, v]))) });
+    throw new AppError(
+      'precondition-failed',
+      'precondition',
+      `cannot apply: ${failed.map((p) => p.id).join(', ')}`,
+      {
+        failed: failed.map((p) => p.id).join(','),
+        ...Object.fromEntries(
+          failed.flatMap((p) => Object.entries(p.params).map(([k, v]) => [`${p.id}.${k}`, v])),
+        ),
+      },
+    );
   }
   for (const { op } of flattenPlan(plan)) {
     if (op.kind === 'write') {
       const now = await sys.sha256(op.path);
-      if (now !== op.beforeSha256) throw new AppError('drift-since-plan', 'precondition', `${op.path} changed since the plan was made; review the plan again`, { subject: op.path });
+      if (now !== op.beforeSha256)
+        throw new AppError(
+          'drift-since-plan',
+          'precondition',
+          `${op.path} changed since the plan was made; review the plan again`,
+          { subject: op.path },
+        );
     } else if (op.kind === 'run' && op.setting) {
       const now = await readSetting(sys, op.setting.ref, plan.release);
-      if (!sameSetting(now, op.setting.from)) throw new AppError('drift-since-plan', 'precondition', `${op.argv.join(' ')}: the value is now ${now}, the plan expected ${op.setting.from}; review the plan again`, { subject: op.argv.join(' ') });
+      if (!sameSetting(now, op.setting.from))
+        throw new AppError(
+          'drift-since-plan',
+          'precondition',
+          `${op.argv.join(' ')}: the value is now ${now}, the plan expected ${op.setting.from}; review the plan again`,
+          { subject: op.argv.join(' ') },
+        );
     }
   }
 }

@@ -14,49 +14,96 @@ describe('install engine on a simulated dom0', () => {
     await sim.writeFileAtomic(PATHS.grubCfg, cfg.replace(/ \$menuentry_id_option '[^']*'/g, ''));
     const start = await simDigest(sim);
     const choices = { dom0: { mode: 'zram', selection: 'prompt' } } as const;
-    await expect(engineFor(sim).plan(choices)).rejects.toMatchObject({ code: 'parse-error', params: { source: PATHS.grubCfg } });
+    await expect(engineFor(sim).plan(choices)).rejects.toMatchObject({
+      code: 'parse-error',
+      params: { source: PATHS.grubCfg },
+    });
     expect(await simDigest(sim)).toBe(start);
   });
 
-  it.each(['qubes-4.2', 'qubes-4.3'])('applies every task on %s, verifies, and rolls back byte for byte', async (profile) => {
-    const sim = await tempSim(profile);
-    const start = await simDigest(sim);
-    const engine = engineFor(sim);
-    const EVERY_TASK = everyTask(profile);
-    const { plan } = await engine.plan(EVERY_TASK);
-    PlanSchema.parse(plan);
-    expect(plan.preconditions.filter((p) => !p.ok)).toEqual([]);
-    expect(plan.tasks.map((t) => t.id)).toEqual(['dracut-module', 'initramfs', 'boot-entries', 'swap', 'ram-pool', 'ephemeral-volatile', 'read-only-root', 'save-vault']);
-    const oldCfg = await sim.readText(PATHS.grubCfg);
-    const result = await engine.apply(EVERY_TASK);
-    expect(result.checks.every((c) => c.ok)).toBe(true);
-    const cfg = await sim.readText(PATHS.grubCfg);
-    expect(cfg).toContain("menuentry 'Qubes (stateless: zram), with Xen hypervisor'");
-    expect(cfg).toMatch(/multiboot2\t\/xen-[\d.]+\.gz placeholder .*dom0_mem=max:4096M .*dom0_mem=max:\d+M/);
-    expect(stockXenSection(cfg)).toBe(stockXenSection(oldCfg));
-    // Prompt mode: saved_entry is the entry's stable id (21_qubes_stateless prefixes the stock simple id).
-    expect(await sim.readText(PATHS.grubenv)).toMatch(/^saved_entry=qubes-stateless-zram-xen-gnulinux-simple-[0-9a-f-]+$/m);
-    expect(cfg).toContain(`$menuentry_id_option '${(await sim.readText(PATHS.defaultEntry)).trim()}'`);
-    expect(await sim.readText('/proc/swaps')).not.toContain('/dev/dm-2');
-    const state = sim.snapshotState();
-    expect(state.pools.find((p) => p.name === 'vm-pool')?.config.ephemeral_volatile).toBe('True');
-    expect(state.qubes.find((q) => q.name === 'work')?.volumes.root?.rw).toBe(false);
-    expect(state.qubes.find((q) => q.name === 'save')?.props.netvm).toBe('');
-    expect(JSON.parse(await sim.readText(PATHS.sessionConf))).toMatchObject({ templates: [{ template: expect.stringMatching(/^debian-1[23]-xfce$/), clone: expect.stringMatching(/-xfce-ram$/), dvm: expect.stringMatching(/-xfce-ram-dvm$/) }] });
-    expect((await sim.run({ bin: BIN.systemctl, args: ['is-enabled', 'qubes-stateless-session.service'], expectExit: [0, 1] })).stdout).toBe('enabled\n');
-    // Nothing left to do: planning the same choices again is empty.
-    expect((await engine.plan(EVERY_TASK)).plan.tasks).toEqual([]);
-    await expect(engine.apply(EVERY_TASK)).rejects.toMatchObject({ code: 'invalid-choice' });
+  it.each(['qubes-4.2', 'qubes-4.3'])(
+    'applies every task on %s, verifies, and rolls back byte for byte',
+    async (profile) => {
+      const sim = await tempSim(profile);
+      const start = await simDigest(sim);
+      const engine = engineFor(sim);
+      const EVERY_TASK = everyTask(profile);
+      const { plan } = await engine.plan(EVERY_TASK);
+      PlanSchema.parse(plan);
+      expect(plan.preconditions.filter((p) => !p.ok)).toEqual([]);
+      expect(plan.tasks.map((t) => t.id)).toEqual([
+        'dracut-module',
+        'initramfs',
+        'boot-entries',
+        'swap',
+        'ram-pool',
+        'ephemeral-volatile',
+        'read-only-root',
+        'save-vault',
+      ]);
+      const oldCfg = await sim.readText(PATHS.grubCfg);
+      const result = await engine.apply(EVERY_TASK);
+      expect(result.checks.every((c) => c.ok)).toBe(true);
+      const cfg = await sim.readText(PATHS.grubCfg);
+      expect(cfg).toContain("menuentry 'Qubes (stateless: zram), with Xen hypervisor'");
+      expect(cfg).toMatch(
+        /multiboot2\t\/xen-[\d.]+\.gz placeholder .*dom0_mem=max:4096M .*dom0_mem=max:\d+M/,
+      );
+      expect(stockXenSection(cfg)).toBe(stockXenSection(oldCfg));
+      // Prompt mode: saved_entry is the entry's stable id (21_qubes_stateless prefixes the stock simple id).
+      expect(await sim.readText(PATHS.grubenv)).toMatch(
+        /^saved_entry=qubes-stateless-zram-xen-gnulinux-simple-[0-9a-f-]+$/m,
+      );
+      expect(cfg).toContain(`$menuentry_id_option '${(await sim.readText(PATHS.defaultEntry)).trim()}'`);
+      expect(await sim.readText('/proc/swaps')).not.toContain('/dev/dm-2');
+      const state = sim.snapshotState();
+      expect(state.pools.find((p) => p.name === 'vm-pool')?.config.ephemeral_volatile).toBe('True');
+      expect(state.qubes.find((q) => q.name === 'work')?.volumes.root?.rw).toBe(false);
+      expect(state.qubes.find((q) => q.name === 'save')?.props.netvm).toBe('');
+      expect(JSON.parse(await sim.readText(PATHS.sessionConf))).toMatchObject({
+        templates: [
+          {
+            template: expect.stringMatching(/^debian-1[23]-xfce$/),
+            clone: expect.stringMatching(/-xfce-ram$/),
+            dvm: expect.stringMatching(/-xfce-ram-dvm$/),
+          },
+        ],
+      });
+      expect(
+        (
+          await sim.run({
+            bin: BIN.systemctl,
+            args: ['is-enabled', 'qubes-stateless-session.service'],
+            expectExit: [0, 1],
+          })
+        ).stdout,
+      ).toBe('enabled\n');
+      // Nothing left to do: planning the same choices again is empty.
+      expect((await engine.plan(EVERY_TASK)).plan.tasks).toEqual([]);
+      await expect(engine.apply(EVERY_TASK)).rejects.toMatchObject({ code: 'invalid-choice' });
 
-    const rb = await engine.rollback({});
-    expect(rb.problems).toEqual([]);
-    expect(await simDigest(sim)).toBe(start);
-  });
+      const rb = await engine.rollback({});
+      expect(rb.problems).toEqual([]);
+      expect(await simDigest(sim)).toBe(start);
+    },
+  );
 
   it('streams dracut output and step progress as events', async () => {
     const sim = await tempSim();
     const events: string[] = [];
-    await engineFor(sim).apply({ dom0: { mode: 'overlay' } }, { onEvent: (e) => events.push(e.kind === 'step' ? `${e.phase}:${e.task}` : e.kind === 'output' ? 'output' : `verify:${e.task}:${e.ok}`) });
+    await engineFor(sim).apply(
+      { dom0: { mode: 'overlay' } },
+      {
+        onEvent: (e) =>
+          events.push(
+            e.kind === 'step'
+              ? `${e.phase}:${e.task}`
+              : e.kind === 'output'
+                ? 'output'
+                : `verify:${e.task}:${e.ok}`,
+          ),
+      },
+    );
     expect(events.filter((e) => e === 'output').length).toBeGreaterThan(10);
     expect(events).toContain('apply:initramfs');
     expect(events).toContain('verify:boot-entries:true');
@@ -65,7 +112,15 @@ describe('install engine on a simulated dom0', () => {
   it('undoes everything when a command fails halfway, and records the failed transaction', async () => {
     const sim = await tempSim();
     const start = await simDigest(sim);
-    await sim.updateState((s) => void s.failures.push({ argvPrefix: [BIN.qvmVolume, 'config', 'untrusted:root'], exitCode: 1, stderr: 'qvm-volume: error: Got empty response from qubesd', times: 1 }));
+    await sim.updateState(
+      (s) =>
+        void s.failures.push({
+          argvPrefix: [BIN.qvmVolume, 'config', 'untrusted:root'],
+          exitCode: 1,
+          stderr: 'qvm-volume: error: Got empty response from qubesd',
+          times: 1,
+        }),
+    );
     await expect(engineFor(sim).apply(everyTask())).rejects.toMatchObject({ code: 'command-failed' });
     expect(await simDigest(sim)).toBe(start);
     const txs = await engineFor(sim).transactions();
@@ -76,7 +131,10 @@ describe('install engine on a simulated dom0', () => {
     const sim = await tempSim();
     const engine = engineFor(sim);
     await engine.apply({ dom0: { mode: 'tmpfs' }, ephemeralVolatile: true });
-    await sim.writeFileAtomic(PATHS.grubConf, '# edited by hand\nQS_MODES="tmpfs"\nQS_DOM0_MEM_MAX_MIB="9000"\nQS_LINUX_ARGS=""\n');
+    await sim.writeFileAtomic(
+      PATHS.grubConf,
+      '# edited by hand\nQS_MODES="tmpfs"\nQS_DOM0_MEM_MAX_MIB="9000"\nQS_LINUX_ARGS=""\n',
+    );
     await sim.run({ bin: BIN.qvmPool, args: ['set', 'vm-pool', '-o', 'ephemeral_volatile=False'] });
     const { conflicts } = await engine.rollbackPreview();
     expect(conflicts.map((c) => [c.kind, c.subject, c.recommended])).toEqual([
@@ -86,7 +144,9 @@ describe('install engine on a simulated dom0', () => {
     const before = await simDigest(sim, { includeJournal: true });
     await expect(engine.rollback({})).rejects.toMatchObject({ code: 'rollback-conflicts' });
     expect(await simDigest(sim, { includeJournal: true })).toBe(before);
-    const byId = Object.fromEntries(conflicts.map((c) => [c.id, c.kind === 'file-changed' ? 'keep' : 'restore'] as const));
+    const byId = Object.fromEntries(
+      conflicts.map((c) => [c.id, c.kind === 'file-changed' ? 'keep' : 'restore'] as const),
+    );
     await engine.rollback(byId);
     // The hand edit survives; everything else is back.
     expect(await sim.readText(PATHS.grubConf)).toContain('edited by hand');
@@ -115,9 +175,13 @@ describe('install engine on a simulated dom0', () => {
     const sim = await tempSim();
     const engine = engineFor(sim);
     await engine.apply({ dom0: { mode: 'overlay' }, saveVault: { enabled: true, name: 'keepsake' } });
-    await sim.updateState((s) => void (s.qubes.find((q) => q.name === 'keepsake')!.volumes.private!.usageBytes = 52_428_800));
+    await sim.updateState(
+      (s) => void (s.qubes.find((q) => q.name === 'keepsake')!.volumes.private!.usageBytes = 52_428_800),
+    );
     const { conflicts } = await engine.rollbackPreview();
-    expect(conflicts).toMatchObject([{ kind: 'qube-has-data', subject: 'keepsake', options: ['remove', 'keep'], recommended: 'keep' }]);
+    expect(conflicts).toMatchObject([
+      { kind: 'qube-has-data', subject: 'keepsake', options: ['remove', 'keep'], recommended: 'keep' },
+    ]);
     await engine.rollback({ [conflicts[0]!.id]: 'keep' });
     expect(sim.snapshotState().qubes.some((q) => q.name === 'keepsake')).toBe(true);
   });
@@ -142,10 +206,22 @@ describe('install engine on a simulated dom0', () => {
     await sim.writeFileAtomic(PATHS.defaultGrub, original);
     const engine = engineFor(sim);
     const { plan } = await engine.plan({ dom0: { mode: 'zram' } });
-    const edit = plan.tasks.flatMap((t) => t.operations).find((o) => o.kind === 'write' && o.path === PATHS.defaultGrub);
+    const edit = plan.tasks
+      .flatMap((t) => t.operations)
+      .find((o) => o.kind === 'write' && o.path === PATHS.defaultGrub);
     const diff = edit?.kind === 'write' ? edit.diff : '';
     expect(diff).toMatch(/^--- a\/etc\/default\/grub/);
-    expect(diff.split('\n').filter((l) => /^[-+]GRUB/.test(l)).sort()).toEqual(['+GRUB_TIMEOUT=5', '+GRUB_TIMEOUT_STYLE=menu', '-GRUB_TIMEOUT=0', '-GRUB_TIMEOUT_STYLE=hidden']);
+    expect(
+      diff
+        .split('\n')
+        .filter((l) => /^[-+]GRUB/.test(l))
+        .sort(),
+    ).toEqual([
+      '+GRUB_TIMEOUT=5',
+      '+GRUB_TIMEOUT_STYLE=menu',
+      '-GRUB_TIMEOUT=0',
+      '-GRUB_TIMEOUT_STYLE=hidden',
+    ]);
     await engine.apply({ dom0: { mode: 'zram' } });
     await engine.rollback({});
     expect(await sim.readText(PATHS.defaultGrub)).toBe(original);
@@ -157,7 +233,9 @@ describe('install engine on a simulated dom0', () => {
     const { digest } = await engine.plan({ dom0: { mode: 'zram' }, swap: 'disable' });
     await sim.writeFileAtomic(PATHS.fstab, `${await sim.readText(PATHS.fstab)}# a comment added meanwhile\n`);
     const before = await simDigest(sim, { includeJournal: true });
-    await expect(engine.apply({ dom0: { mode: 'zram' }, swap: 'disable' }, { expectedDigest: digest })).rejects.toMatchObject({ code: 'drift-since-plan' });
+    await expect(
+      engine.apply({ dom0: { mode: 'zram' }, swap: 'disable' }, { expectedDigest: digest }),
+    ).rejects.toMatchObject({ code: 'drift-since-plan' });
     expect(await simDigest(sim, { includeJournal: true })).toBe(before);
   });
 });

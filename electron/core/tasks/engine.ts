@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import type { WizardChoicesInput } from '../../../shared/choices.js';
 import type { PlanResult } from '../../../shared/contracts.js';
 import type { SystemFacts } from '../../../shared/facts.js';
-import type { ApplyResult, ConflictResolution, Plan, RollbackPreview, TransactionSummary } from '../../../shared/plan.js';
+import type {
+  ApplyResult,
+  ConflictResolution,
+  Plan,
+  RollbackPreview,
+  TransactionSummary,
+} from '../../../shared/plan.js';
 import type { AssetBundle } from '../assets/asset-bundle.js';
 import { loadAssetBundle } from '../assets/asset-bundle.js';
 import { AppError } from '../errors.js';
@@ -35,15 +41,32 @@ export interface EngineOptions {
   readonly now?: () => Date;
 }
 
-
-
-export const planDigest = (plan: Plan): string => createHash('sha256').update(JSON.stringify(plan.tasks)).digest('hex');
+export const planDigest = (plan: Plan): string =>
+  createHash('sha256').update(JSON.stringify(plan.tasks)).digest('hex');
 
 export function summarize(tx: Transaction): TransactionSummary {
   if (tx.kind === 'apply') {
-    return { id: tx.id, kind: 'apply', status: tx.status, createdAt: tx.createdAt, tasks: tx.plan.tasks.map((t) => t.id), steps: tx.steps.length, stepsDone: tx.steps.filter((s) => s.state === 'done').length, target: null };
+    return {
+      id: tx.id,
+      kind: 'apply',
+      status: tx.status,
+      createdAt: tx.createdAt,
+      tasks: tx.plan.tasks.map((t) => t.id),
+      steps: tx.steps.length,
+      stepsDone: tx.steps.filter((s) => s.state === 'done').length,
+      target: null,
+    };
   }
-  return { id: tx.id, kind: 'rollback', status: tx.status, createdAt: tx.createdAt, tasks: [], steps: tx.steps.length, stepsDone: tx.steps.filter((s) => s.state === 'done').length, target: tx.target };
+  return {
+    id: tx.id,
+    kind: 'rollback',
+    status: tx.status,
+    createdAt: tx.createdAt,
+    tasks: [],
+    steps: tx.steps.length,
+    stepsDone: tx.steps.filter((s) => s.state === 'done').length,
+    target: tx.target,
+  };
 }
 
 export class Engine {
@@ -74,7 +97,12 @@ export class Engine {
   /** Installing or rolling back is refused from a RAM session: whatever it changed would vanish at reboot. */
   private requirePersistent(facts: SystemFacts, action: string): void {
     if (facts.bootMode.kind !== 'persistent') {
-      throw new AppError('precondition-failed', 'precondition', `cannot ${action} from a stateless session (${facts.bootMode.mode}): reboot into the normal entry first`, { failed: 'persistent-boot' });
+      throw new AppError(
+        'precondition-failed',
+        'precondition',
+        `cannot ${action} from a stateless session (${facts.bootMode.mode}): reboot into the normal entry first`,
+        { failed: 'persistent-boot' },
+      );
     }
   }
 
@@ -87,16 +115,30 @@ export class Engine {
     return { plan, digest: planDigest(plan) };
   }
 
-  async apply(choices: WizardChoicesInput | unknown, opts: ExecOptions & { expectedDigest?: string } = {}): Promise<ApplyResult> {
+  async apply(
+    choices: WizardChoicesInput | unknown,
+    opts: ExecOptions & { expectedDigest?: string } = {},
+  ): Promise<ApplyResult> {
     const facts = await probeFacts(this.o.sys);
     this.requirePersistent(facts, 'install');
     const unfinished = unfinishedTransaction(await this.journal.list());
     if (unfinished) throw unfinishedError(unfinished);
     const { plan, digest } = await this.plan(choices, facts);
     if (opts.expectedDigest && opts.expectedDigest !== digest) {
-      throw new AppError('drift-since-plan', 'precondition', 'the machine changed since the plan was reviewed; review the new plan', { subject: 'plan' });
+      throw new AppError(
+        'drift-since-plan',
+        'precondition',
+        'the machine changed since the plan was reviewed; review the new plan',
+        { subject: 'plan' },
+      );
     }
-    if (plan.tasks.length === 0) throw new AppError('invalid-choice', 'user', 'nothing to do: this machine already has exactly these settings', { field: 'choices', reason: 'nothing to do: this machine already has exactly these settings' });
+    if (plan.tasks.length === 0)
+      throw new AppError(
+        'invalid-choice',
+        'user',
+        'nothing to do: this machine already has exactly these settings',
+        { field: 'choices', reason: 'nothing to do: this machine already has exactly these settings' },
+      );
     await preflight(this.o.sys, plan);
     const tx = newApplyTransaction(plan, JournalStore.newId(this.now()), this.now());
     await this.journal.save(tx);
@@ -110,7 +152,13 @@ export class Engine {
       const checks = await verifyTasks(this.o.sys, tx, this.assets ?? (await this.bundle()), this.journal);
       for (const c of checks) opts.onEvent?.({ kind: 'verify', task: c.task, ok: c.ok, detail: c.detail });
       const bad = checks.filter((c) => !c.ok);
-      if (bad.length) throw new AppError('verify-failed', 'internal', `verification failed: ${bad.map((c) => c.detail).join('; ')}`, { subject: bad.map((c) => c.task).join(', '), expected: 'ok', actual: bad[0]!.detail });
+      if (bad.length)
+        throw new AppError(
+          'verify-failed',
+          'internal',
+          `verification failed: ${bad.map((c) => c.detail).join('; ')}`,
+          { subject: bad.map((c) => c.task).join(', '), expected: 'ok', actual: bad[0]!.detail },
+        );
       tx.status = 'applied';
       await this.journal.save(tx);
       return { transaction: summarize(tx), checks };
@@ -134,19 +182,37 @@ export class Engine {
   }
 
   /** Undo the latest installed transaction; conflicts (drift) must each have a resolution. */
-  async rollback(resolutions: Readonly<Record<string, ConflictResolution>> = {}, opts: ExecOptions = {}): Promise<{ transaction: TransactionSummary; problems: string[] }> {
+  async rollback(
+    resolutions: Readonly<Record<string, ConflictResolution>> = {},
+    opts: ExecOptions = {},
+  ): Promise<{ transaction: TransactionSummary; problems: string[] }> {
     const facts = await probeFacts(this.o.sys);
     this.requirePersistent(facts, 'roll back');
     const txs = await this.journal.list();
     const unfinished = unfinishedTransaction(txs);
     if (unfinished) throw unfinishedError(unfinished);
     const [target] = installedTransactions(txs);
-    if (!target) throw new AppError('nothing-installed', 'user', 'nothing to roll back: no installed transaction in the journal', {});
+    if (!target)
+      throw new AppError(
+        'nothing-installed',
+        'user',
+        'nothing to roll back: no installed transaction in the journal',
+        {},
+      );
     await this.requireSudo();
     const conflicts = await findConflicts(this.o.sys, target);
-    const rtx = newRollbackTransaction(target, JournalStore.newId(this.now()), this.now(), conflicts, resolutions);
+    const rtx = newRollbackTransaction(
+      target,
+      JournalStore.newId(this.now()),
+      this.now(),
+      conflicts,
+      resolutions,
+    );
     await this.journal.save(rtx);
-    await runRollbackSteps(this.o.sys, this.journal, rtx, target, { ...opts, boundary: opts.boundary ?? this.o.boundary });
+    await runRollbackSteps(this.o.sys, this.journal, rtx, target, {
+      ...opts,
+      boundary: opts.boundary ?? this.o.boundary,
+    });
     const problems = await verifyRollback(this.o.sys, target, rtx);
     await this.pruneBackups();
     return { transaction: summarize(rtx), problems };
@@ -160,13 +226,20 @@ export class Engine {
     this.requirePersistent(await probeFacts(this.o.sys), 'recover');
     const txs = await this.journal.list();
     const unfinished = unfinishedTransaction(txs);
-    if (!unfinished) throw new AppError('nothing-installed', 'user', 'there is no unfinished transaction to recover', {});
+    if (!unfinished)
+      throw new AppError('nothing-installed', 'user', 'there is no unfinished transaction to recover', {});
     await this.requireSudo();
     const o = { ...opts, boundary: opts.boundary ?? this.o.boundary };
     await this.removeStaleTemps(txs);
     if (unfinished.kind === 'rollback') {
       const target = txs.find((t): t is ApplyTransaction => t.kind === 'apply' && t.id === unfinished.target);
-      if (!target) throw new AppError('journal-corrupt', 'internal', `rollback ${unfinished.id} targets missing transaction ${unfinished.target}`, { path: unfinished.id, detail: 'missing target' });
+      if (!target)
+        throw new AppError(
+          'journal-corrupt',
+          'internal',
+          `rollback ${unfinished.id} targets missing transaction ${unfinished.target}`,
+          { path: unfinished.id, detail: 'missing target' },
+        );
       await runRollbackSteps(this.o.sys, this.journal, unfinished, target, o);
       await this.pruneBackups();
       return summarize(unfinished);
@@ -175,7 +248,13 @@ export class Engine {
       const result = await this.finishApply(unfinished, o);
       return result.transaction;
     }
-    const rtx: RollbackTransaction = newRollbackTransaction(unfinished, JournalStore.newId(this.now()), this.now(), [], {});
+    const rtx: RollbackTransaction = newRollbackTransaction(
+      unfinished,
+      JournalStore.newId(this.now()),
+      this.now(),
+      [],
+      {},
+    );
     await this.journal.save(rtx);
     await runRollbackSteps(this.o.sys, this.journal, rtx, unfinished, o);
     unfinished.status = 'failed';
@@ -193,12 +272,16 @@ export class Engine {
     const dirs = new Set<string>();
     for (const t of txs) {
       if (t.kind !== 'apply') continue;
-      for (const task of t.plan.tasks) for (const op of task.operations) for (const p of op.kind === 'run' ? op.outputs : [op.path]) dirs.add(p.slice(0, p.lastIndexOf('/')) || '/');
+      for (const task of t.plan.tasks)
+        for (const op of task.operations)
+          for (const p of op.kind === 'run' ? op.outputs : [op.path])
+            dirs.add(p.slice(0, p.lastIndexOf('/')) || '/');
     }
     dirs.add('/var/lib/qubes-stateless/transactions');
     for (const dir of dirs) {
       if (!(await this.o.sys.stat(dir))) continue;
-      for (const name of await this.o.sys.listDir(dir)) if (isStaleTemp(name)) await this.o.sys.removeFile(`${dir}/${name}`);
+      for (const name of await this.o.sys.listDir(dir))
+        if (isStaleTemp(name)) await this.o.sys.removeFile(`${dir}/${name}`);
     }
   }
 
@@ -216,6 +299,10 @@ export class Engine {
 }
 
 function unfinishedError(tx: Transaction): AppError {
-  return new AppError('unfinished-transaction', 'precondition', `an earlier ${tx.kind} (${tx.id}) did not finish; resume or roll it back first`, { id: tx.id, kind: tx.kind });
+  return new AppError(
+    'unfinished-transaction',
+    'precondition',
+    `an earlier ${tx.kind} (${tx.id}) did not finish; resume or roll it back first`,
+    { id: tx.id, kind: tx.kind },
+  );
 }
-

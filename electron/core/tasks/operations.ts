@@ -13,7 +13,12 @@ export const sha256 = (text: string | Buffer): string => createHash('sha256').up
 export const argvOf = (cmd: Command): string[] => effectiveArgv(cmd, BIN.sudo);
 const spec = (cmd: Command) => ({ bin: cmd.bin, args: [...cmd.args], privileged: !!cmd.privileged });
 
-export async function writeOp(sys: SystemReader, path: string, content: string, o: { mode: number; asset?: string }): Promise<Extract<Operation, { kind: 'write' }>> {
+export async function writeOp(
+  sys: SystemReader,
+  path: string,
+  content: string,
+  o: { mode: number; asset?: string },
+): Promise<Extract<Operation, { kind: 'write' }>> {
   const st = await sys.stat(path);
   const before = st ? await sys.readText(path) : null;
   return {
@@ -31,7 +36,10 @@ export async function writeOp(sys: SystemReader, path: string, content: string, 
 export const mkdirOp = (path: string, mode = 0o755): Operation => ({ kind: 'mkdir', path, mode });
 
 /** A command with no setting: undo restores its `outputs`, or runs `undo`. */
-export function runOp(cmd: Command, o: { labelKey: string; outputs?: string[]; undo?: Command | null; undoAtEnd?: boolean }): Operation {
+export function runOp(
+  cmd: Command,
+  o: { labelKey: string; outputs?: string[]; undo?: Command | null; undoAtEnd?: boolean },
+): Operation {
   return {
     kind: 'run',
     argv: argvOf(cmd),
@@ -48,7 +56,13 @@ export function runOp(cmd: Command, o: { labelKey: string; outputs?: string[]; u
  * Change a setting from its current value to `to`. `command` overrides the setter (creating a qube needs
  * more than the setting's name). Returns null when the setting already has that value: nothing to do.
  */
-export async function settingOp(sys: SystemReader, ref: Setting, to: string, release: QubesRelease, o: { labelKey: string; command?: Command }): Promise<Operation | null> {
+export async function settingOp(
+  sys: SystemReader,
+  ref: Setting,
+  to: string,
+  release: QubesRelease,
+  o: { labelKey: string; command?: Command },
+): Promise<Operation | null> {
   const from = await readSetting(sys, ref, release);
   if (from === to) return null;
   const cmd = o.command ?? requireSettingCommand(ref, to, release);
@@ -67,11 +81,17 @@ export async function settingOp(sys: SystemReader, ref: Setting, to: string, rel
 
 /** Turn a planned command back into a Command for the System (the plan stores argv as data). */
 export function commandOf(op: Extract<Operation, { kind: 'run' }>, onLine?: Command['onLine']): Command {
-  return { bin: op.command.bin, args: op.command.args, privileged: op.command.privileged, ...(onLine ? { onLine } : {}) };
+  return {
+    bin: op.command.bin,
+    args: op.command.args,
+    privileged: op.command.privileged,
+    ...(onLine ? { onLine } : {}),
+  };
 }
 
 /** Recover a Command from an argv produced by argvOf (undo commands are stored as argv). */
 export function commandFromArgv(argv: readonly string[]): Command {
-  if (argv[0] === BIN.sudo && argv[1] === '-n' && argv[2] === '--') return { bin: argv[3]!, args: argv.slice(4), privileged: true };
+  if (argv[0] === BIN.sudo && argv[1] === '-n' && argv[2] === '--')
+    return { bin: argv[3]!, args: argv.slice(4), privileged: true };
   return { bin: argv[0]!, args: argv.slice(1) };
 }

@@ -12,7 +12,10 @@ const CHOICES = { dom0: { mode: 'zram' as const } };
 /** What a forum recipe does: add a kernel word to /etc/default/grub, and forget grub2-mkconfig. */
 async function editDefaultGrubOnly(sim: SimSystem): Promise<void> {
   const grub = await sim.readText(PATHS.defaultGrub);
-  await sim.writeFileAtomic(PATHS.defaultGrub, grub.replace(/^GRUB_CMDLINE_LINUX="(.*)"$/m, 'GRUB_CMDLINE_LINUX="$1 mitigations=auto,nosmt"'));
+  await sim.writeFileAtomic(
+    PATHS.defaultGrub,
+    grub.replace(/^GRUB_CMDLINE_LINUX="(.*)"$/m, 'GRUB_CMDLINE_LINUX="$1 mitigations=auto,nosmt"'),
+  );
 }
 
 describe('a pending /etc/default/grub edit', () => {
@@ -33,12 +36,23 @@ describe('a pending /etc/default/grub edit', () => {
     expect(plan.pendingGrub.map((p) => p.path)).toEqual([PATHS.grubCfg]);
     const diff = plan.pendingGrub[0]!.diff;
     // The stock Linux lines gain the word; nothing of ours is in it.
-    expect(diff).toMatch(/^-\tmodule2\t\/vmlinuz-6\.6\.63-1\.qubes\.fc37\.x86_64 placeholder .*rd\.qubes\.hide_all_usb $/m);
-    expect(diff).toMatch(/^\+\tmodule2\t\/vmlinuz-6\.6\.63-1\.qubes\.fc37\.x86_64 placeholder .*mitigations=auto,nosmt rd\.qubes\.hide_all_usb $/m);
+    expect(diff).toMatch(
+      /^-\tmodule2\t\/vmlinuz-6\.6\.63-1\.qubes\.fc37\.x86_64 placeholder .*rd\.qubes\.hide_all_usb $/m,
+    );
+    expect(diff).toMatch(
+      /^\+\tmodule2\t\/vmlinuz-6\.6\.63-1\.qubes\.fc37\.x86_64 placeholder .*mitigations=auto,nosmt rd\.qubes\.hide_all_usb $/m,
+    );
     expect(diff).not.toContain('stateless');
-    expect(plan.preconditions.find((p) => p.id === 'grub-pending')).toMatchObject({ ok: false, params: { paths: PATHS.grubCfg } });
+    expect(plan.preconditions.find((p) => p.id === 'grub-pending')).toMatchObject({
+      ok: false,
+      params: { paths: PATHS.grubCfg },
+    });
 
-    await expect(engine.apply(CHOICES)).rejects.toMatchObject({ code: 'precondition-failed', message: expect.stringMatching(/cannot apply: grub-pending/), params: expect.objectContaining({ 'grub-pending.paths': PATHS.grubCfg }) });
+    await expect(engine.apply(CHOICES)).rejects.toMatchObject({
+      code: 'precondition-failed',
+      message: expect.stringMatching(/cannot apply: grub-pending/),
+      params: expect.objectContaining({ 'grub-pending.paths': PATHS.grubCfg }),
+    });
     expect(await sim.readText(PATHS.grubCfg)).toBe(cfgBefore);
     expect(await engine.transactions()).toEqual([]);
   });
@@ -53,7 +67,10 @@ describe('a pending /etc/default/grub edit', () => {
     const { plan } = await engine.plan(choices);
     expect(plan.preconditions.filter((p) => !p.ok)).toEqual([]);
     const result = await engine.apply(choices);
-    expect(result.checks.find((c) => c.task === 'boot-entries')).toMatchObject({ ok: true, detail: expect.stringContaining('as previewed') });
+    expect(result.checks.find((c) => c.task === 'boot-entries')).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining('as previewed'),
+    });
     const after = await sim.readText(PATHS.grubCfg);
     expect(stockXenSection(after)).toContain('mitigations=auto,nosmt');
     // Once in grub.cfg, the edit is no longer pending.
@@ -67,9 +84,14 @@ describe('a pending /etc/default/grub edit', () => {
 
   it('a grub2-mkconfig that fails already at plan time blocks the plan, with its own words', async () => {
     const sim = await tempSim();
-    await sim.tree.writeAtomic('/etc/grub.d/41_custom', '#!/bin/sh\necho "menuentry broken {"\n', { mode: 0o755 });
+    await sim.tree.writeAtomic('/etc/grub.d/41_custom', '#!/bin/sh\necho "menuentry broken {"\n', {
+      mode: 0o755,
+    });
     const { plan } = await engineFor(sim).plan(CHOICES);
-    expect(plan.preconditions.find((p) => p.id === 'grub-regenerates')).toMatchObject({ ok: false, params: { reason: expect.stringMatching(/grub2-mkconfig .*exit 1.*Syntax errors are detected/) } });
+    expect(plan.preconditions.find((p) => p.id === 'grub-regenerates')).toMatchObject({
+      ok: false,
+      params: { reason: expect.stringMatching(/grub2-mkconfig .*exit 1.*Syntax errors are detected/) },
+    });
   });
 
   it('on the CLI: plan shows the change and fails; apply says why; --include-pending-grub applies it', async () => {
@@ -88,8 +110,12 @@ describe('a pending /etc/default/grub edit', () => {
     expect(io.out).toMatch(/Pending GRUB change \(not included: the plan is blocked\):/);
     expect(io.out).toMatch(/^ {2}\+\tmodule2\t\/vmlinuz-\S+ placeholder .*mitigations=auto,nosmt/m);
     expect(await cli('--sim', dir, 'apply', '--mode', 'zram', '--no-sample', '--yes')).toBe(1);
-    expect(io.err).toMatch(/^FAIL grub-pending: \/boot\/grub2\/grub\.cfg: the stock boot entries differ .*include it \(--include-pending-grub\), or undo that edit first\.$/m);
-    expect(await cli('--sim', dir, 'apply', '--mode', 'zram', '--no-sample', '--yes', '--include-pending-grub')).toBe(0);
+    expect(io.err).toMatch(
+      /^FAIL grub-pending: \/boot\/grub2\/grub\.cfg: the stock boot entries differ .*include it \(--include-pending-grub\), or undo that edit first\.$/m,
+    );
+    expect(
+      await cli('--sim', dir, 'apply', '--mode', 'zram', '--no-sample', '--yes', '--include-pending-grub'),
+    ).toBe(0);
     expect(io.out).toMatch(/^applied: transaction/);
   });
 });

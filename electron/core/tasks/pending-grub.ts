@@ -18,20 +18,26 @@ import type { System } from '../system/system.js';
 
 /** The part of grub.cfg the stock Xen script wrote; ours must leave it byte for byte as it was. */
 export function stockXenSection(cfg: string): string | null {
-  const m = /### BEGIN \/etc\/grub\.d\/20_linux_xen ###\n([\s\S]*?)### END \/etc\/grub\.d\/20_linux_xen ###/.exec(cfg);
+  const m =
+    /### BEGIN \/etc\/grub\.d\/20_linux_xen ###\n([\s\S]*?)### END \/etc\/grub\.d\/20_linux_xen ###/.exec(
+      cfg,
+    );
   return m ? m[1]! : null;
 }
 
 export const sha256Text = (s: string): string => createHash('sha256').update(s).digest('hex');
 
-export type GrubPreview = { readonly ok: true; readonly stock: string } | { readonly ok: false; readonly reason: string };
+export type GrubPreview =
+  { readonly ok: true; readonly stock: string } | { readonly ok: false; readonly reason: string };
 
 /** The stock entries grub2-mkconfig would write now, from the current /etc/default/grub and /boot. */
 export async function previewStockEntries(sys: System): Promise<GrubPreview> {
   try {
     const r = await sys.run({ bin: BIN.grub2Mkconfig, args: [], privileged: true });
     const stock = stockXenSection(r.stdout);
-    return stock === null ? { ok: false, reason: 'its output has no 20_linux_xen section' } : { ok: true, stock };
+    return stock === null
+      ? { ok: false, reason: 'its output has no 20_linux_xen section' }
+      : { ok: true, stock };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     return { ok: false, reason: msg.split('\n').filter(Boolean).slice(-2).join(' ').slice(0, 300) };
@@ -39,14 +45,22 @@ export async function previewStockEntries(sys: System): Promise<GrubPreview> {
 }
 
 /** Each config whose stock entries differ from what regeneration gives: the change, as a diff of those entries. */
-export async function pendingGrubChanges(sys: System, configs: readonly string[], preview: GrubPreview): Promise<PendingGrub[]> {
+export async function pendingGrubChanges(
+  sys: System,
+  configs: readonly string[],
+  preview: GrubPreview,
+): Promise<PendingGrub[]> {
   if (!preview.ok) return [];
   const out: PendingGrub[] = [];
   for (const path of configs) {
     if (!(await sys.stat(path))) continue;
     const current = stockXenSection(await sys.readText(path));
     if (current === null || current === preview.stock) continue;
-    out.push({ path, diff: unifiedDiff(`${path} (20_linux_xen)`, current, preview.stock), stockSha256: sha256Text(preview.stock) });
+    out.push({
+      path,
+      diff: unifiedDiff(`${path} (20_linux_xen)`, current, preview.stock),
+      stockSha256: sha256Text(preview.stock),
+    });
   }
   return out;
 }

@@ -1,7 +1,14 @@
 import type { WizardChoices, WizardChoicesInput } from '../../../shared/choices.js';
 import { WizardChoicesSchema } from '../../../shared/choices.js';
 import type { SystemFacts } from '../../../shared/facts.js';
-import type { Operation, PendingGrub, Plan, PlannedTask, Precondition, TaskId } from '../../../shared/plan.js';
+import type {
+  Operation,
+  PendingGrub,
+  Plan,
+  PlannedTask,
+  Precondition,
+  TaskId,
+} from '../../../shared/plan.js';
 import { effectiveNames } from '../../../shared/template-names.js';
 import type { AssetBundle } from '../assets/asset-bundle.js';
 import { effectiveValue, setShellVar } from '../config/default-grub-editor.js';
@@ -48,9 +55,11 @@ export function validateChoices(input: WizardChoicesInput | unknown, facts: Syst
     checkQubeName(name, release);
     const q = byName.get(name);
     if (!q) throw invalid('readOnlyRoot', `"${name}" is not a qube on this machine`);
-    if (!q.volumes.root || q.klass === 'AdminVM') throw invalid('readOnlyRoot', `"${name}" has no root volume of its own to make read-only`);
+    if (!q.volumes.root || q.klass === 'AdminVM')
+      throw invalid('readOnlyRoot', `"${name}" has no root volume of its own to make read-only`);
   }
-  if (c.templates.length && !c.ramPool.enabled) throw invalid('templates', `"${c.templates[0]!.template}" needs the RAM pool`);
+  if (c.templates.length && !c.ramPool.enabled)
+    throw invalid('templates', `"${c.templates[0]!.template}" needs the RAM pool`);
   const newNames = new Set<string>();
   for (const t of sessionTemplates(c)) {
     checkQubeName(t.template, release);
@@ -64,7 +73,8 @@ export function validateChoices(input: WizardChoicesInput | unknown, facts: Syst
     }
   }
   if (c.saveVault.enabled) checkQubeName(c.saveVault.name, release);
-  if (c.defaultDispvm && c.templates.length === 0) throw invalid('defaultDispvm', 'needs a stateless template');
+  if (c.defaultDispvm && c.templates.length === 0)
+    throw invalid('defaultDispvm', 'needs a stateless template');
   return c;
 }
 
@@ -73,7 +83,13 @@ export function sessionTemplates(c: WizardChoices): { template: string; clone: s
 }
 
 /** Writes `content` unless the file already holds exactly it. */
-async function writeIfChanged(ctx: PlanContext, path: string, content: string, mode: number, asset?: string): Promise<Operation[]> {
+async function writeIfChanged(
+  ctx: PlanContext,
+  path: string,
+  content: string,
+  mode: number,
+  asset?: string,
+): Promise<Operation[]> {
   const op = await writeOp(ctx.sys, path, content, { mode, ...(asset ? { asset } : {}) });
   return op.beforeSha256 === op.sha256 ? [] : [op];
 }
@@ -83,8 +99,16 @@ async function mkdirIfMissing(ctx: PlanContext, path: string, mode = 0o755): Pro
 }
 
 async function dracutModuleTask(ctx: PlanContext): Promise<Operation[]> {
-  const files = [...ctx.assets.under(PATHS.dracutModuleDir), ...ctx.assets.files.filter((f) => f.installPath === PATHS.dracutConf)];
-  if (files.length < 2) throw new AppError('asset-mismatch', 'internal', 'the bundle has no dracut module', { asset: 'dracut', expected: 'module files', actual: 'none' });
+  const files = [
+    ...ctx.assets.under(PATHS.dracutModuleDir),
+    ...ctx.assets.files.filter((f) => f.installPath === PATHS.dracutConf),
+  ];
+  if (files.length < 2)
+    throw new AppError('asset-mismatch', 'internal', 'the bundle has no dracut module', {
+      asset: 'dracut',
+      expected: 'module files',
+      actual: 'none',
+    });
   const ops = await mkdirIfMissing(ctx, PATHS.dracutModuleDir);
   for (const f of files) ops.push(...(await writeIfChanged(ctx, f.installPath, f.content, f.mode, f.asset)));
   return ops;
@@ -97,7 +121,8 @@ async function dracutModuleTask(ctx: PlanContext): Promise<Operation[]> {
 function generatedByUs(journal: readonly Transaction[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const tx of installedTransactions(journal).reverse()) {
-    for (const s of tx.steps) if (s.after?.kind === 'outputs') for (const f of s.after.files) if (f.sha256) out.set(f.path, f.sha256);
+    for (const s of tx.steps)
+      if (s.after?.kind === 'outputs') for (const f of s.after.files) if (f.sha256) out.set(f.path, f.sha256);
   }
   return out;
 }
@@ -112,7 +137,12 @@ async function initramfsTask(ctx: PlanContext, moduleChanged: boolean): Promise<
   const ops: Operation[] = [];
   for (const k of ctx.facts.kernels.filter((x) => x.xenDom0 && x.initramfs)) {
     if (!moduleChanged && (await isCurrent(ctx, k.initramfs!))) continue;
-    ops.push(runOp({ bin: BIN.dracut, args: ['--force', k.initramfs!, k.version], privileged: true }, { labelKey: 'ops.dracut', outputs: [k.initramfs!] }));
+    ops.push(
+      runOp(
+        { bin: BIN.dracut, args: ['--force', k.initramfs!, k.version], privileged: true },
+        { labelKey: 'ops.dracut', outputs: [k.initramfs!] },
+      ),
+    );
   }
   return ops;
 }
@@ -120,29 +150,54 @@ async function initramfsTask(ctx: PlanContext, moduleChanged: boolean): Promise<
 /** The configs grub2-mkconfig writes: grub.cfg, and a 4.1-style full config on the ESP (80-grub2.install does). */
 async function grubConfigs(ctx: PlanContext): Promise<string[]> {
   const configs: string[] = [PATHS.grubCfg];
-  const efi = (await ctx.sys.stat(PATHS.efiGrubCfg)) ? await ctx.sys.readText(PATHS.efiGrubCfg).catch(() => 'configfile') : 'configfile';
+  const efi = (await ctx.sys.stat(PATHS.efiGrubCfg))
+    ? await ctx.sys.readText(PATHS.efiGrubCfg).catch(() => 'configfile')
+    : 'configfile';
   // A full config on the ESP is still what the firmware boots: regenerate it too.
   if (!/\bconfigfile\b/.test(efi)) configs.push(PATHS.efiGrubCfg);
   return configs;
 }
 
-async function bootEntriesTask(ctx: PlanContext, c: WizardChoices, configs: readonly string[], pending: readonly PendingGrub[]): Promise<Operation[]> {
+async function bootEntriesTask(
+  ctx: PlanContext,
+  c: WizardChoices,
+  configs: readonly string[],
+  pending: readonly PendingGrub[],
+): Promise<Operation[]> {
   const script = ctx.assets.files.find((f) => f.installPath === PATHS.grubScript);
-  if (!script) throw new AppError('asset-mismatch', 'internal', 'the bundle has no GRUB script', { asset: PATHS.grubScript, expected: 'present', actual: 'missing' });
-  const ops = [...(await mkdirIfMissing(ctx, PATHS.configDir)), ...(await writeIfChanged(ctx, PATHS.grubConf, grubConf(c, ctx.sizing), 0o644)), ...(await writeIfChanged(ctx, PATHS.grubScript, script.content, script.mode, script.asset))];
+  if (!script)
+    throw new AppError('asset-mismatch', 'internal', 'the bundle has no GRUB script', {
+      asset: PATHS.grubScript,
+      expected: 'present',
+      actual: 'missing',
+    });
+  const ops = [
+    ...(await mkdirIfMissing(ctx, PATHS.configDir)),
+    ...(await writeIfChanged(ctx, PATHS.grubConf, grubConf(c, ctx.sizing), 0o644)),
+    ...(await writeIfChanged(ctx, PATHS.grubScript, script.content, script.mode, script.asset)),
+  ];
   // The stateless entry must be reachable: a menu that never shows (timeout 0 or hidden) would hide it, and
   // prompt mode boots it by default, which GRUB does only with GRUB_DEFAULT=saved (the Qubes default).
   const original = await ctx.sys.readText(PATHS.defaultGrub);
   let grub = original;
-  if (c.dom0.selection === 'entry' && (effectiveValue(grub, 'GRUB_TIMEOUT') ?? '5') === '0') grub = setShellVar(grub, 'GRUB_TIMEOUT', '5');
-  if (c.dom0.selection === 'entry' && effectiveValue(grub, 'GRUB_TIMEOUT_STYLE') === 'hidden') grub = setShellVar(grub, 'GRUB_TIMEOUT_STYLE', 'menu');
-  if (c.dom0.selection === 'prompt' && effectiveValue(grub, 'GRUB_DEFAULT') !== 'saved') grub = setShellVar(grub, 'GRUB_DEFAULT', 'saved');
+  if (c.dom0.selection === 'entry' && (effectiveValue(grub, 'GRUB_TIMEOUT') ?? '5') === '0')
+    grub = setShellVar(grub, 'GRUB_TIMEOUT', '5');
+  if (c.dom0.selection === 'entry' && effectiveValue(grub, 'GRUB_TIMEOUT_STYLE') === 'hidden')
+    grub = setShellVar(grub, 'GRUB_TIMEOUT_STYLE', 'menu');
+  if (c.dom0.selection === 'prompt' && effectiveValue(grub, 'GRUB_DEFAULT') !== 'saved')
+    grub = setShellVar(grub, 'GRUB_DEFAULT', 'saved');
   if (grub !== original) ops.push(...(await writeIfChanged(ctx, PATHS.defaultGrub, grub, 0o644)));
   const inputsChanged = ops.length > 0;
   for (const cfg of configs) {
     // A pending edit the user included is applied by regenerating, even where our own inputs did not change.
     const include = c.acceptPendingGrub && pending.some((p) => p.path === cfg);
-    if (inputsChanged || include || !(await isCurrent(ctx, cfg))) ops.push(runOp({ bin: BIN.grub2Mkconfig, args: ['-o', cfg], privileged: true }, { labelKey: 'ops.grubMkconfig', outputs: [cfg] }));
+    if (inputsChanged || include || !(await isCurrent(ctx, cfg)))
+      ops.push(
+        runOp(
+          { bin: BIN.grub2Mkconfig, args: ['-o', cfg], privileged: true },
+          { labelKey: 'ops.grubMkconfig', outputs: [cfg] },
+        ),
+      );
   }
   if (c.dom0.selection === 'prompt') {
     // saved_entry by the entry's stable id, not its title, and kept there across kernel updates: Fedora's
@@ -150,18 +205,40 @@ async function bootEntriesTask(ctx: PlanContext, c: WizardChoices, configs: read
     // /etc/sysconfig/kernel has UPDATEDEFAULT=yes, an id no Qubes grub.cfg has; our kernel-install plugin
     // (assets/kernel-install/85-qubes-stateless.install) runs after it and puts ours back.
     const hook = ctx.assets.files.find((f) => f.installPath === PATHS.kernelInstallHook);
-    if (!hook) throw new AppError('asset-mismatch', 'internal', 'the bundle has no kernel-install plugin', { asset: PATHS.kernelInstallHook, expected: 'present', actual: 'missing' });
+    if (!hook)
+      throw new AppError('asset-mismatch', 'internal', 'the bundle has no kernel-install plugin', {
+        asset: PATHS.kernelInstallHook,
+        expected: 'present',
+        actual: 'missing',
+      });
     // Only an id survives kernel updates (the plugin accepts nothing else): without the stock entry's id there is
     // no id to derive ours from, and a title would silently lose the default at the next kernel update.
     const wanted = entryId(await ctx.sys.readText(PATHS.grubCfg), c.dom0.mode);
     if (!wanted) {
-      const detail = "no stock Xen entry id ($menuentry_id_option 'xen-gnulinux-simple-…'), so the prompt entry cannot be the default by id";
-      throw new AppError('parse-error', 'user', `${PATHS.grubCfg}: ${detail}`, { source: PATHS.grubCfg, detail });
+      const detail =
+        "no stock Xen entry id ($menuentry_id_option 'xen-gnulinux-simple-…'), so the prompt entry cannot be the default by id";
+      throw new AppError('parse-error', 'user', `${PATHS.grubCfg}: ${detail}`, {
+        source: PATHS.grubCfg,
+        detail,
+      });
     }
-    ops.push(...(await writeIfChanged(ctx, PATHS.defaultEntry, `${wanted}\n`, 0o644)), ...(await mkdirIfMissing(ctx, '/etc/kernel')), ...(await mkdirIfMissing(ctx, '/etc/kernel/install.d')), ...(await writeIfChanged(ctx, PATHS.kernelInstallHook, hook.content, hook.mode, hook.asset)));
-    const saved = /^saved_entry=(.*)$/m.exec((await ctx.sys.stat(PATHS.grubenv)) ? await ctx.sys.readText(PATHS.grubenv) : '')?.[1] ?? null;
+    ops.push(
+      ...(await writeIfChanged(ctx, PATHS.defaultEntry, `${wanted}\n`, 0o644)),
+      ...(await mkdirIfMissing(ctx, '/etc/kernel')),
+      ...(await mkdirIfMissing(ctx, '/etc/kernel/install.d')),
+      ...(await writeIfChanged(ctx, PATHS.kernelInstallHook, hook.content, hook.mode, hook.asset)),
+    );
+    const saved =
+      /^saved_entry=(.*)$/m.exec(
+        (await ctx.sys.stat(PATHS.grubenv)) ? await ctx.sys.readText(PATHS.grubenv) : '',
+      )?.[1] ?? null;
     if (saved !== wanted) {
-      ops.push(runOp({ bin: BIN.grub2Editenv, args: [PATHS.grubenv, 'set', `saved_entry=${wanted}`], privileged: true }, { labelKey: 'ops.grubDefault', outputs: [PATHS.grubenv] }));
+      ops.push(
+        runOp(
+          { bin: BIN.grub2Editenv, args: [PATHS.grubenv, 'set', `saved_entry=${wanted}`], privileged: true },
+          { labelKey: 'ops.grubDefault', outputs: [PATHS.grubenv] },
+        ),
+      );
     }
   }
   return ops;
@@ -171,9 +248,21 @@ async function swapTask(ctx: PlanContext, c: WizardChoices): Promise<Operation[]
   if (c.swap !== 'disable') return [];
   const { text, devices } = disableSwap(await ctx.sys.readText(PATHS.fstab));
   const ops = await writeIfChanged(ctx, PATHS.fstab, text, 0o644);
-  if (ops.length) ops.push(runOp({ bin: BIN.systemctl, args: ['daemon-reload'], privileged: true }, { labelKey: 'ops.daemonReload', undo: { bin: BIN.systemctl, args: ['daemon-reload'], privileged: true }, undoAtEnd: true }));
+  if (ops.length)
+    ops.push(
+      runOp(
+        { bin: BIN.systemctl, args: ['daemon-reload'], privileged: true },
+        {
+          labelKey: 'ops.daemonReload',
+          undo: { bin: BIN.systemctl, args: ['daemon-reload'], privileged: true },
+          undoAtEnd: true,
+        },
+      ),
+    );
   for (const device of devices) {
-    const op = await settingOp(ctx.sys, { kind: 'swap-active', device }, 'off', ctx.facts.qubesRelease, { labelKey: 'ops.swapoff' });
+    const op = await settingOp(ctx.sys, { kind: 'swap-active', device }, 'off', ctx.facts.qubesRelease, {
+      labelKey: 'ops.swapoff',
+    });
     if (op) ops.push(op);
   }
   return ops;
@@ -182,7 +271,12 @@ async function swapTask(ctx: PlanContext, c: WizardChoices): Promise<Operation[]
 async function sessionTask(ctx: PlanContext, c: WizardChoices): Promise<Operation[]> {
   if (!c.ramPool.enabled) return [];
   const unit = ctx.assets.files.find((f) => f.installPath === PATHS.sessionUnit);
-  if (!unit) throw new AppError('asset-mismatch', 'internal', 'the bundle has no session unit', { asset: PATHS.sessionUnit, expected: 'present', actual: 'missing' });
+  if (!unit)
+    throw new AppError('asset-mismatch', 'internal', 'the bundle has no session unit', {
+      asset: PATHS.sessionUnit,
+      expected: 'present',
+      actual: 'missing',
+    });
   const templates = sessionTemplates(c);
   const config: SessionConfig = {
     format: 'qubes-stateless-session/1',
@@ -195,30 +289,71 @@ async function sessionTask(ctx: PlanContext, c: WizardChoices): Promise<Operatio
     ...(await writeIfChanged(ctx, PATHS.sessionConf, `${JSON.stringify(config, null, 2)}\n`, 0o644)),
     ...(await writeIfChanged(ctx, PATHS.sessionUnit, unit.content, unit.mode, unit.asset)),
   ];
-  if (ops.length) ops.push(runOp({ bin: BIN.systemctl, args: ['daemon-reload'], privileged: true }, { labelKey: 'ops.daemonReload', undo: { bin: BIN.systemctl, args: ['daemon-reload'], privileged: true }, undoAtEnd: true }));
-  const enable = await settingOp(ctx.sys, { kind: 'unit-enabled', unit: SESSION_UNIT }, 'enabled', ctx.facts.qubesRelease, { labelKey: 'ops.enableUnit' });
+  if (ops.length)
+    ops.push(
+      runOp(
+        { bin: BIN.systemctl, args: ['daemon-reload'], privileged: true },
+        {
+          labelKey: 'ops.daemonReload',
+          undo: { bin: BIN.systemctl, args: ['daemon-reload'], privileged: true },
+          undoAtEnd: true,
+        },
+      ),
+    );
+  const enable = await settingOp(
+    ctx.sys,
+    { kind: 'unit-enabled', unit: SESSION_UNIT },
+    'enabled',
+    ctx.facts.qubesRelease,
+    { labelKey: 'ops.enableUnit' },
+  );
   return enable ? [...ops, enable] : ops;
 }
 
-async function settingTasks(ctx: PlanContext, c: WizardChoices): Promise<Partial<Record<TaskId, Operation[]>>> {
+async function settingTasks(
+  ctx: PlanContext,
+  c: WizardChoices,
+): Promise<Partial<Record<TaskId, Operation[]>>> {
   const r = ctx.facts.qubesRelease;
   const out: Partial<Record<TaskId, Operation[]>> = {};
   if (c.ephemeralVolatile) {
     const pool = ctx.facts.prefs.default_pool_volatile || ctx.facts.prefs.default_pool || 'vm-pool';
-    const op = await settingOp(ctx.sys, { kind: 'pool-option', pool, option: 'ephemeral_volatile' }, 'True', r, { labelKey: 'ops.ephemeralVolatile' });
+    const op = await settingOp(
+      ctx.sys,
+      { kind: 'pool-option', pool, option: 'ephemeral_volatile' },
+      'True',
+      r,
+      { labelKey: 'ops.ephemeralVolatile' },
+    );
     out['ephemeral-volatile'] = op ? [op] : [];
   }
   const ro: Operation[] = [];
   for (const qube of c.readOnlyRoot) {
-    const op = await settingOp(ctx.sys, { kind: 'volume-property', qube, volume: 'root', property: 'rw' }, 'False', r, { labelKey: 'ops.readOnlyRoot' });
+    const op = await settingOp(
+      ctx.sys,
+      { kind: 'volume-property', qube, volume: 'root', property: 'rw' },
+      'False',
+      r,
+      { labelKey: 'ops.readOnlyRoot' },
+    );
     if (op) ro.push(op);
   }
   if (c.readOnlyRoot.length) out['read-only-root'] = ro;
   if (c.saveVault.enabled) {
     const template = ctx.facts.prefs.default_template;
-    if (!template) throw invalid('saveVault', `"${c.saveVault.name}" needs a default template (qubes-prefs default_template)`);
-    const create = qvmCreate({ name: c.saveVault.name, klass: 'AppVM', template, label: 'black', pool: null, props: { netvm: '' } }, r);
-    const op = await settingOp(ctx.sys, { kind: 'qube-exists', qube: c.saveVault.name }, 'present', r, { labelKey: 'ops.createVault', command: create });
+    if (!template)
+      throw invalid(
+        'saveVault',
+        `"${c.saveVault.name}" needs a default template (qubes-prefs default_template)`,
+      );
+    const create = qvmCreate(
+      { name: c.saveVault.name, klass: 'AppVM', template, label: 'black', pool: null, props: { netvm: '' } },
+      r,
+    );
+    const op = await settingOp(ctx.sys, { kind: 'qube-exists', qube: c.saveVault.name }, 'present', r, {
+      labelKey: 'ops.createVault',
+      command: create,
+    });
     out['save-vault'] = op ? [op] : [];
   }
   return out;
@@ -233,7 +368,12 @@ async function sudoWorks(sys: System): Promise<boolean> {
   }
 }
 
-async function preconditions(ctx: PlanContext, c: WizardChoices, tasks: PlannedTask[], grub: { preview: GrubPreview; pending: readonly PendingGrub[] }): Promise<Precondition[]> {
+async function preconditions(
+  ctx: PlanContext,
+  c: WizardChoices,
+  tasks: PlannedTask[],
+  grub: { preview: GrubPreview; pending: readonly PendingGrub[] },
+): Promise<Precondition[]> {
   const f = ctx.facts;
   const byName = new Map(f.qubes.map((q) => [q.name, q]));
   const images = f.kernels.filter((k) => k.xenDom0 && k.initramfs).map((k) => k.initramfsBytes ?? 0);
@@ -242,43 +382,93 @@ async function preconditions(ctx: PlanContext, c: WizardChoices, tasks: PlannedT
   const bootNeed = rebuilds ? Math.max(0, ...images) + images.length * 8 * MiB + 16 * MiB : 0;
   const backupNeed = (rebuilds ? images.reduce((a, b) => a + b, 0) : 0) + 64 * MiB;
   const running = c.readOnlyRoot.filter((n) => byName.get(n)?.state !== 'Halted');
-  const taken = [...sessionTemplates(c).flatMap((t) => [t.clone, t.dvm]), ...(c.saveVault.enabled && tasks.some((t) => t.id === 'save-vault' && t.operations.length) ? [c.saveVault.name] : [])].filter((n) => byName.has(n));
+  const taken = [
+    ...sessionTemplates(c).flatMap((t) => [t.clone, t.dvm]),
+    ...(c.saveVault.enabled && tasks.some((t) => t.id === 'save-vault' && t.operations.length)
+      ? [c.saveVault.name]
+      : []),
+  ].filter((n) => byName.has(n));
   const unfinished = unfinishedTransaction(ctx.journal);
   const list: Precondition[] = [
-    { id: 'persistent-boot', ok: f.bootMode.kind === 'persistent', params: { mode: f.bootMode.kind === 'stateless' ? f.bootMode.mode : '' } },
+    {
+      id: 'persistent-boot',
+      ok: f.bootMode.kind === 'persistent',
+      params: { mode: f.bootMode.kind === 'stateless' ? f.bootMode.mode : '' },
+    },
     { id: 'no-unfinished-transaction', ok: !unfinished, params: { id: unfinished?.id ?? '' } },
     { id: 'sudo', ok: await sudoWorks(ctx.sys), params: {} },
-    { id: 'boot-space', ok: f.bootFs.availBytes >= bootNeed, params: { freeMiB: Math.floor(f.bootFs.availBytes / MiB), neededMiB: Math.ceil(bootNeed / MiB) } },
-    { id: 'backup-space', ok: f.rootFs.availBytes >= backupNeed, params: { freeMiB: Math.floor(f.rootFs.availBytes / MiB), neededMiB: Math.ceil(backupNeed / MiB) } },
-    { id: 'ram-fits', ok: ctx.sizing.verdict !== 'does-not-fit', params: { ...numericParams(ctx.sizing.model.verdict.params), reason: ctx.sizing.model.verdict.key } },
+    {
+      id: 'boot-space',
+      ok: f.bootFs.availBytes >= bootNeed,
+      params: { freeMiB: Math.floor(f.bootFs.availBytes / MiB), neededMiB: Math.ceil(bootNeed / MiB) },
+    },
+    {
+      id: 'backup-space',
+      ok: f.rootFs.availBytes >= backupNeed,
+      params: { freeMiB: Math.floor(f.rootFs.availBytes / MiB), neededMiB: Math.ceil(backupNeed / MiB) },
+    },
+    {
+      id: 'ram-fits',
+      ok: ctx.sizing.verdict !== 'does-not-fit',
+      params: { ...numericParams(ctx.sizing.model.verdict.params), reason: ctx.sizing.model.verdict.key },
+    },
     { id: 'qubes-halted', ok: running.length === 0, params: { qubes: running.join(', ') } },
     { id: 'names-free', ok: taken.length === 0, params: { names: taken.join(', ') } },
     // /var/lib/qubes (qubes.xml, and there the qube images) on a filesystem of its own stays the disk's in a
     // stateless session: qubesd would keep writing it. Not something a RAM root can fix.
-    { id: 'disk-layout', ok: f.layout.kind !== 'plain', params: { target: f.layout.fstabMount ?? f.layout.varLibQubes.target, fsType: f.layout.varLibQubes.fsType, source: f.layout.varLibQubes.source } },
+    {
+      id: 'disk-layout',
+      ok: f.layout.kind !== 'plain',
+      params: {
+        target: f.layout.fstabMount ?? f.layout.varLibQubes.target,
+        fsType: f.layout.varLibQubes.fsType,
+        source: f.layout.varLibQubes.source,
+      },
+    },
     // Our apply runs grub2-mkconfig: it must work now, and must not carry an edit the user has not seen.
-    { id: 'grub-regenerates', ok: grub.preview.ok, params: { reason: grub.preview.ok ? '' : grub.preview.reason } },
-    { id: 'grub-pending', ok: grub.pending.length === 0 || c.acceptPendingGrub, params: { paths: grub.pending.map((p) => p.path).join(', ') } },
+    {
+      id: 'grub-regenerates',
+      ok: grub.preview.ok,
+      params: { reason: grub.preview.ok ? '' : grub.preview.reason },
+    },
+    {
+      id: 'grub-pending',
+      ok: grub.pending.length === 0 || c.acceptPendingGrub,
+      params: { paths: grub.pending.map((p) => p.path).join(', ') },
+    },
   ];
   if (c.ramPool.enabled) {
     list.push({ id: 'xfsprogs', ok: !!(await ctx.sys.stat(BIN.mkfsXfs)), params: { path: BIN.mkfsXfs } });
     // The pool and the clones are made at boot by the session unit, which runs our CLI: without it, nothing would be.
-    list.push({ id: 'session-cli', ok: !!(await ctx.sys.stat(PATHS.sessionCli)), params: { path: PATHS.sessionCli } });
+    list.push({
+      id: 'session-cli',
+      ok: !!(await ctx.sys.stat(PATHS.sessionCli)),
+      params: { path: PATHS.sessionCli },
+    });
     // The session makes its pool under this name; a pool of the user's with it could hold the clones on disk.
     const owner = f.pools.find((p) => p.name === RAM_POOL_NAME);
-    list.push({ id: 'ram-pool-free', ok: !owner, params: { pool: RAM_POOL_NAME, driver: owner?.driver ?? '' } });
+    list.push({
+      id: 'ram-pool-free',
+      ok: !owner,
+      params: { pool: RAM_POOL_NAME, driver: owner?.driver ?? '' },
+    });
   }
   return list;
 }
 
-const numericParams = (p: Readonly<Record<string, string | number | boolean>>): Record<string, string | number> =>
+const numericParams = (
+  p: Readonly<Record<string, string | number | boolean>>,
+): Record<string, string | number> =>
   Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === 'boolean' ? String(v) : v]));
 
 function warnings(ctx: PlanContext, c: WizardChoices): Plan['warnings'] {
   const w: Plan['warnings'] = [];
   const byName = new Map(ctx.facts.qubes.map((q) => [q.name, q]));
-  for (const n of c.readOnlyRoot) if (byName.get(n)?.klass === 'TemplateVM') w.push({ key: 'warnings.readOnlyTemplate', params: { qube: n } });
-  if (ctx.sizing.verdict === 'tight') w.push({ key: ctx.sizing.model.verdict.key, params: numericParams(ctx.sizing.model.verdict.params) });
+  for (const n of c.readOnlyRoot)
+    if (byName.get(n)?.klass === 'TemplateVM')
+      w.push({ key: 'warnings.readOnlyTemplate', params: { qube: n } });
+  if (ctx.sizing.verdict === 'tight')
+    w.push({ key: ctx.sizing.model.verdict.key, params: numericParams(ctx.sizing.model.verdict.params) });
   for (const rw of ctx.sizing.model.warnings) w.push({ key: rw.key, params: numericParams(rw.params) });
   w.push(...layoutWarnings(ctx.facts, c));
   return w;
@@ -292,18 +482,39 @@ function warnings(ctx: PlanContext, c: WizardChoices): Plan['warnings'] {
  * every image at boot with the rest of the root (the RAM estimate counts them, since du covers `/`).
  */
 function layoutWarnings(f: SystemFacts, c: WizardChoices): Plan['warnings'] {
-  if (f.layout.kind === 'other') return [{ key: 'warnings.layoutOther', params: { source: f.rootFs.source, fsType: f.rootFs.fsType } }];
+  if (f.layout.kind === 'other')
+    return [{ key: 'warnings.layoutOther', params: { source: f.rootFs.source, fsType: f.rootFs.fsType } }];
   if (f.layout.kind !== 'btrfs') return [];
-  const onRoot = new Set(f.pools.filter((p) => (p.driver === 'file' || p.driver === 'file-reflink') && isOnRoot(p.options.dir_path ?? '', f)).map((p) => p.name));
+  const onRoot = new Set(
+    f.pools
+      .filter(
+        (p) => (p.driver === 'file' || p.driver === 'file-reflink') && isOnRoot(p.options.dir_path ?? '', f),
+      )
+      .map((p) => p.name),
+  );
   const vols = f.qubes.flatMap((q) => Object.values(q.volumes)).filter((v) => onRoot.has(v.pool));
   if (onRoot.size === 0) return [];
-  const params = { pools: [...onRoot].join(', '), volumes: vols.length, usageMiB: vols.reduce((a, v) => a + v.usageMiB, 0) };
-  return [{ key: c.dom0.mode === 'overlay' ? 'warnings.btrfsOverlayCopiesImages' : 'warnings.btrfsImagesInRam', params }];
+  const params = {
+    pools: [...onRoot].join(', '),
+    volumes: vols.length,
+    usageMiB: vols.reduce((a, v) => a + v.usageMiB, 0),
+  };
+  return [
+    {
+      key: c.dom0.mode === 'overlay' ? 'warnings.btrfsOverlayCopiesImages' : 'warnings.btrfsImagesInRam',
+      params,
+    },
+  ];
 }
 
 /** A pool directory on the root filesystem: not below /boot, nor below a mount of its own (plain layout). */
 const isOnRoot = (dir: string, f: SystemFacts): boolean =>
-  dir.startsWith('/') && !dir.startsWith('/boot') && !(f.layout.varLibQubes.target !== '/' && (dir === f.layout.varLibQubes.target || dir.startsWith(`${f.layout.varLibQubes.target}/`)));
+  dir.startsWith('/') &&
+  !dir.startsWith('/boot') &&
+  !(
+    f.layout.varLibQubes.target !== '/' &&
+    (dir === f.layout.varLibQubes.target || dir.startsWith(`${f.layout.varLibQubes.target}/`))
+  );
 
 /** Everything applying `choices` will do on this machine, with real diffs, argv and the values they replace. */
 export async function planInstall(ctx: PlanContext, input: WizardChoicesInput | unknown): Promise<Plan> {
@@ -324,11 +535,17 @@ export async function planInstall(ctx: PlanContext, input: WizardChoicesInput | 
     ['read-only-root', settings['read-only-root'] ?? []],
     ['save-vault', settings['save-vault'] ?? []],
   ];
-  const tasks = candidates.filter(([, ops]) => ops.length > 0).map(([id, operations]) => ({ id, operations }));
+  const tasks = candidates
+    .filter(([, ops]) => ops.length > 0)
+    .map(([id, operations]) => ({ id, operations }));
   return {
     release: ctx.facts.qubesRelease,
     choices: c,
-    boot: { dom0MemMaxMiB: ctx.sizing.dom0MemMaxMiB, rootSizeMiB: ctx.sizing.rootSizeMiB, reserveMiB: ctx.sizing.reserveMiB },
+    boot: {
+      dom0MemMaxMiB: ctx.sizing.dom0MemMaxMiB,
+      rootSizeMiB: ctx.sizing.rootSizeMiB,
+      reserveMiB: ctx.sizing.reserveMiB,
+    },
     ram: ctx.sizing.model,
     preconditions: await preconditions(ctx, c, tasks, { preview, pending }),
     tasks,

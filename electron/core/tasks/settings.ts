@@ -2,7 +2,16 @@ import type { QubesRelease } from '../../../shared/facts.js';
 import type { Setting } from '../../../shared/plan.js';
 import { parsePoolInfo } from '../probes/parse-qvm.js';
 import { parseProcSwaps } from '../probes/parse-proc.js';
-import { globalPrefGet, globalPrefSet, poolInfo, poolSet, qvmLsNames, qvmRemove, volumeConfig, volumeInfo } from '../qubes/admin-commands.js';
+import {
+  globalPrefGet,
+  globalPrefSet,
+  poolInfo,
+  poolSet,
+  qvmLsNames,
+  qvmRemove,
+  volumeConfig,
+  volumeInfo,
+} from '../qubes/admin-commands.js';
 import { AppError } from '../errors.js';
 import { BIN } from '../system/binaries.js';
 import type { Command, SystemReader } from '../system/system.js';
@@ -32,10 +41,18 @@ export async function readSetting(sys: SystemReader, ref: Setting, release: Qube
       return (await sys.run(globalPrefGet(ref.property, release))).stdout.trim();
     case 'swap-active': {
       const dev = (await sys.run({ bin: BIN.readlink, args: ['-f', '--', ref.device] })).stdout.trim();
-      return parseProcSwaps(await sys.readText('/proc/swaps')).some((s) => s.device === dev || s.device === ref.device) ? 'on' : 'off';
+      return parseProcSwaps(await sys.readText('/proc/swaps')).some(
+        (s) => s.device === dev || s.device === ref.device,
+      )
+        ? 'on'
+        : 'off';
     }
     case 'unit-enabled': {
-      const r = await sys.run({ bin: BIN.systemctl, args: ['is-enabled', '--', ref.unit], expectExit: [0, 1] });
+      const r = await sys.run({
+        bin: BIN.systemctl,
+        args: ['is-enabled', '--', ref.unit],
+        expectExit: [0, 1],
+      });
       return r.stdout.trim() === 'enabled' ? 'enabled' : 'disabled';
     }
     case 'qube-exists': {
@@ -62,7 +79,11 @@ export function settingCommand(ref: Setting, value: string, release: QubesReleas
       // `--`: util-linux swapon/swapoff take options through getopt_long (sys-utils/swapon.c, swapoff.c, v2.38/v2.40).
       return { bin: value === 'on' ? BIN.swapon : BIN.swapoff, args: ['--', ref.device], privileged: true };
     case 'unit-enabled':
-      return { bin: BIN.systemctl, args: [value === 'enabled' ? 'enable' : 'disable', '--', ref.unit], privileged: true };
+      return {
+        bin: BIN.systemctl,
+        args: [value === 'enabled' ? 'enable' : 'disable', '--', ref.unit],
+        privileged: true,
+      };
     case 'qube-exists':
       if (value === 'absent') return qvmRemove(ref.qube, release);
       return null;

@@ -11,7 +11,14 @@ import { fail, ok } from './sim-command.js';
  * `du -x -d1 /` (illustrative figures: /usr holds the bulk, /var the rpm database, logs and caches);
  * the tree's real files are added where they are. The lines add up exactly to what findmnt reports as used.
  */
-const SHARES: Readonly<Record<string, number>> = { usr: 0.8, var: 0.12, home: 0.05, opt: 0.015, etc: 0.006, root: 0.004 };
+const SHARES: Readonly<Record<string, number>> = {
+  usr: 0.8,
+  var: 0.12,
+  home: 0.05,
+  opt: 0.015,
+  etc: 0.006,
+  root: 0.004,
+};
 /** What `du -x` shows for other filesystems mounted on the root's directories. */
 const PSEUDO = new Set(['proc', 'sys', 'dev', 'run', 'tmp']);
 /** Inodes per MiB of the untracked bytes (a Fedora dom0 root: ~300k inodes for ~7 GiB). */
@@ -29,17 +36,34 @@ async function countEntries(dir: string): Promise<number> {
 async function lines(ctx: SimContext, inodes: boolean): Promise<string> {
   const root = ctx.state.mounts.find((m) => m.target === '/');
   if (!root) return '';
-  const mountNames = new Set(ctx.state.mounts.filter((m) => m.target !== '/').map((m) => m.target.split('/')[1]));
+  const mountNames = new Set(
+    ctx.state.mounts.filter((m) => m.target !== '/').map((m) => m.target.split('/')[1]),
+  );
   const treeNames = (await ctx.tree.list('/').catch(() => [] as string[])).filter((n) => !mountNames.has(n));
   const names = [...new Set([...treeNames, ...Object.keys(SHARES)])].sort();
-  const base = inodes ? Math.round((root.baseUsedBytes / (1024 * 1024)) * INODES_PER_MIB) : root.baseUsedBytes;
-  const total = inodes ? base + 1 + (await Promise.all(treeNames.filter((n) => !PSEUDO.has(n)).map((n) => countEntries(ctx.tree.hostPath(`/${n}`)).then((c) => c + 1)))).reduce((a, b) => a + b, 0) : await usedBytes(ctx.state, ctx.tree, '/');
+  const base = inodes
+    ? Math.round((root.baseUsedBytes / (1024 * 1024)) * INODES_PER_MIB)
+    : root.baseUsedBytes;
+  const total = inodes
+    ? base +
+      1 +
+      (
+        await Promise.all(
+          treeNames
+            .filter((n) => !PSEUDO.has(n))
+            .map((n) => countEntries(ctx.tree.hostPath(`/${n}`)).then((c) => c + 1)),
+        )
+      ).reduce((a, b) => a + b, 0)
+    : await usedBytes(ctx.state, ctx.tree, '/');
   const per = new Map<string, number>();
   for (const n of names) {
     let v = Math.floor((SHARES[n] ?? 0) * base);
     if (!PSEUDO.has(n) && treeNames.includes(n)) {
       const st = await ctx.tree.stat(`/${n}`);
-      if (st?.kind === 'dir') v += inodes ? (await countEntries(ctx.tree.hostPath(`/${n}`))) + 1 : await ctx.tree.bytesBelow(`/${n}`);
+      if (st?.kind === 'dir')
+        v += inodes
+          ? (await countEntries(ctx.tree.hostPath(`/${n}`))) + 1
+          : await ctx.tree.bytesBelow(`/${n}`);
     }
     per.set(n, v);
   }

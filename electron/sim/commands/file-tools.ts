@@ -21,7 +21,11 @@ const strerror: Readonly<Record<string, string>> = {
   ELOOP: 'Too many levels of symbolic links',
 };
 const failure = (line: string): SimOutput => ({ exitCode: 1, stdout: '', stderr: `${line}\n` });
-const unsupported = (prog: string, args: readonly string[]): SimOutput => ({ exitCode: 1, stdout: '', stderr: `${prog}: the simulator supports only the privileged read path's form, not ${JSON.stringify(args)}\n` });
+const unsupported = (prog: string, args: readonly string[]): SimOutput => ({
+  exitCode: 1,
+  stdout: '',
+  stderr: `${prog}: the simulator supports only the privileged read path's form, not ${JSON.stringify(args)}\n`,
+});
 const why = (e: unknown): string => strerror[(e as NodeJS.ErrnoException).code ?? ''] ?? 'Input/output error';
 
 /** The modelled check for a tool run without sudo, then the host call; errno errors come back as the tool's message. */
@@ -30,18 +34,24 @@ async function attempt<T>(ctx: SimContext, p: string, access: Access, body: () =
   return body();
 }
 
-const TYPE_LETTER = (st: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }): string => (st.isFile() ? 'f' : st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : 'p');
+const TYPE_LETTER = (st: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }): string =>
+  st.isFile() ? 'f' : st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : 'p';
 
 /** `stat --format=%f %s %u %g -- PATH` (no dereference, like stat without -L). */
 export const stat: SimCommand = {
   requiresRoot: false,
   async run(ctx, args) {
-    if (args.length !== 3 || args[0] !== `--format=${STAT_FORMAT}` || args[1] !== '--') return unsupported('stat', args);
+    if (args.length !== 3 || args[0] !== `--format=${STAT_FORMAT}` || args[1] !== '--')
+      return unsupported('stat', args);
     const p = args[2]!;
     try {
       const info = await attempt(ctx, p, 'lookup', () => fs.lstat(ctx.tree.hostPath(p)));
       const owner = await ctx.tree.stat(p);
-      return { exitCode: 0, stdout: `${info.mode.toString(16)} ${info.size} ${owner!.uid} ${owner!.gid}\n`, stderr: '' };
+      return {
+        exitCode: 0,
+        stdout: `${info.mode.toString(16)} ${info.size} ${owner!.uid} ${owner!.gid}\n`,
+        stderr: '',
+      };
     } catch (e) {
       return failure(`${BIN.stat}: cannot statx '${p}': ${why(e)}`);
     }
@@ -52,14 +62,24 @@ export const stat: SimCommand = {
 export const find: SimCommand = {
   requiresRoot: false,
   async run(ctx, args) {
-    if (args.length !== 6 || args[0] !== '-H' || args[2] !== '-maxdepth' || args[3] !== '1' || args[4] !== '-printf' || args[5] !== '%y%P\\0') return unsupported('find', args);
+    if (
+      args.length !== 6 ||
+      args[0] !== '-H' ||
+      args[2] !== '-maxdepth' ||
+      args[3] !== '1' ||
+      args[4] !== '-printf' ||
+      args[5] !== '%y%P\\0'
+    )
+      return unsupported('find', args);
     const p = args[1]!;
     try {
       const dir = await attempt(ctx, p, 'lookup', () => ctx.tree.resolve(p));
       const st = await fs.lstat(ctx.tree.hostPath(dir));
       if (!st.isDirectory()) return { exitCode: 0, stdout: `${TYPE_LETTER(st)}\0`, stderr: '' };
       const names = await attempt(ctx, p, 'list', () => fs.readdir(ctx.tree.hostPath(dir)));
-      const entries = await Promise.all(names.map(async (n) => `${TYPE_LETTER(await fs.lstat(ctx.tree.hostPath(`${dir}/${n}`)))}${n}\0`));
+      const entries = await Promise.all(
+        names.map(async (n) => `${TYPE_LETTER(await fs.lstat(ctx.tree.hostPath(`${dir}/${n}`)))}${n}\0`),
+      );
       return { exitCode: 0, stdout: `d\0${entries.join('')}`, stderr: '' };
     } catch (e) {
       return failure(`${BIN.find}: '${p}': ${why(e)}`);
@@ -97,7 +117,11 @@ export const sha256sum: SimCommand = {
     try {
       const bytes = await attempt(ctx, p, 'read', () => readResolved(ctx.tree, p));
       const escaped = /[\\\n]/.test(p);
-      return { exitCode: 0, stdout: `${escaped ? '\\' : ''}${createHash('sha256').update(bytes).digest('hex')}  ${escaped ? p.replace(/\\/g, '\\\\').replace(/\n/g, '\\n') : p}\n`, stderr: '' };
+      return {
+        exitCode: 0,
+        stdout: `${escaped ? '\\' : ''}${createHash('sha256').update(bytes).digest('hex')}  ${escaped ? p.replace(/\\/g, '\\\\').replace(/\n/g, '\\n') : p}\n`,
+        stderr: '',
+      };
     } catch (e) {
       return failure(`${BIN.sha256sum}: ${p}: ${why(e)}`);
     }

@@ -34,7 +34,15 @@ export const findmnt: SimCommand = {
     const m = mountFor(ctx.state, target);
     if (!m) return { exitCode: 1, stdout: '', stderr: '' };
     const used = await usedBytes(ctx.state, ctx.tree, m.target);
-    const fs = { target: m.target, source: m.source, fstype: m.fsType, options: m.options, size: m.sizeBytes, used, avail: Math.max(0, m.sizeBytes - used) };
+    const fs = {
+      target: m.target,
+      source: m.source,
+      fstype: m.fsType,
+      options: m.options,
+      size: m.sizeBytes,
+      used,
+      avail: Math.max(0, m.sizeBytes - used),
+    };
     return ok(JSON.stringify({ filesystems: [fs] }, null, 3) + '\n');
   },
 };

@@ -30,7 +30,10 @@ export const qvmCreate: SimCommand = {
       createQube(ctx.state, {
         name: name!,
         klass: ns.disp ? 'DispVM' : ns.standalone ? 'StandaloneVM' : (str(ns.cls) ?? 'AppVM'),
-        label: label ?? 'red', template: template ?? null, pool: str(ns.one_pool) || null, props,
+        label: label ?? 'red',
+        template: template ?? null,
+        pool: str(ns.one_pool) || null,
+        props,
       });
       ctx.markDirty();
       return ok();
@@ -44,8 +47,10 @@ export const qvmRemove: SimCommand = {
     asQubesTool('qvm-remove', ctx, args, ({ ns }) => {
       if (ns.all_domains) throw new UsageError('the simulator does not remove --all');
       const names = list(ns.VMNAME);
-      for (const n of names) if (!ctx.state.qubes.some((q) => q.name === n)) throw new UsageError(`no such domain: ${pyRepr(n)}`);
-      if (!ns.no_confirm) throw new UsageError('the simulator needs -f (it cannot answer the confirmation prompt)');
+      for (const n of names)
+        if (!ctx.state.qubes.some((q) => q.name === n)) throw new UsageError(`no such domain: ${pyRepr(n)}`);
+      if (!ns.no_confirm)
+        throw new UsageError('the simulator needs -f (it cannot answer the confirmation prompt)');
       for (const n of names) removeQube(ctx.state, getQube(ctx.state, n));
       ctx.markDirty();
       return ok();

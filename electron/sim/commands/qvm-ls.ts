@@ -45,12 +45,21 @@ export const qvmLs: SimCommand = {
   run: (ctx, args) =>
     asQubesTool('qvm-ls', ctx, args, ({ ns }) => {
       // qvm_ls.py main: --raw-list is --raw-data with the single field "name".
-      if (!ns.raw_data && !ns.raw_list) throw new UsageError('the simulator supports only --raw-data / --raw-list');
-      const fields = ns.raw_list ? ['name'] : (str(ns.fields) ?? 'name,state,class,label,template,netvm').split(',').map((f) => f.trim());
+      if (!ns.raw_data && !ns.raw_list)
+        throw new UsageError('the simulator supports only --raw-data / --raw-list');
+      const fields = ns.raw_list
+        ? ['name']
+        : (str(ns.fields) ?? 'name,state,class,label,template,netvm').split(',').map((f) => f.trim());
       const names = list(ns.VMNAME);
-      for (const n of names) if (!ctx.state.qubes.some((q) => q.name === n)) throw new UsageError(`no such domain: ${pyRepr(n)}`);
-      const qubes = names.length && !ns.all_domains ? ctx.state.qubes.filter((q) => names.includes(q.name)) : ctx.state.qubes;
-      const rows = [...qubes].sort((a, b) => a.name.localeCompare(b.name)).map((q) => fields.map((f) => cell(ctx.state, q, f)).join('|'));
+      for (const n of names)
+        if (!ctx.state.qubes.some((q) => q.name === n)) throw new UsageError(`no such domain: ${pyRepr(n)}`);
+      const qubes =
+        names.length && !ns.all_domains
+          ? ctx.state.qubes.filter((q) => names.includes(q.name))
+          : ctx.state.qubes;
+      const rows = [...qubes]
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((q) => fields.map((f) => cell(ctx.state, q, f)).join('|'));
       return ok(rows.map((r) => `${r}\n`).join(''));
     }),
 };

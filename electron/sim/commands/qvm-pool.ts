@@ -34,11 +34,19 @@ async function poolExtras(state: SimState, tree: SimTree, pool: SimPool): Promis
     const m = dir ? mountFor(state, dir) : undefined;
     if (m) out.push(['size', String(m.sizeBytes)], ['usage', String(await usedBytes(state, tree, m.target))]);
   } else if (pool.driver === 'lvm_thin') {
-    const used = state.qubes.flatMap((q) => Object.values(q.volumes)).filter((v) => v.pool === pool.name).reduce((a, v) => a + v.usageBytes, 0);
+    const used = state.qubes
+      .flatMap((q) => Object.values(q.volumes))
+      .filter((v) => v.pool === pool.name)
+      .reduce((a, v) => a + v.usageBytes, 0);
     out.push(['size', String(THIN_POOL_BYTES)], ['usage', String(used)]);
   }
   if (dir) {
-    const host = state.pools.find((o) => o !== pool && o.config.dir_path && (dir === o.config.dir_path || dir.startsWith(`${o.config.dir_path}/`)));
+    const host = state.pools.find(
+      (o) =>
+        o !== pool &&
+        o.config.dir_path &&
+        (dir === o.config.dir_path || dir.startsWith(`${o.config.dir_path}/`)),
+    );
     if (host) out.push(['included_in', host.name]);
   }
   return out;
@@ -54,20 +62,37 @@ export const qvmPool: SimCommand = {
         case 'list':
           return ok(columnT([['NAME', 'DRIVER'], ...state.pools.map((x) => [x.name, x.driver])]));
         case 'drivers':
-          return ok(columnT([['DRIVER', 'OPTIONS'], ...Object.entries(POOL_DRIVERS).sort().map(([d, s]) => [d, s.params.join(', ')])]));
+          return ok(
+            columnT([
+              ['DRIVER', 'OPTIONS'],
+              ...Object.entries(POOL_DRIVERS)
+                .sort()
+                .map(([d, s]) => [d, s.params.join(', ')]),
+            ]),
+          );
         case 'info': {
           // init_info_parser: exactly one POOL_NAME (PoolsAction, no nargs); unknown pool: parser.error, exit 2.
           const name = str(ns.pools)!;
           const pool = state.pools.find((x) => x.name === name);
           if (!pool) throw new UsageError(`No such pools: [${pyRepr(name)}]`);
           // info_pools: the name row, then every other item of pool.config (qubesd's config and extras) sorted.
-          const items = [...Object.entries(pool.config), ...(await poolExtras(state, ctx.tree, pool))].filter(([k]) => k !== 'name');
-          return ok(columnT([['name', pool.name], ...items.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]));
+          const items = [...Object.entries(pool.config), ...(await poolExtras(state, ctx.tree, pool))].filter(
+            ([k]) => k !== 'name',
+          );
+          return ok(
+            columnT([['name', pool.name], ...items.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]),
+          );
         }
         case 'add': {
           const name = str(ns.pool_name)!;
           try {
-            addPool(state, name, str(ns.driver)!, options(list(ns.option)), (dir) => mountFor(state, dir)?.fsType ?? 'ext4');
+            addPool(
+              state,
+              name,
+              str(ns.driver)!,
+              options(list(ns.option)),
+              (dir) => mountFor(state, dir)?.fsType ?? 'ext4',
+            );
           } catch (e) {
             if (e instanceof QubesError) throw new QubesError(`Failed to add pool ${name}: ${e.message}`);
             throw e;

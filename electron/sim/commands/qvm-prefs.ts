@@ -1,7 +1,15 @@
 import type { Namespace } from '../../core/qubes/argparse-model.js';
 import { pyRepr } from '../../core/qubes/argparse-model.js';
 import { VM_VALUED_PROPS } from '../../core/probes/parse-qvm.js';
-import { getGlobal, getQube, globalNames, hasProperty, listProps, setGlobal, setProp } from '../qubes-model.js';
+import {
+  getGlobal,
+  getQube,
+  globalNames,
+  hasProperty,
+  listProps,
+  setGlobal,
+  setProp,
+} from '../qubes-model.js';
 import type { SimCommand, SimContext, SimOutput } from './sim-command.js';
 import { UsageError, asQubesTool, list, ok, str } from './sim-command.js';
 
@@ -12,7 +20,12 @@ const VM_VALUED_NONE = new Set(['default_dispvm', 'netvm', 'template', 'guivm', 
 /** process_actions' listing: `{value!s}`, so an unset VM-valued property (None in qubesadmin) prints "None". */
 function listing(rows: [string, { value: string; isDefault: boolean }][]): string {
   const width = Math.max(...rows.map(([n]) => n.length));
-  return rows.map(([n, v]) => `${n.padEnd(width)}  ${v.isDefault ? 'D' : '-'}  ${v.value === '' && VM_VALUED_PROPS.has(n) ? 'None' : v.value}\n`).join('');
+  return rows
+    .map(
+      ([n, v]) =>
+        `${n.padEnd(width)}  ${v.isDefault ? 'D' : '-'}  ${v.value === '' && VM_VALUED_PROPS.has(n) ? 'None' : v.value}\n`,
+    )
+    .join('');
 }
 
 /**
@@ -20,7 +33,11 @@ function listing(rows: [string, { value: string; isDefault: boolean }][]): strin
  * else the value is printed (4.3: nothing with --hide-default when it is the default). Unknown property:
  * parser.error, exit 2.
  */
-function processActions(ctx: SimContext, ns: Namespace, target: { list(): [string, PropValue][]; has(p: string): boolean; set(p: string, v: string | null): void }): SimOutput {
+function processActions(
+  ctx: SimContext,
+  ns: Namespace,
+  target: { list(): [string, PropValue][]; has(p: string): boolean; set(p: string, v: string | null): void },
+): SimOutput {
   const rows = target.list();
   const raw = str(ns.property);
   if (raw === null) return ok(listing(rows.filter(([, v]) => !(ns.hide_default && v.isDefault))));

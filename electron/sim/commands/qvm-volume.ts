@@ -40,9 +40,17 @@ export const qvmVolume: SimCommand = {
       if (!v) throw new QubesError(`vm ${pyRepr(vmName)} has no volume ${pyRepr(volName)}`);
       if (sub === 'info') {
         const info: [string, string][] = [
-          ['pool', v.pool], ['vid', v.vid], ['rw', py(v.rw)], ['source', v.source ?? ''], ['save_on_stop', py(v.saveOnStop)],
-          ['snap_on_start', py(v.snapOnStart)], ['size', String(v.sizeBytes)], ['usage', String(v.usageBytes)],
-          ['revisions_to_keep', String(v.revisionsToKeep)], ['ephemeral', py(v.ephemeral)], ['is_outdated', 'False'],
+          ['pool', v.pool],
+          ['vid', v.vid],
+          ['rw', py(v.rw)],
+          ['source', v.source ?? ''],
+          ['save_on_stop', py(v.saveOnStop)],
+          ['snap_on_start', py(v.snapOnStart)],
+          ['size', String(v.sizeBytes)],
+          ['usage', String(v.usageBytes)],
+          ['revisions_to_keep', String(v.revisionsToKeep)],
+          ['ephemeral', py(v.ephemeral)],
+          ['is_outdated', 'False'],
         ];
         const prop = str(ns.property);
         if (prop) {
@@ -51,7 +59,9 @@ export const qvmVolume: SimCommand = {
           return ok(`${hit[1]}\n`);
         }
         // qvm_volume.py info_volume (4.3 only): revisions_to_keep -1 is shown as "-1 (snapshot disabled)".
-        if (state.release === '4.3') for (const row of info) if (row[0] === 'revisions_to_keep' && row[1] === '-1') row[1] = '-1 (snapshot disabled)';
+        if (state.release === '4.3')
+          for (const row of info)
+            if (row[0] === 'revisions_to_keep' && row[1] === '-1') row[1] = '-1 (snapshot disabled)';
         return ok(columnT(info) + 'List of available revisions (for revert): none\n');
       }
       setVolumeProp(q, volName, str(ns.property)!, str(ns.value)!);

@@ -31,7 +31,11 @@ export interface SimCommand {
 }
 
 export const ok = (stdout = ''): SimOutput => ({ exitCode: 0, stdout, stderr: '' });
-export const fail = (prog: string, message: string, exitCode = 1): SimOutput => ({ exitCode, stdout: '', stderr: `${prog}: error: ${message}\n` });
+export const fail = (prog: string, message: string, exitCode = 1): SimOutput => ({
+  exitCode,
+  stdout: '',
+  stderr: `${prog}: error: ${message}\n`,
+});
 
 /** argparse's usage error: exit 2. */
 export class UsageError extends Error {}
@@ -60,7 +64,10 @@ export function parseArgs(args: readonly string[], spec: ArgSpec): ParsedArgs {
       break;
     }
     if (a.startsWith('-') && a !== '-') {
-      const [name, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+      const [name, inline] =
+        a.startsWith('--') && a.includes('=')
+          ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+          : [a, undefined];
       const v = spec.valued?.[name];
       if (v) {
         const value = inline ?? args[++i];
@@ -81,14 +88,24 @@ export function parseArgs(args: readonly string[], spec: ArgSpec): ParsedArgs {
   return { values, flags, positional };
 }
 
-export const COMMON_FLAGS: Record<string, string> = { '-q': 'quiet', '--quiet': 'quiet', '-v': 'verbose', '--verbose': 'verbose' };
+export const COMMON_FLAGS: Record<string, string> = {
+  '-q': 'quiet',
+  '--quiet': 'quiet',
+  '-v': 'verbose',
+  '--verbose': 'verbose',
+};
 
 /** Run a tool body, turning model and usage errors into the tool's stderr and exit code. */
-export async function asTool(prog: string, body: () => Promise<SimOutput> | SimOutput, usage = `usage: ${prog} [-h] ...\n`): Promise<SimOutput> {
+export async function asTool(
+  prog: string,
+  body: () => Promise<SimOutput> | SimOutput,
+  usage = `usage: ${prog} [-h] ...\n`,
+): Promise<SimOutput> {
   try {
     return await body();
   } catch (e) {
-    if (e instanceof UsageError) return { exitCode: 2, stdout: '', stderr: `${usage}${prog}: error: ${e.message}\n` };
+    if (e instanceof UsageError)
+      return { exitCode: 2, stdout: '', stderr: `${usage}${prog}: error: ${e.message}\n` };
     if (e instanceof QubesError) return fail(prog, e.message);
     throw e;
   }
@@ -101,13 +118,19 @@ export async function asTool(prog: string, body: () => Promise<SimOutput> | SimO
  * are the parser.error calls the tools make after parsing (no such domain, no such property, ...): exit 2 with
  * the top-level usage, as QubesArgumentParser.parse_args runs parse_qubes_app with the top-level parser.
  */
-export async function asQubesTool(prog: string, ctx: SimContext, args: readonly string[], body: (p: ParsedCommand) => Promise<SimOutput> | SimOutput): Promise<SimOutput> {
+export async function asQubesTool(
+  prog: string,
+  ctx: SimContext,
+  args: readonly string[],
+  body: (p: ParsedCommand) => Promise<SimOutput> | SimOutput,
+): Promise<SimOutput> {
   let parsed: ParsedCommand;
   try {
     parsed = parseTool(prog, args, ctx.state.release);
   } catch (e) {
     if (e instanceof ArgparseExit) return { exitCode: e.exitCode, stdout: e.stdout, stderr: e.stderr };
-    if (e instanceof GrammarError) return { exitCode: 2, stdout: '', stderr: `${prog}: error: ${e.message} (not simulated)\n` };
+    if (e instanceof GrammarError)
+      return { exitCode: 2, stdout: '', stderr: `${prog}: error: ${e.message} (not simulated)\n` };
     throw e;
   }
   return asTool(prog, () => body(parsed), usageOf(prog, ctx.state.release));
@@ -115,4 +138,5 @@ export async function asQubesTool(prog: string, ctx: SimContext, args: readonly 
 
 /** Namespace accessors: argparse leaves null for an absent option. */
 export const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-export const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : typeof v === 'string' ? [v] : []);
+export const list = (v: unknown): string[] =>
+  Array.isArray(v) ? (v as string[]) : typeof v === 'string' ? [v] : [];

@@ -24,7 +24,8 @@ export const readlink: SimCommand = {
   requiresRoot: false,
   run: (_ctx, args) => {
     const rest = args.filter((a) => a !== '--');
-    if (rest[0] !== '-f' || rest.length !== 2) return { exitCode: 1, stdout: '', stderr: 'readlink: the simulator supports only readlink -f PATH\n' };
+    if (rest[0] !== '-f' || rest.length !== 2)
+      return { exitCode: 1, stdout: '', stderr: 'readlink: the simulator supports only readlink -f PATH\n' };
     return ok(`${resolveDevice(rest[1]!)}\n`);
   },
 };
@@ -46,7 +47,8 @@ export const swapoff: SimCommand = {
     const dev = resolveDevice(args[0]!);
     const { head, rows } = await readSwaps(ctx.tree);
     const keep = rows.filter((r) => r.split(/\s+/)[0] !== dev);
-    if (keep.length === rows.length) return { exitCode: 4, stdout: '', stderr: `swapoff: ${args[0]}: swapoff failed: Invalid argument\n` };
+    if (keep.length === rows.length)
+      return { exitCode: 4, stdout: '', stderr: `swapoff: ${args[0]}: swapoff failed: Invalid argument\n` };
     await ctx.tree.writeAtomic('/proc/swaps', [head, ...keep, ''].join('\n'));
     return ok();
   },
@@ -59,8 +61,16 @@ export const swapon: SimCommand = {
     if (args.length !== 1) return { exitCode: 1, stdout: '', stderr: 'swapon: bad usage\n' };
     const dev = resolveDevice(args[0]!);
     const { head, rows } = await readSwaps(ctx.tree);
-    if (rows.some((r) => r.split(/\s+/)[0] === dev)) return { exitCode: 4, stdout: '', stderr: `swapon: ${args[0]}: swapon failed: Device or resource busy\n` };
-    await ctx.tree.writeAtomic('/proc/swaps', [head, `${dev.padEnd(40)}partition\t8388604\t\t0\t\t-2`, ...rows, ''].join('\n'));
+    if (rows.some((r) => r.split(/\s+/)[0] === dev))
+      return {
+        exitCode: 4,
+        stdout: '',
+        stderr: `swapon: ${args[0]}: swapon failed: Device or resource busy\n`,
+      };
+    await ctx.tree.writeAtomic(
+      '/proc/swaps',
+      [head, `${dev.padEnd(40)}partition\t8388604\t\t0\t\t-2`, ...rows, ''].join('\n'),
+    );
     return ok();
   },
 };
@@ -85,9 +95,15 @@ export const systemctl: SimCommand = {
       const p = parseArgs(args, { flags: { '--now': 'now', '-q': 'quiet', '--quiet': 'quiet' } });
       const [verb, unit, ...extra] = p.positional;
       if (verb === 'daemon-reload' && !unit) return ok();
-      if (!unit || extra.length || !['is-enabled', 'enable', 'disable'].includes(verb ?? '')) throw new UsageError(`unsupported in the simulator: systemctl ${args.join(' ')}`);
+      if (!unit || extra.length || !['is-enabled', 'enable', 'disable'].includes(verb ?? ''))
+        throw new UsageError(`unsupported in the simulator: systemctl ${args.join(' ')}`);
       const targets = await wantedBy(ctx.tree, unit);
-      if (!targets) return { exitCode: 1, stdout: '', stderr: `Failed to ${verb} unit: Unit file ${unit} does not exist.\n` };
+      if (!targets)
+        return {
+          exitCode: 1,
+          stdout: '',
+          stderr: `Failed to ${verb} unit: Unit file ${unit} does not exist.\n`,
+        };
       const links = targets.map((t) => `${wantsDir(t)}/${unit}`);
       if (verb === 'is-enabled') {
         const on = (await Promise.all(links.map((l) => ctx.tree.stat(l)))).some(Boolean);
@@ -99,7 +115,12 @@ export const systemctl: SimCommand = {
           await ctx.tree.mkdir(path.posix.dirname(l));
           await ctx.tree.symlink(`/usr/lib/systemd/system/${unit}`, l);
         }
-        return { exitCode: 0, stdout: '', stderr: links.map((l) => `Created symlink ${l} → /usr/lib/systemd/system/${unit}.`).join('\n') + '\n' };
+        return {
+          exitCode: 0,
+          stdout: '',
+          stderr:
+            links.map((l) => `Created symlink ${l} → /usr/lib/systemd/system/${unit}.`).join('\n') + '\n',
+        };
       }
       for (const l of links) if (await ctx.tree.stat(l)) await ctx.tree.remove(l);
       for (const t of targets) {
@@ -117,18 +138,26 @@ export const grub2Editenv: SimCommand = {
   requiresRoot: true,
   async run(ctx, args) {
     const [file, verb, ...pairs] = args;
-    if (!file || (verb !== 'set' && verb !== 'unset') || pairs.length === 0) return { exitCode: 1, stdout: '', stderr: 'grub2-editenv: error: bad usage\n' };
+    if (!file || (verb !== 'set' && verb !== 'unset') || pairs.length === 0)
+      return { exitCode: 1, stdout: '', stderr: 'grub2-editenv: error: bad usage\n' };
     const current = (await ctx.tree.stat(file)) ? (await ctx.tree.read(file)).toString() : GRUBENV_HEAD;
-    const vars = new Map(current.split('\n').filter((l) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as [string, string]));
+    const vars = new Map(
+      current
+        .split('\n')
+        .filter((l) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(l))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as [string, string]),
+    );
     for (const p of pairs) {
       if (verb === 'set') {
         const eq = p.indexOf('=');
-        if (eq <= 0) return { exitCode: 1, stdout: '', stderr: `grub2-editenv: error: invalid parameter ${p}\n` };
+        if (eq <= 0)
+          return { exitCode: 1, stdout: '', stderr: `grub2-editenv: error: invalid parameter ${p}\n` };
         vars.set(p.slice(0, eq), p.slice(eq + 1));
       } else vars.delete(p);
     }
     const body = GRUBENV_HEAD + [...vars].map(([k, v]) => `${k}=${v}\n`).join('');
-    if (body.length > 1024) return { exitCode: 1, stdout: '', stderr: 'grub2-editenv: error: environment block too small\n' };
+    if (body.length > 1024)
+      return { exitCode: 1, stdout: '', stderr: 'grub2-editenv: error: environment block too small\n' };
     await ctx.tree.writeAtomic(file, body + '#'.repeat(1024 - body.length));
     return ok();
   },
@@ -138,12 +167,15 @@ export const grub2Editenv: SimCommand = {
 export const lsinitrd: SimCommand = {
   requiresRoot: true,
   async run(ctx, args) {
-    if (args[0] !== '-m' || args.length !== 2) return { exitCode: 1, stdout: '', stderr: 'lsinitrd: the simulator supports only lsinitrd -m IMAGE\n' };
-    if (!(await ctx.tree.stat(args[1]!))) return { exitCode: 1, stdout: '', stderr: `lsinitrd: ${args[1]}: No such file or directory\n` };
+    if (args[0] !== '-m' || args.length !== 2)
+      return { exitCode: 1, stdout: '', stderr: 'lsinitrd: the simulator supports only lsinitrd -m IMAGE\n' };
+    if (!(await ctx.tree.stat(args[1]!)))
+      return { exitCode: 1, stdout: '', stderr: `lsinitrd: ${args[1]}: No such file or directory\n` };
     const head = (await ctx.tree.read(args[1]!)).subarray(0, 4096).toString('latin1');
     const mods = /^modules=(.*)$/m.exec(head)?.[1]?.split(' ').filter(Boolean) ?? [];
     const rule = '='.repeat(72);
-    return ok(`Image: ${args[1]}: 64K\n${rule}\nVersion: dracut-059\n\ndracut modules:\n${mods.join('\n')}\n${rule}\n`);
+    return ok(
+      `Image: ${args[1]}: 64K\n${rule}\nVersion: dracut-059\n\ndracut modules:\n${mods.join('\n')}\n${rule}\n`,
+    );
   },
 };
-

@@ -22,7 +22,8 @@ export const LUKS_VARLIB = 'luks-c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f';
 const GiB = 1024 ** 3;
 
 /** The file-reflink volume id of a qube's volume: "<appvms|vm-templates>/<qube>/<volume>" under dir_path. */
-const fileVid = (klass: string, qube: string, volume: string) => `${klass === 'TemplateVM' ? 'vm-templates' : 'appvms'}/${qube}/${volume}`;
+const fileVid = (klass: string, qube: string, volume: string) =>
+  `${klass === 'TemplateVM' ? 'vm-templates' : 'appvms'}/${qube}/${volume}`;
 
 export function applyLayout(state: SimState, layout: SimLayout): SimState {
   if (layout === 'lvm-thin') return state;
@@ -30,7 +31,13 @@ export function applyLayout(state: SimState, layout: SimLayout): SimState {
   s.pools = s.pools.filter((p) => p.driver !== 'lvm_thin');
   const vlq = s.pools.find((p) => p.name === 'varlibqubes')!;
   vlq.driver = 'file-reflink';
-  vlq.config = { driver: 'file-reflink', dir_path: '/var/lib/qubes', revisions_to_keep: '1', ephemeral_volatile: 'False', setup_check: 'False' };
+  vlq.config = {
+    driver: 'file-reflink',
+    dir_path: '/var/lib/qubes',
+    revisions_to_keep: '1',
+    ephemeral_volatile: 'False',
+    setup_check: 'False',
+  };
   s.prefs.default_pool = 'varlibqubes';
   let imageBytes = 0;
   for (const q of s.qubes) {
@@ -42,26 +49,54 @@ export function applyLayout(state: SimState, layout: SimLayout): SimState {
   }
   const root = s.mounts.find((m) => m.target === '/')!;
   if (layout === 'plain') {
-    Object.assign(root, { source: `/dev/mapper/${LUKS_ROOT}`, fsType: 'ext4', options: 'rw,relatime,seclabel,discard' });
-    s.mounts.push({ target: '/var/lib/qubes', source: `/dev/mapper/${LUKS_VARLIB}`, fsType: 'xfs', options: 'rw,relatime,seclabel,attr2,discard,inode64,logbufs=8,logbsize=32k,noquota', sizeBytes: 420 * GiB, baseUsedBytes: imageBytes });
+    Object.assign(root, {
+      source: `/dev/mapper/${LUKS_ROOT}`,
+      fsType: 'ext4',
+      options: 'rw,relatime,seclabel,discard',
+    });
+    s.mounts.push({
+      target: '/var/lib/qubes',
+      source: `/dev/mapper/${LUKS_VARLIB}`,
+      fsType: 'xfs',
+      options: 'rw,relatime,seclabel,attr2,discard,inode64,logbufs=8,logbsize=32k,noquota',
+      sizeBytes: 420 * GiB,
+      baseUsedBytes: imageBytes,
+    });
   } else {
     Object.assign(root, {
-      source: `/dev/mapper/${LUKS_ROOT}`, fsType: 'btrfs', options: 'rw,relatime,seclabel,compress=zstd:1,ssd,discard=async,space_cache=v2,subvolid=256,subvol=/root',
-      sizeBytes: 440 * GiB, baseUsedBytes: root.baseUsedBytes + imageBytes,
+      source: `/dev/mapper/${LUKS_ROOT}`,
+      fsType: 'btrfs',
+      options:
+        'rw,relatime,seclabel,compress=zstd:1,ssd,discard=async,space_cache=v2,subvolid=256,subvol=/root',
+      sizeBytes: 440 * GiB,
+      baseUsedBytes: root.baseUsedBytes + imageBytes,
     });
   }
   return s;
 }
 
 /** anaconda's fstab rows for a layout (the default one is dom0-tree.ts's). */
-export function layoutFstabRows(layout: Exclude<SimLayout, 'lvm-thin'>, release: string): [string, string, string, string, number, number][] {
+export function layoutFstabRows(
+  layout: Exclude<SimLayout, 'lvm-thin'>,
+  release: string,
+): [string, string, string, string, number, number][] {
   // Qubes anaconda patch 0021: discard for ext4/xfs/vfat (and btrfs on 4.2 only); x-systemd.device-timeout=0 on encrypted devices.
-  const btrfsOpts = release === '4.2' ? 'subvol=root,x-systemd.device-timeout=0,discard' : 'subvol=root,x-systemd.device-timeout=0';
+  const btrfsOpts =
+    release === '4.2'
+      ? 'subvol=root,x-systemd.device-timeout=0,discard'
+      : 'subvol=root,x-systemd.device-timeout=0';
   const rows: [string, string, string, string, number, number][] =
     layout === 'plain'
       ? [
           [`/dev/mapper/${LUKS_ROOT}`, '/', 'ext4', 'defaults,x-systemd.device-timeout=0,discard', 1, 1],
-          [`/dev/mapper/${LUKS_VARLIB}`, '/var/lib/qubes', 'xfs', 'defaults,x-systemd.device-timeout=0,discard', 0, 0],
+          [
+            `/dev/mapper/${LUKS_VARLIB}`,
+            '/var/lib/qubes',
+            'xfs',
+            'defaults,x-systemd.device-timeout=0,discard',
+            0,
+            0,
+          ],
         ]
       : [[`UUID=0e6c2b5f-1d3a-4b7e-9c8f-2a4d6e8f0b1c`, '/', 'btrfs', btrfsOpts, 0, 0]];
   return [
@@ -74,6 +109,11 @@ export function layoutFstabRows(layout: Exclude<SimLayout, 'lvm-thin'>, release:
 
 /** The kernel words anaconda puts in GRUB_CMDLINE_LINUX for a layout's root and swap. */
 export function layoutRootWords(layout: SimLayout, luksDefault: string): string[] {
-  if (layout === 'lvm-thin') return [`rd.luks.uuid=${luksDefault}`, 'rd.lvm.lv=qubes_dom0/root', 'rd.lvm.lv=qubes_dom0/swap'];
-  return [`rd.luks.uuid=${LUKS_ROOT}`, ...(layout === 'plain' ? [`rd.luks.uuid=${LUKS_VARLIB}`] : []), `rd.luks.uuid=${LUKS_SWAP}`];
+  if (layout === 'lvm-thin')
+    return [`rd.luks.uuid=${luksDefault}`, 'rd.lvm.lv=qubes_dom0/root', 'rd.lvm.lv=qubes_dom0/swap'];
+  return [
+    `rd.luks.uuid=${LUKS_ROOT}`,
+    ...(layout === 'plain' ? [`rd.luks.uuid=${LUKS_VARLIB}`] : []),
+    `rd.luks.uuid=${LUKS_SWAP}`,
+  ];
 }

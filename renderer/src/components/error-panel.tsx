@@ -2,7 +2,13 @@ import { useTranslation } from 'react-i18next';
 import type { SerializedError } from '../../../shared/errors.js';
 
 /** An error from the main process, in words: `errors.<code>.title/detail`, falling back to its message. */
-export function ErrorPanel({ error, onRetry }: { readonly error: SerializedError; readonly onRetry?: () => void }) {
+export function ErrorPanel({
+  error,
+  onRetry,
+}: {
+  readonly error: SerializedError;
+  readonly onRetry?: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const key = `errors.${error.code}`;
   const known = i18n.exists(`${key}.title`);

@@ -24,8 +24,20 @@ export function RadioCard<V extends string>({
   const descId = `${name}-${value}-desc`;
   const titleId = `${name}-${value}-title`;
   return (
-    <label className={`radio-card${checked ? ' checked' : ''}${disabled ? ' disabled' : ''}`} data-testid={`${name}-${value}`}>
-      <input type="radio" name={name} value={value} checked={checked} disabled={disabled} onChange={() => onSelect(value)} aria-labelledby={titleId} aria-describedby={children ? descId : undefined} />
+    <label
+      className={`radio-card${checked ? ' checked' : ''}${disabled ? ' disabled' : ''}`}
+      data-testid={`${name}-${value}`}
+    >
+      <input
+        type="radio"
+        name={name}
+        value={value}
+        checked={checked}
+        disabled={disabled}
+        onChange={() => onSelect(value)}
+        aria-labelledby={titleId}
+        aria-describedby={children ? descId : undefined}
+      />
       <span className="radio-card-body">
         <span id={titleId} className="radio-card-title">
           {title}

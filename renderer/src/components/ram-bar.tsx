@@ -11,9 +11,22 @@ export function RamBar({ bar }: { readonly bar: HostBar }) {
   const mib = useMiB();
   return (
     <figure className="ram-bar-figure" data-testid="ram-bar">
-      <svg className="ram-bar" viewBox="0 0 1000 36" preserveAspectRatio="none" role="img" aria-label={t('ramScreen.bar.label', { host: mib(bar.hostMiB) })}>
+      <svg
+        className="ram-bar"
+        viewBox="0 0 1000 36"
+        preserveAspectRatio="none"
+        role="img"
+        aria-label={t('ramScreen.bar.label', { host: mib(bar.hostMiB) })}
+      >
         {bar.segments.map((s) => (
-          <rect key={s.id} className={`seg seg-${s.id}`} x={s.startPct * 10} y={0} width={s.pct * 10} height={36} />
+          <rect
+            key={s.id}
+            className={`seg seg-${s.id}`}
+            x={s.startPct * 10}
+            y={0}
+            width={s.pct * 10}
+            height={36}
+          />
         ))}
       </svg>
       <ul className="ram-legend">
@@ -25,7 +38,9 @@ export function RamBar({ bar }: { readonly bar: HostBar }) {
           </li>
         ))}
       </ul>
-      {bar.overMiB > 0 ? <figcaption className="ram-over">{t('ramScreen.bar.over', { over: mib(bar.overMiB) })}</figcaption> : null}
+      {bar.overMiB > 0 ? (
+        <figcaption className="ram-over">{t('ramScreen.bar.over', { over: mib(bar.overMiB) })}</figcaption>
+      ) : null}
     </figure>
   );
 }

@@ -7,7 +7,15 @@ import { StatusIcon } from './status-icon.js';
  * Live progress of a change to dom0: the step running (n of total, task, what it does, on which file or command),
  * every step so far, the commands' output in a folded log, and the verification results.
  */
-export function RunProgressView({ progress, state, showVerify = true }: { readonly progress: RunProgress; readonly state: RunState; readonly showVerify?: boolean }) {
+export function RunProgressView({
+  progress,
+  state,
+  showVerify = true,
+}: {
+  readonly progress: RunProgress;
+  readonly state: RunState;
+  readonly showVerify?: boolean;
+}) {
   const { t } = useTranslation();
   const running = state === 'running';
   const now = currentStep(progress);
@@ -18,19 +26,36 @@ export function RunProgressView({ progress, state, showVerify = true }: { readon
       {now ? (
         <>
           <div className="progress-line">
-            <progress id="run-progress-bar" max={now.total} value={done} aria-labelledby="run-progress-text" />
+            <progress
+              id="run-progress-bar"
+              max={now.total}
+              value={done}
+              aria-labelledby="run-progress-text"
+            />
             <p id="run-progress-text" className="progress-text" role="status" data-testid="run-current">
-              {t(now.phase === 'undo' ? 'run.currentUndo' : 'run.current', { n: now.step, total: now.total, task: t(`tasks.${now.task}.title`), label: t(now.labelKey) })}
+              {t(now.phase === 'undo' ? 'run.currentUndo' : 'run.current', {
+                n: now.step,
+                total: now.total,
+                task: t(`tasks.${now.task}.title`),
+                label: t(now.labelKey),
+              })}
             </p>
           </div>
           <ol className="run-steps" tabIndex={0} aria-label={t('run.stepsLabel')}>
             {progress.steps.map((s) => {
               const outcome = stepOutcome(progress, s, state);
               return (
-                <li key={`${s.phase}-${s.step}`} className="run-step" data-testid="run-step" data-outcome={outcome}>
+                <li
+                  key={`${s.phase}-${s.step}`}
+                  className="run-step"
+                  data-testid="run-step"
+                  data-outcome={outcome}
+                >
                   <StatusIcon status={outcome} />
                   <span className="run-step-text">
-                    <span className="run-step-label">{t(`run.phase.${s.phase}`, { label: t(s.labelKey) })}</span>
+                    <span className="run-step-label">
+                      {t(`run.phase.${s.phase}`, { label: t(s.labelKey) })}
+                    </span>
                     <code className="run-step-detail">{s.detail}</code>
                   </span>
                 </li>

@@ -4,7 +4,11 @@ import type { RamWarning } from '../../../shared/ram/ram-estimate.js';
 export type Status = 'ok' | 'warn' | 'block' | 'fail' | 'info' | 'pending';
 
 /** How a RAM-model warning's severity shows. */
-export const SEVERITY_STATUS: Record<RamWarning['severity'], Status> = { info: 'info', warning: 'warn', danger: 'block' };
+export const SEVERITY_STATUS: Record<RamWarning['severity'], Status> = {
+  info: 'info',
+  warning: 'warn',
+  danger: 'block',
+};
 
 const GLYPH: Record<Status, string> = { ok: '✓', warn: '!', block: '✕', fail: '✕', info: 'i', pending: '…' };
 

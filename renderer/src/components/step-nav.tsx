@@ -7,7 +7,15 @@ import { useWizardStore } from '../stores/wizard-store.js';
 import { StatusIcon } from './status-icon.js';
 
 /** Back and Continue at the foot of a step; Continue is disabled while the step has a problem, and says which. */
-export function StepNav({ step, problems, primary }: { readonly step: WizardStepKind; readonly problems: readonly Problem[]; readonly primary?: ReactNode }) {
+export function StepNav({
+  step,
+  problems,
+  primary,
+}: {
+  readonly step: WizardStepKind;
+  readonly problems: readonly Problem[];
+  readonly primary?: ReactNode;
+}) {
   const { t } = useTranslation();
   const next = useWizardStore((s) => s.next);
   const back = useWizardStore((s) => s.back);
@@ -27,7 +35,13 @@ export function StepNav({ step, problems, primary }: { readonly step: WizardStep
           </p>
         ) : null}
         {primary ?? (
-          <button type="button" className="button" disabled={!!first} aria-describedby={first ? reasonId : undefined} onClick={next}>
+          <button
+            type="button"
+            className="button"
+            disabled={!!first}
+            aria-describedby={first ? reasonId : undefined}
+            onClick={next}
+          >
             {t('nav.continue')}
           </button>
         )}

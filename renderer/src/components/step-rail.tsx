@@ -25,11 +25,22 @@ export function StepRail() {
         {WIZARD_STEPS.map((kind, i) => {
           const here = i === current;
           // Apply is reached only through Review's confirmation, never from the rail.
-          const reachable = !running && i <= furthest && kind !== 'apply' && problemsBefore(kind, WIZARD_STEPS, choices, readyValue(facts)).length === 0;
+          const reachable =
+            !running &&
+            i <= furthest &&
+            kind !== 'apply' &&
+            problemsBefore(kind, WIZARD_STEPS, choices, readyValue(facts)).length === 0;
           const state = here ? 'current' : i < current ? 'done' : 'todo';
           return (
             <li key={kind} className={`rail-step rail-${state}`}>
-              <button type="button" className="rail-button" aria-current={here ? 'step' : undefined} disabled={!here && !reachable} onClick={() => (here ? undefined : goTo(kind))} data-testid={`rail-${kind}`}>
+              <button
+                type="button"
+                className="rail-button"
+                aria-current={here ? 'step' : undefined}
+                disabled={!here && !reachable}
+                onClick={() => (here ? undefined : goTo(kind))}
+                data-testid={`rail-${kind}`}
+              >
                 <span className="rail-num" aria-hidden="true">
                   {state === 'done' ? '✓' : i + 1}
                 </span>

@@ -18,7 +18,14 @@ export function useRamModel(): RamContext | null {
   const measurements = useRamStore((s) => s.measurements);
   const choices = useWizardStore((s) => s.choices);
   return useMemo(
-    () => (facts.kind === 'ready' && measurements.kind === 'ready' ? { facts: facts.value, measurements: measurements.value, model: ramModel(facts.value, choices, measurements.value) } : null),
+    () =>
+      facts.kind === 'ready' && measurements.kind === 'ready'
+        ? {
+            facts: facts.value,
+            measurements: measurements.value,
+            model: ramModel(facts.value, choices, measurements.value),
+          }
+        : null,
     [facts, measurements, choices],
   );
 }

@@ -13,7 +13,11 @@ import { WIZARD_STEPS } from '../lib/wizard-steps.js';
  * literal string fails here, not in front of a user. Sources are read through Vite's glob (the renderer layer
  * may not import Node).
  */
-const files = import.meta.glob(['../**/*.{ts,tsx}', '!../**/*.test.{ts,tsx}', '!../testing/**'], { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+const files = import.meta.glob(['../**/*.{ts,tsx}', '!../**/*.test.{ts,tsx}', '!../testing/**'], {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+}) as Record<string, string>;
 const sources = Object.entries(files);
 const all = sources.map(([, text]) => text).join('\n');
 const sections = Object.keys(EN_CATALOG);
@@ -22,19 +26,25 @@ const isText = (key: string) => typeof lookup(EN_CATALOG, key) === 'string';
 /** Every dotted key of the catalogue that leads to words. */
 function leaves(node: unknown, prefix = ''): string[] {
   if (typeof node === 'string') return [prefix];
-  return Object.entries(node as Record<string, unknown>).flatMap(([k, v]) => leaves(v, prefix ? `${prefix}.${k}` : k));
+  return Object.entries(node as Record<string, unknown>).flatMap(([k, v]) =>
+    leaves(v, prefix ? `${prefix}.${k}` : k),
+  );
 }
 const KEYS = leaves(EN_CATALOG);
 
 /** Words written straight into JSX: text between tags, and labelling attributes with letters in them. */
 function literalText(tsx: string): string[] {
   const code = tsx.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-  const between = [...code.matchAll(/>([^<>{}=;()|&`'"]*[A-Za-z][^<>{}=;()|&`'"]*)<\/?[a-zA-Z]/g)].map((m) => m[1]!.trim());
-  const attributes = [...code.matchAll(/\b(aria-label|title|placeholder|alt)="([^"]*[A-Za-z][^"]*)"/g)].map((m) => m[0]);
+  const between = [...code.matchAll(/>([^<>{}=;()|&`'"]*[A-Za-z][^<>{}=;()|&`'"]*)<\/?[a-zA-Z]/g)].map((m) =>
+    m[1]!.trim(),
+  );
+  const attributes = [...code.matchAll(/\b(aria-label|title|placeholder|alt)="([^"]*[A-Za-z][^"]*)"/g)].map(
+    (m) => m[0],
+  );
   return [...between, ...attributes];
 }
 
-describe('the renderer\'s words', () => {
+describe("the renderer's words", () => {
   it('reads the renderer sources', () => {
     expect(sources.length).toBeGreaterThan(20);
     expect(Object.keys(files).some((f) => f.endsWith('screens/review-screen.tsx'))).toBe(true);
@@ -51,13 +61,28 @@ describe('the renderer\'s words', () => {
     const computed = [...all.matchAll(/\bt\(\s*`([^`]+)`/g)].map((m) => m[1]!);
     expect(computed.length).toBeGreaterThan(10);
     for (const template of computed) {
-      const pattern = new RegExp(`^${template.split(/\$\{[^}]+\}/).map((p) => p.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('.+')}$`);
-      expect(KEYS.some((k) => pattern.test(k)), template).toBe(true);
+      const pattern = new RegExp(
+        `^${template
+          .split(/\$\{[^}]+\}/)
+          .map((p) => p.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
+          .join('.+')}$`,
+      );
+      expect(
+        KEYS.some((k) => pattern.test(k)),
+        template,
+      ).toBe(true);
     }
   });
 
   it('has English for every value of every family of computed keys', () => {
-    const nameProblems: NameProblem[] = ['empty', 'too-long', 'bad-first-char', 'bad-char', 'reserved', 'dm-suffix'];
+    const nameProblems: NameProblem[] = [
+      'empty',
+      'too-long',
+      'bad-first-char',
+      'bad-char',
+      'reserved',
+      'dm-suffix',
+    ];
     const expected = [
       ...WIZARD_STEPS.map((s) => `wizard.steps.${s}`),
       ...STATELESS_MODES.flatMap((m) => [`mode.${m}.title`, `mode.${m}.explain`]),
@@ -67,7 +92,14 @@ describe('the renderer\'s words', () => {
       ...['stateless-only', 'disable'].flatMap((s) => [`extras.swap.${s}.title`, `extras.swap.${s}.explain`]),
       ...nameProblems.map((p) => `names.problem.${p}`),
       ...SEGMENT_IDS.map((s) => `ramScreen.segment.${s}`),
-      ...['pool-option', 'volume-property', 'global-property', 'swap-active', 'unit-enabled', 'qube-exists'].map((s) => `review.setting.${s}`),
+      ...[
+        'pool-option',
+        'volume-property',
+        'global-property',
+        'swap-active',
+        'unit-enabled',
+        'qube-exists',
+      ].map((s) => `review.setting.${s}`),
       ...TASK_IDS.flatMap((id) => [`tasks.${id}.title`, `tasks.${id}.detail`]),
       ...['apply', 'undo'].map((p) => `run.phase.${p}`),
       ...['apply', 'rollback'].map((k) => `status.kind.${k}`),
@@ -82,7 +114,10 @@ describe('the renderer\'s words', () => {
   it('keeps words out of components: no literal text between tags or in labels', () => {
     expect(literalText('<p className="x">Hello there</p>')).toEqual(['Hello there']);
     expect(literalText('<button aria-label="Close">{t(k)}</button>')).toEqual(['aria-label="Close"']);
-    expect(literalText('<p>{t(\'a.b\')} <code>{x}</code></p>; const m = new Map<string, Array<number>>();')).toEqual([]);
-    for (const [file, text] of sources.filter(([f]) => f.endsWith('.tsx'))) expect(literalText(text), file).toEqual([]);
+    expect(
+      literalText("<p>{t('a.b')} <code>{x}</code></p>; const m = new Map<string, Array<number>>();"),
+    ).toEqual([]);
+    for (const [file, text] of sources.filter(([f]) => f.endsWith('.tsx')))
+      expect(literalText(text), file).toEqual([]);
   });
 });

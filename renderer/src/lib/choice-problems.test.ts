@@ -13,9 +13,14 @@ describe('step problems', () => {
     for (const s of WIZARD_STEPS) expect(stepProblems(s, defaultChoices(), facts), s).toEqual([]);
   });
 
-  it('blocks the system check with the blocking check\'s own words', () => {
-    const f = { ...facts, bootMode: { kind: 'stateless' as const, mode: 'zram' as const, viaQubesStateless: true } };
-    expect(stepProblems('system-check', defaultChoices(), f)).toEqual([{ field: 'checks', key: 'checks.boot-mode.block', params: { mode: 'zram' } }]);
+  it("blocks the system check with the blocking check's own words", () => {
+    const f = {
+      ...facts,
+      bootMode: { kind: 'stateless' as const, mode: 'zram' as const, viaQubesStateless: true },
+    };
+    expect(stepProblems('system-check', defaultChoices(), f)).toEqual([
+      { field: 'checks', key: 'checks.boot-mode.block', params: { mode: 'zram' } },
+    ]);
     expect(stepProblems('mode', defaultChoices(), null)).toMatchObject([{ key: 'nav.waitingForFacts' }]);
   });
 
@@ -23,13 +28,26 @@ describe('step problems', () => {
     const c = withChoices((c) => ({ ...c, dom0: { ...c.dom0, promptTimeoutSec: 200 } }));
     expect(stepProblems('mode', c, facts)).toEqual([]);
     const prompt = { ...c, dom0: { ...c.dom0, selection: 'prompt' as const } };
-    expect(stepProblems('mode', prompt, facts)).toMatchObject([{ field: fields.promptTimeout, key: 'mode.prompt.range' }]);
-    for (const ok of [3, 120]) expect(stepProblems('mode', { ...prompt, dom0: { ...prompt.dom0, promptTimeoutSec: ok } }, facts)).toEqual([]);
-    for (const bad of [2, 121, 10.5, Number.NaN]) expect(stepProblems('mode', { ...prompt, dom0: { ...prompt.dom0, promptTimeoutSec: bad } }, facts)).toHaveLength(1);
+    expect(stepProblems('mode', prompt, facts)).toMatchObject([
+      { field: fields.promptTimeout, key: 'mode.prompt.range' },
+    ]);
+    for (const ok of [3, 120])
+      expect(
+        stepProblems('mode', { ...prompt, dom0: { ...prompt.dom0, promptTimeoutSec: ok } }, facts),
+      ).toEqual([]);
+    for (const bad of [2, 121, 10.5, Number.NaN])
+      expect(
+        stepProblems('mode', { ...prompt, dom0: { ...prompt.dom0, promptTimeoutSec: bad } }, facts),
+      ).toHaveLength(1);
   });
 
-  it('checks the save vault name by the release\'s rules and against existing qubes', () => {
-    const vault = (name: string, release: '4.2' | '4.3' = '4.2') => stepProblems('extras', withChoices((c) => ({ ...c, saveVault: { enabled: true, name } })), factsFixture(release));
+  it("checks the save vault name by the release's rules and against existing qubes", () => {
+    const vault = (name: string, release: '4.2' | '4.3' = '4.2') =>
+      stepProblems(
+        'extras',
+        withChoices((c) => ({ ...c, saveVault: { enabled: true, name } })),
+        factsFixture(release),
+      );
     expect(vault('save')).toEqual([]);
     expect(vault('my.vault')).toMatchObject([{ key: 'names.problem.bad-char' }]);
     expect(vault('my.vault', '4.3')).toEqual([]);
@@ -37,22 +55,47 @@ describe('step problems', () => {
     expect(vault('')).toMatchObject([{ key: 'names.problem.empty' }]);
     expect(vault('x-dm')).toMatchObject([{ key: 'names.problem.dm-suffix' }]);
     // A disabled vault's name does not matter.
-    expect(stepProblems('extras', withChoices((c) => ({ ...c, saveVault: { enabled: false, name: '' } })), facts)).toEqual([]);
+    expect(
+      stepProblems(
+        'extras',
+        withChoices((c) => ({ ...c, saveVault: { enabled: false, name: '' } })),
+        facts,
+      ),
+    ).toEqual([]);
   });
 
   it('checks template clone names: valid, free, used once (the vault counts), and the pool is on', () => {
     const tpl = (t: WizardChoices['templates'][number], extra: Partial<WizardChoices> = {}) =>
-      stepProblems('templates', withChoices((c) => ({ ...c, ramPool: { enabled: true, sizeMiB: null }, templates: [t], ...extra })), facts);
+      stepProblems(
+        'templates',
+        withChoices((c) => ({ ...c, ramPool: { enabled: true, sizeMiB: null }, templates: [t], ...extra })),
+        facts,
+      );
     expect(tpl({ template: 'debian-12-xfce' })).toEqual([]);
-    expect(tpl({ template: 'debian-12-xfce', cloneName: 'work' })).toMatchObject([{ field: fields.clone('debian-12-xfce'), key: 'names.taken' }]);
-    expect(tpl({ template: 'debian-12-xfce', cloneName: 'a', dvmName: 'a' })).toMatchObject([{ field: fields.dvm('debian-12-xfce'), key: 'names.duplicate' }]);
-    expect(tpl({ template: 'debian-12-xfce', cloneName: 'keep' }, { saveVault: { enabled: true, name: 'keep' } })).toMatchObject([{ key: 'names.duplicate' }]);
-    expect(tpl({ template: 'debian-12-xfce' }, { ramPool: { enabled: false, sizeMiB: null } })).toMatchObject([{ field: fields.templatesPool, key: 'templates.needsPool' }]);
-    expect(tpl({ template: 'debian-12-xfce' }, { ramPool: { enabled: true, sizeMiB: 100 } })).toMatchObject([{ field: fields.ramPoolSize }]);
+    expect(tpl({ template: 'debian-12-xfce', cloneName: 'work' })).toMatchObject([
+      { field: fields.clone('debian-12-xfce'), key: 'names.taken' },
+    ]);
+    expect(tpl({ template: 'debian-12-xfce', cloneName: 'a', dvmName: 'a' })).toMatchObject([
+      { field: fields.dvm('debian-12-xfce'), key: 'names.duplicate' },
+    ]);
+    expect(
+      tpl({ template: 'debian-12-xfce', cloneName: 'keep' }, { saveVault: { enabled: true, name: 'keep' } }),
+    ).toMatchObject([{ key: 'names.duplicate' }]);
+    expect(tpl({ template: 'debian-12-xfce' }, { ramPool: { enabled: false, sizeMiB: null } })).toMatchObject(
+      [{ field: fields.templatesPool, key: 'templates.needsPool' }],
+    );
+    expect(tpl({ template: 'debian-12-xfce' }, { ramPool: { enabled: true, sizeMiB: 100 } })).toMatchObject([
+      { field: fields.ramPoolSize },
+    ]);
   });
 
   it('checks a dom0_mem override', () => {
-    const mem = (v: number | null) => stepProblems('ram', withChoices((c) => ({ ...c, dom0: { ...c.dom0, dom0MemMaxMiB: v } })), facts);
+    const mem = (v: number | null) =>
+      stepProblems(
+        'ram',
+        withChoices((c) => ({ ...c, dom0: { ...c.dom0, dom0MemMaxMiB: v } })),
+        facts,
+      );
     expect(mem(null)).toEqual([]);
     expect(mem(1024)).toEqual([]);
     expect(problemFor(mem(1000), fields.dom0Mem)?.key).toBe('ramScreen.override.min');

@@ -8,7 +8,8 @@ export function groupDigits(n: number): string {
 export const percent = (ratio: number): number => Math.round(ratio * 100);
 
 /** A SHA-256 shortened for reading; the full value stays in the title/copyable text. */
-export const shortHash = (sha: string): string => (sha.length > 16 ? `${sha.slice(0, 12)}…${sha.slice(-4)}` : sha);
+export const shortHash = (sha: string): string =>
+  sha.length > 16 ? `${sha.slice(0, 12)}…${sha.slice(-4)}` : sha;
 
 /** An ISO timestamp as "2026-11-22 00:01 UTC": stable across machines and screenshots' time zones. */
 export function formatTimestamp(iso: string): string {

@@ -10,6 +10,13 @@ export type Load<T> =
 
 /** Any rejection as the error envelope the ErrorPanel translates (an unexpected throw becomes `internal`). */
 export const asError = (e: unknown): SerializedError =>
-  e instanceof ApiError ? e.error : { code: 'internal', kind: 'internal', message: e instanceof Error ? e.message : String(e), params: { message: e instanceof Error ? e.message : String(e) } };
+  e instanceof ApiError
+    ? e.error
+    : {
+        code: 'internal',
+        kind: 'internal',
+        message: e instanceof Error ? e.message : String(e),
+        params: { message: e instanceof Error ? e.message : String(e) },
+      };
 
 export const readyValue = <T>(l: Load<T>): T | null => (l.kind === 'ready' ? l.value : null);

@@ -52,7 +52,10 @@ export function settingWords(s: Setting): { key: string; params: Record<string, 
     case 'pool-option':
       return { key: 'review.setting.pool-option', params: { pool: s.pool, option: s.option } };
     case 'volume-property':
-      return { key: 'review.setting.volume-property', params: { qube: s.qube, volume: s.volume, property: s.property } };
+      return {
+        key: 'review.setting.volume-property',
+        params: { qube: s.qube, volume: s.volume, property: s.property },
+      };
     case 'global-property':
       return { key: 'review.setting.global-property', params: { property: s.property } };
     case 'swap-active':
@@ -64,11 +67,14 @@ export function settingWords(s: Setting): { key: string; params: Record<string, 
   }
 }
 
-export const operationCount = (tasks: readonly { operations: readonly unknown[] }[]): number => tasks.reduce((n, t) => n + t.operations.length, 0);
+export const operationCount = (tasks: readonly { operations: readonly unknown[] }[]): number =>
+  tasks.reduce((n, t) => n + t.operations.length, 0);
 
 /** The words for a rollback option: removing a qube says its data goes too. */
 export function optionDetailKey(option: ConflictResolution, kind: Conflict['kind']): string {
-  return option === 'remove' && kind === 'qube-has-data' ? 'conflicts.option.remove.qube' : `conflicts.option.${option}.detail`;
+  return option === 'remove' && kind === 'qube-has-data'
+    ? 'conflicts.option.remove.qube'
+    : `conflicts.option.${option}.detail`;
 }
 
 /** A conflict's values as shown: file hashes shortened, other values as they are. */

@@ -2,12 +2,25 @@ import { describe, expect, it } from 'vitest';
 import type { TaskEvent } from '../../../shared/events.js';
 import { EMPTY_PROGRESS, MAX_OUTPUT_LINES, currentStep, reduceProgress, stepOutcome } from './progress.js';
 
-const step = (n: number, phase: 'apply' | 'undo' = 'apply'): TaskEvent => ({ kind: 'step', phase, task: 'initramfs', step: n, total: 3, labelKey: 'ops.dracut', detail: `cmd ${n}` });
+const step = (n: number, phase: 'apply' | 'undo' = 'apply'): TaskEvent => ({
+  kind: 'step',
+  phase,
+  task: 'initramfs',
+  step: n,
+  total: 3,
+  labelKey: 'ops.dracut',
+  detail: `cmd ${n}`,
+});
 const fold = (events: TaskEvent[]) => events.reduce(reduceProgress, EMPTY_PROGRESS);
 
 describe('run progress', () => {
   it('keeps steps in order with the last as current, output lines and verify results', () => {
-    const p = fold([step(1), { kind: 'output', line: 'dracut: a' }, step(2), { kind: 'verify', task: 'initramfs', ok: true, detail: 'ok' }]);
+    const p = fold([
+      step(1),
+      { kind: 'output', line: 'dracut: a' },
+      step(2),
+      { kind: 'verify', task: 'initramfs', ok: true, detail: 'ok' },
+    ]);
     expect(p.steps.map((s) => s.step)).toEqual([1, 2]);
     expect(currentStep(p)?.detail).toBe('cmd 2');
     expect(p.output).toEqual(['dracut: a']);
@@ -22,7 +35,8 @@ describe('run progress', () => {
 
   it('bounds the output log, dropping the oldest lines', () => {
     let p = EMPTY_PROGRESS;
-    for (let i = 0; i < MAX_OUTPUT_LINES + 10; i++) p = reduceProgress(p, { kind: 'output', line: String(i) });
+    for (let i = 0; i < MAX_OUTPUT_LINES + 10; i++)
+      p = reduceProgress(p, { kind: 'output', line: String(i) });
     expect(p.output).toHaveLength(MAX_OUTPUT_LINES);
     expect(p.output[0]).toBe('10');
     expect(p.output.at(-1)).toBe(String(MAX_OUTPUT_LINES + 9));

@@ -27,7 +27,10 @@ export function reduceProgress(p: RunProgress, e: TaskEvent): RunProgress {
       return { ...p, steps: [...others, e] };
     }
     case 'output': {
-      const output = p.output.length >= MAX_OUTPUT_LINES ? [...p.output.slice(1 - MAX_OUTPUT_LINES), e.line] : [...p.output, e.line];
+      const output =
+        p.output.length >= MAX_OUTPUT_LINES
+          ? [...p.output.slice(1 - MAX_OUTPUT_LINES), e.line]
+          : [...p.output, e.line];
       return { ...p, output };
     }
     case 'verify':

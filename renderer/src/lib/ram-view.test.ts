@@ -9,7 +9,8 @@ const m = measurementsFixture();
 describe('RAM figures', () => {
   it('reads a half-typed override as "not set"', () => {
     const c = defaultChoices();
-    for (const v of [Number.NaN, 1000, 1500.5]) expect(modelChoices({ ...c, dom0: { ...c.dom0, dom0MemMaxMiB: v } }).dom0.dom0MemMaxMiB).toBeNull();
+    for (const v of [Number.NaN, 1000, 1500.5])
+      expect(modelChoices({ ...c, dom0: { ...c.dom0, dom0MemMaxMiB: v } }).dom0.dom0MemMaxMiB).toBeNull();
     expect(modelChoices({ ...c, dom0: { ...c.dom0, dom0MemMaxMiB: 4096 } }).dom0.dom0MemMaxMiB).toBe(4096);
     expect(modelChoices({ ...c, ramPool: { enabled: true, sizeMiB: 100 } }).ramPool.sizeMiB).toBeNull();
   });
@@ -34,13 +35,29 @@ describe('RAM figures', () => {
     expect(bar.overMiB).toBe(0);
     expect(bar.segments.reduce((s, x) => s + x.mib, 0)).toBe(facts.memory.totalMiB);
     expect(bar.segments.reduce((s, x) => s + x.pct, 0)).toBeCloseTo(100, 6);
-    expect(bar.segments.map((s) => s.id)).toEqual(['xen', 'rootAtBoot', 'sessionWrites', 'workingSet', 'dom0Margin', 'autostart', 'free']);
-    for (let i = 1; i < bar.segments.length; i++) expect(bar.segments[i]!.startPct).toBeCloseTo(bar.segments[i - 1]!.startPct + bar.segments[i - 1]!.pct, 6);
+    expect(bar.segments.map((s) => s.id)).toEqual([
+      'xen',
+      'rootAtBoot',
+      'sessionWrites',
+      'workingSet',
+      'dom0Margin',
+      'autostart',
+      'free',
+    ]);
+    for (let i = 1; i < bar.segments.length; i++)
+      expect(bar.segments[i]!.startPct).toBeCloseTo(
+        bar.segments[i - 1]!.startPct + bar.segments[i - 1]!.pct,
+        6,
+      );
   });
 
   it('scales the bar to what is asked for when it does not fit', () => {
     const small = { ...facts, memory: { ...facts.memory, totalMiB: 6000 } };
-    const model = ramModel(small, { ...defaultChoices(), dom0: { ...defaultChoices().dom0, mode: 'tmpfs' } }, m);
+    const model = ramModel(
+      small,
+      { ...defaultChoices(), dom0: { ...defaultChoices().dom0, mode: 'tmpfs' } },
+      m,
+    );
     expect(model.verdict.kind).toBe('does-not-fit');
     const bar = hostBar(model, 6000);
     expect(bar.overMiB).toBeGreaterThan(0);

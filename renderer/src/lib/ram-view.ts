@@ -27,16 +27,31 @@ export function ramModel(facts: SystemFacts, c: WizardChoices, m: RamMeasurement
 }
 
 /** What each mode's root would take on this machine with the other choices unchanged. */
-export function modeCosts(facts: SystemFacts, c: WizardChoices, m: RamMeasurements): Record<StatelessMode, RamModel['root']> {
+export function modeCosts(
+  facts: SystemFacts,
+  c: WizardChoices,
+  m: RamMeasurements,
+): Record<StatelessMode, RamModel['root']> {
   const out = {} as Record<StatelessMode, RamModel['root']>;
-  for (const mode of STATELESS_MODES) out[mode] = ramModel(facts, { ...c, dom0: { ...c.dom0, mode } }, m).root;
+  for (const mode of STATELESS_MODES)
+    out[mode] = ramModel(facts, { ...c, dom0: { ...c.dom0, mode } }, m).root;
   return out;
 }
 
 /** A template clone's RAM in the (compressed) RAM pool: its root's usage times the compressor's ratio. */
-export const cloneRamMiB = (rootUsageMiB: number, ratio: number): number => Math.max(0, Math.ceil(rootUsageMiB * ratio - 1e-9));
+export const cloneRamMiB = (rootUsageMiB: number, ratio: number): number =>
+  Math.max(0, Math.ceil(rootUsageMiB * ratio - 1e-9));
 
-export const SEGMENT_IDS = ['xen', 'rootAtBoot', 'sessionWrites', 'workingSet', 'ramPool', 'dom0Margin', 'autostart', 'free'] as const;
+export const SEGMENT_IDS = [
+  'xen',
+  'rootAtBoot',
+  'sessionWrites',
+  'workingSet',
+  'ramPool',
+  'dom0Margin',
+  'autostart',
+  'free',
+] as const;
 export type SegmentId = (typeof SEGMENT_IDS)[number];
 
 export interface Segment {
@@ -93,6 +108,9 @@ export function hostBar(model: RamModel, hostTotalMiB: number): HostBar {
 
 /** The slider's range for dom0_mem=max: from the least allowed to all the host has for domains, in 128 MiB steps. */
 export function dom0MemRange(model: RamModel): { min: number; max: number; step: number } {
-  const max = Math.max(DOM0_MEM_MIN_MIB, Math.floor(model.hostUsableMiB / DOM0_MEM_STEP_MIB) * DOM0_MEM_STEP_MIB);
+  const max = Math.max(
+    DOM0_MEM_MIN_MIB,
+    Math.floor(model.hostUsableMiB / DOM0_MEM_STEP_MIB) * DOM0_MEM_STEP_MIB,
+  );
   return { min: DOM0_MEM_MIN_MIB, max, step: DOM0_MEM_STEP_MIB };
 }

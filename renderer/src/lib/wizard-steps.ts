@@ -1,5 +1,13 @@
 /** The wizard's steps, in order. The step rail, the store and the page objects all follow this list. */
-export const WIZARD_STEPS = ['system-check', 'mode', 'extras', 'templates', 'ram', 'review', 'apply'] as const;
+export const WIZARD_STEPS = [
+  'system-check',
+  'mode',
+  'extras',
+  'templates',
+  'ram',
+  'review',
+  'apply',
+] as const;
 export type WizardStepKind = (typeof WIZARD_STEPS)[number];
 
 /** The current step, as a union keyed by `kind` (switched exhaustively by the app). */

@@ -20,7 +20,13 @@ function Success({ result }: { readonly result: ApplyResult }) {
         <h3>{t('apply.success.title')}</h3>
       </div>
       <p>{t('apply.success.detail', { steps: result.transaction.stepsDone, id: result.transaction.id })}</p>
-      {dom0 ? <p>{dom0.selection === 'prompt' ? t('apply.next.prompt', { mode: dom0.mode, timeout: dom0.promptTimeoutSec }) : t('apply.next.entry', { mode: dom0.mode })}</p> : null}
+      {dom0 ? (
+        <p>
+          {dom0.selection === 'prompt'
+            ? t('apply.next.prompt', { mode: dom0.mode, timeout: dom0.promptTimeoutSec })
+            : t('apply.next.entry', { mode: dom0.mode })}
+        </p>
+      ) : null}
       <h4>{t('apply.success.checks')}</h4>
       <ul className="checks" data-testid="apply-checks">
         {result.checks.map((c, i) => (
@@ -55,8 +61,14 @@ export function ApplyScreen() {
     );
   }
   return (
-    <Screen id="apply" title={t('apply.title')} lead={run.kind === 'running' ? t('apply.running') : undefined}>
-      {run.kind === 'succeeded' && run.outcome.kind === 'apply' ? <Success result={run.outcome.value} /> : null}
+    <Screen
+      id="apply"
+      title={t('apply.title')}
+      lead={run.kind === 'running' ? t('apply.running') : undefined}
+    >
+      {run.kind === 'succeeded' && run.outcome.kind === 'apply' ? (
+        <Success result={run.outcome.value} />
+      ) : null}
       {run.kind === 'failed' ? (
         <div className="failure" data-testid="apply-failed">
           <ErrorPanel error={run.error} />

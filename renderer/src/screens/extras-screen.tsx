@@ -15,7 +15,9 @@ const SWAP_CHOICES = ['stateless-only', 'disable'] as const;
 /** Qubes whose root volume can be made read-only: every qube with a root volume of its own, templates first. */
 export function readOnlyCandidates(facts: SystemFacts): QubeFact[] {
   const rank = (q: QubeFact) => (q.klass === 'TemplateVM' ? 0 : 1);
-  return facts.qubes.filter((q) => q.klass !== 'AdminVM' && q.volumes.root).sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+  return facts.qubes
+    .filter((q) => q.klass !== 'AdminVM' && q.volumes.root)
+    .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
 }
 
 function ReadOnlyRootList({ facts }: { readonly facts: SystemFacts }) {
@@ -33,11 +35,22 @@ function ReadOnlyRootList({ facts }: { readonly facts: SystemFacts }) {
         return (
           <li key={q.name} className={`qube-item${disabled ? ' disabled' : ''}`}>
             <label className="check-row">
-              <input type="checkbox" checked={checked} disabled={disabled} onChange={(e) => setReadOnlyRoot(q.name, e.target.checked)} aria-describedby={noteId} data-testid={`ro-${q.name}`} />
+              <input
+                type="checkbox"
+                checked={checked}
+                disabled={disabled}
+                onChange={(e) => setReadOnlyRoot(q.name, e.target.checked)}
+                aria-describedby={noteId}
+                data-testid={`ro-${q.name}`}
+              />
               <span className="mono">{q.name}</span>
             </label>
             <span id={noteId} className="qube-note">
-              {running ? t('extras.readOnly.running', { state: q.state }) : q.klass === 'TemplateVM' ? t('extras.readOnly.template') : t('extras.readOnly.klass', { klass: q.klass })}
+              {running
+                ? t('extras.readOnly.running', { state: q.state })
+                : q.klass === 'TemplateVM'
+                  ? t('extras.readOnly.template')
+                  : t('extras.readOnly.klass', { klass: q.klass })}
             </span>
           </li>
         );
@@ -56,7 +69,12 @@ export function ExtrasScreen() {
   const setSaveVault = useWizardStore((s) => s.setSaveVault);
   const problems = useStepProblems('extras');
   const f = readyValue(facts);
-  const diskSwap = f ? f.swap.filter((s) => !s.device.startsWith('/dev/zram')).map((s) => s.device).join(', ') : '';
+  const diskSwap = f
+    ? f.swap
+        .filter((s) => !s.device.startsWith('/dev/zram'))
+        .map((s) => s.device)
+        .join(', ')
+    : '';
   return (
     <Screen id="extras" title={t('extras.title')} lead={t('extras.intro')}>
       <p className="notice notice-info" role="note" data-testid="disk-qubes-note">
@@ -65,7 +83,11 @@ export function ExtrasScreen() {
       <div className="notice notice-warn" role="note" data-testid="session-disk-note">
         <div>
           <p>{t('extras.sessionDisk.permanent')}</p>
-          <p>{choices.ramPool.enabled ? t('extras.sessionDisk.newQubesRam') : t('extras.sessionDisk.newQubesDisk')}</p>
+          <p>
+            {choices.ramPool.enabled
+              ? t('extras.sessionDisk.newQubesRam')
+              : t('extras.sessionDisk.newQubesDisk')}
+          </p>
           <p>{t('extras.sessionDisk.cannotLead')}</p>
           <ul>
             {(['grub', 'qubes', 'lvm', 'rpm'] as const).map((k) => (
@@ -78,8 +100,17 @@ export function ExtrasScreen() {
         <legend>{t('extras.swap.legend')}</legend>
         <div className="radio-cards cols-2">
           {SWAP_CHOICES.map((s) => (
-            <RadioCard key={s} name="swap" value={s} checked={choices.swap === s} onSelect={setSwap} title={t(`extras.swap.${s}.title`)}>
-              <span className="para">{t(`extras.swap.${s}.explain`, { devices: diskSwap || t('facts.none') })}</span>
+            <RadioCard
+              key={s}
+              name="swap"
+              value={s}
+              checked={choices.swap === s}
+              onSelect={setSwap}
+              title={t(`extras.swap.${s}.title`)}
+            >
+              <span className="para">
+                {t(`extras.swap.${s}.explain`, { devices: diskSwap || t('facts.none') })}
+              </span>
             </RadioCard>
           ))}
         </div>
@@ -88,7 +119,12 @@ export function ExtrasScreen() {
       <fieldset className="card group">
         <legend>{t('extras.volatile.legend')}</legend>
         <label className="check-row">
-          <input type="checkbox" checked={choices.ephemeralVolatile} onChange={(e) => setEphemeralVolatile(e.target.checked)} aria-describedby="volatile-hint" />
+          <input
+            type="checkbox"
+            checked={choices.ephemeralVolatile}
+            onChange={(e) => setEphemeralVolatile(e.target.checked)}
+            aria-describedby="volatile-hint"
+          />
           <span>{t('extras.volatile.label')}</span>
         </label>
         <p id="volatile-hint" className="hint">
@@ -105,7 +141,13 @@ export function ExtrasScreen() {
       <fieldset className="card group">
         <legend>{t('extras.vault.legend')}</legend>
         <label className="check-row">
-          <input type="checkbox" checked={choices.saveVault.enabled} onChange={(e) => setSaveVault({ enabled: e.target.checked })} aria-describedby="vault-hint" data-testid="vault-enabled" />
+          <input
+            type="checkbox"
+            checked={choices.saveVault.enabled}
+            onChange={(e) => setSaveVault({ enabled: e.target.checked })}
+            aria-describedby="vault-hint"
+            data-testid="vault-enabled"
+          />
           <span>{t('extras.vault.label')}</span>
         </label>
         <p id="vault-hint" className="hint">

@@ -29,7 +29,10 @@ export function ModeScreen() {
   const measurements = readyValue(useRamStore((s) => s.measurements));
   const problems = useStepProblems('mode');
   // Only each mode's root cost is shown here, so the full model for the current choices is not needed.
-  const costs = useMemo(() => (facts && measurements ? modeCosts(facts, choices, measurements) : null), [facts, measurements, choices]);
+  const costs = useMemo(
+    () => (facts && measurements ? modeCosts(facts, choices, measurements) : null),
+    [facts, measurements, choices],
+  );
   const timeoutProblem = problemFor(problems, fields.promptTimeout);
   return (
     <Screen id="mode" title={t('mode.title')} lead={t('mode.intro')}>
@@ -37,13 +40,24 @@ export function ModeScreen() {
         <legend>{t('mode.modeLegend')}</legend>
         <div className="radio-cards cols-3">
           {STATELESS_MODES.map((m) => (
-            <RadioCard key={m} name="mode" value={m} checked={dom0.mode === m} onSelect={(mode) => setDom0({ mode })} title={t(`mode.${m}.title`)}>
+            <RadioCard
+              key={m}
+              name="mode"
+              value={m}
+              checked={dom0.mode === m}
+              onSelect={(mode) => setDom0({ mode })}
+              title={t(`mode.${m}.title`)}
+            >
               <span className="para">{t(`mode.${m}.explain`)}</span>
               <span className="cost" data-testid={`mode-cost-${m}`}>
                 {costs
                   ? m === 'overlay'
                     ? t('mode.costOverlay', { total: mib(costs[m].totalMiB) })
-                    : t('mode.cost', { total: mib(costs[m].totalMiB), atBoot: mib(costs[m].atBootMiB), session: mib(costs[m].sessionWritesMiB) })
+                    : t('mode.cost', {
+                        total: mib(costs[m].totalMiB),
+                        atBoot: mib(costs[m].atBootMiB),
+                        session: mib(costs[m].sessionWritesMiB),
+                      })
                   : t('mode.costLoading')}
               </span>
             </RadioCard>
@@ -59,9 +73,20 @@ export function ModeScreen() {
             {COMPRESSORS.map((c) => {
               const ratio = measurements?.ratios[c];
               return (
-                <RadioCard key={c} name="compressor" value={c} checked={dom0.compressor === c} onSelect={(compressor) => setDom0({ compressor })} title={c}>
+                <RadioCard
+                  key={c}
+                  name="compressor"
+                  value={c}
+                  checked={dom0.compressor === c}
+                  onSelect={(compressor) => setDom0({ compressor })}
+                  title={c}
+                >
                   <span className="para">{t(`mode.compressor.${c}`)}</span>
-                  {ratio ? <span className="cost">{t(`mode.ratio.${ratio.source}`, { pct: percent(ratio.ratio) })}</span> : null}
+                  {ratio ? (
+                    <span className="cost">
+                      {t(`mode.ratio.${ratio.source}`, { pct: percent(ratio.ratio) })}
+                    </span>
+                  ) : null}
                 </RadioCard>
               );
             })}
@@ -73,7 +98,14 @@ export function ModeScreen() {
         <legend>{t('mode.selectionLegend')}</legend>
         <div className="radio-cards cols-2">
           {SELECTIONS.map((s) => (
-            <RadioCard key={s} name="selection" value={s} checked={dom0.selection === s} onSelect={(selection) => setDom0({ selection })} title={t(`mode.selection.${s}.title`)}>
+            <RadioCard
+              key={s}
+              name="selection"
+              value={s}
+              checked={dom0.selection === s}
+              onSelect={(selection) => setDom0({ selection })}
+              title={t(`mode.selection.${s}.title`)}
+            >
               <span className="para">{t(`mode.selection.${s}.explain`)}</span>
             </RadioCard>
           ))}
@@ -93,7 +125,11 @@ export function ModeScreen() {
               aria-describedby="prompt-timeout-msg"
               onChange={(e) => setDom0({ promptTimeoutSec: asInt(e.target.value) })}
             />
-            <FieldMessage id="prompt-timeout-msg" problem={timeoutProblem} hint={t('mode.prompt.hint', PROMPT_TIMEOUT)} />
+            <FieldMessage
+              id="prompt-timeout-msg"
+              problem={timeoutProblem}
+              hint={t('mode.prompt.hint', PROMPT_TIMEOUT)}
+            />
           </div>
         ) : null}
       </fieldset>
@@ -101,7 +137,12 @@ export function ModeScreen() {
       <fieldset className="card group">
         <legend>{t('mode.hardeningLegend')}</legend>
         <label className="check-row">
-          <input type="checkbox" checked={dom0.hardening} onChange={(e) => setDom0({ hardening: e.target.checked })} aria-describedby="hardening-hint" />
+          <input
+            type="checkbox"
+            checked={dom0.hardening}
+            onChange={(e) => setDom0({ hardening: e.target.checked })}
+            aria-describedby="hardening-hint"
+          />
           <span>{t('mode.hardening.label')}</span>
         </label>
         <p id="hardening-hint" className="hint">

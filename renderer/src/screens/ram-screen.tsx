@@ -16,12 +16,21 @@ import { dom0MemRange, hostBar } from '../lib/ram-view.js';
 import { useRamStore } from '../stores/ram-store.js';
 import { useWizardStore } from '../stores/wizard-store.js';
 
-const VERDICT_STATUS: Record<RamModel['verdict']['kind'], Status> = { fits: 'ok', tight: 'warn', 'does-not-fit': 'block' };
+const VERDICT_STATUS: Record<RamModel['verdict']['kind'], Status> = {
+  fits: 'ok',
+  tight: 'warn',
+  'does-not-fit': 'block',
+};
 
 function Verdict({ model }: { readonly model: RamModel }) {
   const { t } = useTranslation();
   return (
-    <div className={`verdict verdict-${model.verdict.kind}`} role="status" data-testid="ram-verdict" data-kind={model.verdict.kind}>
+    <div
+      className={`verdict verdict-${model.verdict.kind}`}
+      role="status"
+      data-testid="ram-verdict"
+      data-kind={model.verdict.kind}
+    >
       <StatusIcon status={VERDICT_STATUS[model.verdict.kind]} />
       <p>{t(model.verdict.key, model.verdict.params)}</p>
     </div>
@@ -40,19 +49,52 @@ function Dom0MemOverride({ model }: { readonly model: RamModel }) {
   return (
     <div className="card">
       <h3>{t('ramScreen.dom0Mem.heading')}</h3>
-      <p data-testid="dom0-recommended">{t('ramScreen.dom0Mem.recommended', { value: mib(model.dom0.recommendedMaxMiB), word: `dom0_mem=max:${model.dom0.recommendedMaxMiB}M` })}</p>
+      <p data-testid="dom0-recommended">
+        {t('ramScreen.dom0Mem.recommended', {
+          value: mib(model.dom0.recommendedMaxMiB),
+          word: `dom0_mem=max:${model.dom0.recommendedMaxMiB}M`,
+        })}
+      </p>
       <label className="check-row">
-        <input type="checkbox" checked={chosen !== null} onChange={(e) => setDom0({ dom0MemMaxMiB: e.target.checked ? model.dom0.recommendedMaxMiB : null })} data-testid="dom0-override" />
+        <input
+          type="checkbox"
+          checked={chosen !== null}
+          onChange={(e) => setDom0({ dom0MemMaxMiB: e.target.checked ? model.dom0.recommendedMaxMiB : null })}
+          data-testid="dom0-override"
+        />
         <span>{t('ramScreen.dom0Mem.override')}</span>
       </label>
       {chosen !== null ? (
         <div className="override">
           <label htmlFor="dom0-mem-range">{t('ramScreen.dom0Mem.slider')}</label>
-          <input id="dom0-mem-range" type="range" min={range.min} max={range.max} step={range.step} value={Number.isNaN(chosen) ? range.min : chosen} onChange={(e) => set(e.target.value)} aria-valuetext={mib(Number.isNaN(chosen) ? range.min : chosen)} />
+          <input
+            id="dom0-mem-range"
+            type="range"
+            min={range.min}
+            max={range.max}
+            step={range.step}
+            value={Number.isNaN(chosen) ? range.min : chosen}
+            onChange={(e) => set(e.target.value)}
+            aria-valuetext={mib(Number.isNaN(chosen) ? range.min : chosen)}
+          />
           <div className="field inline-field">
             <label htmlFor="dom0-mem">{t('ramScreen.dom0Mem.number')}</label>
-            <input id="dom0-mem" type="number" className="number-input" min={range.min} step={1} value={Number.isNaN(chosen) ? '' : chosen} aria-invalid={problem ? true : undefined} aria-describedby="dom0-mem-msg" onChange={(e) => set(e.target.value)} />
-            <FieldMessage id="dom0-mem-msg" problem={problem} hint={t('ramScreen.dom0Mem.hint', { min: range.min, max: range.max })} />
+            <input
+              id="dom0-mem"
+              type="number"
+              className="number-input"
+              min={range.min}
+              step={1}
+              value={Number.isNaN(chosen) ? '' : chosen}
+              aria-invalid={problem ? true : undefined}
+              aria-describedby="dom0-mem-msg"
+              onChange={(e) => set(e.target.value)}
+            />
+            <FieldMessage
+              id="dom0-mem-msg"
+              problem={problem}
+              hint={t('ramScreen.dom0Mem.hint', { min: range.min, max: range.max })}
+            />
           </div>
         </div>
       ) : null}
@@ -68,12 +110,21 @@ function Figures({ model }: { readonly model: RamModel }) {
     ['root-at-boot', t('ramScreen.figures.rootAtBoot'), mib(model.root.atBootMiB)],
     ['session-writes', t('ramScreen.figures.sessionWrites'), mib(model.root.sessionWritesMiB)],
     ['working-set', t('ramScreen.figures.workingSet'), mib(model.dom0WorkingSetMiB)],
-    ['ram-pool', t('ramScreen.figures.ramPool'), model.ramPool ? mib(model.ramPool.totalMiB) : t('ramScreen.figures.off')],
+    [
+      'ram-pool',
+      t('ramScreen.figures.ramPool'),
+      model.ramPool ? mib(model.ramPool.totalMiB) : t('ramScreen.figures.off'),
+    ],
     ['dom0-need', t('ramScreen.figures.dom0Need'), mib(model.dom0.needMiB)],
     [
       'autostart',
       t('ramScreen.figures.autostart'),
-      model.autostart.qubes.length ? t('ramScreen.figures.autostartValue', { total: mib(model.autostart.totalMiB), qubes: model.autostart.qubes.map((q) => q.name).join(', ') }) : t('ramScreen.figures.none'),
+      model.autostart.qubes.length
+        ? t('ramScreen.figures.autostartValue', {
+            total: mib(model.autostart.totalMiB),
+            qubes: model.autostart.qubes.map((q) => q.name).join(', '),
+          })
+        : t('ramScreen.figures.none'),
     ],
     ['left', t('ramScreen.figures.left'), mib(model.leftAfterAutostartMiB)],
   ];

@@ -18,8 +18,13 @@ function Interrupted({ tx }: { readonly tx: TransactionSummary }) {
       <dl className="facts">
         <Fact label={t('recovery.kind')} value={t(`status.kind.${tx.kind}`)} />
         <Fact label={t('recovery.started')} value={formatTimestamp(tx.createdAt)} />
-        <Fact label={t('recovery.progress')} value={t('status.history.stepsValue', { done: tx.stepsDone, total: tx.steps })} />
-        {tx.tasks.length ? <Fact label={t('recovery.tasks')} value={tx.tasks.map((id) => t(`tasks.${id}.title`)).join(', ')} /> : null}
+        <Fact
+          label={t('recovery.progress')}
+          value={t('status.history.stepsValue', { done: tx.stepsDone, total: tx.steps })}
+        />
+        {tx.tasks.length ? (
+          <Fact label={t('recovery.tasks')} value={tx.tasks.map((id) => t(`tasks.${id}.title`)).join(', ')} />
+        ) : null}
         <Fact label={t('recovery.id')} value={tx.id} mono />
       </dl>
     </div>
@@ -44,14 +49,24 @@ function Choices({ tx }: { readonly tx: TransactionSummary }) {
       <div className="card choice">
         <h3>{t('recovery.resume.title')}</h3>
         <p id="resume-desc">{t('recovery.resume.detail')}</p>
-        <button type="button" className="button" aria-describedby="resume-desc" onClick={() => void recover('resume')}>
+        <button
+          type="button"
+          className="button"
+          aria-describedby="resume-desc"
+          onClick={() => void recover('resume')}
+        >
           {t('recovery.resume.button')}
         </button>
       </div>
       <div className="card choice">
         <h3>{t('recovery.rollback.title')}</h3>
         <p id="rollback-desc">{t('recovery.rollback.detail')}</p>
-        <button type="button" className="button secondary" aria-describedby="rollback-desc" onClick={() => void recover('rollback')}>
+        <button
+          type="button"
+          className="button secondary"
+          aria-describedby="rollback-desc"
+          onClick={() => void recover('rollback')}
+        >
           {t('recovery.rollback.button')}
         </button>
       </div>
@@ -76,9 +91,21 @@ export function RecoveryScreen() {
         <div className="card success" data-testid="recovery-done">
           <div className="result-head">
             <StatusIcon status="ok" />
-            <h3>{t(ours.outcome.action === 'resume' && ours.outcome.value.kind === 'apply' ? 'recovery.done.resume' : 'recovery.done.rollback')}</h3>
+            <h3>
+              {t(
+                ours.outcome.action === 'resume' && ours.outcome.value.kind === 'apply'
+                  ? 'recovery.done.resume'
+                  : 'recovery.done.rollback',
+              )}
+            </h3>
           </div>
-          <p>{t(ours.outcome.action === 'resume' && ours.outcome.value.kind === 'apply' ? 'recovery.done.resumeDetail' : 'recovery.done.rollbackDetail')}</p>
+          <p>
+            {t(
+              ours.outcome.action === 'resume' && ours.outcome.value.kind === 'apply'
+                ? 'recovery.done.resumeDetail'
+                : 'recovery.done.rollbackDetail',
+            )}
+          </p>
           <button type="button" className="button" onClick={startOver}>
             {t('recovery.continue')}
           </button>

@@ -23,7 +23,8 @@ function UndoLine({ op }: { readonly op: Extract<Operation, { kind: 'run' }> }) 
     case 'command':
       return (
         <p className="op-undo">
-          {t(undo.atEnd ? 'review.undo.commandAtEnd' : 'review.undo.command')} <code>{argvLine(undo.argv)}</code>
+          {t(undo.atEnd ? 'review.undo.commandAtEnd' : 'review.undo.command')}{' '}
+          <code>{argvLine(undo.argv)}</code>
         </p>
       );
     case 'restore':
@@ -55,13 +56,18 @@ function OperationItem({ op }: { readonly op: Operation }) {
       return (
         <li className="op" data-testid="op" data-kind="write" data-path={op.path}>
           <p className="op-head">
-            <span className="op-label">{t('ops.write')}</span> <code>{op.path}</code> <span className={`badge ${op.beforeSha256 ? 'badge-replace' : 'badge-new'}`}>{t(op.beforeSha256 ? 'review.write.replaced' : 'review.write.new')}</span>
+            <span className="op-label">{t('ops.write')}</span> <code>{op.path}</code>{' '}
+            <span className={`badge ${op.beforeSha256 ? 'badge-replace' : 'badge-new'}`}>
+              {t(op.beforeSha256 ? 'review.write.replaced' : 'review.write.new')}
+            </span>
             {op.asset ? <span className="badge badge-asset">{t('review.write.asset')}</span> : null}
           </p>
           <p className="op-meta">
             {t('review.write.sha256')} <code className="sha">{op.sha256}</code>
           </p>
-          <p className="op-undo">{t(op.beforeSha256 ? 'review.undo.restoreFile' : 'review.undo.removeFile')}</p>
+          <p className="op-undo">
+            {t(op.beforeSha256 ? 'review.undo.restoreFile' : 'review.undo.removeFile')}
+          </p>
           <DiffView diff={op.diff} path={op.path} />
         </li>
       );
@@ -69,14 +75,21 @@ function OperationItem({ op }: { readonly op: Operation }) {
       return (
         <li className="op" data-testid="op" data-kind="run" data-label={op.labelKey}>
           <p className="op-head">
-            <span className="op-label">{t(op.labelKey)}</span> {op.command.privileged ? <span className="badge badge-root">{t('review.run.privileged')}</span> : null}
+            <span className="op-label">{t(op.labelKey)}</span>{' '}
+            {op.command.privileged ? (
+              <span className="badge badge-root">{t('review.run.privileged')}</span>
+            ) : null}
           </p>
           <pre className="argv" data-testid="op-argv">
             <code>{argvLine(op.argv)}</code>
           </pre>
           {op.setting ? (
             <p className="op-meta" data-testid="op-setting">
-              {t('review.settingChange', { setting: t(settingWords(op.setting.ref).key, settingWords(op.setting.ref).params), from: op.setting.from, to: op.setting.to })}
+              {t('review.settingChange', {
+                setting: t(settingWords(op.setting.ref).key, settingWords(op.setting.ref).params),
+                from: op.setting.from,
+                to: op.setting.to,
+              })}
             </p>
           ) : null}
           <UndoLine op={op} />
@@ -117,7 +130,12 @@ function PendingGrubCard({ plan }: { readonly plan: Plan }) {
         <DiffView key={p.path} diff={p.diff} path={p.path} defaultOpen />
       ))}
       <label className="check">
-        <input type="checkbox" checked={accepted} data-testid="accept-pending-grub" onChange={(e) => setAccept(e.target.checked)} />
+        <input
+          type="checkbox"
+          checked={accepted}
+          data-testid="accept-pending-grub"
+          onChange={(e) => setAccept(e.target.checked)}
+        />
         <span>{t('review.pendingGrub.include')}</span>
       </label>
       <p className="hint">{t('review.pendingGrub.stop')}</p>
@@ -137,7 +155,12 @@ function PlanView({ result }: { readonly result: PlanResult }) {
   const { plan } = result;
   const failed = plan.preconditions.filter((p) => !p.ok);
   const ops = operationCount(plan.tasks);
-  const blocked = failed.length > 0 ? t('review.apply.blocked', { failed: failed.length }) : ops === 0 ? t('review.apply.nothing') : null;
+  const blocked =
+    failed.length > 0
+      ? t('review.apply.blocked', { failed: failed.length })
+      : ops === 0
+        ? t('review.apply.nothing')
+        : null;
   return (
     <>
       {failed.length > 0 ? (
@@ -149,7 +172,13 @@ function PlanView({ result }: { readonly result: PlanResult }) {
       <div className="card">
         <h3>{t('review.summary.heading')}</h3>
         <p data-testid="review-summary">
-          {t('review.summary.text', { release: plan.release, mode: plan.choices.dom0.mode, dom0Mem: plan.boot.dom0MemMaxMiB, tasks: plan.tasks.length, ops })}
+          {t('review.summary.text', {
+            release: plan.release,
+            mode: plan.choices.dom0.mode,
+            dom0Mem: plan.boot.dom0MemMaxMiB,
+            tasks: plan.tasks.length,
+            ops,
+          })}
         </p>
       </div>
       <div className="two-cols">
@@ -195,7 +224,13 @@ function PlanView({ result }: { readonly result: PlanResult }) {
                 <StatusIcon status="block" /> {blocked}
               </p>
             ) : null}
-            <button type="button" className="button danger" disabled={!!blocked} aria-describedby={blocked ? 'apply-blocked' : undefined} onClick={() => setConfirming(true)}>
+            <button
+              type="button"
+              className="button danger"
+              disabled={!!blocked}
+              aria-describedby={blocked ? 'apply-blocked' : undefined}
+              onClick={() => setConfirming(true)}
+            >
               {t('review.apply.button')}
             </button>
           </div>

@@ -1,6 +1,13 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Conflict, ConflictResolution, JournalStatus, RollbackPreview, RollbackResult, TransactionSummary } from '../../../shared/plan.js';
+import type {
+  Conflict,
+  ConflictResolution,
+  JournalStatus,
+  RollbackPreview,
+  RollbackResult,
+  TransactionSummary,
+} from '../../../shared/plan.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { ErrorPanel } from '../components/error-panel.js';
 import { RunProgressView } from '../components/run-progress.js';
@@ -29,7 +36,9 @@ function Installed({ status }: { readonly status: JournalStatus }) {
           {status.installed.map((tx) => (
             <li key={tx.id} data-testid="installed-tx">
               <p>
-                <strong>{t('status.installed.item', { date: formatTimestamp(tx.createdAt), steps: tx.steps })}</strong>
+                <strong>
+                  {t('status.installed.item', { date: formatTimestamp(tx.createdAt), steps: tx.steps })}
+                </strong>
               </p>
               <p className="hint">
                 <TaskTitles tx={tx} />
@@ -81,14 +90,30 @@ function ConflictItem({ conflict }: { readonly conflict: Conflict }) {
   return (
     <fieldset className="conflict" data-testid="conflict" data-subject={conflict.subject}>
       <legend className="mono">{conflict.subject}</legend>
-      <p>{t(`conflicts.kind.${conflict.kind}`, { subject: conflict.subject, expected: conflictValue(conflict.kind, conflict.expected), actual: conflictValue(conflict.kind, conflict.actual) })}</p>
+      <p>
+        {t(`conflicts.kind.${conflict.kind}`, {
+          subject: conflict.subject,
+          expected: conflictValue(conflict.kind, conflict.expected),
+          actual: conflictValue(conflict.kind, conflict.actual),
+        })}
+      </p>
       <div className="conflict-options">
         {conflict.options.map((o) => (
           <label key={o} className="check-row option">
-            <input type="radio" name={name} value={o} checked={chosen === o} onChange={() => setResolution(conflict.id, o)} aria-describedby={`${name}-${o}-desc`} data-testid={`resolution-${o}`} />
+            <input
+              type="radio"
+              name={name}
+              value={o}
+              checked={chosen === o}
+              onChange={() => setResolution(conflict.id, o)}
+              aria-describedby={`${name}-${o}-desc`}
+              data-testid={`resolution-${o}`}
+            />
             <span>
               <strong>{t(`conflicts.option.${o}.title`)}</strong>
-              {o === conflict.recommended ? <span className="badge badge-new">{t('conflicts.recommended')}</span> : null}
+              {o === conflict.recommended ? (
+                <span className="badge badge-new">{t('conflicts.recommended')}</span>
+              ) : null}
               <span id={`${name}-${o}-desc`} className="hint block">
                 {t(optionDetailKey(o, conflict.kind))}
               </span>
@@ -108,7 +133,12 @@ function RollbackPlan({ preview }: { readonly preview: RollbackPreview }) {
   if (!preview.target) return <p>{t('status.installed.none')}</p>;
   return (
     <div data-testid="rollback-preview">
-      <p>{t('status.rollback.target', { date: formatTimestamp(preview.target.createdAt), steps: preview.target.stepsDone })}</p>
+      <p>
+        {t('status.rollback.target', {
+          date: formatTimestamp(preview.target.createdAt),
+          steps: preview.target.stepsDone,
+        })}
+      </p>
       {preview.conflicts.length === 0 ? (
         <div className="notice notice-ok" data-testid="no-conflicts">
           <StatusIcon status="ok" />
@@ -151,7 +181,13 @@ function RollbackPlan({ preview }: { readonly preview: RollbackPreview }) {
   );
 }
 
-function RollbackDone({ result, resolutions }: { readonly result: RollbackResult; readonly resolutions: Readonly<Record<string, ConflictResolution>> }) {
+function RollbackDone({
+  result,
+  resolutions,
+}: {
+  readonly result: RollbackResult;
+  readonly resolutions: Readonly<Record<string, ConflictResolution>>;
+}) {
   const { t } = useTranslation();
   const kept = Object.values(resolutions).filter((r) => r === 'keep').length;
   return (
@@ -170,7 +206,9 @@ function RollbackDone({ result, resolutions }: { readonly result: RollbackResult
           </ul>
         </>
       ) : (
-        <p data-testid="rollback-clean">{kept > 0 ? t('status.rollback.cleanKept', { kept }) : t('status.rollback.clean')}</p>
+        <p data-testid="rollback-clean">
+          {kept > 0 ? t('status.rollback.cleanKept', { kept }) : t('status.rollback.clean')}
+        </p>
       )}
     </div>
   );
@@ -185,7 +223,9 @@ function Rollback({ status }: { readonly status: JournalStatus }) {
   return (
     <div className="card" data-testid="rollback">
       <h3>{t('status.rollback.heading')}</h3>
-      {ours?.kind === 'succeeded' && ours.outcome.kind === 'rollback' ? <RollbackDone result={ours.outcome.value} resolutions={ours.outcome.resolutions} /> : null}
+      {ours?.kind === 'succeeded' && ours.outcome.kind === 'rollback' ? (
+        <RollbackDone result={ours.outcome.value} resolutions={ours.outcome.resolutions} />
+      ) : null}
       {ours?.kind === 'failed' ? <ErrorPanel error={ours.error} /> : null}
       {ours ? <RunProgressView progress={ours.progress} state={ours.kind} /> : null}
       {ours?.kind === 'running' ? null : preview.kind === 'idle' ? (

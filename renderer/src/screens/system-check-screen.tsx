@@ -20,23 +20,78 @@ function Facts({ facts }: { readonly facts: SystemFacts }) {
   return (
     <dl className="facts">
       <Fact testId="fact-release" label={t('facts.release')} value={facts.releaseName} />
-      <Fact testId="fact-boot-mode" label={t('facts.bootMode')} value={facts.bootMode.kind === 'persistent' ? t('facts.persistent') : t('facts.stateless', { mode: facts.bootMode.mode })} />
-      <Fact testId="fact-host-memory" label={t('facts.hostMemory')} value={t('facts.hostMemoryValue', { gib: gibFromMiB(facts.memory.totalMiB), xen: facts.memory.xenVersion })} />
+      <Fact
+        testId="fact-boot-mode"
+        label={t('facts.bootMode')}
+        value={
+          facts.bootMode.kind === 'persistent'
+            ? t('facts.persistent')
+            : t('facts.stateless', { mode: facts.bootMode.mode })
+        }
+      />
+      <Fact
+        testId="fact-host-memory"
+        label={t('facts.hostMemory')}
+        value={t('facts.hostMemoryValue', {
+          gib: gibFromMiB(facts.memory.totalMiB),
+          xen: facts.memory.xenVersion,
+        })}
+      />
       <Fact
         testId="fact-dom0-memory"
         label={t('facts.dom0Memory')}
-        value={t('facts.dom0MemoryValue', { current: gibFromMiB(facts.memory.dom0.currentMiB), max: facts.memory.dom0.maxMiB === null ? '—' : gibFromMiB(facts.memory.dom0.maxMiB) })}
+        value={t('facts.dom0MemoryValue', {
+          current: gibFromMiB(facts.memory.dom0.currentMiB),
+          max: facts.memory.dom0.maxMiB === null ? '—' : gibFromMiB(facts.memory.dom0.maxMiB),
+        })}
       />
-      <Fact testId="fact-root" label={t('facts.root')} value={t('facts.rootValue', { source: facts.rootFs.source, type: facts.rootFs.fsType, used: gib(facts.rootFs.usedBytes), size: gib(facts.rootFs.sizeBytes) })} />
-      <Fact testId="fact-boot" label={t('facts.boot')} value={t('facts.bootValue', { free: gib(facts.bootFs.availBytes), kernels: facts.kernels.length })} />
-      <Fact testId="fact-swap" label={t('facts.swap')} value={facts.swap.length === 0 ? t('facts.none') : facts.swap.map((s) => `${s.device} (${gibFromMiB(s.sizeKiB / 1024)} GiB)`).join(', ')} />
-      <Fact testId="fact-pools" label={t('facts.pools')} value={facts.pools.map((p) => `${p.name} (${p.driver})`).join(', ')} />
-      <Fact testId="fact-qubes" label={t('facts.qubes')} value={t('facts.qubesValue', { count: facts.qubes.length - 1, templates: templates.length, running: running.length })} />
+      <Fact
+        testId="fact-root"
+        label={t('facts.root')}
+        value={t('facts.rootValue', {
+          source: facts.rootFs.source,
+          type: facts.rootFs.fsType,
+          used: gib(facts.rootFs.usedBytes),
+          size: gib(facts.rootFs.sizeBytes),
+        })}
+      />
+      <Fact
+        testId="fact-boot"
+        label={t('facts.boot')}
+        value={t('facts.bootValue', { free: gib(facts.bootFs.availBytes), kernels: facts.kernels.length })}
+      />
+      <Fact
+        testId="fact-swap"
+        label={t('facts.swap')}
+        value={
+          facts.swap.length === 0
+            ? t('facts.none')
+            : facts.swap.map((s) => `${s.device} (${gibFromMiB(s.sizeKiB / 1024)} GiB)`).join(', ')
+        }
+      />
+      <Fact
+        testId="fact-pools"
+        label={t('facts.pools')}
+        value={facts.pools.map((p) => `${p.name} (${p.driver})`).join(', ')}
+      />
+      <Fact
+        testId="fact-qubes"
+        label={t('facts.qubes')}
+        value={t('facts.qubesValue', {
+          count: facts.qubes.length - 1,
+          templates: templates.length,
+          running: running.length,
+        })}
+      />
     </dl>
   );
 }
 
-const countsOf = (checks: readonly DoctorCheck[]) => ({ ok: checks.filter((c) => c.status === 'ok').length, warn: checks.filter((c) => c.status === 'warn').length, problem: checks.filter((c) => c.status === 'problem').length });
+const countsOf = (checks: readonly DoctorCheck[]) => ({
+  ok: checks.filter((c) => c.status === 'ok').length,
+  warn: checks.filter((c) => c.status === 'warn').length,
+  problem: checks.filter((c) => c.status === 'problem').length,
+});
 
 /** A command as a line of the list: the program's name and its arguments, without the sudo prefix. */
 function shortCommand(argv: readonly string[]): string {
@@ -52,14 +107,26 @@ function DoctorCheckRow({ check }: { readonly check: DoctorCheck }) {
     <li className="check" data-testid={`check-${check.id}`} data-status={check.status}>
       <StatusIcon status={check.status === 'problem' ? 'block' : check.status} />
       <div className="check-body">
-        {check.command ? <code className="command-short">{shortCommand(check.command.argv)}</code> : <span>{doctorCheckText(check, tr)}</span>}
-        {check.command && check.status !== 'ok' ? <span className="check-detail"> {doctorCheckText(check, tr)}</span> : null}
-        {check.hint && check.status !== 'ok' ? <p className="check-hint">{t(check.hint, check.params)}</p> : null}
+        {check.command ? (
+          <code className="command-short">{shortCommand(check.command.argv)}</code>
+        ) : (
+          <span>{doctorCheckText(check, tr)}</span>
+        )}
+        {check.command && check.status !== 'ok' ? (
+          <span className="check-detail"> {doctorCheckText(check, tr)}</span>
+        ) : null}
+        {check.hint && check.status !== 'ok' ? (
+          <p className="check-hint">{t(check.hint, check.params)}</p>
+        ) : null}
         {check.command ? (
           <details className="check-command">
             <summary>{t('doctor.showCommand')}</summary>
             <code data-testid="command-argv">{check.command.argv.join(' ')}</code>{' '}
-            <span data-testid="command-exit">{check.command.exitCode === null ? t('doctor.notStarted') : t('doctor.exitStatus', { exitCode: check.command.exitCode })}</span>
+            <span data-testid="command-exit">
+              {check.command.exitCode === null
+                ? t('doctor.notStarted')
+                : t('doctor.exitStatus', { exitCode: check.command.exitCode })}
+            </span>
           </details>
         ) : null}
       </div>
@@ -90,7 +157,12 @@ function DoctorChecks() {
         if (of.length === 0) return null;
         const c = countsOf(of);
         return (
-          <details key={g} className="doctor-group" data-testid={`doctor-group-${g}`} open={g === 'readiness' || c.warn + c.problem > 0}>
+          <details
+            key={g}
+            className="doctor-group"
+            data-testid={`doctor-group-${g}`}
+            open={g === 'readiness' || c.warn + c.problem > 0}
+          >
             <summary>
               {t(`doctor.groups.${g}`)} — {t('doctor.summary.counts', c)}
             </summary>

@@ -41,11 +41,24 @@ function TemplateCard({ q, choice, problems, ratio }: TemplateCardProps) {
   return (
     <li className={`template-card${choice ? ' checked' : ''}`} data-testid={`template-${q.name}`}>
       <label className="check-row">
-        <input type="checkbox" checked={!!choice} onChange={(e) => setTemplate(q.name, e.target.checked)} aria-describedby={costId} data-testid={`template-check-${q.name}`} />
+        <input
+          type="checkbox"
+          checked={!!choice}
+          onChange={(e) => setTemplate(q.name, e.target.checked)}
+          aria-describedby={costId}
+          data-testid={`template-check-${q.name}`}
+        />
         <span className="mono template-name">{q.name}</span>
       </label>
       <p id={costId} className="cost" data-testid={`template-cost-${q.name}`}>
-        {ratio ? t('templates.cost', { root: mib(usage), ram: mib(cloneRamMiB(usage, ratio.ratio)), compressor, pct: percent(ratio.ratio) }) : t('templates.costLoading', { root: mib(usage) })}
+        {ratio
+          ? t('templates.cost', {
+              root: mib(usage),
+              ram: mib(cloneRamMiB(usage, ratio.ratio)),
+              compressor,
+              pct: percent(ratio.ratio),
+            })
+          : t('templates.costLoading', { root: mib(usage) })}
       </p>
       {choice ? (
         <div className="name-fields">
@@ -73,7 +86,13 @@ function TemplateCard({ q, choice, problems, ratio }: TemplateCardProps) {
   );
 }
 
-function RamPoolSettings({ problems, figures }: { readonly problems: readonly Problem[]; readonly figures: RamModel['ramPool'] | null }) {
+function RamPoolSettings({
+  problems,
+  figures,
+}: {
+  readonly problems: readonly Problem[];
+  readonly figures: RamModel['ramPool'] | null;
+}) {
   const { t } = useTranslation();
   const mib = useMiB();
   const pool = useWizardStore((s) => s.choices.ramPool);
@@ -83,7 +102,13 @@ function RamPoolSettings({ problems, figures }: { readonly problems: readonly Pr
     <fieldset className="card group">
       <legend>{t('templates.pool.legend')}</legend>
       <label className="check-row">
-        <input type="checkbox" checked={pool.enabled} onChange={(e) => setRamPool({ enabled: e.target.checked })} aria-describedby="pool-hint" data-testid="pool-enabled" />
+        <input
+          type="checkbox"
+          checked={pool.enabled}
+          onChange={(e) => setRamPool({ enabled: e.target.checked })}
+          aria-describedby="pool-hint"
+          data-testid="pool-enabled"
+        />
         <span>{t('templates.pool.label')}</span>
       </label>
       <p id="pool-hint" className="hint">
@@ -93,7 +118,12 @@ function RamPoolSettings({ problems, figures }: { readonly problems: readonly Pr
       {pool.enabled ? (
         <>
           <label className="check-row">
-            <input type="checkbox" checked={pool.sizeMiB !== null} onChange={(e) => setRamPool({ sizeMiB: e.target.checked ? (figures?.sizeMiB ?? 4096) : null })} data-testid="pool-custom-size" />
+            <input
+              type="checkbox"
+              checked={pool.sizeMiB !== null}
+              onChange={(e) => setRamPool({ sizeMiB: e.target.checked ? (figures?.sizeMiB ?? 4096) : null })}
+              data-testid="pool-custom-size"
+            />
             <span>{t('templates.pool.custom')}</span>
           </label>
           {pool.sizeMiB !== null ? (
@@ -108,16 +138,28 @@ function RamPoolSettings({ problems, figures }: { readonly problems: readonly Pr
                 value={Number.isNaN(pool.sizeMiB) ? '' : pool.sizeMiB}
                 aria-invalid={sizeProblem ? true : undefined}
                 aria-describedby="pool-size-msg"
-                onChange={(e) => setRamPool({ sizeMiB: e.target.value.trim() === '' ? Number.NaN : Number(e.target.value) })}
+                onChange={(e) =>
+                  setRamPool({ sizeMiB: e.target.value.trim() === '' ? Number.NaN : Number(e.target.value) })
+                }
               />
-              <FieldMessage id="pool-size-msg" problem={sizeProblem} hint={t('templates.pool.sizeHint', { min: RAM_POOL_MIN_MIB })} />
+              <FieldMessage
+                id="pool-size-msg"
+                problem={sizeProblem}
+                hint={t('templates.pool.sizeHint', { min: RAM_POOL_MIN_MIB })}
+              />
             </div>
           ) : null}
           {figures ? (
             <dl className="facts compact" data-testid="pool-figures">
               <Fact label={t('templates.pool.figures.size')} value={mib(figures.sizeMiB)} />
               <Fact label={t('templates.pool.figures.clones')} value={mib(figures.clonesMiB)} />
-              <Fact label={t('templates.pool.figures.ram')} value={t('templates.pool.figures.ramValue', { atBoot: mib(figures.atBootMiB), total: mib(figures.totalMiB) })} />
+              <Fact
+                label={t('templates.pool.figures.ram')}
+                value={t('templates.pool.figures.ramValue', {
+                  atBoot: mib(figures.atBootMiB),
+                  total: mib(figures.totalMiB),
+                })}
+              />
               <Fact label={t('templates.pool.figures.worst')} value={mib(figures.worstCaseMiB)} />
             </dl>
           ) : null}
@@ -138,7 +180,10 @@ export function TemplatesScreen() {
   // One model for the whole screen: the cards need only the measured ratio, the pool its figures.
   const ram = useRamModel();
   const compressor = useWizardStore((s) => s.choices.dom0.compressor);
-  const templates = facts.kind === 'ready' ? facts.value.qubes.filter((q) => q.klass === 'TemplateVM').sort((a, b) => a.name.localeCompare(b.name)) : [];
+  const templates =
+    facts.kind === 'ready'
+      ? facts.value.qubes.filter((q) => q.klass === 'TemplateVM').sort((a, b) => a.name.localeCompare(b.name))
+      : [];
   const first = chosen[0];
   const firstDvm = first ? effectiveNames(first).dvm : null;
   return (
@@ -147,7 +192,13 @@ export function TemplatesScreen() {
         <legend>{t('templates.legend')}</legend>
         <ul className="template-list">
           {templates.map((q) => (
-            <TemplateCard key={q.name} q={q} choice={chosen.find((c) => c.template === q.name)} problems={problems} ratio={ram?.measurements.ratios[compressor]} />
+            <TemplateCard
+              key={q.name}
+              q={q}
+              choice={chosen.find((c) => c.template === q.name)}
+              problems={problems}
+              ratio={ram?.measurements.ratios[compressor]}
+            />
           ))}
         </ul>
       </fieldset>
@@ -157,11 +208,20 @@ export function TemplatesScreen() {
       <fieldset className="card group">
         <legend>{t('templates.defaultDispvm.legend')}</legend>
         <label className="check-row">
-          <input type="checkbox" checked={defaultDispvm} disabled={!first} onChange={(e) => setDefaultDispvm(e.target.checked)} aria-describedby="dispvm-hint" data-testid="default-dispvm" />
+          <input
+            type="checkbox"
+            checked={defaultDispvm}
+            disabled={!first}
+            onChange={(e) => setDefaultDispvm(e.target.checked)}
+            aria-describedby="dispvm-hint"
+            data-testid="default-dispvm"
+          />
           <span>{t('templates.defaultDispvm.label')}</span>
         </label>
         <p id="dispvm-hint" className="hint">
-          {firstDvm ? t('templates.defaultDispvm.hint', { dvm: firstDvm }) : t('templates.defaultDispvm.none')}
+          {firstDvm
+            ? t('templates.defaultDispvm.hint', { dvm: firstDvm })
+            : t('templates.defaultDispvm.none')}
         </p>
       </fieldset>
 

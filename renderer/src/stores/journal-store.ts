@@ -36,7 +36,10 @@ export const useJournalStore = create<JournalStore>((set) => ({
     set({ preview: { kind: 'loading' }, resolutions: {} });
     try {
       const value = await call('rollback:preview', {});
-      set({ preview: { kind: 'ready', value }, resolutions: Object.fromEntries(value.conflicts.map((c) => [c.id, c.recommended])) });
+      set({
+        preview: { kind: 'ready', value },
+        resolutions: Object.fromEntries(value.conflicts.map((c) => [c.id, c.recommended])),
+      });
     } catch (e) {
       set({ preview: { kind: 'failed', error: asError(e) } });
     }

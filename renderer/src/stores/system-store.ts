@@ -20,7 +20,11 @@ export const useSystemStore = create<SystemStore>((set) => ({
   facts: { kind: 'idle' },
   doctor: { kind: 'idle' },
   async load(refresh = false) {
-    set({ facts: { kind: 'loading' }, doctor: { kind: 'loading' }, ...(refresh ? {} : { info: { kind: 'loading' } }) });
+    set({
+      facts: { kind: 'loading' },
+      doctor: { kind: 'loading' },
+      ...(refresh ? {} : { info: { kind: 'loading' } }),
+    });
     if (!refresh) {
       try {
         set({ info: { kind: 'ready', value: await call('app:info', {}) } });

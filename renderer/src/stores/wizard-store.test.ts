@@ -8,7 +8,7 @@ const store = () => useWizardStore.getState();
 describe('wizard store', () => {
   beforeEach(() => store().reset());
 
-  it('starts at the system check with the contract\'s defaults', () => {
+  it("starts at the system check with the contract's defaults", () => {
     expect(store().step).toEqual({ kind: 'system-check' });
     expect(store().choices).toEqual(WizardChoicesSchema.parse({ dom0: { mode: 'zram' } }));
   });

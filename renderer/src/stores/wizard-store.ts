@@ -7,7 +7,8 @@ import { nextStep, previousStep, stepIndex } from '../lib/wizard-steps.js';
 /** The wizard's defaults are the contract's: zram with zstd, its own GRUB entry, hardening on, nothing else. */
 export const defaultChoices = (): WizardChoices => WizardChoicesSchema.parse({ dom0: { mode: 'zram' } });
 
-const orUndefined = (s: string | undefined): string | undefined => (s === undefined || s.trim() === '' ? undefined : s.trim());
+const orUndefined = (s: string | undefined): string | undefined =>
+  s === undefined || s.trim() === '' ? undefined : s.trim();
 
 interface WizardStore {
   readonly step: WizardStep;
@@ -32,7 +33,8 @@ interface WizardStore {
 }
 
 export const useWizardStore = create<WizardStore>((set, get) => {
-  const update = (recipe: (c: WizardChoices) => WizardChoices) => set((s) => ({ choices: recipe(s.choices) }));
+  const update = (recipe: (c: WizardChoices) => WizardChoices) =>
+    set((s) => ({ choices: recipe(s.choices) }));
   return {
     step: { kind: 'system-check' },
     furthest: 0,
@@ -50,19 +52,35 @@ export const useWizardStore = create<WizardStore>((set, get) => {
     setSwap: (swap) => update((c) => ({ ...c, swap })),
     setEphemeralVolatile: (on) => update((c) => ({ ...c, ephemeralVolatile: on })),
     setReadOnlyRoot: (qube, on) =>
-      update((c) => ({ ...c, readOnlyRoot: on ? [...c.readOnlyRoot.filter((q) => q !== qube), qube] : c.readOnlyRoot.filter((q) => q !== qube) })),
+      update((c) => ({
+        ...c,
+        readOnlyRoot: on
+          ? [...c.readOnlyRoot.filter((q) => q !== qube), qube]
+          : c.readOnlyRoot.filter((q) => q !== qube),
+      })),
     setSaveVault: (patch) => update((c) => ({ ...c, saveVault: { ...c.saveVault, ...patch } })),
     setTemplate: (template, on) =>
       update((c) => {
-        const templates = on ? [...c.templates.filter((t) => t.template !== template), { template }] : c.templates.filter((t) => t.template !== template);
-        return { ...c, templates, ramPool: on ? { ...c.ramPool, enabled: true } : c.ramPool, defaultDispvm: templates.length > 0 && c.defaultDispvm };
+        const templates = on
+          ? [...c.templates.filter((t) => t.template !== template), { template }]
+          : c.templates.filter((t) => t.template !== template);
+        return {
+          ...c,
+          templates,
+          ramPool: on ? { ...c.ramPool, enabled: true } : c.ramPool,
+          defaultDispvm: templates.length > 0 && c.defaultDispvm,
+        };
       }),
     setTemplateNames: (template, names) =>
       update((c) => ({
         ...c,
         templates: c.templates.map((t) => {
           if (t.template !== template) return t;
-          const next = { ...t, ...('cloneName' in names ? { cloneName: orUndefined(names.cloneName) } : {}), ...('dvmName' in names ? { dvmName: orUndefined(names.dvmName) } : {}) };
+          const next = {
+            ...t,
+            ...('cloneName' in names ? { cloneName: orUndefined(names.cloneName) } : {}),
+            ...('dvmName' in names ? { dvmName: orUndefined(names.dvmName) } : {}),
+          };
           // Keep the choice free of undefined keys: it crosses IPC as JSON and is compared as such.
           return Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)) as typeof t;
         }),
