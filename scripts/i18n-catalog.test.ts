@@ -42,7 +42,7 @@ describe('English catalogue', () => {
   });
 
   it('has ok and fail words for every precondition the planner checks', () => {
-    const ids = [...code.matchAll(/\{ id: '([a-z-]+)', ok:/g)].map((m) => m[1]!);
+    const ids = [...code.matchAll(/\{\s*id: '([a-z-]+)',\s*ok:/g)].map((m) => m[1]!);
     expect(ids.length).toBeGreaterThanOrEqual(8);
     for (const id of ids) {
       expect(lookup(en, `preconditions.${id}.ok`), id).toBeTypeOf('string');
