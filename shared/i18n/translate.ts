@@ -49,3 +49,7 @@ export function preconditionText(
 ): string {
   return t(`preconditions.${p.id}.${p.ok ? 'ok' : 'fail'}`, withReasonText(p.params, t));
 }
+
+/** A message from the core in the catalogue's words (with its `reason`'s words, see withReasonText). */
+export const messageText = (m: { readonly key: string; readonly params: Params }, t: Translate = translate) =>
+  t(m.key, withReasonText(m.params, t));
