@@ -65,10 +65,13 @@ export const SESSION_POOL_PROPERTIES = [
   'default_pool_volatile',
 ] as const;
 
+/** Why a session start does nothing: a persistent boot, or no session.json (nothing chosen at install). */
+export const SESSION_SKIPS = ['persistent', 'no-config'] as const;
+
 export interface SessionReport {
   readonly ran: boolean;
   /** Why nothing ran, when it did not: "persistent" or "no-config" (worded as `session.skipped.<word>`). */
-  readonly skipped: 'persistent' | 'no-config' | null;
+  readonly skipped: (typeof SESSION_SKIPS)[number] | null;
   /** What was set up (`session.step.*`). */
   readonly done: readonly Message[];
   /** What was not, and why (`session.problem.*`). */
