@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../shared/errors.js';
 import { ConflictSchema, TASK_IDS } from '../shared/plan.js';
 import { SESSION_SKIPS } from '../electron/core/session/session-start.js';
-import { lookup, translate } from '../shared/i18n/translate.js';
+import { lookup, messageText, translate, withReasonText } from '../shared/i18n/translate.js';
 import en from '../shared/i18n/en.json';
 
 /** Every key the code can emit has English words; a new key without them fails here, not in front of a user. */
@@ -76,5 +76,19 @@ describe('English catalogue', () => {
       'These names are taken: work.',
     );
     expect(translate('no.such.key')).toBe('no.such.key');
+    // A `reason` that is a key is worded inside the sentence; one that is not (an old sentence) is kept.
+    const error = { field: 'readOnlyRoot.x', reason: 'choice.notAQube', name: 'x' };
+    expect(translate('errors.invalid-choice.detail', withReasonText(error, translate))).toBe(
+      'readOnlyRoot.x: "x" is not a qube on this machine.',
+    );
+    expect(withReasonText({ reason: 'no stateless boot entry is installed' }, translate).reasonText).toBe(
+      'no stateless boot entry is installed',
+    );
+    expect(
+      messageText({
+        key: 'session.problem.stepFailed',
+        params: { reason: 'session.step.defaultDispvm', dvm: 'd', error: 'boom' },
+      }),
+    ).toBe('default_dispvm d: boom');
   });
 });
