@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { probeFacts } from '../core/probes/probe-facts.js';
+import { PATHS } from '../core/tasks/paths.js';
 import { engineFor, everyTask } from '../testing/engine-fixture.js';
 import { simDigest } from '../testing/sim-digest.js';
 import { tempSim } from '../testing/temp-sim.js';
@@ -46,9 +47,42 @@ describe('rebooting the simulated dom0', () => {
     await sim.updateState(
       (s) => void (s.mounts.find((m) => m.target === '/')!.baseUsedBytes = 15 * 1024 ** 3),
     );
+    // The boot kit (its qubes-stateless-setup.sh, run for real) checks the entry's size cap before RAM.
+    expect(await bootSim(sim, 'stateless')).toMatchObject({ result: 'fallback', reason: 'size-too-small' });
+    const facts = await probeFacts(sim);
+    expect(facts.bootMode.kind).toBe('persistent');
+    expect(facts.statelessStatus).toMatchObject({ result: 'fallback', reason: 'size-too-small' });
+  });
+
+  it('falls back to persistent when dom0 gets less RAM than the entry was sized for, and says so', async () => {
+    const sim = await tempSim();
+    await engineFor(sim).apply({ dom0: { mode: 'tmpfs' } });
+    expect((await bootSim(sim, 'stateless')).result).toBe('active');
+    await bootSim(sim, 'normal');
+    // A memory module removed: Xen gives dom0 less than the entry's dom0_mem=max.
+    await sim.updateState((s) => void (s.host.totalMiB = 4 * 1024));
     expect(await bootSim(sim, 'stateless')).toMatchObject({ result: 'fallback', reason: 'not-enough-ram' });
     const facts = await probeFacts(sim);
     expect(facts.bootMode.kind).toBe('persistent');
     expect(facts.statelessStatus).toMatchObject({ result: 'fallback', reason: 'not-enough-ram' });
+  });
+
+  it("decides with the installed boot kit's own constants: an edit to the script changes the verdict", async () => {
+    const sim = await tempSim();
+    await engineFor(sim).apply({ dom0: { mode: 'overlay' } });
+    expect((await bootSim(sim, 'stateless')).result).toBe('active');
+    await bootSim(sim, 'normal');
+    const setup = `${PATHS.dracutModuleDir}/qubes-stateless-setup.sh`;
+    const script = (await sim.tree.read(setup)).toString();
+    expect(script).toMatch(/^QS_OVERLAY_MIN_MIB=64$/m);
+    // The overlay's least upper layer raised past what dom0 has: the same entry now falls back.
+    await sim.tree.writeAtomic(
+      setup,
+      script.replace(/^QS_OVERLAY_MIN_MIB=64$/m, 'QS_OVERLAY_MIN_MIB=999999'),
+      {
+        mode: 0o755,
+      },
+    );
+    expect(await bootSim(sim, 'stateless')).toMatchObject({ result: 'fallback', reason: 'not-enough-ram' });
   });
 });
