@@ -34,7 +34,7 @@ const MiB = 1024 * 1024;
 const persistentDir = (sim: SimSystem) => path.join(sim.dir, 'persistent-before-ram-session');
 
 /** The Linux and Xen command lines of a grub.cfg entry, by title. */
-function entryCmdlines(cfg: string, title: string): { linux: string; xen: string } | null {
+export function entryCmdlines(cfg: string, title: string): { linux: string; xen: string } | null {
   const start = cfg.indexOf(`menuentry '${title}'`);
   if (start < 0) return null;
   const body = cfg.slice(start, cfg.indexOf('\n}', start));

@@ -9,17 +9,14 @@ import { measureRam } from '../ram/estimate-ram.js';
 import { probeFacts } from '../probes/probe-facts.js';
 import { testAssetsDir } from '../../testing/engine-fixture.js';
 import { tempSim } from '../../testing/temp-sim.js';
+import { entryCmdlines } from '../../sim/sim-boot.js';
 
-/** The Xen and Linux words of a grub.cfg entry, by title (the words of its multiboot2 and module2 lines). */
+/** The Xen and Linux words of a grub.cfg entry, by title (read as the simulated boot reads them). */
 function entryWords(cfg: string, title: string): { xen: string[]; linux: string[] } {
-  const start = cfg.indexOf(`menuentry '${title}'`);
-  expect(start, `no entry '${title}' in grub.cfg`).toBeGreaterThanOrEqual(0);
-  const body = cfg.slice(start, cfg.indexOf('\n}', start));
-  const line = (re: RegExp) => (re.exec(body)?.[1] ?? '').split(/\s+/).filter(Boolean);
-  return {
-    xen: line(/\n\s*multiboot2\s+\/xen-\S+ (.*?)(?: \$\{xen_rm_opts\})?\n/),
-    linux: line(/\n\s*module2\s+\/vmlinuz-\S+ (.*)/),
-  };
+  const lines = entryCmdlines(cfg, title);
+  expect(lines, `no entry '${title}' in grub.cfg`).not.toBeNull();
+  const words = (line: string) => line.split(/\s+/).filter(Boolean);
+  return { xen: words(lines!.xen), linux: words(lines!.linux) };
 }
 
 /**
