@@ -22,7 +22,7 @@ import { checkQubeName, qvmCreate } from '../qubes/admin-commands.js';
 import { BIN } from '../system/binaries.js';
 import type { System } from '../system/system.js';
 import type { SessionConfig } from './boot-config.js';
-import { RAM_POOL_NAME, grubConf } from './boot-config.js';
+import { RAM_POOL_NAME } from './boot-config.js';
 import { commandOp, generateOp, mkdirOp, settingOp, writeOp } from './operations.js';
 import { PATHS, SESSION_UNIT, entryId } from './paths.js';
 import { type GrubPreview, pendingGrubChanges, previewStockEntries } from './pending-grub.js';
@@ -159,7 +159,7 @@ async function bootEntriesTask(
     });
   const ops = [
     ...(await mkdirIfMissing(ctx, PATHS.configDir)),
-    ...(await writeIfChanged(ctx, PATHS.grubConf, grubConf(c, ctx.sizing), 0o644)),
+    ...(await writeIfChanged(ctx, PATHS.grubConf, ctx.sizing.grubConf, 0o644)),
     ...(await writeIfChanged(ctx, PATHS.grubScript, script.content, script.mode, script.asset)),
   ];
   // The stateless entry must be reachable: a menu that never shows (timeout 0 or hidden) would hide it, and
