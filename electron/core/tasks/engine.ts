@@ -12,7 +12,12 @@ import type {
 import type { AssetBundle } from '../assets/asset-bundle.js';
 import { loadAssetBundle } from '../assets/asset-bundle.js';
 import { AppError } from '../errors.js';
-import { JournalStore, installedTransactions, unfinishedTransaction } from '../journal/journal-store.js';
+import {
+  JOURNAL_DIR,
+  JournalStore,
+  installedTransactions,
+  unfinishedTransaction,
+} from '../journal/journal-store.js';
 import type { ApplyTransaction, RollbackTransaction, Transaction } from '../journal/transaction.js';
 import { probeFacts } from '../probes/probe-facts.js';
 import { BIN } from '../system/binaries.js';
@@ -267,21 +272,31 @@ export class Engine {
     await this.o.sys.run({ bin: BIN.true, args: [], privileged: true });
   }
 
-  /** Temporary files an atomic write left behind when the process died mid-write, next to planned paths. */
+  /**
+   * Temporary files a crash left behind next to planned paths: an atomic write's temp (temp-path.ts), in the
+   * journal's own directories too, and grub2-mkconfig's `FILE.new` (its staging file: rhboot/grub2
+   * util/grub-mkconfig.in, fedora-37 and fedora-41), which a rerun would replace but a rollback would not.
+   */
   private async removeStaleTemps(txs: readonly Transaction[]): Promise<void> {
     const dirs = new Set<string>();
+    const leftovers = new Set<string>();
     for (const t of txs) {
       if (t.kind !== 'apply') continue;
       for (const task of t.plan.tasks)
-        for (const op of task.operations)
+        for (const op of task.operations) {
           for (const p of op.kind === 'run' ? op.outputs : [op.path])
             dirs.add(p.slice(0, p.lastIndexOf('/')) || '/');
+          if (op.kind === 'run' && op.argv[0] === BIN.grub2Mkconfig)
+            for (const out of op.outputs) leftovers.add(`${out}.new`);
+        }
     }
-    dirs.add('/var/lib/qubes-stateless/transactions');
+    dirs.add(`${JOURNAL_DIR}/transactions`);
+    dirs.add(`${JOURNAL_DIR}/backups`);
     for (const dir of dirs) {
       if (!(await this.o.sys.stat(dir))) continue;
       for (const name of await this.o.sys.listDir(dir))
-        if (isStaleTemp(name)) await this.o.sys.removeFile(`${dir}/${name}`);
+        if (isStaleTemp(name) || leftovers.has(`${dir}/${name}`))
+          await this.o.sys.removeFile(`${dir}/${name}`);
     }
   }
 
