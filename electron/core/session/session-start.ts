@@ -9,8 +9,16 @@ import { readSessionConfig } from './session-config.js';
 /** Where the RAM pool's filesystem is mounted in a stateless session (/run is RAM already; this is a mount point). */
 export const RAM_POOL_DIR = '/run/qubes-stateless/ram-pool';
 
-/** A zram device of its own (never /dev/zram0: the root or, on 4.3, swap), XFS with reflinks on it, the pool. */
+/**
+ * A zram device of its own (never /dev/zram0: the root or, on 4.3, swap), XFS with reflinks on it, the pool.
+ * A start that died after the mount (the directory is already XFS on zram: only this session can have made it,
+ * /run is RAM) goes on from there rather than stacking a second device on the same directory.
+ */
 async function makeRamPool(sys: System, name: string, sizeMiB: number, r: QubesRelease): Promise<void> {
+  if ((await whyNotRamPoolMount(sys)) === null) {
+    await sys.run(poolAdd(name, 'file-reflink', { dir_path: RAM_POOL_DIR }, r));
+    return;
+  }
   await sys.run({ bin: BIN.modprobe, args: ['zram'], privileged: true });
   const dev = (
     await sys.run({
@@ -41,6 +49,11 @@ export async function whyNotRamPool(
   if (pool.driver !== 'file-reflink') return `its driver is ${pool.driver}, not file-reflink`;
   if (pool.options.dir_path !== RAM_POOL_DIR)
     return `its directory is ${pool.options.dir_path ?? '(none)'}, not ${RAM_POOL_DIR}`;
+  return whyNotRamPoolMount(sys);
+}
+
+/** Is RAM_POOL_DIR the mount point of an XFS on a zram device; null when it is, else why not. */
+async function whyNotRamPoolMount(sys: System): Promise<string | null> {
   const res = await sys.run({ bin: BIN.findmnt, args: findmntArgs(RAM_POOL_DIR), expectExit: [0, 1] });
   if (res.exitCode !== 0) return `nothing is mounted at ${RAM_POOL_DIR}`;
   const fs = parseFindmnt(res.stdout);
@@ -142,23 +155,38 @@ export async function startSession(
       problems.push(`${t.clone}: no RAM pool`);
       continue;
     }
-    if (names.has(t.clone) || names.has(t.dvm)) {
+    // A clone whose volumes are in the RAM pool was made by an earlier start of this session (the pool lives only
+    // as long as the session): a start that died between the clone and its disposable template finishes it.
+    const clone = facts.qubes.find((q) => q.name === t.clone);
+    const ours =
+      clone !== undefined &&
+      Object.values(clone.volumes).some((v) => v.pool === pool) &&
+      (!names.has(t.dvm) || facts.qubes.find((q) => q.name === t.dvm)?.template === t.clone);
+    if ((names.has(t.clone) || names.has(t.dvm)) && !ours) {
       problems.push(`${t.clone}/${t.dvm}: a qube with that name already exists; left alone`);
       continue;
     }
+    if (ours && names.has(t.dvm)) {
+      firstDvm ??= t.dvm;
+      continue;
+    }
     const ok = await step(`${t.clone} (RAM clone of ${t.template}) and ${t.dvm}`, [
-      qvmClone(t.template, t.clone, pool, r),
-      qvmCreate(
-        {
-          name: t.dvm,
-          klass: 'AppVM',
-          template: t.clone,
-          label: 'red',
-          pool,
-          props: { template_for_dispvms: 'True' },
-        },
-        r,
-      ),
+      ...(clone ? [] : [qvmClone(t.template, t.clone, pool, r)]),
+      ...(names.has(t.dvm)
+        ? []
+        : [
+            qvmCreate(
+              {
+                name: t.dvm,
+                klass: 'AppVM',
+                template: t.clone,
+                label: 'red',
+                pool,
+                props: { template_for_dispvms: 'True' },
+              },
+              r,
+            ),
+          ]),
     ]);
     if (ok) firstDvm ??= t.dvm;
   }

@@ -126,7 +126,8 @@ export class Engine {
   ): Promise<ApplyResult> {
     const facts = await probeFacts(this.o.sys);
     this.requirePersistent(facts, 'install');
-    const unfinished = unfinishedTransaction(await this.journal.list());
+    const txs = await this.journal.list();
+    const unfinished = unfinishedTransaction(txs);
     if (unfinished) throw unfinishedError(unfinished);
     const { plan, digest } = await this.plan(choices, facts);
     if (opts.expectedDigest && opts.expectedDigest !== digest) {
@@ -146,6 +147,9 @@ export class Engine {
       );
     await preflight(this.o.sys, plan);
     const tx = newApplyTransaction(plan, JournalStore.newId(this.now()), this.now());
+    // A crash before an earlier apply's or rollback's first journal write leaves nothing to recover, but may
+    // leave that write's temp file.
+    await this.removeStaleTemps([...txs, tx]);
     await this.journal.save(tx);
     return this.finishApply(tx, { ...opts, boundary: opts.boundary ?? this.o.boundary });
   }
@@ -205,6 +209,7 @@ export class Engine {
         {},
       );
     await this.requireSudo();
+    await this.removeStaleTemps(txs);
     const conflicts = await findConflicts(this.o.sys, target);
     const rtx = newRollbackTransaction(
       target,
@@ -286,7 +291,7 @@ export class Engine {
         for (const op of task.operations) {
           for (const p of op.kind === 'run' ? op.outputs : [op.path])
             dirs.add(p.slice(0, p.lastIndexOf('/')) || '/');
-          if (op.kind === 'run' && op.argv[0] === BIN.grub2Mkconfig)
+          if (op.kind === 'run' && op.argv.includes(BIN.grub2Mkconfig))
             for (const out of op.outputs) leftovers.add(`${out}.new`);
         }
     }
