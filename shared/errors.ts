@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'asset-mismatch',
   'journal-corrupt',
   'unfinished-transaction',
+  'change-interrupted',
   'nothing-installed',
   'drift-since-plan',
   'rollback-conflicts',

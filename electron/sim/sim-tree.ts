@@ -98,19 +98,20 @@ export class SimTree {
   private async placeAtomically(p: string, content: string | Buffer, mode: number): Promise<void> {
     const dest = this.hostPath(p);
     const tmp = tempPathFor(dest);
-    const fh = await fs.open(tmp, 'wx', mode);
     try {
-      await fh.writeFile(content);
-      this.point(ATOMIC_POINTS.tempWritten);
-      await fh.chmod(mode);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    this.point(ATOMIC_POINTS.beforeRename);
-    try {
+      const fh = await fs.open(tmp, 'wx', mode);
+      try {
+        await fh.writeFile(content);
+        this.point(ATOMIC_POINTS.tempWritten);
+        await fh.chmod(mode);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      this.point(ATOMIC_POINTS.beforeRename);
       await fs.rename(tmp, dest);
     } catch (e) {
+      // Like the real System: a write that fails (a full disk) removes its temp file.
       await fs.rm(tmp, { force: true });
       throw fsError(e, p);
     }
@@ -140,7 +141,9 @@ export class SimTree {
     try {
       this.point(`${label}:opened`);
       for (const [i, c] of chunks.entries()) {
-        await fh.write(c);
+        await fh.write(c).catch((e: unknown) => {
+          throw fsError(e, p);
+        });
         this.point(`${label}:wrote-${i + 1}-of-${chunks.length}`);
       }
     } finally {

@@ -150,7 +150,12 @@ export class Engine {
     // A crash before an earlier apply's or rollback's first journal write leaves nothing to recover, but may
     // leave that write's temp file.
     await this.removeStaleTemps([...txs, tx]);
-    await this.journal.save(tx);
+    try {
+      await this.journal.save(tx);
+    } catch (e) {
+      if (e instanceof Error) e.message = `${e.message}; nothing was changed. Fix the cause and apply again`;
+      throw e;
+    }
     return this.finishApply(tx, { ...opts, boundary: opts.boundary ?? this.o.boundary });
   }
 
@@ -174,9 +179,12 @@ export class Engine {
     } catch (e) {
       const rtx = newRollbackTransaction(tx, JournalStore.newId(this.now()), this.now(), [], {});
       await this.journal.save(rtx);
-      await runRollbackSteps(this.o.sys, this.journal, rtx, tx, opts);
+      await this.rollbackSteps(rtx, tx, opts, e);
       tx.status = 'failed';
       await this.journal.save(tx);
+      // Say which state the machine is in: the cause, and that everything was undone.
+      if (e instanceof Error)
+        e.message = `${e.message}; the apply was rolled back: this machine is as it was before it. Fix the cause and apply again`;
       throw e;
     }
   }
@@ -219,10 +227,7 @@ export class Engine {
       resolutions,
     );
     await this.journal.save(rtx);
-    await runRollbackSteps(this.o.sys, this.journal, rtx, target, {
-      ...opts,
-      boundary: opts.boundary ?? this.o.boundary,
-    });
+    await this.rollbackSteps(rtx, target, { ...opts, boundary: opts.boundary ?? this.o.boundary });
     const problems = await verifyRollback(this.o.sys, target, rtx);
     await this.pruneBackups();
     return { transaction: summarize(rtx), problems };
@@ -250,7 +255,7 @@ export class Engine {
           `rollback ${unfinished.id} targets missing transaction ${unfinished.target}`,
           { path: unfinished.id, detail: 'missing target' },
         );
-      await runRollbackSteps(this.o.sys, this.journal, unfinished, target, o);
+      await this.rollbackSteps(unfinished, target, o);
       await this.pruneBackups();
       return summarize(unfinished);
     }
@@ -266,11 +271,35 @@ export class Engine {
       {},
     );
     await this.journal.save(rtx);
-    await runRollbackSteps(this.o.sys, this.journal, rtx, unfinished, o);
+    await this.rollbackSteps(rtx, unfinished, o);
     unfinished.status = 'failed';
     await this.journal.save(unfinished);
     await this.pruneBackups();
     return summarize(rtx);
+  }
+
+  /** A rollback that fails part-way (a command, a full disk) stays journaled as unfinished; the error says so. */
+  private async rollbackSteps(
+    rtx: RollbackTransaction,
+    target: ApplyTransaction,
+    opts: ExecOptions,
+    /** The failure of the apply this rollback undoes, if it is one. */
+    failed?: unknown,
+  ): Promise<void> {
+    try {
+      await runRollbackSteps(this.o.sys, this.journal, rtx, target, opts);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      const first = failed instanceof Error ? failed.message : null;
+      const cause = first ? `the apply failed (${first}), then ${why}` : why;
+      throw new AppError(
+        'change-interrupted',
+        'precondition',
+        `${first ? `the apply failed (${first}) and its rollback` : 'the rollback'} ${rtx.id} stopped: ${why}. This machine is partly rolled back; fix the cause, then run "qubes-stateless recover --rollback --yes"`,
+        { kind: 'rollback', id: rtx.id, cause },
+        { cause: e },
+      );
+    }
   }
 
   private async requireSudo(): Promise<void> {

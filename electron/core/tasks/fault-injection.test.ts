@@ -43,7 +43,7 @@ const BUDGET = FULL
   ? { apply: Infinity, rollback: Infinity, conflicts: Infinity, recoverN: Infinity, recoverM: Infinity }
   : process.env.QS_FAULT_QUICK === '1'
     ? { apply: 6, rollback: 4, conflicts: 3, recoverN: 1, recoverM: 3 }
-    : { apply: 26, rollback: 18, conflicts: 10, recoverN: 2, recoverM: 8 };
+    : { apply: 22, rollback: 18, conflicts: 10, recoverN: 2, recoverM: 6 };
 const WIDTH = 3;
 
 let work: string;
@@ -195,7 +195,7 @@ describe.each(['qubes-4.2', 'qubes-4.3'])('fault injection on %s', (profile) => 
         .filter((p): p is number => p !== undefined)
         .slice(0, BUDGET.recoverN);
       expect(starts.length).toBeGreaterThan(0);
-      count(`recover from apply points ${profile}`, starts.length, labels.length);
+      count(`apply points recovered with kills ${profile}`, starts.length, labels.length);
       for (const n of starts) {
         const crashed = images.get(n)!;
         await killRecovery(crashed, 'resume', ref.appliedDigest, `${profile} apply point ${n}`);
