@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { bundleChild } from './bundle-child.js';
 import { isStaleTemp } from '../core/system/temp-path.js';
 import { SimSystem } from '../sim/sim-system.js';
 import { engineFor, testAssetsDir } from './engine-fixture.js';
@@ -15,18 +15,7 @@ const run = promisify(execFile);
 /** Bundle testing/fault-child.ts into `dir` (a plain node process starts much faster than a TypeScript loader). */
 export async function buildFaultChild(dir: string): Promise<string> {
   const out = path.join(dir, 'fault-child.mjs');
-  await build({
-    entryPoints: [path.join(import.meta.dirname, 'fault-child.ts')],
-    outfile: out,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'error',
-    banner: {
-      js: "import { createRequire as __qsCreateRequire } from 'node:module'; const require = __qsCreateRequire(import.meta.url);",
-    },
-  });
+  await bundleChild(path.join(import.meta.dirname, 'fault-child.ts'), out);
   return out;
 }
 

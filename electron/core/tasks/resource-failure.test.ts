@@ -4,11 +4,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initSim } from '../../sim/init-sim.js';
 import { SimSystem } from '../../sim/sim-system.js';
 import { engineFor, everyTask, testAssetsDir } from '../../testing/engine-fixture.js';
+import { bundleChild } from '../../testing/bundle-child.js';
 import { copyOf, leftoverTemps } from '../../testing/fault-harness.js';
 import { simDigest, simFiles } from '../../testing/sim-digest.js';
 import { BIN } from '../system/binaries.js';
@@ -27,18 +27,7 @@ let cases = 0;
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'qs-resource-'));
   child = path.join(work, 'enospc-child.mjs');
-  await build({
-    entryPoints: [path.join(import.meta.dirname, '../../testing/enospc-child.ts')],
-    outfile: child,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'error',
-    banner: {
-      js: "import { createRequire as __qsCreateRequire } from 'node:module'; const require = __qsCreateRequire(import.meta.url);",
-    },
-  });
+  await bundleChild(path.join(import.meta.dirname, '../../testing/enospc-child.ts'), child);
 });
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
