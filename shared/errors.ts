@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   'asset-mismatch',
   'journal-corrupt',
   'unfinished-transaction',
+  'change-interrupted',
   'nothing-installed',
   'drift-since-plan',
   'rollback-conflicts',

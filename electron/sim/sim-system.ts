@@ -87,9 +87,10 @@ export class SimSystem extends ReadSide implements System {
     readonly dir: string,
     private state: SimState,
     host?: System,
+    private readonly boundary: (label: string) => void = () => undefined,
   ) {
     super();
-    this.tree = new SimTree(dir, host);
+    this.tree = new SimTree(dir, host, boundary);
     this.reads = host
       ? {
           stat: (p) => this.tree.stat(p),
@@ -107,8 +108,13 @@ export class SimSystem extends ReadSide implements System {
   /**
    * Opens an existing simulated dom0; every problem is a clear error naming the file, and nothing is written.
    * `host`: reach the tree's files through this real System (tests as an unprivileged user; see SimTree).
+   * `boundary`: called at every point inside a write, a copy or a command where a process could die (the
+   * fault-injection tests kill it there).
    */
-  static async open(dir: string, options: { host?: System } = {}): Promise<SimSystem> {
+  static async open(
+    dir: string,
+    options: { host?: System; boundary?: (label: string) => void } = {},
+  ): Promise<SimSystem> {
     const abs = path.resolve(dir);
     const st = await fs.stat(abs).catch((e: NodeJS.ErrnoException) => e);
     if (st instanceof Error) {
@@ -180,7 +186,7 @@ export class SimSystem extends ReadSide implements System {
         { path: path.join(abs, 'root') },
       );
     }
-    return new SimSystem(abs, parsed.data, options.host);
+    return new SimSystem(abs, parsed.data, options.host, options.boundary);
   }
 
   /** Read the state file again (after the simulated machine was swapped underneath, e.g. by a reboot). */
@@ -279,6 +285,8 @@ export class SimSystem extends ReadSide implements System {
     }
     if (dirty) await this.saveState();
     await this.log(argv, out.exitCode);
+    // A command that changed qubesd's or Xen's state has happened, whatever the caller does next.
+    if (dirty) this.boundary(`command:${path.basename(cmd.bin)}:done`);
     return { result: checkResult(cmd, out), bytes: out.bytes ?? Buffer.from(out.stdout) };
   }
 

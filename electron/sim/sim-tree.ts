@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../core/errors.js';
-import { tempPathFor } from '../core/system/temp-path.js';
+import { ATOMIC_POINTS, tempPathFor } from '../core/system/temp-path.js';
 import { BIN } from '../core/system/binaries.js';
 import type { FileInfo, System, WriteOptions } from '../core/system/system.js';
 import { fileInfoFromStats, fsError } from '../core/system/fs-errors.js';
@@ -19,6 +19,8 @@ export class SimTree {
   constructor(
     dir: string,
     private readonly host?: System,
+    /** Called at the points inside a write where a process could die (the fault-injection tests kill it there). */
+    readonly point: (label: string) => void = () => undefined,
   ) {
     this.root = path.join(dir, 'root');
   }
@@ -89,32 +91,64 @@ export class SimTree {
       throw new AppError('internal', 'internal', `the simulated dom0 models root-owned files only (${p})`);
     const dest = this.hostPath(p);
     if (this.host) return this.host.writeFileAtomic(dest, content, { ...options, uid: 0, gid: 0 });
-    const mode = effectiveMode(await this.stat(p), options.mode);
+    await this.placeAtomically(p, content, effectiveMode(await this.stat(p), options.mode));
+  }
+
+  /** The temp file gets its final mode before the rename, like install -m and cp --preserve=mode do. */
+  private async placeAtomically(p: string, content: string | Buffer, mode: number): Promise<void> {
+    const dest = this.hostPath(p);
     const tmp = tempPathFor(dest);
-    const fh = await fs.open(tmp, 'wx', mode);
     try {
-      await fh.writeFile(content);
-      await fh.chmod(mode);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    try {
+      const fh = await fs.open(tmp, 'wx', mode);
+      try {
+        await fh.writeFile(content);
+        this.point(ATOMIC_POINTS.tempWritten);
+        await fh.chmod(mode);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      this.point(ATOMIC_POINTS.beforeRename);
       await fs.rename(tmp, dest);
     } catch (e) {
+      // Like the real System: a write that fails (a full disk) removes its temp file.
       await fs.rm(tmp, { force: true });
       throw fsError(e, p);
     }
+    this.point(ATOMIC_POINTS.renamed);
     await syncDir(path.dirname(dest));
+    this.point(ATOMIC_POINTS.dirSynced);
   }
 
-  /** Like `cp --preserve=mode,ownership,timestamps` then a rename: the copy has the source's mode. */
+  /** Like `cp --preserve=mode,ownership,timestamps` into a temp file, then a rename: the copy has the source's mode. */
   async copy(src: string, dest: string): Promise<void> {
     if (this.host) return this.host.copyFile(this.hostPath(src), this.hostPath(dest));
     const st = await this.stat(src);
-    await this.writeAtomic(dest, await this.read(src), { mode: st!.mode });
-    // cp --preserve=mode gives the copy exactly the source's mode, even where the file it replaced had a narrower one.
-    await fs.chmod(this.hostPath(dest), st!.mode);
+    await this.placeAtomically(dest, await this.read(src), st!.mode);
+  }
+
+  /**
+   * Write `p` in place the way `cat A > B` or `cp A B` does: open with O_TRUNC (an existing file keeps its mode,
+   * a new one gets `mode`), then the bytes chunk by chunk. A process that dies in between leaves `p` empty or
+   * cut short, as the real tools leave it. No fsync, as neither tool does one.
+   */
+  async writeInPlace(p: string, chunks: readonly Buffer[], mode: number, label: string): Promise<void> {
+    if (this.host) return this.host.writeFileAtomic(this.hostPath(p), Buffer.concat(chunks), { mode });
+    // Like the shell's `>`, through a link (inside the tree).
+    const fh = await fs.open(this.hostPath(await this.resolve(p)), 'w', mode).catch((e: unknown) => {
+      throw fsError(e, p);
+    });
+    try {
+      this.point(`${label}:opened`);
+      for (const [i, c] of chunks.entries()) {
+        await fh.write(c).catch((e: unknown) => {
+          throw fsError(e, p);
+        });
+        this.point(`${label}:wrote-${i + 1}-of-${chunks.length}`);
+      }
+    } finally {
+      await fh.close();
+    }
   }
 
   async remove(p: string): Promise<void> {

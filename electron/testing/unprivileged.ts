@@ -4,7 +4,7 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { bundleChild } from './bundle-child.js';
 
 /**
  * Running code as an unprivileged user with a real sudo, from a test that runs as root (CI). The accounts come
@@ -56,18 +56,7 @@ export async function bundleForOthers(
   const dir = await mkdtemp(path.join(os.tmpdir(), 'qs-child-'));
   await chmod(dir, 0o755);
   const file = path.join(dir, 'child.mjs');
-  await build({
-    entryPoints: [entry],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'error',
-    banner: {
-      js: "import { createRequire as __qsCreateRequire } from 'node:module'; const require = __qsCreateRequire(import.meta.url);",
-    },
-  });
+  await bundleChild(entry, file);
   await chmod(file, 0o644);
   return { file, dispose: () => rm(dir, { recursive: true, force: true }) };
 }

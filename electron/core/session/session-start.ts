@@ -10,8 +10,16 @@ import { readSessionConfig } from './session-config.js';
 /** Where the RAM pool's filesystem is mounted in a stateless session (/run is RAM already; this is a mount point). */
 export const RAM_POOL_DIR = '/run/qubes-stateless/ram-pool';
 
-/** A zram device of its own (never /dev/zram0: the root or, on 4.3, swap), XFS with reflinks on it, the pool. */
+/**
+ * A zram device of its own (never /dev/zram0: the root or, on 4.3, swap), XFS with reflinks on it, the pool.
+ * A start that died after the mount (the directory is already XFS on zram: only this session can have made it,
+ * /run is RAM) goes on from there rather than stacking a second device on the same directory.
+ */
 async function makeRamPool(sys: System, name: string, sizeMiB: number, r: QubesRelease): Promise<void> {
+  if ((await whyNotRamPoolMount(sys)) === null) {
+    await sys.run(poolAdd(name, 'file-reflink', { dir_path: RAM_POOL_DIR }, r));
+    return;
+  }
   await sys.run({ bin: BIN.modprobe, args: ['zram'], privileged: true });
   const dev = (
     await sys.run({
@@ -40,10 +48,15 @@ export async function whyNotRamPool(
   sys: System,
   pool: { driver: string; options: Readonly<Record<string, string>> },
 ): Promise<Message | null> {
-  const dir = RAM_POOL_DIR;
   if (pool.driver !== 'file-reflink') return message('session.notRamPool.driver', { driver: pool.driver });
-  if (pool.options.dir_path !== dir)
-    return message('session.notRamPool.dir', { found: pool.options.dir_path ?? '(none)', dir });
+  if (pool.options.dir_path !== RAM_POOL_DIR)
+    return message('session.notRamPool.dir', { found: pool.options.dir_path ?? '(none)', dir: RAM_POOL_DIR });
+  return whyNotRamPoolMount(sys);
+}
+
+/** Is RAM_POOL_DIR the mount point of an XFS on a zram device; null when it is, else why not. */
+async function whyNotRamPoolMount(sys: System): Promise<Message | null> {
+  const dir = RAM_POOL_DIR;
   const res = await sys.run({ bin: BIN.findmnt, args: findmntArgs(dir), expectExit: [0, 1] });
   if (res.exitCode !== 0) return message('session.notRamPool.unmounted', { dir });
   const fs = parseFindmnt(res.stdout);
@@ -159,23 +172,38 @@ export async function startSession(sys: System, log: SessionLog = () => undefine
       problems.push(message('session.problem.cloneWithoutPool', { clone: t.clone }));
       continue;
     }
-    if (names.has(t.clone) || names.has(t.dvm)) {
+    // A clone whose volumes are in the RAM pool was made by an earlier start of this session (the pool lives only
+    // as long as the session): a start that died between the clone and its disposable template finishes it.
+    const clone = facts.qubes.find((q) => q.name === t.clone);
+    const ours =
+      clone !== undefined &&
+      Object.values(clone.volumes).some((v) => v.pool === pool) &&
+      (!names.has(t.dvm) || facts.qubes.find((q) => q.name === t.dvm)?.template === t.clone);
+    if ((names.has(t.clone) || names.has(t.dvm)) && !ours) {
       problems.push(message('session.problem.nameTaken', { clone: t.clone, dvm: t.dvm }));
       continue;
     }
+    if (ours && names.has(t.dvm)) {
+      firstDvm ??= t.dvm;
+      continue;
+    }
     const ok = await step(message('session.step.clone', { ...t }), [
-      qvmClone(t.template, t.clone, pool, r),
-      qvmCreate(
-        {
-          name: t.dvm,
-          klass: 'AppVM',
-          template: t.clone,
-          label: 'red',
-          pool,
-          props: { template_for_dispvms: 'True' },
-        },
-        r,
-      ),
+      ...(clone ? [] : [qvmClone(t.template, t.clone, pool, r)]),
+      ...(names.has(t.dvm)
+        ? []
+        : [
+            qvmCreate(
+              {
+                name: t.dvm,
+                klass: 'AppVM',
+                template: t.clone,
+                label: 'red',
+                pool,
+                props: { template_for_dispvms: 'True' },
+              },
+              r,
+            ),
+          ]),
     ]);
     if (ok) firstDvm ??= t.dvm;
   }

@@ -8,6 +8,14 @@ export function fsError(e: unknown, p: string): AppError {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ENOENT')
     return new AppError('file-missing', 'precondition', `${p} does not exist`, { path: p }, { cause: e });
+  if (code === 'ENOSPC')
+    return new AppError(
+      'file-unreadable',
+      'precondition',
+      `${p} cannot be written: no space left on device (ENOSPC)`,
+      { path: p, reason: code },
+      { cause: e },
+    );
   return new AppError(
     'file-unreadable',
     'precondition',

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { AppError } from '../errors.js';
 import { JOURNAL_DIR } from '../journal/journal-store.js';
-import { tempPathFor } from './temp-path.js';
+import { ATOMIC_POINTS, tempPathFor } from './temp-path.js';
 import { BIN } from './binaries.js';
 import { checkResult, effectiveArgv } from './check-result.js';
 import type { Command, CommandResult, System, WriteOptions } from './system.js';
@@ -49,10 +49,16 @@ export class RealSystem extends ReadSide implements System {
   private readonly sudo: string;
   protected readonly reads: ReadPath;
 
-  /** `sudoPath` exists for tests (a stand-in that refuses); dom0 uses /usr/bin/sudo. */
-  constructor(options: { sudoPath?: string } = {}) {
+  private readonly point: (label: string) => void;
+
+  /**
+   * `sudoPath` exists for tests (a stand-in that refuses); dom0 uses /usr/bin/sudo. `boundary` is called at the
+   * points inside an atomic write where a crash leaves a different state (ATOMIC_POINTS); a no-op on dom0.
+   */
+  constructor(options: { sudoPath?: string; boundary?: (label: string) => void } = {}) {
     super();
     this.sudo = options.sudoPath ?? BIN.sudo;
+    this.point = options.boundary ?? (() => undefined);
     this.reads = new ReadPath(OWN_RIGHTS, (cmd, encoding) => this.exec(cmd, encoding));
   }
 
@@ -154,13 +160,17 @@ export class RealSystem extends ReadSide implements System {
     const tmp = tempPathFor(dest);
     try {
       await this.run(place(tmp));
+      this.point(ATOMIC_POINTS.tempWritten);
       await this.run({ bin: BIN.sync, args: ['--', tmp], privileged: true });
+      this.point(ATOMIC_POINTS.beforeRename);
       await this.run({ bin: BIN.mv, args: ['-f', '-T', '--', tmp, dest], privileged: true });
     } catch (e) {
       await this.run({ bin: BIN.rm, args: ['-f', '--', tmp], privileged: true }).catch(() => undefined);
       throw e;
     }
+    this.point(ATOMIC_POINTS.renamed);
     await this.run({ bin: BIN.sync, args: ['--', path.dirname(dest)], privileged: true });
+    this.point(ATOMIC_POINTS.dirSynced);
   }
 
   async removeFile(p: string): Promise<void> {

@@ -10,3 +10,15 @@ export function tempPathFor(dest: string): string {
 }
 
 export const isStaleTemp = (name: string): boolean => /^\..+\.qs-[0-9a-f]{8}\.tmp$/.test(name);
+
+/**
+ * The points inside an atomic write (both Systems) where a crash leaves a different state: the temp file written
+ * (not yet synced), synced but not renamed, renamed, and the directory synced. Named so the fault-injection tests
+ * can kill there; in production the hook is a no-op.
+ */
+export const ATOMIC_POINTS = {
+  tempWritten: 'atomic:temp-written',
+  beforeRename: 'atomic:before-rename',
+  renamed: 'atomic:renamed',
+  dirSynced: 'atomic:dir-synced',
+} as const;

@@ -14,7 +14,12 @@ import type {
 import type { AssetBundle } from '../assets/asset-bundle.js';
 import { loadAssetBundle } from '../assets/asset-bundle.js';
 import { AppError } from '../errors.js';
-import { JournalStore, installedTransactions, unfinishedTransaction } from '../journal/journal-store.js';
+import {
+  JOURNAL_DIR,
+  JournalStore,
+  installedTransactions,
+  unfinishedTransaction,
+} from '../journal/journal-store.js';
 import type { ApplyTransaction, RollbackTransaction, Transaction } from '../journal/transaction.js';
 import { probeFacts } from '../probes/probe-facts.js';
 import { BIN } from '../system/binaries.js';
@@ -123,7 +128,8 @@ export class Engine {
   ): Promise<ApplyResult> {
     const facts = await probeFacts(this.o.sys);
     this.requirePersistent(facts, 'install');
-    const unfinished = unfinishedTransaction(await this.journal.list());
+    const txs = await this.journal.list();
+    const unfinished = unfinishedTransaction(txs);
     if (unfinished) throw unfinishedError(unfinished);
     const { plan, digest } = await this.plan(choices, facts);
     if (opts.expectedDigest && opts.expectedDigest !== digest) {
@@ -143,7 +149,15 @@ export class Engine {
       );
     await preflight(this.o.sys, plan);
     const tx = newApplyTransaction(plan, JournalStore.newId(this.now()), this.now());
-    await this.journal.save(tx);
+    // A crash before an earlier apply's or rollback's first journal write leaves nothing to recover, but may
+    // leave that write's temp file.
+    await this.removeStaleTemps([...txs, tx]);
+    try {
+      await this.journal.save(tx);
+    } catch (e) {
+      if (e instanceof Error) e.message = `${e.message}; nothing was changed. Fix the cause and apply again`;
+      throw e;
+    }
     return this.finishApply(tx, { ...opts, boundary: opts.boundary ?? this.o.boundary });
   }
 
@@ -167,9 +181,12 @@ export class Engine {
     } catch (e) {
       const rtx = newRollbackTransaction(tx, JournalStore.newId(this.now()), this.now(), [], {});
       await this.journal.save(rtx);
-      await runRollbackSteps(this.o.sys, this.journal, rtx, tx, opts);
+      await this.rollbackSteps(rtx, tx, opts, e);
       tx.status = 'failed';
       await this.journal.save(tx);
+      // Say which state the machine is in: the cause, and that everything was undone.
+      if (e instanceof Error)
+        e.message = `${e.message}; the apply was rolled back: this machine is as it was before it. Fix the cause and apply again`;
       throw e;
     }
   }
@@ -202,6 +219,7 @@ export class Engine {
         {},
       );
     await this.requireSudo();
+    await this.removeStaleTemps(txs);
     const conflicts = await findConflicts(this.o.sys, target);
     const rtx = newRollbackTransaction(
       target,
@@ -211,10 +229,7 @@ export class Engine {
       resolutions,
     );
     await this.journal.save(rtx);
-    await runRollbackSteps(this.o.sys, this.journal, rtx, target, {
-      ...opts,
-      boundary: opts.boundary ?? this.o.boundary,
-    });
+    await this.rollbackSteps(rtx, target, { ...opts, boundary: opts.boundary ?? this.o.boundary });
     const problems = await verifyRollback(this.o.sys, target, rtx);
     await this.pruneBackups();
     return { transaction: summarize(rtx), problems };
@@ -242,7 +257,7 @@ export class Engine {
           `rollback ${unfinished.id} targets missing transaction ${unfinished.target}`,
           { path: unfinished.id, detail: 'missing target' },
         );
-      await runRollbackSteps(this.o.sys, this.journal, unfinished, target, o);
+      await this.rollbackSteps(unfinished, target, o);
       await this.pruneBackups();
       return summarize(unfinished);
     }
@@ -258,31 +273,66 @@ export class Engine {
       {},
     );
     await this.journal.save(rtx);
-    await runRollbackSteps(this.o.sys, this.journal, rtx, unfinished, o);
+    await this.rollbackSteps(rtx, unfinished, o);
     unfinished.status = 'failed';
     await this.journal.save(unfinished);
     await this.pruneBackups();
     return summarize(rtx);
   }
 
+  /** A rollback that fails part-way (a command, a full disk) stays journaled as unfinished; the error says so. */
+  private async rollbackSteps(
+    rtx: RollbackTransaction,
+    target: ApplyTransaction,
+    opts: ExecOptions,
+    /** The failure of the apply this rollback undoes, if it is one. */
+    failed?: unknown,
+  ): Promise<void> {
+    try {
+      await runRollbackSteps(this.o.sys, this.journal, rtx, target, opts);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      const first = failed instanceof Error ? failed.message : null;
+      const cause = first ? `the apply failed (${first}), then ${why}` : why;
+      throw new AppError(
+        'change-interrupted',
+        'precondition',
+        `${first ? `the apply failed (${first}) and its rollback` : 'the rollback'} ${rtx.id} stopped: ${why}. This machine is partly rolled back; fix the cause, then run "qubes-stateless recover --rollback --yes"`,
+        { kind: 'rollback', id: rtx.id, cause },
+        { cause: e },
+      );
+    }
+  }
+
   private async requireSudo(): Promise<void> {
     await this.o.sys.run({ bin: BIN.true, args: [], privileged: true });
   }
 
-  /** Temporary files an atomic write left behind when the process died mid-write, next to planned paths. */
+  /**
+   * Temporary files a crash left behind next to planned paths: an atomic write's temp (temp-path.ts), in the
+   * journal's own directories too, and grub2-mkconfig's `FILE.new` (its staging file: rhboot/grub2
+   * util/grub-mkconfig.in, fedora-37 and fedora-41), which a rerun would replace but a rollback would not.
+   */
   private async removeStaleTemps(txs: readonly Transaction[]): Promise<void> {
     const dirs = new Set<string>();
+    const leftovers = new Set<string>();
     for (const t of txs) {
       if (t.kind !== 'apply') continue;
       for (const task of t.plan.tasks)
-        for (const op of task.operations)
+        for (const op of task.operations) {
           for (const p of pathsWritten(op)) dirs.add(p.slice(0, p.lastIndexOf('/')) || '/');
+          // grub2-mkconfig writes FILE.new first (util/grub-mkconfig.in); a kill leaves it beside FILE.
+          if (op.kind === 'generate' && op.command.bin === BIN.grub2Mkconfig)
+            for (const out of op.outputs) leftovers.add(`${out}.new`);
+        }
     }
-    dirs.add('/var/lib/qubes-stateless/transactions');
+    dirs.add(`${JOURNAL_DIR}/transactions`);
+    dirs.add(`${JOURNAL_DIR}/backups`);
     for (const dir of dirs) {
       if (!(await this.o.sys.stat(dir))) continue;
       for (const name of await this.o.sys.listDir(dir))
-        if (isStaleTemp(name)) await this.o.sys.removeFile(`${dir}/${name}`);
+        if (isStaleTemp(name) || leftovers.has(`${dir}/${name}`))
+          await this.o.sys.removeFile(`${dir}/${name}`);
     }
   }
 
