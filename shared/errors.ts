@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   'precondition-failed',
   'asset-mismatch',
   'journal-corrupt',
+  'journal-untrusted',
   'unfinished-transaction',
   'nothing-installed',
   'drift-since-plan',
