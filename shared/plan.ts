@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { WizardChoicesSchema } from './choices.js';
+import { assertNever } from './message.js';
 import { RamModelSchema } from './ram/ram-estimate.js';
 
 /**
@@ -48,37 +49,88 @@ export const SettingSchema = z.discriminatedUnion('kind', [
 ]);
 export type Setting = z.infer<typeof SettingSchema>;
 
+/**
+ * What a plan does, one exact kind per way of doing and undoing it. No operation stores argv: it is derived
+ * for display (`displayArgv`, shared/command-line.ts), and a setting's undo is rebuilt from `ref` and `from`.
+ * A journal written before these kinds existed ("run") does not parse: it is refused as journal-corrupt.
+ */
+export const MkdirOpSchema = z.strictObject({
+  kind: z.literal('mkdir'),
+  path: z.string(),
+  mode: z.number().int(),
+});
+export const WriteOpSchema = z.strictObject({
+  kind: z.literal('write'),
+  path: z.string(),
+  /** The full new content (text files only). */
+  content: z.string(),
+  sha256: z.string(),
+  mode: z.number().int(),
+  /** SHA-256 of the file now, null if it does not exist yet. */
+  beforeSha256: z.string().nullable(),
+  diff: z.string(),
+  /** The bundled asset this comes from (hash-verified against assets/manifest.json), if any. */
+  asset: z.string().nullable(),
+});
+/** A setting changed from `from` to `to` by `command`; undone by the setting's own setter back to `from`. */
+export const SettingOpSchema = z.strictObject({
+  kind: z.literal('setting'),
+  ref: SettingSchema,
+  from: z.string(),
+  to: z.string(),
+  /** The setter (for qube-exists: the qvm-create that makes the qube). */
+  command: CommandSpecSchema,
+  /** i18n key describing the step (the renderer's words). */
+  labelKey: z.string(),
+});
+/** A command that rewrites `outputs` (dracut, grub2-mkconfig): undone by restoring them from their backups. */
+export const GenerateOpSchema = z.strictObject({
+  kind: z.literal('generate'),
+  command: CommandSpecSchema,
+  outputs: z.array(z.string()).min(1),
+  labelKey: z.string(),
+});
+export const UNDO_PHASES = ['in-place', 'final'] as const;
+/** Any other command, with the command that undoes it (if any) and when: in its place, or once at the end. */
+export const CommandOpSchema = z.strictObject({
+  kind: z.literal('command'),
+  command: CommandSpecSchema,
+  undo: CommandSpecSchema.nullable(),
+  /** `final`: run once after every other undo step (systemctl daemon-reload after the unit files are back). */
+  undoPhase: z.enum(UNDO_PHASES),
+  labelKey: z.string(),
+});
+
 export const OperationSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('mkdir'), path: z.string(), mode: z.number().int() }),
-  z.object({
-    kind: z.literal('write'),
-    path: z.string(),
-    /** The full new content (text files only). */
-    content: z.string(),
-    sha256: z.string(),
-    mode: z.number().int(),
-    /** SHA-256 of the file now, null if it does not exist yet. */
-    beforeSha256: z.string().nullable(),
-    diff: z.string(),
-    /** The bundled asset this comes from (hash-verified against assets/manifest.json), if any. */
-    asset: z.string().nullable(),
-  }),
-  z.object({
-    kind: z.literal('run'),
-    argv: z.array(z.string()),
-    command: CommandSpecSchema,
-    /** What undoes it: a command, or null when undo is restoring the files in `outputs`. */
-    undoArgv: z.array(z.string()).nullable(),
-    /** Files the command rewrites (backed up before, hashed after, restored on undo). */
-    outputs: z.array(z.string()),
-    /** Run the undo once at the end of a rollback instead of in place (systemctl daemon-reload). */
-    undoAtEnd: z.boolean(),
-    setting: z.object({ ref: SettingSchema, from: z.string(), to: z.string() }).nullable(),
-    /** i18n key describing the step (the renderer's words). */
-    labelKey: z.string(),
-  }),
+  MkdirOpSchema,
+  WriteOpSchema,
+  SettingOpSchema,
+  GenerateOpSchema,
+  CommandOpSchema,
 ]);
 export type Operation = z.infer<typeof OperationSchema>;
+export type OperationKind = Operation['kind'];
+export type OperationOf<K extends OperationKind> = Extract<Operation, { kind: K }>;
+export type MkdirOp = OperationOf<'mkdir'>;
+export type WriteOp = OperationOf<'write'>;
+export type SettingOp = OperationOf<'setting'>;
+export type GenerateOp = OperationOf<'generate'>;
+export type CommandOp = OperationOf<'command'>;
+
+/** The i18n key of an operation's progress line. */
+export function labelKeyOf(op: Operation): string {
+  switch (op.kind) {
+    case 'mkdir':
+    case 'write':
+      return `ops.${op.kind}`;
+    case 'setting':
+    case 'generate':
+    case 'command':
+      return op.labelKey;
+    default:
+      return assertNever(op, 'operation');
+  }
+}
 
 export const PlannedTaskSchema = z.object({
   id: TaskIdSchema,

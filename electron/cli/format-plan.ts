@@ -1,5 +1,8 @@
 import { preconditionText, translate } from '../../shared/i18n/translate.js';
-import type { Conflict, Plan, TransactionSummary } from '../../shared/plan.js';
+import { type CommandLine, displayArgv } from '../../shared/command-line.js';
+import { assertNever } from '../../shared/message.js';
+import type { Conflict, Operation, Plan, TransactionSummary } from '../../shared/plan.js';
+import { undoCommandOf } from '../core/tasks/operations.js';
 
 const short = (sha: string | null) => (sha ? sha.slice(0, 12) : 'none');
 
@@ -32,29 +35,42 @@ export function formatPlan(plan: Plan, digest: string, opts: { diffs: boolean })
   }
   for (const t of plan.tasks) {
     lines.push('', `[${t.id}]`);
-    for (const op of t.operations) {
-      if (op.kind === 'mkdir') lines.push(`  mkdir  ${op.path}`);
-      else if (op.kind === 'write') {
-        lines.push(
-          `  write  ${op.path} (${op.beforeSha256 ? `replaces ${short(op.beforeSha256)}` : 'new'}, sha256 ${short(op.sha256)}${op.asset ? `, asset ${op.asset}` : ''})`,
-        );
-        if (opts.diffs)
-          lines.push(
-            ...op.diff
-              .trimEnd()
-              .split('\n')
-              .map((l) => `         ${l}`),
-          );
-      } else {
-        lines.push(`  run    ${op.argv.join(' ')}`);
-        if (op.setting) lines.push(`         ${op.setting.from} -> ${op.setting.to}`);
-        lines.push(
-          `         undo: ${op.undoArgv ? op.undoArgv.join(' ') : op.outputs.length ? `restore ${op.outputs.join(', ')}` : 'nothing to undo'}`,
-        );
-      }
-    }
+    for (const op of t.operations) lines.push(...operationLines(op, plan.release, opts));
   }
   return `${lines.join('\n')}\n`;
+}
+
+const argvText = (cmd: CommandLine): string => displayArgv(cmd).join(' ');
+
+function operationLines(op: Operation, release: Plan['release'], opts: { diffs: boolean }): string[] {
+  const undo = (what: string) => `         undo: ${what}`;
+  switch (op.kind) {
+    case 'mkdir':
+      return [`  mkdir  ${op.path}`];
+    case 'write':
+      return [
+        `  write  ${op.path} (${op.beforeSha256 ? `replaces ${short(op.beforeSha256)}` : 'new'}, sha256 ${short(op.sha256)}${op.asset ? `, asset ${op.asset}` : ''})`,
+        ...(opts.diffs
+          ? op.diff
+              .trimEnd()
+              .split('\n')
+              .map((l) => `         ${l}`)
+          : []),
+      ];
+    case 'setting':
+    case 'command': {
+      const back = undoCommandOf(op, release);
+      return [
+        `  run    ${argvText(op.command)}`,
+        ...(op.kind === 'setting' ? [`         ${op.from} -> ${op.to}`] : []),
+        undo(back ? argvText(back) : 'nothing to undo'),
+      ];
+    }
+    case 'generate':
+      return [`  run    ${argvText(op.command)}`, undo(`restore ${op.outputs.join(', ')}`)];
+    default:
+      return assertNever(op, 'operation');
+  }
 }
 
 export function formatConflicts(conflicts: readonly Conflict[]): string {

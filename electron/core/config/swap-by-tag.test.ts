@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseProcSwaps } from '../probes/parse-proc.js';
 import { SIM_SWAP_LABEL, SIM_SWAP_UUID } from '../../sim/commands/system-tools.js';
 import { BIN } from '../system/binaries.js';
+import { displayArgv } from '../../../shared/command-line.js';
+import { undoCommandOf } from '../tasks/operations.js';
 import { flattenPlan } from '../tasks/steps.js';
 import { engineFor } from '../../testing/engine-fixture.js';
 import { tempSim } from '../../testing/temp-sim.js';
@@ -24,12 +26,19 @@ describe.each(SPECS)('a swap line given as %s', (spec) => {
     const { plan } = await engineFor(sim).plan({ dom0: { mode: 'overlay' }, swap: 'disable' });
     const swapoffs = flattenPlan(plan)
       .map((s) => s.op)
-      .filter((op) => op.kind === 'run' && op.command.bin === BIN.swapoff);
+      .filter((op) => op.kind === 'setting' && op.command.bin === BIN.swapoff);
     expect(swapoffs).toHaveLength(1);
     const op = swapoffs[0]!;
-    if (op.kind !== 'run') throw new Error('not a run op');
+    if (op.kind !== 'setting') throw new Error('not a setting op');
     expect(op.command.args[0]).toBe('--');
-    expect(op.undoArgv).toEqual([BIN.sudo, '-n', '--', BIN.swapon, '--', op.command.args[1]]);
+    expect(displayArgv(undoCommandOf(op, plan.release)!)).toEqual([
+      BIN.sudo,
+      '-n',
+      '--',
+      BIN.swapon,
+      '--',
+      op.command.args[1],
+    ]);
     await engineFor(sim).apply({ dom0: { mode: 'overlay' }, swap: 'disable' });
     expect(parseProcSwaps(await sim.readText('/proc/swaps')).map((s) => s.device)).not.toContain('/dev/dm-2');
     await engineFor(sim).rollback({});

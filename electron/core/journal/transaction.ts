@@ -1,36 +1,50 @@
 import { z } from 'zod';
-import { ConflictResolutionSchema, PlanSchema, TaskIdSchema } from '../../../shared/plan.js';
+import type { OperationKind } from '../../../shared/plan.js';
+import {
+  CommandSpecSchema,
+  ConflictResolutionSchema,
+  PlanSchema,
+  TaskIdSchema,
+} from '../../../shared/plan.js';
 
 /**
  * What the journal records, step by step, before and after each operation (write-ahead): enough to finish an
  * interrupted apply, or to undo it, byte for byte, even if the process died at any point.
  */
 
-export const FileStateSchema = z.object({
+export const FileStateSchema = z.strictObject({
   path: z.string(),
   /** SHA-256 of the content, null when the file did not exist. */
   sha256: z.string().nullable(),
 });
+export type FileState = z.infer<typeof FileStateSchema>;
 
+/** One record per operation kind (the `kind` is the operation's): what was there before the step. */
 export const BeforeSchema = z.discriminatedUnion('kind', [
-  /** A file before a write; its bytes are kept in the backup store under their hash. */
-  z.object({ kind: z.literal('file'), path: z.string(), sha256: z.string().nullable() }),
-  z.object({ kind: z.literal('dir'), path: z.string(), existed: z.boolean() }),
-  z.object({ kind: z.literal('setting'), value: z.string() }),
-  /** Files a command rewrites. */
-  z.object({ kind: z.literal('outputs'), files: z.array(FileStateSchema) }),
-  z.object({ kind: z.literal('none') }),
+  z.strictObject({ kind: z.literal('mkdir'), existed: z.boolean() }),
+  /** The file's hash, null when it did not exist; its bytes are kept in the backup store under that hash. */
+  z.strictObject({ kind: z.literal('write'), sha256: z.string().nullable() }),
+  /** The value read before the change: undo sets it back with the setting's own setter. */
+  z.strictObject({ kind: z.literal('setting'), value: z.string() }),
+  /** Each output before it was regenerated, backed up like a written file. */
+  z.strictObject({ kind: z.literal('generate'), files: z.array(FileStateSchema) }),
+  z.strictObject({ kind: z.literal('command') }),
 ]);
 export type Before = z.infer<typeof BeforeSchema>;
 
+/** What the step left, read back right after it (drift since then is a conflict at rollback). */
 export const AfterSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('file'), sha256: z.string() }),
-  z.object({ kind: z.literal('dir') }),
-  z.object({ kind: z.literal('setting'), value: z.string() }),
-  z.object({ kind: z.literal('outputs'), files: z.array(FileStateSchema) }),
-  z.object({ kind: z.literal('none') }),
+  z.strictObject({ kind: z.literal('mkdir') }),
+  z.strictObject({ kind: z.literal('write'), sha256: z.string() }),
+  z.strictObject({ kind: z.literal('setting'), value: z.string() }),
+  z.strictObject({ kind: z.literal('generate'), files: z.array(FileStateSchema) }),
+  /** A command that returned: it exited with a status its Command accepts (others throw). */
+  z.strictObject({ kind: z.literal('command') }),
 ]);
 export type After = z.infer<typeof AfterSchema>;
+
+export type BeforeOf<K extends OperationKind> = Extract<Before, { kind: K }>;
+export type AfterOf<K extends OperationKind> = Extract<After, { kind: K }>;
 
 export const STEP_STATES = ['pending', 'started', 'done'] as const;
 
@@ -74,8 +88,11 @@ export const RollbackTransactionSchema = z.object({
   createdAt: z.string(),
   target: z.string(),
   steps: z.array(RollbackStepSchema),
-  /** Commands to run once at the end (systemctl daemon-reload, regenerations chosen for conflicts). */
-  finalArgv: z.array(z.array(z.string())),
+  /**
+   * Commands to run once at the end, in this order: the `final` undos (systemctl daemon-reload), then the
+   * regenerations chosen for conflicts (after every input file is back and systemd has reloaded).
+   */
+  final: z.array(CommandSpecSchema),
 });
 export type RollbackTransaction = z.infer<typeof RollbackTransactionSchema>;
 

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { displayArgv } from '../../../shared/command-line.js';
+import { undoCommandOf } from '../tasks/operations.js';
 import { flattenPlan } from '../tasks/steps.js';
 import { engineFor, everyTask } from '../../testing/engine-fixture.js';
 import { tempSim } from '../../testing/temp-sim.js';
@@ -118,8 +120,9 @@ describe('admin command grammar', () => {
       const { plan } = await engineFor(sim).plan(everyTask(profile));
       let checked = 0;
       for (const { op } of flattenPlan(plan)) {
-        if (op.kind !== 'run') continue;
-        for (const argv of [op.argv, op.undoArgv ?? []]) {
+        if (op.kind === 'mkdir' || op.kind === 'write') continue;
+        const undo = undoCommandOf(op, plan.release);
+        for (const argv of [displayArgv(op.command), undo ? displayArgv(undo) : []]) {
           const tool = TOOLS[argv[0] ?? ''];
           if (!tool) continue;
           checkGrammar(tool, argv.slice(1), plan.release);

@@ -1,9 +1,11 @@
+import { SUDO_BIN } from '../../../shared/command-line.js';
+
 /**
  * Absolute paths of every program the app runs on dom0 (Fedora 37/41 layout; /usr/sbin still resolves on
  * releases that merged it into /usr/bin). Commands never go through PATH or a shell.
  */
 export const BIN = {
-  sudo: '/usr/bin/sudo',
+  sudo: SUDO_BIN,
   xl: '/usr/sbin/xl',
   findmnt: '/usr/bin/findmnt',
   qvmLs: '/usr/bin/qvm-ls',

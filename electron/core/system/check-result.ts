@@ -2,9 +2,7 @@ import { CommandError } from '../errors.js';
 import type { Command, CommandResult } from './system.js';
 
 /** The argv actually executed: privileged commands go through `sudo -n`, which never prompts. */
-export function effectiveArgv(cmd: Command, sudoBin: string): string[] {
-  return cmd.privileged ? [sudoBin, '-n', '--', cmd.bin, ...cmd.args] : [cmd.bin, ...cmd.args];
-}
+export { effectiveArgv } from '../../../shared/command-line.js';
 
 /**
  * One place that decides whether a finished command succeeded, for the real and the simulated dom0 alike.

@@ -1,8 +1,10 @@
 import type { TaskEvent } from '../../../shared/events.js';
+import { assertNever } from '../../../shared/message.js';
 import type { Operation, Plan } from '../../../shared/plan.js';
+import { labelKeyOf } from '../../../shared/plan.js';
 import { AppError } from '../errors.js';
 import type { Boundary, JournalStore } from '../journal/journal-store.js';
-import type { After, ApplyStep, ApplyTransaction, Before } from '../journal/transaction.js';
+import type { After, ApplyStep, ApplyTransaction, Before, FileState } from '../journal/transaction.js';
 import type { System } from '../system/system.js';
 import { commandOf } from './operations.js';
 import { readSetting, sameSetting } from './settings.js';
@@ -15,6 +17,21 @@ export interface ExecOptions {
   readonly now?: () => Date;
 }
 
+/** Each output's hash, backing up the ones that exist (before a command rewrites them). */
+async function backUpOutputs(
+  sys: System,
+  journal: JournalStore,
+  paths: readonly string[],
+): Promise<FileState[]> {
+  const files = [];
+  for (const path of paths) {
+    const sha = await sys.sha256(path);
+    if (sha !== null) await journal.backup(path);
+    files.push({ path, sha256: sha });
+  }
+  return files;
+}
+
 /** Record what is there before an operation; backups are written before the journal says the step started. */
 async function captureBefore(
   sys: System,
@@ -24,23 +41,19 @@ async function captureBefore(
 ): Promise<Before> {
   switch (op.kind) {
     case 'mkdir':
-      return { kind: 'dir', path: op.path, existed: !!(await sys.stat(op.path)) };
+      return { kind: 'mkdir', existed: !!(await sys.stat(op.path)) };
     case 'write': {
-      const sha = await sys.sha256(op.path);
-      if (sha !== null) await journal.backup(op.path);
-      return { kind: 'file', path: op.path, sha256: sha };
+      const [file] = await backUpOutputs(sys, journal, [op.path]);
+      return { kind: 'write', sha256: file!.sha256 };
     }
-    case 'run': {
-      if (op.setting) return { kind: 'setting', value: await readSetting(sys, op.setting.ref, release) };
-      if (op.outputs.length === 0) return { kind: 'none' };
-      const files = [];
-      for (const path of op.outputs) {
-        const sha = await sys.sha256(path);
-        if (sha !== null) await journal.backup(path);
-        files.push({ path, sha256: sha });
-      }
-      return { kind: 'outputs', files };
-    }
+    case 'setting':
+      return { kind: 'setting', value: await readSetting(sys, op.ref, release) };
+    case 'generate':
+      return { kind: 'generate', files: await backUpOutputs(sys, journal, op.outputs) };
+    case 'command':
+      return { kind: 'command' };
+    default:
+      return assertNever(op, 'operation');
   }
 }
 
@@ -51,10 +64,11 @@ async function perform(
   release: Plan['release'],
   opts: ExecOptions,
 ): Promise<After> {
+  const onLine = (line: string) => opts.onEvent?.({ kind: 'output', line });
   switch (op.kind) {
     case 'mkdir':
       await sys.makeDir(op.path, op.mode);
-      return { kind: 'dir' };
+      return { kind: 'mkdir' };
     case 'write': {
       await sys.writeFileAtomic(op.path, op.content, { mode: op.mode });
       // Hash-verified install: read the file back; anything but the planned bytes stops the run.
@@ -67,28 +81,37 @@ async function perform(
           { subject: op.path, expected: op.sha256, actual: sha ?? 'missing' },
         );
       }
-      return { kind: 'file', sha256: sha };
+      return { kind: 'write', sha256: sha };
     }
-    case 'run': {
-      if (op.setting) {
-        const { ref, to } = op.setting;
-        if (!sameSetting(await readSetting(sys, ref, release), to)) await sys.run(commandOf(op));
-        const now = await readSetting(sys, ref, release);
-        if (!sameSetting(now, to))
-          throw new AppError(
-            'verify-failed',
-            'internal',
-            `${op.argv.join(' ')} left the value at ${now}, expected ${to}`,
-            { subject: op.argv.join(' '), expected: to, actual: now },
-          );
-        return { kind: 'setting', value: now };
+    case 'setting': {
+      if (!sameSetting(await readSetting(sys, op.ref, release), op.to)) await sys.run(commandOf(op.command));
+      const now = await readSetting(sys, op.ref, release);
+      if (!sameSetting(now, op.to)) {
+        const subject = detailOf(op);
+        throw new AppError(
+          'verify-failed',
+          'internal',
+          `${subject} left the value at ${now}, expected ${op.to}`,
+          {
+            subject,
+            expected: op.to,
+            actual: now,
+          },
+        );
       }
-      await sys.run(commandOf(op, (line) => opts.onEvent?.({ kind: 'output', line })));
-      if (op.outputs.length === 0) return { kind: 'none' };
+      return { kind: 'setting', value: now };
+    }
+    case 'generate': {
+      await sys.run(commandOf(op.command, onLine));
       const files = [];
       for (const path of op.outputs) files.push({ path, sha256: await sys.sha256(path) });
-      return { kind: 'outputs', files };
+      return { kind: 'generate', files };
     }
+    case 'command':
+      await sys.run(commandOf(op.command, onLine));
+      return { kind: 'command' };
+    default:
+      return assertNever(op, 'operation');
   }
 }
 
@@ -114,7 +137,7 @@ export async function runApplySteps(
       task: step.task,
       step: i + 1,
       total,
-      labelKey: op.kind === 'run' ? op.labelKey : `ops.${op.kind}`,
+      labelKey: labelKeyOf(op),
       detail: detailOf(op),
     });
     if (step.state === 'pending') {
@@ -168,8 +191,13 @@ export async function preflight(sys: System, plan: Plan): Promise<void> {
       },
     );
   }
-  for (const { op } of flattenPlan(plan)) {
-    if (op.kind === 'write') {
+  for (const { op } of flattenPlan(plan)) await checkNoDrift(sys, op, plan.release);
+}
+
+/** The file still has the content the plan's diff was made against, the setting the value the plan shows. */
+async function checkNoDrift(sys: System, op: Operation, release: Plan['release']): Promise<void> {
+  switch (op.kind) {
+    case 'write': {
       const now = await sys.sha256(op.path);
       if (now !== op.beforeSha256)
         throw new AppError(
@@ -178,15 +206,25 @@ export async function preflight(sys: System, plan: Plan): Promise<void> {
           `${op.path} changed since the plan was made; review the plan again`,
           { subject: op.path },
         );
-    } else if (op.kind === 'run' && op.setting) {
-      const now = await readSetting(sys, op.setting.ref, plan.release);
-      if (!sameSetting(now, op.setting.from))
+      return;
+    }
+    case 'setting': {
+      const now = await readSetting(sys, op.ref, release);
+      if (!sameSetting(now, op.from))
         throw new AppError(
           'drift-since-plan',
           'precondition',
-          `${op.argv.join(' ')}: the value is now ${now}, the plan expected ${op.setting.from}; review the plan again`,
-          { subject: op.argv.join(' ') },
+          `${detailOf(op)}: the value is now ${now}, the plan expected ${op.from}; review the plan again`,
+          { subject: detailOf(op) },
         );
+      return;
     }
+    // Directories are made if missing, outputs and commands are regenerated or rerun: nothing to drift from.
+    case 'mkdir':
+    case 'generate':
+    case 'command':
+      return;
+    default:
+      return assertNever(op, 'operation');
   }
 }

@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import type { WizardChoicesInput } from '../../../shared/choices.js';
 import type { PlanResult } from '../../../shared/contracts.js';
 import type { SystemFacts } from '../../../shared/facts.js';
+import { assertNever } from '../../../shared/message.js';
 import type {
   ApplyResult,
   ConflictResolution,
+  Operation,
   Plan,
   RollbackPreview,
   TransactionSummary,
@@ -274,8 +276,7 @@ export class Engine {
       if (t.kind !== 'apply') continue;
       for (const task of t.plan.tasks)
         for (const op of task.operations)
-          for (const p of op.kind === 'run' ? op.outputs : [op.path])
-            dirs.add(p.slice(0, p.lastIndexOf('/')) || '/');
+          for (const p of pathsWritten(op)) dirs.add(p.slice(0, p.lastIndexOf('/')) || '/');
     }
     dirs.add('/var/lib/qubes-stateless/transactions');
     for (const dir of dirs) {
@@ -290,11 +291,27 @@ export class Engine {
     const keep = new Set<string>();
     for (const tx of installedTransactions(await this.journal.list())) {
       for (const s of tx.steps) {
-        if (s.before?.kind === 'file' && s.before.sha256) keep.add(s.before.sha256);
-        if (s.before?.kind === 'outputs') for (const f of s.before.files) if (f.sha256) keep.add(f.sha256);
+        if (s.before?.kind === 'write' && s.before.sha256) keep.add(s.before.sha256);
+        if (s.before?.kind === 'generate') for (const f of s.before.files) if (f.sha256) keep.add(f.sha256);
       }
     }
     await this.journal.dropBackups(keep);
+  }
+}
+
+/** The paths an operation writes itself (where an interrupted atomic write leaves its temporary file). */
+function pathsWritten(op: Operation): readonly string[] {
+  switch (op.kind) {
+    case 'mkdir':
+    case 'write':
+      return [op.path];
+    case 'generate':
+      return op.outputs;
+    case 'setting':
+    case 'command':
+      return [];
+    default:
+      return assertNever(op, 'operation');
   }
 }
 

@@ -1,24 +1,38 @@
 import { createHash } from 'node:crypto';
+import type { CommandLine } from '../../../shared/command-line.js';
 import type { QubesRelease } from '../../../shared/facts.js';
-import type { Operation, Setting } from '../../../shared/plan.js';
+import { assertNever } from '../../../shared/message.js';
+import type {
+  CommandOp,
+  CommandSpec,
+  GenerateOp,
+  MkdirOp,
+  Operation,
+  Setting,
+  SettingOp,
+  WriteOp,
+} from '../../../shared/plan.js';
 import { unifiedDiff } from '../config/unified-diff.js';
-import { effectiveArgv } from '../system/check-result.js';
-import { BIN } from '../system/binaries.js';
 import type { Command, SystemReader } from '../system/system.js';
 import { readSetting, requireSettingCommand, settingCommand } from './settings.js';
 
 /** Builders of plan operations: each reads what is there now, so the plan shows real diffs and values. */
 
 export const sha256 = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex');
-export const argvOf = (cmd: Command): string[] => effectiveArgv(cmd, BIN.sudo);
-const spec = (cmd: Command) => ({ bin: cmd.bin, args: [...cmd.args], privileged: !!cmd.privileged });
+
+/** The plan's data form of a command (no callbacks, no exit-code rules: those are the System's). */
+export const specOf = (cmd: Command): CommandSpec => ({
+  bin: cmd.bin,
+  args: [...cmd.args],
+  privileged: !!cmd.privileged,
+});
 
 export async function writeOp(
   sys: SystemReader,
   path: string,
   content: string,
   o: { mode: number; asset?: string },
-): Promise<Extract<Operation, { kind: 'write' }>> {
+): Promise<WriteOp> {
   const st = await sys.stat(path);
   const before = st ? await sys.readText(path) : null;
   return {
@@ -33,24 +47,27 @@ export async function writeOp(
   };
 }
 
-export const mkdirOp = (path: string, mode = 0o755): Operation => ({ kind: 'mkdir', path, mode });
+export const mkdirOp = (path: string, mode = 0o755): MkdirOp => ({ kind: 'mkdir', path, mode });
 
-/** A command with no setting: undo restores its `outputs`, or runs `undo`. */
-export function runOp(
+/** A command that rewrites `outputs`; undo restores them from the backups taken before it ran. */
+export const generateOp = (cmd: Command, o: { labelKey: string; outputs: string[] }): GenerateOp => ({
+  kind: 'generate',
+  command: specOf(cmd),
+  outputs: o.outputs,
+  labelKey: o.labelKey,
+});
+
+/** A plain command; `undo` runs in its place during rollback, or once at the end (`final`). */
+export const commandOp = (
   cmd: Command,
-  o: { labelKey: string; outputs?: string[]; undo?: Command | null; undoAtEnd?: boolean },
-): Operation {
-  return {
-    kind: 'run',
-    argv: argvOf(cmd),
-    command: spec(cmd),
-    undoArgv: o.undo ? argvOf(o.undo) : null,
-    outputs: o.outputs ?? [],
-    undoAtEnd: o.undoAtEnd ?? false,
-    setting: null,
-    labelKey: o.labelKey,
-  };
-}
+  o: { labelKey: string; undo: Command | null; undoPhase?: CommandOp['undoPhase'] },
+): CommandOp => ({
+  kind: 'command',
+  command: specOf(cmd),
+  undo: o.undo ? specOf(o.undo) : null,
+  undoPhase: o.undoPhase ?? 'in-place',
+  labelKey: o.labelKey,
+});
 
 /**
  * Change a setting from its current value to `to`. `command` overrides the setter (creating a qube needs
@@ -62,36 +79,33 @@ export async function settingOp(
   to: string,
   release: QubesRelease,
   o: { labelKey: string; command?: Command },
-): Promise<Operation | null> {
+): Promise<SettingOp | null> {
   const from = await readSetting(sys, ref, release);
   if (from === to) return null;
   const cmd = o.command ?? requireSettingCommand(ref, to, release);
-  const undo = settingCommand(ref, from, release);
-  return {
-    kind: 'run',
-    argv: argvOf(cmd),
-    command: spec(cmd),
-    undoArgv: undo ? argvOf(undo) : null,
-    outputs: [],
-    undoAtEnd: false,
-    setting: { ref, from, to },
-    labelKey: o.labelKey,
-  };
+  return { kind: 'setting', ref, from, to, command: specOf(cmd), labelKey: o.labelKey };
 }
 
-/** Turn a planned command back into a Command for the System (the plan stores argv as data). */
-export function commandOf(op: Extract<Operation, { kind: 'run' }>, onLine?: Command['onLine']): Command {
-  return {
-    bin: op.command.bin,
-    args: op.command.args,
-    privileged: op.command.privileged,
-    ...(onLine ? { onLine } : {}),
-  };
+/**
+ * The command that undoes an operation, for showing and checking it: a setting's own setter back to `from`
+ * (never stored: rebuilt here), a command's `undo`; null where undo restores files or removes what was made.
+ */
+export function undoCommandOf(op: Operation, release: QubesRelease): CommandLine | null {
+  switch (op.kind) {
+    case 'setting':
+      return settingCommand(op.ref, op.from, release);
+    case 'command':
+      return op.undo;
+    case 'mkdir':
+    case 'write':
+    case 'generate':
+      return null;
+    default:
+      return assertNever(op, 'operation');
+  }
 }
 
-/** Recover a Command from an argv produced by argvOf (undo commands are stored as argv). */
-export function commandFromArgv(argv: readonly string[]): Command {
-  if (argv[0] === BIN.sudo && argv[1] === '-n' && argv[2] === '--')
-    return { bin: argv[3]!, args: argv.slice(4), privileged: true };
-  return { bin: argv[0]!, args: argv.slice(1) };
+/** A planned command as the System runs it. */
+export function commandOf(spec: CommandSpec, onLine?: Command['onLine']): Command {
+  return { bin: spec.bin, args: spec.args, privileged: spec.privileged, ...(onLine ? { onLine } : {}) };
 }

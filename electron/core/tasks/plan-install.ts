@@ -21,7 +21,7 @@ import { BIN } from '../system/binaries.js';
 import type { System } from '../system/system.js';
 import type { SessionConfig } from './boot-config.js';
 import { RAM_POOL_NAME, grubConf } from './boot-config.js';
-import { mkdirOp, runOp, settingOp, writeOp } from './operations.js';
+import { commandOp, generateOp, mkdirOp, settingOp, writeOp } from './operations.js';
 import { PATHS, SESSION_UNIT, entryId } from './paths.js';
 import { type GrubPreview, pendingGrubChanges, previewStockEntries } from './pending-grub.js';
 import type { BootSizing } from './sizing.js';
@@ -122,7 +122,8 @@ function generatedByUs(journal: readonly Transaction[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const tx of installedTransactions(journal).reverse()) {
     for (const s of tx.steps)
-      if (s.after?.kind === 'outputs') for (const f of s.after.files) if (f.sha256) out.set(f.path, f.sha256);
+      if (s.after?.kind === 'generate')
+        for (const f of s.after.files) if (f.sha256) out.set(f.path, f.sha256);
   }
   return out;
 }
@@ -138,7 +139,7 @@ async function initramfsTask(ctx: PlanContext, moduleChanged: boolean): Promise<
   for (const k of ctx.facts.kernels.filter((x) => x.xenDom0 && x.initramfs)) {
     if (!moduleChanged && (await isCurrent(ctx, k.initramfs!))) continue;
     ops.push(
-      runOp(
+      generateOp(
         { bin: BIN.dracut, args: ['--force', k.initramfs!, k.version], privileged: true },
         { labelKey: 'ops.dracut', outputs: [k.initramfs!] },
       ),
@@ -193,7 +194,7 @@ async function bootEntriesTask(
     const include = c.acceptPendingGrub && pending.some((p) => p.path === cfg);
     if (inputsChanged || include || !(await isCurrent(ctx, cfg)))
       ops.push(
-        runOp(
+        generateOp(
           { bin: BIN.grub2Mkconfig, args: ['-o', cfg], privileged: true },
           { labelKey: 'ops.grubMkconfig', outputs: [cfg] },
         ),
@@ -234,7 +235,7 @@ async function bootEntriesTask(
       )?.[1] ?? null;
     if (saved !== wanted) {
       ops.push(
-        runOp(
+        generateOp(
           { bin: BIN.grub2Editenv, args: [PATHS.grubenv, 'set', `saved_entry=${wanted}`], privileged: true },
           { labelKey: 'ops.grubDefault', outputs: [PATHS.grubenv] },
         ),
@@ -250,12 +251,12 @@ async function swapTask(ctx: PlanContext, c: WizardChoices): Promise<Operation[]
   const ops = await writeIfChanged(ctx, PATHS.fstab, text, 0o644);
   if (ops.length)
     ops.push(
-      runOp(
+      commandOp(
         { bin: BIN.systemctl, args: ['daemon-reload'], privileged: true },
         {
           labelKey: 'ops.daemonReload',
           undo: { bin: BIN.systemctl, args: ['daemon-reload'], privileged: true },
-          undoAtEnd: true,
+          undoPhase: 'final',
         },
       ),
     );
@@ -291,12 +292,12 @@ async function sessionTask(ctx: PlanContext, c: WizardChoices): Promise<Operatio
   ];
   if (ops.length)
     ops.push(
-      runOp(
+      commandOp(
         { bin: BIN.systemctl, args: ['daemon-reload'], privileged: true },
         {
           labelKey: 'ops.daemonReload',
           undo: { bin: BIN.systemctl, args: ['daemon-reload'], privileged: true },
-          undoAtEnd: true,
+          undoPhase: 'final',
         },
       ),
     );

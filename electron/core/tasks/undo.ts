@@ -1,4 +1,7 @@
-import type { Conflict, ConflictResolution, Operation } from '../../../shared/plan.js';
+import { displayArgv } from '../../../shared/command-line.js';
+import { assertNever } from '../../../shared/message.js';
+import type { CommandSpec, Conflict, ConflictResolution } from '../../../shared/plan.js';
+import { labelKeyOf } from '../../../shared/plan.js';
 import { AppError } from '../errors.js';
 import type { JournalStore } from '../journal/journal-store.js';
 import type {
@@ -10,9 +13,13 @@ import type {
 import { volumeInfo } from '../qubes/admin-commands.js';
 import type { System } from '../system/system.js';
 import type { ExecOptions } from './apply.js';
-import { commandFromArgv } from './operations.js';
+import { commandOf } from './operations.js';
 import { describeSetting, readSetting, requireSettingCommand, sameSetting } from './settings.js';
-import { detailOf, opOf } from './steps.js';
+import type { StepRecord } from './steps.js';
+import { detailOf, opOf, recordOf } from './steps.js';
+
+const sameCommand = (a: CommandSpec, b: CommandSpec): boolean =>
+  a.bin === b.bin && a.privileged === b.privileged && a.args.join('\0') === b.args.join('\0');
 
 /**
  * Undo, as planned conflicts first (nothing changes while they are found), then as journaled steps.
@@ -38,54 +45,72 @@ export async function findConflicts(sys: System, tx: ApplyTransaction): Promise<
     const step = tx.steps[i]!;
     // A step interrupted mid-way has no "after" to compare with: restoring it is the recovery itself.
     if (step.state !== 'done' || !step.after) continue;
-    const op = opOf(tx, step);
-    if (op.kind === 'write' && step.after.kind === 'file') {
-      const now = await sys.sha256(op.path);
-      if (now !== step.after.sha256) {
-        const created = step.before?.kind === 'file' && step.before.sha256 === null;
-        out.push({
+    out.push(...(await stepConflicts(sys, tx, i, recordOf(tx, step))));
+  }
+  return out;
+}
+
+async function stepConflicts(
+  sys: System,
+  tx: ApplyTransaction,
+  i: number,
+  r: StepRecord,
+): Promise<Conflict[]> {
+  switch (r.kind) {
+    case 'write': {
+      const now = await sys.sha256(r.op.path);
+      if (!r.after || now === r.after.sha256) return [];
+      const created = r.before?.sha256 === null;
+      return [
+        {
           id: conflictId(i),
           kind: 'file-changed',
-          subject: op.path,
-          expected: step.after.sha256,
+          subject: r.op.path,
+          expected: r.after.sha256,
           actual: now ?? 'missing',
           options: created ? ['remove', 'keep'] : ['restore', 'keep'],
           recommended: 'keep',
-        });
+        },
+      ];
+    }
+    case 'setting': {
+      if (!r.after) return [];
+      const { ref } = r.op;
+      const now = await readSetting(sys, ref, tx.plan.release);
+      if (ref.kind === 'qube-exists') {
+        if (now !== 'present') return [];
+        const usage = Number(
+          (await sys.run(volumeInfo(ref.qube, 'private', 'usage', tx.plan.release))).stdout.trim() || '0',
+        );
+        if (usage <= 0) return [];
+        return [
+          {
+            id: conflictId(i),
+            kind: 'qube-has-data',
+            subject: ref.qube,
+            expected: '0',
+            actual: String(usage),
+            options: ['remove', 'keep'],
+            recommended: 'keep',
+          },
+        ];
       }
-    } else if (op.kind === 'run' && op.setting && step.after.kind === 'setting') {
-      const now = await readSetting(sys, op.setting.ref, tx.plan.release);
-      if (op.setting.ref.kind === 'qube-exists') {
-        if (now === 'present') {
-          const usage = Number(
-            (
-              await sys.run(volumeInfo(op.setting.ref.qube, 'private', 'usage', tx.plan.release))
-            ).stdout.trim() || '0',
-          );
-          if (usage > 0)
-            out.push({
-              id: conflictId(i),
-              kind: 'qube-has-data',
-              subject: op.setting.ref.qube,
-              expected: '0',
-              actual: String(usage),
-              options: ['remove', 'keep'],
-              recommended: 'keep',
-            });
-        }
-      } else if (!sameSetting(now, step.after.value)) {
-        out.push({
+      if (sameSetting(now, r.after.value)) return [];
+      return [
+        {
           id: conflictId(i),
           kind: 'setting-changed',
-          subject: describeSetting(op.setting.ref),
-          expected: step.after.value,
+          subject: describeSetting(ref),
+          expected: r.after.value,
           actual: now,
           options: ['restore', 'keep'],
           recommended: 'keep',
-        });
-      }
-    } else if (op.kind === 'run' && step.after.kind === 'outputs') {
-      for (const f of step.after.files) {
+        },
+      ];
+    }
+    case 'generate': {
+      const out: Conflict[] = [];
+      for (const f of r.after?.files ?? []) {
         const now = await sys.sha256(f.path);
         if (now !== f.sha256)
           out.push({
@@ -98,9 +123,15 @@ export async function findConflicts(sys: System, tx: ApplyTransaction): Promise<
             recommended: 'regenerate',
           });
       }
+      return out;
     }
+    // A directory we made is removed only when empty; a command's undo is a command: nothing to ask about.
+    case 'mkdir':
+    case 'command':
+      return [];
+    default:
+      return assertNever(r, 'journal step');
   }
-  return out;
 }
 
 /** The rollback transaction: one step per undoable apply step, with the user's resolutions baked in. */
@@ -132,25 +163,21 @@ export function newRollbackTransaction(
         },
       );
   }
-  const finalArgv: string[][] = [];
+  // Final commands: the `final` undos once each (systemctl daemon-reload), then the regenerations, which run
+  // after every input file is back and systemd has reloaded.
+  const finalUndos: CommandSpec[] = [];
+  const regenerations: CommandSpec[] = [];
   const steps: RollbackStep[] = undoableSteps(tx).map((i) => {
     const op = opOf(tx, tx.steps[i]!);
     const own = conflicts.filter((c) => c.id === conflictId(i) || c.id.startsWith(`${conflictId(i)}:`));
     const resolution: ConflictResolution = own.length ? resolutions[own[0]!.id]! : 'restore';
-    if (
-      op.kind === 'run' &&
-      op.undoAtEnd &&
-      op.undoArgv &&
-      !finalArgv.some((a) => a.join('\0') === op.undoArgv!.join('\0'))
-    )
-      finalArgv.push(op.undoArgv);
-    if (op.kind === 'run' && resolution === 'regenerate') finalArgv.push(op.argv);
+    if (op.kind === 'command' && op.undoPhase === 'final' && op.undo) {
+      const undo = op.undo;
+      if (!finalUndos.some((u) => sameCommand(u, undo))) finalUndos.push(undo);
+    }
+    if (op.kind === 'generate' && resolution === 'regenerate') regenerations.push(op.command);
     return { applyStep: i, state: 'pending', resolution };
   });
-  // Regenerations run after every input file is back and systemd has reloaded.
-  finalArgv.sort(
-    (a, b) => Number(a.includes('daemon-reload') ? 0 : 1) - Number(b.includes('daemon-reload') ? 0 : 1),
-  );
   return {
     format: 'qubes-stateless-journal/1',
     id,
@@ -159,7 +186,7 @@ export function newRollbackTransaction(
     createdAt: now.toISOString(),
     target: tx.id,
     steps,
-    finalArgv,
+    final: [...finalUndos, ...regenerations],
   };
 }
 
@@ -185,22 +212,29 @@ async function undoStep(
   resolution: ConflictResolution,
 ): Promise<void> {
   if (resolution === 'keep' || resolution === 'regenerate') return;
-  const op: Operation = opOf(tx, step);
-  const before = step.before;
-  if (!before) return;
-  if (op.kind === 'mkdir' && before.kind === 'dir') {
-    if (!before.existed && (await sys.stat(op.path)) && (await sys.listDir(op.path)).length === 0)
-      await sys.removeDir(op.path);
-  } else if (op.kind === 'write' && before.kind === 'file') {
-    await restoreFile(sys, journal, op.path, before.sha256);
-  } else if (op.kind === 'run' && op.setting && before.kind === 'setting') {
-    if (!sameSetting(await readSetting(sys, op.setting.ref, tx.plan.release), before.value)) {
-      await sys.run(requireSettingCommand(op.setting.ref, before.value, tx.plan.release));
-    }
-  } else if (op.kind === 'run' && before.kind === 'outputs') {
-    for (const f of before.files) await restoreFile(sys, journal, f.path, f.sha256);
-  } else if (op.kind === 'run' && op.undoArgv && !op.undoAtEnd) {
-    await sys.run(commandFromArgv(op.undoArgv));
+  const r = recordOf(tx, step);
+  // No record: the process died before the step started changing anything.
+  if (!r.before) return;
+  switch (r.kind) {
+    case 'mkdir':
+      if (!r.before.existed && (await sys.stat(r.op.path)) && (await sys.listDir(r.op.path)).length === 0)
+        await sys.removeDir(r.op.path);
+      return;
+    case 'write':
+      return restoreFile(sys, journal, r.op.path, r.before.sha256);
+    case 'setting':
+      // The undo is the setting's own setter back to the value read before (never a stored command).
+      if (!sameSetting(await readSetting(sys, r.op.ref, tx.plan.release), r.before.value))
+        await sys.run(requireSettingCommand(r.op.ref, r.before.value, tx.plan.release));
+      return;
+    case 'generate':
+      for (const f of r.before.files) await restoreFile(sys, journal, f.path, f.sha256);
+      return;
+    case 'command':
+      if (r.op.undo && r.op.undoPhase === 'in-place') await sys.run(commandOf(r.op.undo));
+      return;
+    default:
+      return assertNever(r, 'journal step');
   }
 }
 
@@ -225,7 +259,7 @@ export async function runRollbackSteps(
       task: step.task,
       step: k + 1,
       total,
-      labelKey: op.kind === 'run' ? op.labelKey : `ops.${op.kind}`,
+      labelKey: labelKeyOf(op),
       detail: detailOf(op),
     });
     if (rs.state === 'pending') {
@@ -237,9 +271,9 @@ export async function runRollbackSteps(
     rtx.steps[k] = { ...rtx.steps[k]!, state: 'done' };
     await journal.save(rtx);
   }
-  for (const argv of rtx.finalArgv) {
-    boundary(`undo:final:${argv.join(' ')}`);
-    await sys.run({ ...commandFromArgv(argv), onLine: (line) => opts.onEvent?.({ kind: 'output', line }) });
+  for (const spec of rtx.final) {
+    boundary(`undo:final:${displayArgv(spec).join(' ')}`);
+    await sys.run(commandOf(spec, (line) => opts.onEvent?.({ kind: 'output', line })));
   }
   target.status = 'rolled-back';
   target.rolledBackBy = rtx.id;
@@ -257,20 +291,31 @@ export async function verifyRollback(
   const problems: string[] = [];
   for (const rs of rtx.steps) {
     if (rs.resolution !== 'restore' && rs.resolution !== 'remove') continue;
-    const step = tx.steps[rs.applyStep]!;
-    const op = opOf(tx, step);
-    const b = step.before;
-    if (op.kind === 'write' && b?.kind === 'file' && (await sys.sha256(op.path)) !== b.sha256)
-      problems.push(op.path);
-    if (op.kind === 'run' && b?.kind === 'outputs')
-      for (const f of b.files) if ((await sys.sha256(f.path)) !== f.sha256) problems.push(f.path);
-    if (
-      op.kind === 'run' &&
-      op.setting &&
-      b?.kind === 'setting' &&
-      !sameSetting(await readSetting(sys, op.setting.ref, tx.plan.release), b.value)
-    )
-      problems.push(describeSetting(op.setting.ref));
+    problems.push(...(await notRestored(sys, tx, recordOf(tx, tx.steps[rs.applyStep]!))));
   }
   return problems;
+}
+
+/** What of one step is not back as it was before the install (paths, or the setting's description). */
+async function notRestored(sys: System, tx: ApplyTransaction, r: StepRecord): Promise<string[]> {
+  if (!r.before) return [];
+  switch (r.kind) {
+    case 'write':
+      return (await sys.sha256(r.op.path)) === r.before.sha256 ? [] : [r.op.path];
+    case 'generate': {
+      const out = [];
+      for (const f of r.before.files) if ((await sys.sha256(f.path)) !== f.sha256) out.push(f.path);
+      return out;
+    }
+    case 'setting':
+      return sameSetting(await readSetting(sys, r.op.ref, tx.plan.release), r.before.value)
+        ? []
+        : [describeSetting(r.op.ref)];
+    // An empty directory we made is gone or kept on purpose (not empty); a command leaves nothing to compare.
+    case 'mkdir':
+    case 'command':
+      return [];
+    default:
+      return assertNever(r, 'journal step');
+  }
 }

@@ -41,7 +41,7 @@ export async function verifyTasks(
   }
   if (ids.has('initramfs')) {
     for (const op of tx.plan.tasks.find((t) => t.id === 'initramfs')!.operations) {
-      if (op.kind !== 'run') continue;
+      if (op.kind !== 'generate') continue;
       const image = op.outputs[0]!;
       const listed = await sys.run({ bin: BIN.lsinitrd, args: ['-m', image], privileged: true }).then(
         (r) => r.stdout,
@@ -61,12 +61,8 @@ export async function verifyTasks(
       continue;
     const wrong: string[] = [];
     for (const op of task.operations) {
-      if (
-        op.kind === 'run' &&
-        op.setting &&
-        !sameSetting(await readSetting(sys, op.setting.ref, tx.plan.release), op.setting.to)
-      )
-        wrong.push(describeSetting(op.setting.ref));
+      if (op.kind === 'setting' && !sameSetting(await readSetting(sys, op.ref, tx.plan.release), op.to))
+        wrong.push(describeSetting(op.ref));
       if (op.kind === 'write' && (await sys.sha256(op.path)) !== op.sha256) wrong.push(op.path);
     }
     checks.push({
@@ -82,13 +78,10 @@ export async function verifyTasks(
     const mode = tx.plan.choices.dom0.mode;
     const hasEntry =
       cfg.includes(`menuentry '${entryTitle(mode)}'`) && cfg.includes(`rd.qubes.stateless=${mode}`);
-    const step = tx.steps.find(
-      (s) => s.before?.kind === 'outputs' && s.before.files.some((f) => f.path === PATHS.grubCfg),
-    );
     const oldSha =
-      step?.before?.kind === 'outputs'
-        ? (step.before.files.find((f) => f.path === PATHS.grubCfg)?.sha256 ?? null)
-        : null;
+      tx.steps
+        .flatMap((s) => (s.before?.kind === 'generate' ? s.before.files : []))
+        .find((f) => f.path === PATHS.grubCfg)?.sha256 ?? null;
     const oldCfg = oldSha ? await journal.readBackup(oldSha) : null;
     const stock = stockXenSection(cfg);
     // A pending /etc/default/grub edit the user chose to include: the stock entries are the previewed ones.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Operation } from '../../../shared/plan.js';
+import type { CommandOp } from '../../../shared/plan.js';
 import { argvLine, formatTimestamp, groupDigits, shortHash } from './format.js';
 import {
   conflictValue,
@@ -10,15 +10,12 @@ import {
   undoOf,
 } from './operation-view.js';
 
-type Run = Extract<Operation, { kind: 'run' }>;
-const run = (o: Partial<Run>): Run => ({
-  kind: 'run',
-  argv: ['/usr/bin/x'],
-  command: { bin: '/usr/bin/x', args: [], privileged: true },
-  undoArgv: null,
-  outputs: [],
-  undoAtEnd: false,
-  setting: null,
+const cmd = (bin: string, ...args: string[]) => ({ bin, args, privileged: true });
+const command = (o: Partial<CommandOp>): CommandOp => ({
+  kind: 'command',
+  command: cmd('/usr/bin/x'),
+  undo: null,
+  undoPhase: 'in-place',
   labelKey: 'ops.x',
   ...o,
 });
@@ -42,20 +39,31 @@ describe('how operations are shown', () => {
 
   it('says how a command is undone: its setting, the outputs restored, or an undo command', () => {
     expect(
-      undoOf(
-        run({
-          setting: { ref: { kind: 'unit-enabled', unit: 'u' }, from: 'disabled', to: 'enabled' },
-          undoArgv: ['/usr/bin/systemctl', 'disable'],
-        }),
-      ),
+      undoOf({
+        kind: 'setting',
+        ref: { kind: 'unit-enabled', unit: 'u' },
+        from: 'disabled',
+        to: 'enabled',
+        command: cmd('/usr/bin/systemctl', 'enable', '--', 'u'),
+        labelKey: 'ops.x',
+      }),
     ).toEqual({ kind: 'setting', from: 'disabled' });
-    expect(undoOf(run({ outputs: ['/boot/i.img'] }))).toEqual({ kind: 'restore', outputs: ['/boot/i.img'] });
-    expect(undoOf(run({ undoArgv: ['/usr/bin/systemctl', 'daemon-reload'], undoAtEnd: true }))).toEqual({
-      kind: 'command',
-      argv: ['/usr/bin/systemctl', 'daemon-reload'],
-      atEnd: true,
-    });
-    expect(undoOf(run({}))).toEqual({ kind: 'none' });
+    expect(
+      undoOf({
+        kind: 'generate',
+        command: cmd('/usr/bin/dracut'),
+        outputs: ['/boot/i.img'],
+        labelKey: 'ops.x',
+      }),
+    ).toEqual({ kind: 'restore', outputs: ['/boot/i.img'] });
+    expect(undoOf(command({ undo: cmd('/usr/bin/systemctl', 'daemon-reload'), undoPhase: 'final' }))).toEqual(
+      {
+        kind: 'command',
+        argv: ['/usr/bin/sudo', '-n', '--', '/usr/bin/systemctl', 'daemon-reload'],
+        atEnd: true,
+      },
+    );
+    expect(undoOf(command({}))).toEqual({ kind: 'none' });
   });
 
   it('names settings and conflict options', () => {

@@ -1,4 +1,13 @@
-import type { Conflict, ConflictResolution, Operation, Setting } from '../../../shared/plan.js';
+import { displayArgv } from '../../../shared/command-line.js';
+import { assertNever } from '../../../shared/message.js';
+import type {
+  CommandOp,
+  Conflict,
+  ConflictResolution,
+  GenerateOp,
+  Setting,
+  SettingOp,
+} from '../../../shared/plan.js';
 import { shortHash } from './format.js';
 
 /** How the Review screen words each planned operation: pure, so the rules are unit-tested. */
@@ -39,11 +48,22 @@ export type Undo =
   | { readonly kind: 'setting'; readonly from: string }
   | { readonly kind: 'none' };
 
-export function undoOf(op: Extract<Operation, { kind: 'run' }>): Undo {
-  if (op.setting) return { kind: 'setting', from: op.setting.from };
-  if (op.outputs.length > 0) return { kind: 'restore', outputs: op.outputs };
-  if (op.undoArgv) return { kind: 'command', argv: op.undoArgv, atEnd: op.undoAtEnd };
-  return { kind: 'none' };
+/** The operations that run a command (shown alike: the command, root or not, and how it is undone). */
+export type CommandRunning = SettingOp | GenerateOp | CommandOp;
+
+export function undoOf(op: CommandRunning): Undo {
+  switch (op.kind) {
+    case 'setting':
+      return { kind: 'setting', from: op.from };
+    case 'generate':
+      return { kind: 'restore', outputs: op.outputs };
+    case 'command':
+      return op.undo
+        ? { kind: 'command', argv: displayArgv(op.undo), atEnd: op.undoPhase === 'final' }
+        : { kind: 'none' };
+    default:
+      return assertNever(op, 'operation');
+  }
 }
 
 /** The i18n key and parameters naming a setting (`review.setting.<kind>`). */

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PlanResult } from '../../../shared/contracts.js';
+import { displayArgv } from '../../../shared/command-line.js';
+import { assertNever } from '../../../shared/message.js';
 import type { Operation, Plan, PlannedTask } from '../../../shared/plan.js';
 import { preconditionText } from '../../../shared/i18n/translate.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
@@ -12,11 +14,11 @@ import { SEVERITY_STATUS, StatusIcon } from '../components/status-icon.js';
 import { StepNav } from '../components/step-nav.js';
 import { applyReviewedPlan } from '../flows.js';
 import { argvLine } from '../lib/format.js';
-import { operationCount, settingWords, undoOf } from '../lib/operation-view.js';
+import { type CommandRunning, operationCount, settingWords, undoOf } from '../lib/operation-view.js';
 import { usePlanStore } from '../stores/plan-store.js';
 import { useWizardStore } from '../stores/wizard-store.js';
 
-function UndoLine({ op }: { readonly op: Extract<Operation, { kind: 'run' }> }) {
+function UndoLine({ op }: { readonly op: CommandRunning }) {
   const { t } = useTranslation();
   const undo = undoOf(op);
   switch (undo.kind) {
@@ -37,6 +39,8 @@ function UndoLine({ op }: { readonly op: Extract<Operation, { kind: 'run' }> }) 
       return <p className="op-undo">{t('review.undo.setting', { from: undo.from })}</p>;
     case 'none':
       return <p className="op-undo">{t('review.undo.none')}</p>;
+    default:
+      return assertNever(undo, 'undo');
   }
 }
 
@@ -71,31 +75,41 @@ function OperationItem({ op }: { readonly op: Operation }) {
           <DiffView diff={op.diff} path={op.path} />
         </li>
       );
-    case 'run':
-      return (
-        <li className="op" data-testid="op" data-kind="run" data-label={op.labelKey}>
-          <p className="op-head">
-            <span className="op-label">{t(op.labelKey)}</span>{' '}
-            {op.command.privileged ? (
-              <span className="badge badge-root">{t('review.run.privileged')}</span>
-            ) : null}
-          </p>
-          <pre className="argv" data-testid="op-argv">
-            <code>{argvLine(op.argv)}</code>
-          </pre>
-          {op.setting ? (
-            <p className="op-meta" data-testid="op-setting">
-              {t('review.settingChange', {
-                setting: t(settingWords(op.setting.ref).key, settingWords(op.setting.ref).params),
-                from: op.setting.from,
-                to: op.setting.to,
-              })}
-            </p>
-          ) : null}
-          <UndoLine op={op} />
-        </li>
-      );
+    case 'setting':
+    case 'generate':
+    case 'command':
+      return <CommandItem op={op} />;
+    default:
+      return assertNever(op, 'operation');
   }
+}
+
+/** A command-running operation; `data-kind="run"` for all three, which the screen shows alike. */
+function CommandItem({ op }: { readonly op: CommandRunning }) {
+  const { t } = useTranslation();
+  return (
+    <li className="op" data-testid="op" data-kind="run" data-label={op.labelKey}>
+      <p className="op-head">
+        <span className="op-label">{t(op.labelKey)}</span>{' '}
+        {op.command.privileged ? (
+          <span className="badge badge-root">{t('review.run.privileged')}</span>
+        ) : null}
+      </p>
+      <pre className="argv" data-testid="op-argv">
+        <code>{argvLine(displayArgv(op.command))}</code>
+      </pre>
+      {op.kind === 'setting' ? (
+        <p className="op-meta" data-testid="op-setting">
+          {t('review.settingChange', {
+            setting: t(settingWords(op.ref).key, settingWords(op.ref).params),
+            from: op.from,
+            to: op.to,
+          })}
+        </p>
+      ) : null}
+      <UndoLine op={op} />
+    </li>
+  );
 }
 
 function TaskCard({ task }: { readonly task: PlannedTask }) {
