@@ -15,6 +15,7 @@ import type { AssetBundle } from '../assets/asset-bundle.js';
 import { loadAssetBundle } from '../assets/asset-bundle.js';
 import { AppError } from '../errors.js';
 import { JournalStore, installedTransactions, unfinishedTransaction } from '../journal/journal-store.js';
+import { requireTrustedApply, requireTrustedRollback } from '../journal/journal-trust.js';
 import type { ApplyTransaction, RollbackTransaction, Transaction } from '../journal/transaction.js';
 import { probeFacts } from '../probes/probe-facts.js';
 import { BIN } from '../system/binaries.js';
@@ -180,6 +181,7 @@ export class Engine {
     if (unfinished) throw unfinishedError(unfinished);
     const [target] = installedTransactions(txs);
     if (!target) return { target: null, conflicts: [] };
+    await this.requireTrusted(target, false);
     return { target: summarize(target), conflicts: await findConflicts(this.o.sys, target) };
   }
 
@@ -202,6 +204,8 @@ export class Engine {
         {},
       );
     await this.requireSudo();
+    // Integrity first: a tampered journal is refused, never offered as drift to "restore".
+    await this.requireTrusted(target, false);
     const conflicts = await findConflicts(this.o.sys, target);
     const rtx = newRollbackTransaction(
       target,
@@ -232,6 +236,13 @@ export class Engine {
       throw new AppError('nothing-installed', 'user', 'there is no unfinished transaction to recover', {});
     await this.requireSudo();
     const o = { ...opts, boundary: opts.boundary ?? this.o.boundary };
+    // Every apply journal names directories the temp sweep below looks in: all must be ours first.
+    for (const t of txs)
+      if (t.kind === 'apply') await this.requireTrusted(t, t === unfinished && action === 'resume');
+    if (unfinished.kind === 'rollback') {
+      const target = txs.find((t): t is ApplyTransaction => t.kind === 'apply' && t.id === unfinished.target);
+      if (target) requireTrustedRollback(unfinished, target);
+    }
     await this.removeStaleTemps(txs);
     if (unfinished.kind === 'rollback') {
       const target = txs.find((t): t is ApplyTransaction => t.kind === 'apply' && t.id === unfinished.target);
@@ -263,6 +274,11 @@ export class Engine {
     await this.journal.save(unfinished);
     await this.pruneBackups();
     return summarize(rtx);
+  }
+
+  /** A journal is acted on only once it is proved the app's own (journal/journal-trust.ts). */
+  private async requireTrusted(tx: ApplyTransaction, performsWrites: boolean): Promise<void> {
+    requireTrustedApply(tx, { assets: await this.bundle(), performsWrites });
   }
 
   private async requireSudo(): Promise<void> {
