@@ -162,13 +162,12 @@ describe('a tampered journal is refused and nothing changes', () => {
     const { sim } = await installed();
     const rtx = (await engineFor(sim).transactions()).find((t) => t.kind === 'apply')!;
     // A rollback that died after its first step: recover would carry it on and run its final commands.
-    let rid = '';
     await engineFor(sim, (label) => {
       if (label === 'undo:0:performed') throw new Error('killed');
     })
       .rollback({})
       .catch(() => undefined);
-    rid = (await engineFor(sim).transactions()).find((t) => t.kind === 'rollback')!.id;
+    const rid = (await engineFor(sim).transactions()).find((t) => t.kind === 'rollback')!.id;
     expect(rtx.id).not.toBe(rid);
     const file = await tamper<RollbackTransaction>(sim, rid, (tx) => {
       expect(tx.final.length).toBeGreaterThan(0);
