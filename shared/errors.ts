@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'precondition-failed',
   'asset-mismatch',
   'journal-corrupt',
+  'journal-untrusted',
   'unfinished-transaction',
   'change-interrupted',
   'nothing-installed',

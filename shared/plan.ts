@@ -216,9 +216,23 @@ export const ApplyResultSchema = z.object({
 });
 export type ApplyResult = z.infer<typeof ApplyResultSchema>;
 
+/**
+ * A command a rollback or recovery will run, as argv for display: `apply` (a resumed apply's remaining steps),
+ * `undo` (in its step's place: the rebuilt setting undos), `final` (once at the end). `conflict`: run only if that
+ * conflict is resolved by regenerating.
+ */
+export const PreviewCommandSchema = z.object({
+  argv: z.array(z.string()),
+  phase: z.enum(['apply', 'undo', 'final']),
+  conflict: z.string().nullable(),
+});
+export type PreviewCommand = z.infer<typeof PreviewCommandSchema>;
+
 export const RollbackPreviewSchema = z.object({
   target: TransactionSummarySchema.nullable(),
   conflicts: z.array(ConflictSchema),
+  /** Every command the rollback will run (or, with `conflict`, may run). */
+  commands: z.array(PreviewCommandSchema),
 });
 export type RollbackPreview = z.infer<typeof RollbackPreviewSchema>;
 

@@ -15,6 +15,8 @@ import { effectiveMode } from '../core/system/write-guard.js';
  */
 export class SimTree {
   readonly root: string;
+  /** The host account that stands for root (the tree's own owner). */
+  private owner?: { readonly uid: number; readonly gid: number };
 
   constructor(
     dir: string,
@@ -47,11 +49,18 @@ export class SimTree {
     }
   }
 
-  /** Owners are modelled, not the host's: every path of dom0's system tree belongs to root:root (sim-permissions.ts). */
+  /**
+   * Owners are modelled, not the host's: every path of dom0's system tree belongs to root:root (sim-permissions.ts),
+   * the host account that owns the tree standing for root. A path the host gave to another owner (a test's chown, as
+   * root) keeps that owner, so a file that is not root's in dom0 can be simulated.
+   */
   async stat(p: string): Promise<FileInfo | null> {
     if (this.host) return this.host.stat(this.hostPath(p));
     try {
-      return { ...fileInfoFromStats(await fs.lstat(this.hostPath(p))), uid: 0, gid: 0 };
+      const st = fileInfoFromStats(await fs.lstat(this.hostPath(p)));
+      this.owner ??= await fs.lstat(this.root);
+      const owner = this.owner;
+      return { ...st, uid: st.uid === owner.uid ? 0 : st.uid, gid: st.gid === owner.gid ? 0 : st.gid };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw fsError(e, p);

@@ -1,4 +1,4 @@
-import type { ConflictResolution } from '../../../shared/plan.js';
+import type { ConflictResolution, PreviewCommand } from '../../../shared/plan.js';
 import { CONFLICT_RESOLUTIONS } from '../../../shared/plan.js';
 import type { TaskEvent } from '../../../shared/events.js';
 import { preconditionText, translate } from '../../../shared/i18n/translate.js';
@@ -101,6 +101,18 @@ function resolutions(ctx: CommandContext): {
   return { byId, all };
 }
 
+/** Every command a rollback or recovery will run, in order (argv as it runs); those a conflict decides, marked. */
+function formatCommands(commands: readonly PreviewCommand[]): string {
+  if (!commands.length) return 'Commands it will run: none (files are restored from their backups).\n';
+  const phase = { apply: 'apply', undo: 'undo ', final: 'final' } as const;
+  return `Commands it will run:\n${commands
+    .map(
+      (c) =>
+        `  [${phase[c.phase]}] ${c.argv.join(' ')}${c.conflict ? `   (only if ${c.conflict} is regenerated)` : ''}\n`,
+    )
+    .join('')}`;
+}
+
 export const rollbackCommand: CliCommand = {
   name: 'rollback',
   usage:
@@ -124,11 +136,13 @@ export const rollbackCommand: CliCommand = {
     }
     if (!ctx.values.yes) {
       ctx.io.out(
-        `Would roll back ${preview.target.id} (${preview.target.tasks.join(', ')}).\n${
-          preview.conflicts.length
-            ? `${translate('status.rollback.conflicts', { n: preview.conflicts.length })}\n${formatConflicts(preview.conflicts)}`
-            : `${translate('status.rollback.noConflicts')}\n`
-        }Add --yes to roll back.\n`,
+        ctx.values.json
+          ? `${JSON.stringify(preview, null, 2)}\n`
+          : `Would roll back ${preview.target.id} (${preview.target.tasks.join(', ')}).\n${
+              preview.conflicts.length
+                ? `${translate('status.rollback.conflicts', { n: preview.conflicts.length })}\n${formatConflicts(preview.conflicts)}`
+                : `${translate('status.rollback.noConflicts')}\n`
+            }${formatCommands(preview.commands)}Add --yes to roll back.\n`,
       );
       return 2;
     }
@@ -156,15 +170,25 @@ export const rollbackCommand: CliCommand = {
 
 export const recoverCommand: CliCommand = {
   name: 'recover',
-  usage: 'recover --resume|--rollback --yes                 finish an interrupted apply or rollback',
+  usage:
+    'recover --resume|--rollback [--yes]               finish an interrupted apply or rollback (without --yes: what it would run)',
   options: { resume: { type: 'boolean' }, rollback: { type: 'boolean' }, yes: { type: 'boolean' } },
   async run(ctx) {
     if (!!ctx.values.resume === !!ctx.values.rollback)
       throw new UsageError('choose one of --resume or --rollback');
-    if (!ctx.values.yes) throw new UsageError('recover changes dom0: add --yes');
     const engine = await ctx.engine();
+    const action = ctx.values.resume ? 'resume' : 'rollback';
+    if (!ctx.values.yes) {
+      const preview = await engine.recoverPreview(action);
+      ctx.io.out(
+        ctx.values.json
+          ? `${JSON.stringify(preview, null, 2)}\n`
+          : `Would ${action === 'resume' ? 'resume' : 'roll back'} the unfinished ${preview.unfinished.kind} ${preview.unfinished.id}.\n${formatCommands(preview.commands)}Add --yes to do it.\n`,
+      );
+      return 2;
+    }
     const tx = await withChangeLock(await ctx.system(), () =>
-      engine.recover(ctx.values.resume ? 'resume' : 'rollback', { onEvent: progress(ctx) }),
+      engine.recover(action, { onEvent: progress(ctx) }),
     );
     ctx.io.out(
       ctx.values.json

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../errors.js';
 import type { System } from '../system/system.js';
+import { requireTrustedLocation } from './journal-location.js';
 import type { ApplyTransaction, Transaction } from './transaction.js';
 import { TransactionSchema } from './transaction.js';
 
 /** Root-owned home of the journal on dom0 (the same path inside a simulated dom0's tree). */
 export const JOURNAL_DIR = '/var/lib/qubes-stateless';
-const TX_DIR = `${JOURNAL_DIR}/transactions`;
-const BACKUP_DIR = `${JOURNAL_DIR}/backups`;
+export const TX_DIR = `${JOURNAL_DIR}/transactions`;
+export const BACKUP_DIR = `${JOURNAL_DIR}/backups`;
 
 /** Called at every point where the process could die; the fault-injection tests kill it there. */
 export type Boundary = (label: string) => void;
@@ -26,12 +27,19 @@ export class JournalStore {
     return `${now.toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
   }
 
+  /** Every transaction, oldest first; refused (journal-untrusted) when any of it is not root's alone. */
   async list(): Promise<Transaction[]> {
+    if (!(await this.sys.stat(JOURNAL_DIR))) return [];
+    await requireTrustedLocation(this.sys, JOURNAL_DIR, JOURNAL_DIR, 'dir');
     if (!(await this.sys.stat(TX_DIR))) return [];
+    await requireTrustedLocation(this.sys, TX_DIR, TX_DIR, 'dir');
+    if (await this.sys.stat(BACKUP_DIR))
+      await requireTrustedLocation(this.sys, BACKUP_DIR, BACKUP_DIR, 'dir');
     const names = (await this.sys.listDir(TX_DIR)).filter((n) => n.endsWith('.json')).sort();
     const out: Transaction[] = [];
     for (const name of names) {
       const file = `${TX_DIR}/${name}`;
+      await requireTrustedLocation(this.sys, file, file, 'file');
       let parsed: unknown;
       try {
         parsed = JSON.parse(await this.sys.readText(file));
@@ -75,6 +83,11 @@ export class JournalStore {
     return (await this.sys.sha256(`${BACKUP_DIR}/${sha}`)) === sha;
   }
 
+  /** A backup is put back as root: it must be root's alone, like the journal that names it. */
+  private async requireTrustedBackup(sha: string): Promise<void> {
+    await requireTrustedLocation(this.sys, BACKUP_DIR, `${BACKUP_DIR}/${sha}`, 'file');
+  }
+
   /** Put a backed-up file back, byte for byte, with the mode and owner it had. */
   async restore(sha: string, path: string): Promise<void> {
     if (!(await this.hasBackup(sha)))
@@ -84,11 +97,14 @@ export class JournalStore {
         `the backup of ${path} (${sha}) is missing or damaged`,
         { path, detail: `backup ${sha} missing` },
       );
+    await this.requireTrustedBackup(sha);
     await this.sys.copyFile(`${BACKUP_DIR}/${sha}`, path);
   }
 
   async readBackup(sha: string): Promise<string | null> {
-    return (await this.hasBackup(sha)) ? this.sys.readText(`${BACKUP_DIR}/${sha}`) : null;
+    if (!(await this.hasBackup(sha))) return null;
+    await this.requireTrustedBackup(sha);
+    return this.sys.readText(`${BACKUP_DIR}/${sha}`);
   }
 
   async dropBackups(keep: ReadonlySet<string>): Promise<void> {

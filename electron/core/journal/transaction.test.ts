@@ -66,9 +66,10 @@ describe('journal steps, one record type per operation kind', () => {
     const bad = structuredClone(tx);
     bad.steps[i] = { ...bad.steps[i]!, after: { kind: 'mkdir' } };
     await sim.tree.writeAtomic(txFile(tx.id), `${JSON.stringify(bad, null, 1)}\n`);
+    // The trust check (journal-trust.ts) runs before anything reads the records: refused as untrusted, not drift.
     await expect(engineFor(sim).rollbackPreview()).rejects.toMatchObject({
-      code: 'journal-corrupt',
-      message: expect.stringContaining('records a mkdir for a write operation'),
+      code: 'journal-untrusted',
+      message: expect.stringContaining('a mkdir record for a write operation'),
     });
   });
 

@@ -8,6 +8,7 @@ import type {
   ConflictResolution,
   Operation,
   Plan,
+  PreviewCommand,
   RollbackPreview,
   TransactionSummary,
 } from '../../../shared/plan.js';
@@ -20,6 +21,7 @@ import {
   installedTransactions,
   unfinishedTransaction,
 } from '../journal/journal-store.js';
+import { requireTrustedApply, requireTrustedRollback } from '../journal/journal-trust.js';
 import type { ApplyTransaction, RollbackTransaction, Transaction } from '../journal/transaction.js';
 import { probeFacts } from '../probes/probe-facts.js';
 import { BIN } from '../system/binaries.js';
@@ -32,6 +34,7 @@ import type { BootSizing } from './sizing.js';
 import { ramModelSizing } from './sizing.js';
 import { findConflicts, newRollbackTransaction, runRollbackSteps, verifyRollback } from './undo.js';
 import { verifyTasks } from './verify.js';
+import { remainingApplyCommands, remainingRollbackCommands, rollbackCommands } from './rollback-commands.js';
 
 /**
  * The install engine the CLI and the IPC handlers call: plan, apply, verify, roll back, recover. It reads the
@@ -196,8 +199,10 @@ export class Engine {
     const unfinished = unfinishedTransaction(txs);
     if (unfinished) throw unfinishedError(unfinished);
     const [target] = installedTransactions(txs);
-    if (!target) return { target: null, conflicts: [] };
-    return { target: summarize(target), conflicts: await findConflicts(this.o.sys, target) };
+    if (!target) return { target: null, conflicts: [], commands: [] };
+    await this.requireTrusted(target, false);
+    const conflicts = await findConflicts(this.o.sys, target);
+    return { target: summarize(target), conflicts, commands: rollbackCommands(target, conflicts) };
   }
 
   /** Undo the latest installed transaction; conflicts (drift) must each have a resolution. */
@@ -219,6 +224,8 @@ export class Engine {
         {},
       );
     await this.requireSudo();
+    // Integrity first: a tampered journal is refused, never offered as drift to "restore".
+    await this.requireTrusted(target, false);
     await this.removeStaleTemps(txs);
     const conflicts = await findConflicts(this.o.sys, target);
     const rtx = newRollbackTransaction(
@@ -247,6 +254,7 @@ export class Engine {
       throw new AppError('nothing-installed', 'user', 'there is no unfinished transaction to recover', {});
     await this.requireSudo();
     const o = { ...opts, boundary: opts.boundary ?? this.o.boundary };
+    await this.requireTrustedRecovery(txs, unfinished, action);
     await this.removeStaleTemps(txs);
     if (unfinished.kind === 'rollback') {
       const target = txs.find((t): t is ApplyTransaction => t.kind === 'apply' && t.id === unfinished.target);
@@ -302,6 +310,47 @@ export class Engine {
         { cause: e },
       );
     }
+  }
+
+  /** Every apply journal names directories recovery's temp sweep looks in: all must be ours, and the unfinished one. */
+  private async requireTrustedRecovery(
+    txs: readonly Transaction[],
+    unfinished: Transaction,
+    action: 'resume' | 'rollback',
+  ): Promise<void> {
+    for (const t of txs)
+      if (t.kind === 'apply') await this.requireTrusted(t, t === unfinished && action === 'resume');
+    if (unfinished.kind === 'rollback') {
+      const target = txs.find((t): t is ApplyTransaction => t.kind === 'apply' && t.id === unfinished.target);
+      if (target) requireTrustedRollback(unfinished, target);
+    }
+  }
+
+  /** What `recover` would run, for its preview; refused like recover itself when the journal is not trusted. */
+  async recoverPreview(
+    action: 'resume' | 'rollback',
+  ): Promise<{ unfinished: TransactionSummary; commands: PreviewCommand[] }> {
+    const txs = await this.journal.list();
+    const unfinished = unfinishedTransaction(txs);
+    if (!unfinished)
+      throw new AppError('nothing-installed', 'user', 'there is no unfinished transaction to recover', {});
+    await this.requireTrustedRecovery(txs, unfinished, action);
+    if (unfinished.kind === 'rollback') {
+      const target = txs.find((t): t is ApplyTransaction => t.kind === 'apply' && t.id === unfinished.target);
+      return {
+        unfinished: summarize(unfinished),
+        commands: target ? remainingRollbackCommands(unfinished, target) : [],
+      };
+    }
+    return {
+      unfinished: summarize(unfinished),
+      commands: action === 'resume' ? remainingApplyCommands(unfinished) : rollbackCommands(unfinished, []),
+    };
+  }
+
+  /** A journal is acted on only once it is proved the app's own (journal/journal-trust.ts). */
+  private async requireTrusted(tx: ApplyTransaction, performsWrites: boolean): Promise<void> {
+    requireTrustedApply(tx, { assets: await this.bundle(), performsWrites });
   }
 
   private async requireSudo(): Promise<void> {

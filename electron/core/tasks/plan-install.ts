@@ -25,6 +25,7 @@ import type { SessionConfig } from './boot-config.js';
 import { RAM_POOL_NAME } from './boot-config.js';
 import { commandOp, generateOp, mkdirOp, settingOp, writeOp } from './operations.js';
 import { PATHS, SESSION_UNIT, entryId } from './paths.js';
+import { DAEMON_RELOAD, dracutCommand, grubDefaultCommand, grubMkconfigCommand } from './planned-commands.js';
 import { type GrubPreview, pendingGrubChanges, previewStockEntries } from './pending-grub.js';
 import type { BootSizing } from './sizing.js';
 
@@ -124,10 +125,7 @@ async function initramfsTask(ctx: PlanContext, moduleChanged: boolean): Promise<
   for (const k of ctx.facts.kernels.filter((x) => x.xenDom0 && x.initramfs)) {
     if (!moduleChanged && (await isCurrent(ctx, k.initramfs!))) continue;
     ops.push(
-      generateOp(
-        { bin: BIN.dracut, args: ['--force', k.initramfs!, k.version], privileged: true },
-        { labelKey: 'ops.dracut', outputs: [k.initramfs!] },
-      ),
+      generateOp(dracutCommand(k.initramfs!, k.version), { labelKey: 'ops.dracut', outputs: [k.initramfs!] }),
     );
   }
   return ops;
@@ -178,12 +176,7 @@ async function bootEntriesTask(
     // A pending edit the user included is applied by regenerating, even where our own inputs did not change.
     const include = c.acceptPendingGrub && pending.some((p) => p.path === cfg);
     if (inputsChanged || include || !(await isCurrent(ctx, cfg)))
-      ops.push(
-        generateOp(
-          { bin: BIN.grub2Mkconfig, args: ['-o', cfg], privileged: true },
-          { labelKey: 'ops.grubMkconfig', outputs: [cfg] },
-        ),
-      );
+      ops.push(generateOp(grubMkconfigCommand(cfg), { labelKey: 'ops.grubMkconfig', outputs: [cfg] }));
   }
   if (c.dom0.selection === 'prompt') {
     // saved_entry by the entry's stable id, not its title, and kept there across kernel updates: Fedora's
@@ -220,10 +213,7 @@ async function bootEntriesTask(
       )?.[1] ?? null;
     if (saved !== wanted) {
       ops.push(
-        generateOp(
-          { bin: BIN.grub2Editenv, args: [PATHS.grubenv, 'set', `saved_entry=${wanted}`], privileged: true },
-          { labelKey: 'ops.grubDefault', outputs: [PATHS.grubenv] },
-        ),
+        generateOp(grubDefaultCommand(wanted), { labelKey: 'ops.grubDefault', outputs: [PATHS.grubenv] }),
       );
     }
   }
@@ -236,14 +226,7 @@ async function swapTask(ctx: PlanContext, c: WizardChoices): Promise<Operation[]
   const ops = await writeIfChanged(ctx, PATHS.fstab, text, 0o644);
   if (ops.length)
     ops.push(
-      commandOp(
-        { bin: BIN.systemctl, args: ['daemon-reload'], privileged: true },
-        {
-          labelKey: 'ops.daemonReload',
-          undo: { bin: BIN.systemctl, args: ['daemon-reload'], privileged: true },
-          undoPhase: 'final',
-        },
-      ),
+      commandOp(DAEMON_RELOAD, { labelKey: 'ops.daemonReload', undo: DAEMON_RELOAD, undoPhase: 'final' }),
     );
   for (const device of devices) {
     const op = await settingOp(ctx.sys, { kind: 'swap-active', device }, 'off', ctx.facts.qubesRelease, {
@@ -277,14 +260,7 @@ async function sessionTask(ctx: PlanContext, c: WizardChoices): Promise<Operatio
   ];
   if (ops.length)
     ops.push(
-      commandOp(
-        { bin: BIN.systemctl, args: ['daemon-reload'], privileged: true },
-        {
-          labelKey: 'ops.daemonReload',
-          undo: { bin: BIN.systemctl, args: ['daemon-reload'], privileged: true },
-          undoPhase: 'final',
-        },
-      ),
+      commandOp(DAEMON_RELOAD, { labelKey: 'ops.daemonReload', undo: DAEMON_RELOAD, undoPhase: 'final' }),
     );
   const enable = await settingOp(
     ctx.sys,

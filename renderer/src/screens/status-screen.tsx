@@ -125,6 +125,35 @@ function ConflictItem({ conflict }: { readonly conflict: Conflict }) {
   );
 }
 
+/**
+ * Every command the rollback will run, as it will run them (the engine derives them from the journal): the
+ * regeneration a conflict adds appears once that conflict is set to regenerate.
+ */
+function RollbackCommands({ preview }: { readonly preview: RollbackPreview }) {
+  const { t } = useTranslation();
+  const resolutions = useJournalStore((s) => s.resolutions);
+  const shown = preview.commands.filter(
+    (c) => c.conflict === null || resolutions[c.conflict] === 'regenerate',
+  );
+  return (
+    <div data-testid="rollback-commands">
+      <h4>{t('status.rollback.commands.heading')}</h4>
+      {shown.length === 0 ? (
+        <p className="hint">{t('status.rollback.commands.none')}</p>
+      ) : (
+        <ol className="mono">
+          {shown.map((c, i) => (
+            <li key={`${i}:${c.argv.join(' ')}`} data-testid="rollback-command" data-phase={c.phase}>
+              <span className="badge">{t(`status.rollback.commands.phase.${c.phase}`)}</span>{' '}
+              {c.argv.join(' ')}
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}
+
 function RollbackPlan({ preview }: { readonly preview: RollbackPreview }) {
   const { t } = useTranslation();
   const resolutions = useJournalStore((s) => s.resolutions);
@@ -155,6 +184,7 @@ function RollbackPlan({ preview }: { readonly preview: RollbackPreview }) {
           ))}
         </>
       )}
+      <RollbackCommands preview={preview} />
       <div className="actions">
         <button type="button" className="button secondary" onClick={clear}>
           {t('status.rollback.cancel')}
