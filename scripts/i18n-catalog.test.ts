@@ -33,7 +33,7 @@ describe('English catalogue', () => {
 
   it('has words for every message key the RAM model, the planner and the operations use', () => {
     const keys = new Set(
-      [...code.matchAll(/['`]((?:ram|ops|warnings)\.[A-Za-z.]+)['`]/g)]
+      [...code.matchAll(/['`]((?:ram|ops|warnings|verify)\.[A-Za-z.]+)['`]/g)]
         .map((m) => m[1]!)
         .filter((k) => !k.endsWith('.')),
     );
@@ -42,7 +42,7 @@ describe('English catalogue', () => {
   });
 
   it('has ok and fail words for every precondition the planner checks', () => {
-    const ids = [...code.matchAll(/\{ id: '([a-z-]+)', ok:/g)].map((m) => m[1]!);
+    const ids = [...code.matchAll(/\{\s*id: '([a-z-]+)',\s*ok:/g)].map((m) => m[1]!);
     expect(ids.length).toBeGreaterThanOrEqual(8);
     for (const id of ids) {
       expect(lookup(en, `preconditions.${id}.ok`), id).toBeTypeOf('string');

@@ -1,4 +1,4 @@
-import en from './en.json';
+import en from './en.json' with { type: 'json' };
 
 /**
  * The English catalogue, used by the renderer (through i18next) and by the CLI (through `translate`), so the
