@@ -104,6 +104,7 @@ function predict(
     ramPool: { enabled: false, sizeMiB: null, clones: [] },
     fileVolumesOnRoot: [],
     dom0MemMaxMiB: null,
+    entry: { promptTimeoutSec: null, hardening: false },
   };
   const m = computeRamModel(input);
   // The guest measures zsmalloc's pages (mm_stat mem_used_total), not zram's table: compare like with like.

@@ -2,8 +2,9 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../shared/errors.js';
-import { TASK_IDS } from '../shared/plan.js';
-import { lookup, translate } from '../shared/i18n/translate.js';
+import { ConflictSchema, TASK_IDS } from '../shared/plan.js';
+import { SESSION_SKIPS } from '../electron/core/session/session-start.js';
+import { lookup, messageText, translate, withReasonText } from '../shared/i18n/translate.js';
 import en from '../shared/i18n/en.json';
 
 /** Every key the code can emit has English words; a new key without them fails here, not in front of a user. */
@@ -14,10 +15,14 @@ function sources(dir: string): string[] {
     return statSync(p).isDirectory() ? sources(p) : /\.tsx?$/.test(n) && !/\.test\./.test(n) ? [p] : [];
   });
 }
-const code = ['electron', 'shared', 'renderer']
-  .flatMap((d) => sources(path.join(ROOT, d)))
-  .map((f) => readFileSync(f, 'utf8'))
-  .join('\n');
+const read = (dirs: string[]) =>
+  dirs
+    .flatMap((d) => sources(path.join(ROOT, d)))
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
+const code = read(['electron', 'shared', 'renderer']);
+/** What the core, the CLI, the simulator and the shared rules send as message keys (not the renderer's own). */
+const coreCode = read(['electron/core', 'electron/cli', 'electron/sim', 'electron/compose', 'shared']);
 
 describe('English catalogue', () => {
   it('has a title and detail for every error code', () => {
@@ -50,11 +55,40 @@ describe('English catalogue', () => {
     }
   });
 
+  it('has words for every message key the core, the CLI and the shared rules emit', () => {
+    // Any quoted literal that starts with a catalogue group and has a dot is a key (a prefix ending in "." or
+    // a template with ${…} is not matched); the dynamic families are listed below.
+    const groups = Object.keys(en).join('|');
+    const literal = new RegExp(`['"\`]((?:${groups})(?:\\.[A-Za-z0-9-]+)+)['"\`]`, 'g');
+    const keys = new Set([...coreCode.matchAll(literal)].map((m) => m[1]!));
+    for (const w of SESSION_SKIPS) keys.add(`session.skipped.${w}`);
+    for (const k of ConflictSchema.shape.kind.options) keys.add(`conflicts.kind.${k}`);
+    expect(keys.size).toBeGreaterThan(80);
+    expect(keys).toContain('choice.notAQube');
+    expect(keys).toContain('session.problem.noPool');
+    expect(keys).toContain('rollbackProblem.notAnOption');
+    for (const k of keys) expect(lookup(en, k), k).toBeTypeOf('string');
+  });
+
   it('fills parameters', () => {
     expect(translate('errors.busy.title')).toBe('Another change is still running');
     expect(translate('preconditions.names-free.fail', { names: 'work' })).toBe(
       'These names are taken: work.',
     );
     expect(translate('no.such.key')).toBe('no.such.key');
+    // A `reason` that is a key is worded inside the sentence; one that is not (an old sentence) is kept.
+    const error = { field: 'readOnlyRoot.x', reason: 'choice.notAQube', name: 'x' };
+    expect(translate('errors.invalid-choice.detail', withReasonText(error, translate))).toBe(
+      'readOnlyRoot.x: "x" is not a qube on this machine.',
+    );
+    expect(withReasonText({ reason: 'no stateless boot entry is installed' }, translate).reasonText).toBe(
+      'no stateless boot entry is installed',
+    );
+    expect(
+      messageText({
+        key: 'session.problem.stepFailed',
+        params: { reason: 'session.step.defaultDispvm', dvm: 'd', error: 'boom' },
+      }),
+    ).toBe('default_dispvm d: boom');
   });
 });

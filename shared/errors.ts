@@ -3,7 +3,8 @@ import { z } from 'zod';
 /**
  * Every failure that crosses a process boundary (IPC, CLI JSON) is one of these codes.
  * The renderer maps `code` to i18n keys `errors.<code>.title` / `errors.<code>.detail`;
- * `params` fills the placeholders, so no human text is built in the main process.
+ * `params` fills the placeholders, so no human text is built in the main process. A `reason` param is itself a
+ * catalogue key (e.g. invalid-choice's: the choice rule's problem, shared/choice-rules.ts), worded as `reasonText`.
  */
 export const ERROR_CODES = [
   'invalid-request',

@@ -4,6 +4,7 @@ import { expect, type Locator, type Page } from '@playwright/test';
 export class ReviewPage {
   readonly title = 'Review';
   readonly summary: Locator;
+  readonly cmdline: Locator;
   readonly preconditions: Locator;
   readonly warnings: Locator;
   readonly applyButton: Locator;
@@ -14,6 +15,7 @@ export class ReviewPage {
 
   constructor(readonly page: Page) {
     this.summary = page.getByTestId('review-summary');
+    this.cmdline = page.getByTestId('review-cmdline');
     this.preconditions = page.getByTestId('preconditions');
     this.warnings = page.getByTestId('plan-warnings');
     this.applyButton = page.getByRole('button', { name: 'Apply…' });

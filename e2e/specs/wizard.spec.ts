@@ -110,6 +110,10 @@ test('the whole wizard on 4.2: zram with a boot prompt, a read-only root and a R
   await expect(wizard.continueButton).toBeDisabled();
   await ram.override.uncheck();
   await expect(ram.verdict).toHaveAttribute('data-kind', 'fits');
+  // The whole entry, as installed: the prompt and hardening words too (one builder, shared/boot-entry.ts).
+  await expect(ram.cmdline).toContainText('rd.qubes.stateless.prompt=15');
+  await expect(ram.cmdline).toContainText('init_on_free=1');
+  const ramCmdline = (await ram.cmdline.textContent()) ?? '';
   await screenshot(page, 'ram');
   await expectAccessible(page);
   await wizard.continue();
@@ -119,6 +123,7 @@ test('the whole wizard on 4.2: zram with a boot prompt, a read-only root and a R
   await wizard.expectOn(review.title);
   await expect(review.precondition('qubes-halted')).toHaveAttribute('data-ok', 'true');
   await expect(review.preconditions.locator('[data-ok="false"]')).toHaveCount(0);
+  await expect(review.cmdline).toHaveText(ramCmdline);
   const grubConf = review.write('/etc/qubes-stateless/grub.conf');
   await expect(grubConf).toContainText('new');
   const diff = await review.openDiff('/etc/qubes-stateless/grub.conf');

@@ -1,5 +1,6 @@
 import type { WizardChoices } from '../../shared/choices.js';
-import { WizardChoicesSchema } from '../../shared/choices.js';
+import { parseChoices } from '../../shared/choice-rules.js';
+import { messageText } from '../../shared/i18n/translate.js';
 import { UsageError } from './command.js';
 
 /**
@@ -90,10 +91,8 @@ export function choicesFromOptions(values: Values): WizardChoices {
       : { enabled: false, name: 'save' },
     acceptPendingGrub: !!values['include-pending-grub'],
   };
-  const parsed = WizardChoicesSchema.safeParse(raw);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0]!;
-    throw new ChoiceError(`invalid choice ${i.path.join('.')}: ${i.message}`);
-  }
-  return parsed.data;
+  const parsed = parseChoices(raw);
+  if (parsed.problem)
+    throw new ChoiceError(`invalid choice ${parsed.problem.field}: ${messageText(parsed.problem)}`);
+  return parsed.choices;
 }

@@ -77,7 +77,7 @@ export function formatConflicts(conflicts: readonly Conflict[]): string {
   return conflicts
     .map(
       (c) =>
-        `  ${c.id}: ${c.kind} ${c.subject} (expected ${c.expected.slice(0, 16)}, found ${c.actual.slice(0, 16)}); choose ${c.options.join('|')}, recommended ${c.recommended}\n`,
+        `  ${c.id}: ${c.subject}: ${translate(`conflicts.kind.${c.kind}`, { expected: c.expected.slice(0, 16), actual: c.actual.slice(0, 16) })} Choose ${c.options.join('|')}, recommended ${c.recommended}\n`,
     )
     .join('');
 }

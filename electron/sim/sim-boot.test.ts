@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { probeFacts } from '../core/probes/probe-facts.js';
+import { PATHS } from '../core/tasks/paths.js';
 import { engineFor, everyTask } from '../testing/engine-fixture.js';
 import { simDigest } from '../testing/sim-digest.js';
 import { tempSim } from '../testing/temp-sim.js';
@@ -37,18 +38,48 @@ describe('rebooting the simulated dom0', () => {
     expect((await probeFacts(sim)).qubes.map((q) => q.name)).not.toContain('debian-12-xfce-ram-dvm');
   });
 
-  it('falls back to persistent when the root has outgrown the entry, and says so', async () => {
+  /** A simulated dom0 with a stateless entry for `mode` that booted into RAM once, now back in a normal boot. */
+  async function installedAndTried(mode: 'tmpfs' | 'overlay') {
     const sim = await tempSim();
-    await engineFor(sim).apply({ dom0: { mode: 'tmpfs' } });
+    await engineFor(sim).apply({ dom0: { mode } });
     expect((await bootSim(sim, 'stateless')).result).toBe('active');
     await bootSim(sim, 'normal');
+    return sim;
+  }
+
+  /** The stateless entry falls back for `reason`, boots persistent, and the status file says why. */
+  async function expectFallback(sim: Awaited<ReturnType<typeof tempSim>>, reason: string) {
+    expect(await bootSim(sim, 'stateless')).toMatchObject({ result: 'fallback', reason });
+    const facts = await probeFacts(sim);
+    expect(facts.bootMode.kind).toBe('persistent');
+    expect(facts.statelessStatus).toMatchObject({ result: 'fallback', reason });
+  }
+
+  it('falls back to persistent when the root has outgrown the entry, and says so', async () => {
+    const sim = await installedAndTried('tmpfs');
     // Months later the root holds twice as much; the entry's dom0_mem=max was sized for the old root.
     await sim.updateState(
       (s) => void (s.mounts.find((m) => m.target === '/')!.baseUsedBytes = 15 * 1024 ** 3),
     );
-    expect(await bootSim(sim, 'stateless')).toMatchObject({ result: 'fallback', reason: 'not-enough-ram' });
-    const facts = await probeFacts(sim);
-    expect(facts.bootMode.kind).toBe('persistent');
-    expect(facts.statelessStatus).toMatchObject({ result: 'fallback', reason: 'not-enough-ram' });
+    // The boot kit (its qubes-stateless-setup.sh, run for real) checks the entry's size cap before RAM.
+    await expectFallback(sim, 'size-too-small');
+  });
+
+  it('falls back to persistent when dom0 gets less RAM than the entry was sized for, and says so', async () => {
+    const sim = await installedAndTried('tmpfs');
+    // A memory module removed: Xen gives dom0 less than the entry's dom0_mem=max.
+    await sim.updateState((s) => void (s.host.totalMiB = 4 * 1024));
+    await expectFallback(sim, 'not-enough-ram');
+  });
+
+  it("decides with the installed boot kit's own constants: an edit to the script changes the verdict", async () => {
+    const sim = await installedAndTried('overlay');
+    const setup = `${PATHS.dracutModuleDir}/qubes-stateless-setup.sh`;
+    const script = (await sim.tree.read(setup)).toString();
+    expect(script).toMatch(/^QS_OVERLAY_MIN_MIB=64$/m);
+    // The overlay's least upper layer raised past what dom0 has: the same entry now falls back.
+    const edited = script.replace(/^QS_OVERLAY_MIN_MIB=64$/m, 'QS_OVERLAY_MIN_MIB=999999');
+    await sim.tree.writeAtomic(setup, edited, { mode: 0o755 });
+    await expectFallback(sim, 'not-enough-ram');
   });
 });

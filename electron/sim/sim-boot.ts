@@ -2,21 +2,15 @@ import { cp, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { disableSwap } from '../core/config/fstab-editor.js';
 import { AppError } from '../core/errors.js';
-import { splitCmdline, statelessFlag } from '../core/probes/parse-proc.js';
+import { statelessFlag } from '../core/probes/parse-proc.js';
 import { parseDom0Mem } from '../core/probes/parse-xl.js';
 import { STATUS_FILE } from '../core/probes/probe-facts.js';
 import { startSession, type SessionReport } from '../core/session/session-start.js';
 import { BIN } from '../core/system/binaries.js';
 import { BALLOON_CURRENT_KB } from '../core/ram/dom0-memory.js';
 import { PATHS, SESSION_UNIT, entryTitle } from '../core/tasks/paths.js';
-import type { StatelessMode } from '../../shared/facts.js';
-import {
-  BOOT_KIT_DEFAULT_RESERVE_MIB,
-  BOOT_KIT_OVERLAY_MIN_MIB,
-  BOOT_KIT_ZRAM_ESTIMATE_PCT,
-  KERNEL_FIXED_OVERHEAD_MIB,
-  KERNEL_PAGE_ARRAY_DIVISOR,
-} from '../../shared/ram/constants.js';
+import { bootKitCheck } from './boot-kit-check.js';
+import { baseInodes } from './commands/du.js';
 import type { SimSystem } from './sim-system.js';
 import { STATE_FILE } from './sim-system.js';
 
@@ -29,20 +23,6 @@ import { STATE_FILE } from './sim-system.js';
 
 const STATELESS_TITLES = (['overlay', 'zram', 'tmpfs'] as const).map(entryTitle);
 
-/**
- * The boot kit's size check, as it would see this boot: its own estimate of the root (tmpfs: used bytes; zram:
- * a fixed share of them; overlay: a minimum upper layer) plus the reserve must fit in what dom0 has left after
- * the kernel's own allocations (the page array and a fixed part, as the RAM model counts them).
- */
-const bootKitNeedMiB = (mode: StatelessMode, usedMiB: number): number =>
-  mode === 'tmpfs'
-    ? usedMiB
-    : mode === 'zram'
-      ? (usedMiB * BOOT_KIT_ZRAM_ESTIMATE_PCT) / 100
-      : BOOT_KIT_OVERLAY_MIN_MIB;
-const dom0RoomMiB = (dom0MaxMiB: number): number =>
-  dom0MaxMiB - dom0MaxMiB / KERNEL_PAGE_ARRAY_DIVISOR - KERNEL_FIXED_OVERHEAD_MIB;
-
 export interface SimBootReport {
   readonly entry: 'normal' | 'stateless';
   readonly result: 'persistent' | 'active' | 'fallback';
@@ -54,7 +34,7 @@ const MiB = 1024 * 1024;
 const persistentDir = (sim: SimSystem) => path.join(sim.dir, 'persistent-before-ram-session');
 
 /** The Linux and Xen command lines of a grub.cfg entry, by title. */
-function entryCmdlines(cfg: string, title: string): { linux: string; xen: string } | null {
+export function entryCmdlines(cfg: string, title: string): { linux: string; xen: string } | null {
   const start = cfg.indexOf(`menuentry '${title}'`);
   if (start < 0) return null;
   const body = cfg.slice(start, cfg.indexOf('\n}', start));
@@ -163,16 +143,20 @@ export async function bootSim(sim: SimSystem, entry: 'normal' | 'stateless'): Pr
       expectExit: [0, 1],
     })
   ).stdout;
-  const used = sim.snapshotState().mounts.find((m) => m.target === '/')!.baseUsedBytes / MiB;
-  const reserveWord = splitCmdline(lines.linux).findLast((w) => w.startsWith('rd.qubes.stateless.reserve='));
-  const reserve = reserveWord ? Number(reserveWord.split('=')[1]) : BOOT_KIT_DEFAULT_RESERVE_MIB;
+  const rootMount = sim.snapshotState().mounts.find((m) => m.target === '/')!;
+  const used = rootMount.baseUsedBytes / MiB;
   const dom0Max = parseDom0Mem(lines.xen, sim.snapshotState().host.totalMiB).maxMiB ?? 4096;
-  const need = bootKitNeedMiB(mode, used);
-  const reason = !/^qubes-stateless$/m.test(image)
-    ? 'module-missing'
-    : need + reserve <= dom0RoomMiB(dom0Max)
-      ? 'ok'
-      : 'not-enough-ram';
+  // Without our module nothing reads the flag; with it, the boot kit's own checks decide (run for real).
+  const kit = /^qubes-stateless$/m.test(image)
+    ? await bootKitCheck(sim.tree, {
+        cmdline: lines.linux,
+        // What Xen gives dom0 (as freshBoot sets it): dom0_mem=max, or less when the host has less.
+        dom0MiB: Math.min(dom0Max, sim.snapshotState().host.totalMiB - 1024),
+        rootUsedBytes: rootMount.baseUsedBytes,
+        rootInodes: baseInodes(rootMount.baseUsedBytes),
+      })
+    : null;
+  const reason = kit?.reason ?? 'module-missing';
   const status = async (result: string, message: string) => {
     await sim.tree.mkdir('/run/qubes-stateless');
     await sim.tree.writeAtomic(
@@ -183,11 +167,7 @@ export async function bootSim(sim: SimSystem, entry: 'normal' | 'stateless'): Pr
   if (reason !== 'ok') {
     await freshBoot(sim, { linux: lines.linux, xen: lines.xen, root: persistentRoot(sim), diskSwap: true });
     // Without our module nothing reads the flag: no status file at all.
-    if (reason === 'not-enough-ram')
-      await status(
-        'fallback',
-        `the root needs ${Math.round(need)} MiB + ${reserve} MiB reserve; dom0 has ${dom0Max} MiB`,
-      );
+    if (kit) await status('fallback', kit.message);
     return { entry, result: 'fallback', reason, session: null };
   }
   // Everything from here on lives in RAM: keep the persistent machine aside for the next boot.

@@ -57,6 +57,20 @@ export const SimFailureSchema = z.object({
 });
 export type SimFailure = z.infer<typeof SimFailureSchema>;
 
+/**
+ * The one matcher of scripted failures, for commands and for the privileged file operations alike: the first
+ * failure whose prefix starts `argv`, used up once (removed from the state at its last time; save the state).
+ */
+export function takeScriptedFailure(
+  failures: SimFailure[],
+  argv: readonly string[],
+): Pick<SimFailure, 'exitCode' | 'stderr'> | null {
+  const f = failures.find((x) => x.argvPrefix.every((a, i) => argv[i] === a));
+  if (!f) return null;
+  if (--f.times === 0) failures.splice(failures.indexOf(f), 1);
+  return { exitCode: f.exitCode, stderr: f.stderr };
+}
+
 export const SimStateSchema = z.object({
   format: z.literal('qubes-stateless-sim/1'),
   profile: z.string(),

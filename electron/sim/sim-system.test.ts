@@ -140,6 +140,31 @@ describe('simulated dom0 plumbing', () => {
     expect(await sim.readText('/etc/fstab')).toMatch(/anaconda/);
   });
 
+  it('fails privileged file operations by the same scripted rule as commands: prefix match, used up', async () => {
+    const sim = await tempSim();
+    await sim.updateState((s) => {
+      s.failures.push({ argvPrefix: [BIN.install, '-T'], exitCode: 1, stderr: 'install: EIO', times: 2 });
+      s.failures.push({
+        argvPrefix: [BIN.mkdir, '-p', '-m', '0700'],
+        exitCode: 3,
+        stderr: 'mkdir: no',
+        times: 1,
+      });
+    });
+    for (let i = 0; i < 2; i++)
+      await expect(sim.writeFileAtomic('/etc/qs-test', 'x')).rejects.toMatchObject({
+        exitCode: 1,
+        stderr: 'install: EIO',
+      });
+    await sim.writeFileAtomic('/etc/qs-test', 'x');
+    expect(await sim.readText('/etc/qs-test')).toBe('x');
+    // A prefix that does not match (another mode) leaves the failure in place.
+    await sim.makeDir('/etc/qs-dir', 0o755);
+    await expect(sim.makeDir('/etc/qs-dir2', 0o700)).rejects.toMatchObject({ exitCode: 3 });
+    await sim.makeDir('/etc/qs-dir2', 0o700);
+    expect(sim.snapshotState().failures).toEqual([]);
+  });
+
   it('reports a missing program and scripted failures', async () => {
     const sim = await tempSim();
     await sim.updateState((s) => {

@@ -23,7 +23,7 @@ import { qvmVolume } from './commands/qvm-volume.js';
 import type { SimCommand, SimContext, SimOutput } from './commands/sim-command.js';
 import { xl } from './commands/xl.js';
 import type { SimState } from './sim-state.js';
-import { SimStateSchema } from './sim-state.js';
+import { SimStateSchema, takeScriptedFailure } from './sim-state.js';
 import { SimTree } from './sim-tree.js';
 
 const COMMANDS: Readonly<Record<string, SimCommand>> = {
@@ -250,16 +250,13 @@ export class SimSystem extends ReadSide implements System {
     if (cmd.privileged && this.state.sudo === 'refused') {
       out = { exitCode: 1, stdout: '', stderr: 'sudo: a password is required\n' };
     }
-    const scripted = out
-      ? undefined
-      : this.state.failures.find((f) => f.argvPrefix.every((a, i) => [cmd.bin, ...cmd.args][i] === a));
+    const scripted = out ? null : takeScriptedFailure(this.state.failures, [cmd.bin, ...cmd.args]);
     if (scripted) {
       out = {
         exitCode: scripted.exitCode,
         stdout: '',
         stderr: scripted.stderr.endsWith('\n') ? scripted.stderr : `${scripted.stderr}\n`,
       };
-      if (--scripted.times === 0) this.state.failures.splice(this.state.failures.indexOf(scripted), 1);
       dirty = true;
     }
     if (!out && impl.requiresRoot && !cmd.privileged) {
@@ -301,9 +298,8 @@ export class SimSystem extends ReadSide implements System {
         code: 'sudo-refused',
       });
     }
-    const scripted = this.state.failures.find((f) => f.argvPrefix.every((a, i) => [bin, ...args][i] === a));
+    const scripted = takeScriptedFailure(this.state.failures, [bin, ...args]);
     if (scripted) {
-      if (--scripted.times === 0) this.state.failures.splice(this.state.failures.indexOf(scripted), 1);
       await this.saveState();
       await this.log([BIN.sudo, '-n', '--', bin, ...args], scripted.exitCode);
       throw new CommandError({ bin, args, exitCode: scripted.exitCode, stderr: scripted.stderr });

@@ -24,12 +24,21 @@ export function translate(
   return text.replace(/\{\{(\w+)\}\}/g, (_, k: string) => (k in params ? String(params[k]) : `{{${k}}}`));
 }
 
-type Translate = (key: string, params: Readonly<Record<string, string | number | boolean>>) => string;
+type Params = Readonly<Record<string, string | number | boolean>>;
+type Translate = (key: string, params: Params) => string;
 
 /**
- * A precondition as one sentence. A `reason` param is the i18n key of why it failed (the RAM model's verdict);
- * its text goes into the sentence as `reasonText`, so the Review screen and `plan` both say why, not only that.
+ * A `reason` param is the catalogue key of why something failed (a choice rule, the RAM model's verdict); its
+ * text goes into the enclosing sentence as `reasonText`, so both say why, not only that. A reason that is not a
+ * key (a sentence from an older journal or the simulator) is shown as it is.
  */
+export function withReasonText<P extends Params>(params: P, t: Translate): P & { reasonText?: string } {
+  const reason = params.reason;
+  if (typeof reason !== 'string' || !reason) return params;
+  return { ...params, reasonText: lookup(EN_CATALOG, reason) === null ? reason : t(reason, params) };
+}
+
+/** A precondition as one sentence, with the words of its `reason` (see withReasonText). */
 export function preconditionText(
   p: {
     readonly id: string;
@@ -38,8 +47,9 @@ export function preconditionText(
   },
   t: Translate,
 ): string {
-  const reason = p.params.reason;
-  const params =
-    typeof reason === 'string' && reason ? { ...p.params, reasonText: t(reason, p.params) } : p.params;
-  return t(`preconditions.${p.id}.${p.ok ? 'ok' : 'fail'}`, params);
+  return t(`preconditions.${p.id}.${p.ok ? 'ok' : 'fail'}`, withReasonText(p.params, t));
 }
+
+/** A message from the core in the catalogue's words (with its `reason`'s words, see withReasonText). */
+export const messageText = (m: { readonly key: string; readonly params: Params }, t: Translate = translate) =>
+  t(m.key, withReasonText(m.params, t));

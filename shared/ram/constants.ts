@@ -120,7 +120,7 @@ export const KERNEL_FIXED_OVERHEAD_MIB = 256;
 /*
  * The boot kit's numbers below are owned by the boot kit: the QS_* assignments at the top of
  * assets/dracut/90qubes-stateless/qubes-stateless-setup.sh are what runs at boot, and these mirror them for
- * the model and the simulator. assets/boot-kit-constants.test.ts parses the script and fails when either side
+ * the model (the simulator runs the script itself: electron/sim/boot-kit-check.ts). assets/boot-kit-constants.test.ts parses the script and fails when either side
  * changes alone (BOOT_KIT_FROM_SHELL names each pair).
  */
 export const BOOT_KIT_FROM_SHELL = {

@@ -68,6 +68,7 @@ const inputArb: fc.Arbitrary<RamModelInput> = fc
       : { enabled: false, sizeMiB: null, clones: [] },
     fileVolumesOnRoot: [],
     dom0MemMaxMiB: r.dom0MemMaxMiB,
+    entry: { promptTimeoutSec: null, hardening: false },
   }));
 
 /** The verdict's kind follows from the numbers alone. */

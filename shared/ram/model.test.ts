@@ -31,6 +31,7 @@ export function baseInput(o: Partial<RamModelInput> = {}): RamModelInput {
     ramPool: { enabled: false, sizeMiB: null, clones: [] },
     fileVolumesOnRoot: [],
     dom0MemMaxMiB: null,
+    entry: { promptTimeoutSec: null, hardening: false },
     ...o,
   };
 }
@@ -56,7 +57,7 @@ describe('computeRamModel, worked example (16 GiB, 4.2, zram/zstd at 40 %)', () 
     // The boot kit estimates zram at 50 % of 7000 MiB and keeps reserve = 1300 MiB free on top.
     expect(m.dom0.bootCheckMinMiB).toBe(Math.ceil(((3500 + 1300 + 256) * 64) / 63));
     expect(m.dom0.recommendedMaxMiB).toBe(5376);
-    expect(m.cmdline.kernelWords).toEqual([
+    expect(m.cmdline.linuxWords).toEqual([
       'rd.qubes.stateless=zram',
       'rd.qubes.stateless.comp=zstd',
       'rd.qubes.stateless.size=8704',
@@ -218,7 +219,7 @@ describe('verdicts and warnings', () => {
   it('overlay needs no root copy: only the session writes', () => {
     const m = computeRamModel(baseInput({ mode: 'overlay', hostTotalMiB: 8 * GiB }));
     expect(m.root).toMatchObject({ atBootMiB: 0, totalMiB: 1024 });
-    expect(m.cmdline.kernelWords).toEqual([
+    expect(m.cmdline.linuxWords).toEqual([
       'rd.qubes.stateless=overlay',
       'rd.qubes.stateless.size=1024',
       'rd.qubes.stateless.reserve=1300',

@@ -1,3 +1,4 @@
+import { buildBootEntry } from '../boot-entry.js';
 import type { Compressor, WizardChoices } from '../choices.js';
 import type { SystemFacts } from '../facts.js';
 import {
@@ -316,9 +317,14 @@ export function computeRamModel(input: RamModelInput): RamModel {
       recommendedMiB: HOST_RECOMMENDED_MIB,
     });
 
-  const kernelWords = [`rd.qubes.stateless=${mode}`];
-  if (mode === 'zram') kernelWords.push(`rd.qubes.stateless.comp=${input.compressor}`);
-  kernelWords.push(`rd.qubes.stateless.size=${sizeMiB}`, `rd.qubes.stateless.reserve=${reserve}`);
+  const entry = buildBootEntry({
+    mode,
+    compressor: input.compressor,
+    sizeMiB,
+    reserveMiB: reserve,
+    dom0MemMaxMiB: effectiveMax,
+    ...input.entry,
+  });
 
   return {
     mode,
@@ -345,8 +351,9 @@ export function computeRamModel(input: RamModelInput): RamModel {
       sizeMiB,
       reserveMiB: reserve,
       dom0MemMaxMiB: effectiveMax,
-      kernelWords,
-      xenWords: [`dom0_mem=max:${effectiveMax}M`],
+      linuxWords: [...entry.linuxWords],
+      xenWords: [...entry.xenWords],
+      grubConf: entry.grubConf,
     },
     xenReservedMiB: xenReserved,
     hostUsableMiB: hostUsable,
@@ -416,5 +423,9 @@ export function ramInputFrom(
     },
     fileVolumesOnRoot,
     dom0MemMaxMiB: choices.dom0.dom0MemMaxMiB,
+    entry: {
+      promptTimeoutSec: choices.dom0.selection === 'prompt' ? choices.dom0.promptTimeoutSec : null,
+      hardening: choices.dom0.hardening,
+    },
   };
 }

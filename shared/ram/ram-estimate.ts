@@ -104,6 +104,8 @@ export const RamModelInputSchema = z.object({
   fileVolumesOnRoot: z.array(FileVolumeOnRootSchema),
   /** The user's dom0_mem=max for stateless boots; null = the recommendation. */
   dom0MemMaxMiB: mib.nullable(),
+  /** The stateless entry's options besides its sizes (shared/boot-entry.ts builds its command line). */
+  entry: z.object({ promptTimeoutSec: z.number().int().positive().nullable(), hardening: z.boolean() }),
 });
 export type RamModelInput = z.infer<typeof RamModelInputSchema>;
 
@@ -146,15 +148,17 @@ export const RamModelSchema = z.object({
      */
     staticMaxMiB: mib,
   }),
-  /** What goes on the stateless GRUB entry. */
+  /** What goes on the stateless GRUB entry: its sizes and shared/boot-entry.ts's output for them. */
   cmdline: z.object({
     sizeMiB: mib,
     reserveMiB: mib,
     dom0MemMaxMiB: mib,
-    /** Linux command line words read by the boot kit. */
-    kernelWords: z.array(z.string()),
-    /** Xen command line words of the stateless entry (after the installer's, so they win). */
+    /** Linux words the stateless entry adds after the installer's (read by the boot kit). */
+    linuxWords: z.array(z.string()),
+    /** Xen words the stateless entry adds after the installer's (so they win). */
     xenWords: z.array(z.string()),
+    /** /etc/qubes-stateless/grub.conf, from which 21_qubes_stateless adds the words above. */
+    grubConf: z.string(),
   }),
   xenReservedMiB: mib,
   hostUsableMiB: mib,

@@ -116,12 +116,20 @@ export const rollbackCommand: CliCommand = {
     const engine = await ctx.engine();
     const preview = await engine.rollbackPreview();
     if (!preview.target) {
-      ctx.io.out(ctx.values.json ? `${JSON.stringify({ rolledBack: null })}\n` : 'Nothing to roll back.\n');
+      ctx.io.out(
+        ctx.values.json
+          ? `${JSON.stringify({ rolledBack: null })}\n`
+          : `${translate('status.rollback.nothing')}\n`,
+      );
       return 0;
     }
     if (!ctx.values.yes) {
       ctx.io.out(
-        `Would roll back ${preview.target.id} (${preview.target.tasks.join(', ')}).\n${preview.conflicts.length ? `Changed since the install:\n${formatConflicts(preview.conflicts)}` : 'Nothing changed since the install.\n'}Add --yes to roll back.\n`,
+        `Would roll back ${preview.target.id} (${preview.target.tasks.join(', ')}).\n${
+          preview.conflicts.length
+            ? `${translate('status.rollback.conflicts', { n: preview.conflicts.length })}\n${formatConflicts(preview.conflicts)}`
+            : `${translate('status.rollback.noConflicts')}\n`
+        }Add --yes to roll back.\n`,
       );
       return 2;
     }
@@ -137,7 +145,11 @@ export const rollbackCommand: CliCommand = {
     ctx.io.out(
       ctx.values.json
         ? `${JSON.stringify(result, null, 2)}\n`
-        : `rolled back: ${result.problems.length ? `but these differ from before the install: ${result.problems.join(', ')}` : 'every file and setting is as it was before the install'}\n`,
+        : `${translate('status.rollback.done')}: ${
+            result.problems.length
+              ? `${translate('status.rollback.problems')} ${result.problems.join(', ')}`
+              : translate('status.rollback.clean')
+          }\n`,
     );
     return result.problems.length ? 1 : 0;
   },

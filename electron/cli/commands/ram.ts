@@ -42,7 +42,7 @@ export function formatRam(e: RamEstimate): string {
     ...m.autostart.qubes.map(
       (q) => `  ${q.name.padEnd(14)}${String(q.needMiB).padStart(8)} MiB${q.fixed ? ' (no balloon)' : ''}`,
     ),
-    `kernel words:   ${m.cmdline.kernelWords.join(' ')}`,
+    `kernel words:   ${m.cmdline.linuxWords.join(' ')}`,
     `Xen words:      ${m.cmdline.xenWords.join(' ')}`,
   ];
   if (m.warnings.length)

@@ -1,3 +1,4 @@
+import { messageText, translate } from '../../../shared/i18n/translate.js';
 import { startSession } from '../../core/session/session-start.js';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
@@ -10,13 +11,17 @@ export const sessionCommand: CliCommand = {
   async run(ctx) {
     if (ctx.args.length !== 1 || ctx.args[0] !== 'start')
       throw new UsageError('usage: qubes-stateless session start');
-    const report = await startSession(await ctx.system(), (line) => ctx.io.err(`${line}\n`));
+    const report = await startSession(await ctx.system(), (line) => ctx.io.err(`${messageText(line)}\n`));
     if (ctx.values.json) ctx.io.out(`${JSON.stringify(report, null, 2)}\n`);
-    else if (!report.ran) ctx.io.out(`nothing to do (${report.skipped})\n`);
-    else
-      ctx.io.out(
-        `${report.done.length} done, ${report.problems.length} problems${report.problems.length ? `:\n  ${report.problems.join('\n  ')}` : ''}\n`,
-      );
+    else if (!report.ran) ctx.io.out(`${translate(`session.skipped.${report.skipped}`)}\n`);
+    else {
+      const summary = translate('session.summary', {
+        done: report.done.length,
+        problems: report.problems.length,
+      });
+      const lines = report.problems.map((p) => `\n  ${messageText(p)}`).join('');
+      ctx.io.out(`${summary}${report.problems.length ? ':' : ''}${lines}\n`);
+    }
     return report.problems.length ? 1 : 0;
   },
 };

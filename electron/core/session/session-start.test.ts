@@ -6,6 +6,7 @@ import { tempSim } from '../../testing/temp-sim.js';
 import { readFile } from 'node:fs/promises';
 import { PATHS } from '../tasks/paths.js';
 import { REPO } from '../../testing/engine-fixture.js';
+import { messageText } from '../../../shared/i18n/translate.js';
 import { RAM_POOL_DIR, startSession } from './session-start.js';
 
 /** Reboot the simulated dom0 into the stateless entry: root in RAM, our words on the command line, no disk swap. */
@@ -22,6 +23,12 @@ async function bootStateless(sim: SimSystem, mode: 'zram' | 'tmpfs'): Promise<vo
   });
 }
 
+/** The report in the catalogue's words, as the CLI prints it. */
+async function startWorded(sim: SimSystem) {
+  const r = await startSession(sim);
+  return { ...r, done: r.done.map((m) => messageText(m)), problems: r.problems.map((m) => messageText(m)) };
+}
+
 describe('stateless session start', () => {
   it('is run by the installed unit through the CLI path the install checks for', async () => {
     const unit = await readFile(`${REPO}/assets/systemd/qubes-stateless-session.service`, 'utf8');
@@ -31,14 +38,14 @@ describe('stateless session start', () => {
   it('does nothing in a persistent session', async () => {
     const sim = await tempSim();
     await engineFor(sim).apply(everyTask());
-    expect(await startSession(sim)).toMatchObject({ ran: false, skipped: 'persistent' });
+    expect(await startWorded(sim)).toMatchObject({ ran: false, skipped: 'persistent' });
   });
 
   it('creates the compressed RAM pool, the template clones and their disposable templates', async () => {
     const sim = await tempSim();
     await engineFor(sim).apply(everyTask());
     await bootStateless(sim, 'zram');
-    const report = await startSession(sim);
+    const report = await startWorded(sim);
     expect(report.problems).toEqual([]);
     expect(report.done).toHaveLength(4);
     const state = sim.snapshotState();
@@ -74,8 +81,8 @@ describe('stateless session start', () => {
     const sim = await tempSim();
     await engineFor(sim).apply(everyTask());
     await bootStateless(sim, 'zram');
-    expect((await startSession(sim)).problems).toEqual([]);
-    const again = await startSession(sim);
+    expect((await startWorded(sim)).problems).toEqual([]);
+    const again = await startWorded(sim);
     // The pool is taken as the RAM pool (no "is not the RAM pool"); the clones exist already.
     expect(again.problems).toEqual([expect.stringMatching(/already exists; left alone/)]);
     expect(again.done).toEqual([expect.stringMatching(/^new qubes of this session go to ram/)]);
@@ -90,7 +97,7 @@ describe('stateless session start', () => {
       bin: BIN.qvmPool,
       args: ['add', 'ram', 'file-reflink', '-o', `dir_path=${RAM_POOL_DIR}`, '-o', 'setup_check=False'],
     });
-    const report = await startSession(sim);
+    const report = await startWorded(sim);
     expect(report.problems[0]).toMatch(
       new RegExp(`is not the RAM pool \\(${RAM_POOL_DIR} is not a mount point`),
     );
@@ -106,7 +113,7 @@ describe('stateless session start', () => {
     await engineFor(sim).apply(everyTask());
     await sim.run({ bin: BIN.qvmClone, args: ['debian-12-xfce', 'debian-12-xfce-ram'] });
     await bootStateless(sim, 'tmpfs');
-    const report = await startSession(sim);
+    const report = await startWorded(sim);
     expect(report.problems).toEqual([expect.stringMatching(/already exists; left alone/)]);
     expect((await sim.run({ bin: BIN.qubesPrefs, args: ['default_dispvm'] })).stdout).toBe('default-dvm\n');
   });
@@ -117,7 +124,7 @@ describe('stateless session start', () => {
     // Made after the install (the install refuses a taken name): a disk pool that would keep the clones.
     await sim.run({ bin: BIN.qvmPool, args: ['add', 'ram', 'file', '-o', 'dir_path=/var/lib/qubes/ram'] });
     await bootStateless(sim, 'zram');
-    const report = await startSession(sim);
+    const report = await startWorded(sim);
     expect(report.problems).toEqual([
       expect.stringMatching(
         /a pool named ram already exists \(file\) and is not the RAM pool \(its driver is file, not file-reflink\)/,

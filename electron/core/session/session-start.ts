@@ -1,4 +1,5 @@
 import type { QubesRelease } from '../../../shared/facts.js';
+import { type Message, message } from '../../../shared/message.js';
 import { globalPrefSet, poolAdd, qvmClone, qvmCreate } from '../qubes/admin-commands.js';
 import { findmntArgs, parseFindmnt } from '../probes/parse-findmnt.js';
 import { probeFacts } from '../probes/probe-facts.js';
@@ -32,21 +33,23 @@ async function makeRamPool(sys: System, name: string, sizeMiB: number, r: QubesR
 
 /**
  * Is this pool the RAM pool, by what it is rather than by its name: the `file-reflink` driver on our
- * directory, and that directory the mount point of an XFS on a zram device (findmnt). Returns why not, or null.
+ * directory, and that directory the mount point of an XFS on a zram device (findmnt). Returns why not
+ * (`session.notRamPool.*`), or null.
  */
 export async function whyNotRamPool(
   sys: System,
   pool: { driver: string; options: Readonly<Record<string, string>> },
-): Promise<string | null> {
-  if (pool.driver !== 'file-reflink') return `its driver is ${pool.driver}, not file-reflink`;
-  if (pool.options.dir_path !== RAM_POOL_DIR)
-    return `its directory is ${pool.options.dir_path ?? '(none)'}, not ${RAM_POOL_DIR}`;
-  const res = await sys.run({ bin: BIN.findmnt, args: findmntArgs(RAM_POOL_DIR), expectExit: [0, 1] });
-  if (res.exitCode !== 0) return `nothing is mounted at ${RAM_POOL_DIR}`;
+): Promise<Message | null> {
+  const dir = RAM_POOL_DIR;
+  if (pool.driver !== 'file-reflink') return message('session.notRamPool.driver', { driver: pool.driver });
+  if (pool.options.dir_path !== dir)
+    return message('session.notRamPool.dir', { found: pool.options.dir_path ?? '(none)', dir });
+  const res = await sys.run({ bin: BIN.findmnt, args: findmntArgs(dir), expectExit: [0, 1] });
+  if (res.exitCode !== 0) return message('session.notRamPool.unmounted', { dir });
   const fs = parseFindmnt(res.stdout);
-  if (fs.target !== RAM_POOL_DIR) return `${RAM_POOL_DIR} is not a mount point (it is on ${fs.target})`;
+  if (fs.target !== dir) return message('session.notRamPool.notMountPoint', { dir, target: fs.target });
   if (fs.fsType !== 'xfs' || !/^\/dev\/zram\d+$/.test(fs.source))
-    return `${RAM_POOL_DIR} holds ${fs.fsType} on ${fs.source}, not XFS on a zram device`;
+    return message('session.notRamPool.notZramXfs', { dir, fsType: fs.fsType, source: fs.source });
   return null;
 }
 
@@ -62,13 +65,21 @@ export const SESSION_POOL_PROPERTIES = [
   'default_pool_volatile',
 ] as const;
 
+/** Why a session start does nothing: a persistent boot, or no session.json (nothing chosen at install). */
+export const SESSION_SKIPS = ['persistent', 'no-config'] as const;
+
 export interface SessionReport {
   readonly ran: boolean;
-  /** Why nothing ran, when it did not (an i18n-ready word: "persistent", "no-config"). */
-  readonly skipped: string | null;
-  readonly done: readonly string[];
-  readonly problems: readonly string[];
+  /** Why nothing ran, when it did not: "persistent" or "no-config" (worded as `session.skipped.<word>`). */
+  readonly skipped: (typeof SESSION_SKIPS)[number] | null;
+  /** What was set up (`session.step.*`). */
+  readonly done: readonly Message[];
+  /** What was not, and why (`session.problem.*`). */
+  readonly problems: readonly Message[];
 }
+
+/** One line of progress as it happens: a step done or failed (`session.log.*`, the step's key as `reason`). */
+export type SessionLog = (line: Message) => void;
 
 /**
  * What the session unit runs at the start of a stateless session: the compressed RAM pool, then RAM clones
@@ -81,28 +92,27 @@ export interface SessionReport {
  * would also be cheap but needs a volume group created at boot, before qubesd, and the same VG name on every
  * boot. xfsprogs is checked at install time.
  */
-export async function startSession(
-  sys: System,
-  log: (line: string) => void = () => undefined,
-): Promise<SessionReport> {
+export async function startSession(sys: System, log: SessionLog = () => undefined): Promise<SessionReport> {
   const facts = await probeFacts(sys);
   if (facts.bootMode.kind !== 'stateless')
     return { ran: false, skipped: 'persistent', done: [], problems: [] };
   const config = await readSessionConfig(sys);
   if (!config) return { ran: false, skipped: 'no-config', done: [], problems: [] };
   const r = facts.qubesRelease;
-  const done: string[] = [];
-  const problems: string[] = [];
-  const step = async (what: string, work: Command[] | (() => Promise<void>)) => {
+  const done: Message[] = [];
+  const problems: Message[] = [];
+  const step = async (what: Message, work: Command[] | (() => Promise<void>)) => {
+    const about = { ...what.params, reason: what.key };
     try {
       if (typeof work === 'function') await work();
       else for (const c of work) await sys.run(c);
       done.push(what);
-      log(`done: ${what}`);
+      log(message('session.log.done', about));
       return true;
     } catch (e) {
-      problems.push(`${what}: ${(e as Error).message}`);
-      log(`failed: ${what}: ${(e as Error).message}`);
+      const error = (e as Error).message;
+      problems.push(message('session.problem.stepFailed', { ...about, error }));
+      log(message('session.log.failed', { ...about, error }));
       return false;
     }
   };
@@ -113,7 +123,9 @@ export async function startSession(
     const existing = facts.pools.find((p) => p.name === name);
     if (!existing) {
       if (
-        await step(`RAM pool ${name} (${sizeMiB} MiB, XFS on zram)`, () => makeRamPool(sys, name, sizeMiB, r))
+        await step(message('session.step.ramPool', { name, sizeMiB }), () =>
+          makeRamPool(sys, name, sizeMiB, r),
+        )
       )
         pool = name;
     } else {
@@ -123,30 +135,35 @@ export async function startSession(
       if (why === null) pool = name;
       else
         problems.push(
-          `RAM pool: a pool named ${name} already exists (${existing.driver}) and is not the RAM pool (${why}); left alone, no RAM clones`,
+          message('session.problem.poolNotOurs', {
+            ...why.params,
+            name,
+            driver: existing.driver,
+            reason: why.key,
+          }),
         );
     }
   }
   if (pool) {
     const ram = pool;
     await step(
-      `new qubes of this session go to ${ram} (${SESSION_POOL_PROPERTIES.join(', ')})`,
+      message('session.step.poolDefaults', { pool: ram, properties: SESSION_POOL_PROPERTIES.join(', ') }),
       SESSION_POOL_PROPERTIES.map((p) => globalPrefSet(p, ram, r)),
     );
   } else if (config.ramPool) {
-    problems.push('no RAM pool: qubes created in this session are stored on disk and stay after it');
+    problems.push(message('session.problem.noPool'));
   }
   let firstDvm: string | null = null;
   for (const t of config.templates) {
     if (!pool) {
-      problems.push(`${t.clone}: no RAM pool`);
+      problems.push(message('session.problem.cloneWithoutPool', { clone: t.clone }));
       continue;
     }
     if (names.has(t.clone) || names.has(t.dvm)) {
-      problems.push(`${t.clone}/${t.dvm}: a qube with that name already exists; left alone`);
+      problems.push(message('session.problem.nameTaken', { clone: t.clone, dvm: t.dvm }));
       continue;
     }
-    const ok = await step(`${t.clone} (RAM clone of ${t.template}) and ${t.dvm}`, [
+    const ok = await step(message('session.step.clone', { ...t }), [
       qvmClone(t.template, t.clone, pool, r),
       qvmCreate(
         {
@@ -163,6 +180,8 @@ export async function startSession(
     if (ok) firstDvm ??= t.dvm;
   }
   if (config.defaultDispvm && firstDvm === config.defaultDispvm)
-    await step(`default_dispvm ${firstDvm}`, [globalPrefSet('default_dispvm', firstDvm, r)]);
+    await step(message('session.step.defaultDispvm', { dvm: firstDvm }), [
+      globalPrefSet('default_dispvm', firstDvm, r),
+    ]);
   return { ran: true, skipped: null, done, problems };
 }

@@ -141,7 +141,7 @@ export class Engine {
         'invalid-choice',
         'user',
         'nothing to do: this machine already has exactly these settings',
-        { field: 'choices', reason: 'nothing to do: this machine already has exactly these settings' },
+        { field: 'choices', reason: 'choice.nothingToDo' },
       );
     await preflight(this.o.sys, plan);
     const tx = newApplyTransaction(plan, JournalStore.newId(this.now()), this.now());

@@ -1,52 +1,37 @@
 import type { WizardChoices, WizardChoicesInput } from '../../../shared/choices.js';
-import { WizardChoicesSchema } from '../../../shared/choices.js';
+import { choiceProblems, parseChoices } from '../../../shared/choice-rules.js';
 import type { SystemFacts } from '../../../shared/facts.js';
+import { translate } from '../../../shared/i18n/translate.js';
+import type { Problem } from '../../../shared/message.js';
 import { effectiveNames } from '../../../shared/template-names.js';
 import { AppError } from '../errors.js';
 import { checkQubeName } from '../qubes/admin-commands.js';
 
 /** The choices, checked against this machine before anything is planned (the planner is planner.ts). */
 
-/** A choice this machine cannot take; `reason` names the value (e.g. `"nosuchqube" is not a qube …`). */
-export function invalid(field: string, reason: string): AppError {
-  return new AppError('invalid-choice', 'user', `${field}: ${reason}`, { field, reason });
+/** A choice this machine cannot take: the problem's key (`reason`), params and field; the catalogue's words. */
+export function invalid(p: Problem): AppError {
+  const field = p.field ?? 'choices';
+  return new AppError('invalid-choice', 'user', `${field}: ${translate(p.key, p.params)}`, {
+    ...p.params,
+    field,
+    reason: p.key,
+  });
 }
 
-/** Parse and check the choices against this machine; bad input is an error here, before any plan exists. */
+/**
+ * Parse and check the choices against this machine by the wizard's own rules (shared/choice-rules.ts); bad input
+ * is an error here, before any plan exists. A qube name that breaks qubesd's rules keeps its own error
+ * (`invalid-qube-name`, as the command builders raise it); a name already taken is left to the plan's
+ * `names-free` precondition, shown on Review with the others.
+ */
 export function validateChoices(input: WizardChoicesInput | unknown, facts: SystemFacts): WizardChoices {
-  const parsed = WizardChoicesSchema.safeParse(input);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0]!;
-    throw invalid(i.path.join('.') || 'choices', i.message);
-  }
-  const c = parsed.data;
-  const release = facts.qubesRelease;
-  const byName = new Map(facts.qubes.map((q) => [q.name, q]));
-  for (const name of c.readOnlyRoot) {
-    checkQubeName(name, release);
-    const q = byName.get(name);
-    if (!q) throw invalid('readOnlyRoot', `"${name}" is not a qube on this machine`);
-    if (!q.volumes.root || q.klass === 'AdminVM')
-      throw invalid('readOnlyRoot', `"${name}" has no root volume of its own to make read-only`);
-  }
-  if (c.templates.length && !c.ramPool.enabled)
-    throw invalid('templates', `"${c.templates[0]!.template}" needs the RAM pool`);
-  const newNames = new Set<string>();
-  for (const t of sessionTemplates(c)) {
-    checkQubeName(t.template, release);
-    const q = byName.get(t.template);
-    if (!q) throw invalid('templates', `"${t.template}" is not a qube on this machine`);
-    if (q.klass !== 'TemplateVM') throw invalid('templates', `"${t.template}" is not a TemplateVM`);
-    for (const n of [t.clone, t.dvm]) {
-      checkQubeName(n, release);
-      if (newNames.has(n)) throw invalid('templates', `"${n}" is used twice`);
-      newNames.add(n);
-    }
-  }
-  if (c.saveVault.enabled) checkQubeName(c.saveVault.name, release);
-  if (c.defaultDispvm && c.templates.length === 0)
-    throw invalid('defaultDispvm', 'needs a stateless template');
-  return c;
+  const parsed = parseChoices(input);
+  if (parsed.problem) throw invalid(parsed.problem);
+  const first = choiceProblems(parsed.choices, facts).find((p) => p.key !== 'names.taken');
+  if (first?.key.startsWith('names.problem.')) checkQubeName(String(first.params.name), facts.qubesRelease);
+  if (first) throw invalid(first);
+  return parsed.choices;
 }
 
 export function sessionTemplates(c: WizardChoices): { template: string; clone: string; dvm: string }[] {

@@ -10,8 +10,8 @@ import type { SystemReader } from '../system/system.js';
 export interface BootSizing {
   readonly model: RamModel;
   readonly dom0MemMaxMiB: number;
-  /** Words for the stateless entry's Linux line besides the mode word (size, reserve, compressor). */
-  readonly kernelWords: readonly string[];
+  /** /etc/qubes-stateless/grub.conf for this sizing and these choices (shared/boot-entry.ts, via the model). */
+  readonly grubConf: string;
   readonly rootSizeMiB: number | null;
   readonly reserveMiB: number;
   readonly ramPoolMiB: number | null;
@@ -22,7 +22,7 @@ export function sizingFromModel(model: RamModel): BootSizing {
   return {
     model,
     dom0MemMaxMiB: model.cmdline.dom0MemMaxMiB,
-    kernelWords: model.cmdline.kernelWords.filter((w) => !w.startsWith('rd.qubes.stateless=')),
+    grubConf: model.cmdline.grubConf,
     rootSizeMiB: model.mode === 'overlay' ? null : model.cmdline.sizeMiB,
     reserveMiB: model.cmdline.reserveMiB,
     ramPoolMiB: model.ramPool?.sizeMiB ?? null,

@@ -159,7 +159,9 @@ export function newRollbackTransaction(
         `"${resolutions[c.id]}" is not an option for ${c.subject}`,
         {
           field: c.subject,
-          reason: `"${resolutions[c.id]}" is not an option; choose ${c.options.join('/')}`,
+          reason: 'rollbackProblem.notAnOption',
+          value: resolutions[c.id]!,
+          options: c.options.join('/'),
         },
       );
   }

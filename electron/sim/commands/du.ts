@@ -23,6 +23,9 @@ const SHARES: Readonly<Record<string, number>> = {
 const PSEUDO = new Set(['proc', 'sys', 'dev', 'run', 'tmp']);
 /** Inodes per MiB of the untracked bytes (a Fedora dom0 root: ~300k inodes for ~7 GiB). */
 const INODES_PER_MIB = 40;
+/** The inodes of the root's untracked bytes (du --inodes reports them; the boot kit's statfs counts them). */
+export const baseInodes = (baseUsedBytes: number): number =>
+  Math.round((baseUsedBytes / (1024 * 1024)) * INODES_PER_MIB);
 
 async function countEntries(dir: string): Promise<number> {
   let n = 0;
@@ -41,9 +44,7 @@ async function lines(ctx: SimContext, inodes: boolean): Promise<string> {
   );
   const treeNames = (await ctx.tree.list('/').catch(() => [] as string[])).filter((n) => !mountNames.has(n));
   const names = [...new Set([...treeNames, ...Object.keys(SHARES)])].sort();
-  const base = inodes
-    ? Math.round((root.baseUsedBytes / (1024 * 1024)) * INODES_PER_MIB)
-    : root.baseUsedBytes;
+  const base = inodes ? baseInodes(root.baseUsedBytes) : root.baseUsedBytes;
   const total = inodes
     ? base +
       1 +

@@ -186,7 +186,7 @@ export function RamScreen() {
             <h3>{t('ramScreen.cmdline.heading')}</h3>
             <p className="hint">{t('ramScreen.cmdline.intro')}</p>
             <code className="cmdline" data-testid="ram-cmdline">
-              {[...ram.model.cmdline.xenWords, ...ram.model.cmdline.kernelWords].join(' ')}
+              {[...ram.model.cmdline.xenWords, ...ram.model.cmdline.linuxWords].join(' ')}
             </code>
           </div>
         </>

@@ -194,6 +194,10 @@ function PlanView({ result }: { readonly result: PlanResult }) {
             ops,
           })}
         </p>
+        <p className="hint">{t('review.summary.cmdline')}</p>
+        <code className="cmdline" data-testid="review-cmdline">
+          {[...plan.ram.cmdline.xenWords, ...plan.ram.cmdline.linuxWords].join(' ')}
+        </code>
       </div>
       <div className="two-cols">
         <div className="card">

@@ -4,7 +4,6 @@ import type { Operation } from '../../../../shared/plan.js';
 import { effectiveValue, setShellVar } from '../../config/default-grub-editor.js';
 import { AppError } from '../../errors.js';
 import { BIN } from '../../system/binaries.js';
-import { grubConf } from '../boot-config.js';
 import { generateOp } from '../operations.js';
 import { PATHS, entryId, entryTitle } from '../paths.js';
 import { sha256Text, stockXenSection } from '../pending-grub.js';
@@ -22,7 +21,7 @@ export const bootEntries: TaskModule = {
     const script = ctx.asset(PATHS.grubScript);
     const ops: Operation[] = [
       ...(await ctx.ensureDir(PATHS.configDir)),
-      ...(await ctx.writeIfChanged(PATHS.grubConf, grubConf(c, ctx.sizing), 0o644)),
+      ...(await ctx.writeIfChanged(PATHS.grubConf, ctx.sizing.grubConf, 0o644)),
       ...(await ctx.install(script)),
       ...(await defaultGrubOps(ctx, c)),
     ];

@@ -1,3 +1,4 @@
+import { CHOICE_FIELDS } from '../../../../shared/choice-rules.js';
 import { qvmCreate } from '../../qubes/admin-commands.js';
 import { settingOp } from '../operations.js';
 import { invalid } from '../plan-install.js';
@@ -10,10 +11,11 @@ export const saveVault: TaskModule = {
     if (!c.saveVault.enabled) return [];
     const template = ctx.facts.prefs.default_template;
     if (!template)
-      throw invalid(
-        'saveVault',
-        `"${c.saveVault.name}" needs a default template (qubes-prefs default_template)`,
-      );
+      throw invalid({
+        field: CHOICE_FIELDS.saveVaultName,
+        key: 'choice.vaultNeedsDefaultTemplate',
+        params: { name: c.saveVault.name },
+      });
     const create = qvmCreate(
       { name: c.saveVault.name, klass: 'AppVM', template, label: 'black', pool: null, props: { netvm: '' } },
       ctx.release,
