@@ -38,7 +38,7 @@ describe('English catalogue', () => {
 
   it('has words for every message key the RAM model, the planner and the operations use', () => {
     const keys = new Set(
-      [...code.matchAll(/['`]((?:ram|ops|warnings)\.[A-Za-z.]+)['`]/g)]
+      [...code.matchAll(/['`]((?:ram|ops|warnings|verify)\.[A-Za-z.]+)['`]/g)]
         .map((m) => m[1]!)
         .filter((k) => !k.endsWith('.')),
     );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MessageSchema } from './message.js';
 import { TaskIdSchema } from './plan.js';
 
 /** Progress of an apply or rollback, as data; the renderer turns `labelKey` into words. */
@@ -15,6 +16,6 @@ export const TaskEventSchema = z.discriminatedUnion('kind', [
   }),
   /** A line a long command printed (dracut takes minutes). */
   z.object({ kind: z.literal('output'), line: z.string() }),
-  z.object({ kind: z.literal('verify'), task: TaskIdSchema, ok: z.boolean(), detail: z.string() }),
+  z.object({ kind: z.literal('verify'), task: TaskIdSchema, ok: z.boolean(), detail: MessageSchema }),
 ]);
 export type TaskEvent = z.infer<typeof TaskEventSchema>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { WizardChoicesSchema } from './choices.js';
-import { assertNever } from './message.js';
+import { MessageSchema, assertNever } from './message.js';
 import { RamModelSchema } from './ram/ram-estimate.js';
 
 /**
@@ -207,7 +207,8 @@ export const TransactionSummarySchema = z.object({
 });
 export type TransactionSummary = z.infer<typeof TransactionSummarySchema>;
 
-export const TaskCheckSchema = z.object({ task: TaskIdSchema, ok: z.boolean(), detail: z.string() });
+/** A task's check after apply; `detail` says what was found, as a catalogue message (`verify.*`). */
+export const TaskCheckSchema = z.object({ task: TaskIdSchema, ok: z.boolean(), detail: MessageSchema });
 export type TaskCheck = z.infer<typeof TaskCheckSchema>;
 
 export const ApplyResultSchema = z.object({

@@ -66,7 +66,7 @@ export function systemChecks(f: SystemFacts): Check[] {
           .join(', '),
       },
     },
-    // The plan refuses the plain layout and warns on btrfs (electron/core/tasks/plan-install.ts); say so up front.
+    // The plan refuses the plain layout and warns on btrfs (electron/core/tasks/planner.ts); say so up front.
     {
       id: 'disk-layout',
       status: f.layout.kind === 'plain' ? 'block' : f.layout.kind === 'lvm-thin' ? 'ok' : 'warn',

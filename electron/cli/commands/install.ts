@@ -20,7 +20,8 @@ function choices(ctx: CommandContext) {
 const progress = (ctx: CommandContext) => (e: TaskEvent) => {
   if (e.kind === 'step') ctx.io.err(`[${e.step}/${e.total}] ${e.phase} ${e.task}: ${e.detail}\n`);
   else if (e.kind === 'output') ctx.io.err(`    ${e.line}\n`);
-  else ctx.io.err(`verify ${e.task}: ${e.ok ? 'ok' : 'FAILED'} ${e.detail}\n`);
+  else
+    ctx.io.err(`verify ${e.task}: ${e.ok ? 'ok' : 'FAILED'} ${translate(e.detail.key, e.detail.params)}\n`);
 };
 
 export const planCommand: CliCommand = {

@@ -135,7 +135,7 @@ export async function runDoctor(sys: SystemReader, opts: DoctorOptions): Promise
     return value;
   };
 
-  // The planner's own sudo check (plan-install.ts sudoWorks): `sudo -n true`, which never prompts.
+  // The planner's own sudo check (planner.ts sudoWorks): `sudo -n true`, which never prompts.
   await stage('sudo', () => rec.run({ bin: BIN.true, args: [], privileged: true }));
 
   await stage(

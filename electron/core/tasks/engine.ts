@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { WizardChoicesInput } from '../../../shared/choices.js';
 import type { PlanResult } from '../../../shared/contracts.js';
 import type { SystemFacts } from '../../../shared/facts.js';
+import { translate } from '../../../shared/i18n/translate.js';
 import { assertNever } from '../../../shared/message.js';
 import type {
   ApplyResult,
@@ -29,7 +30,8 @@ import type { System } from '../system/system.js';
 import { isStaleTemp } from '../system/temp-path.js';
 import type { ExecOptions } from './apply.js';
 import { newApplyTransaction, preflight, runApplySteps } from './apply.js';
-import { planInstall, validateChoices } from './plan-install.js';
+import { validateChoices } from './plan-install.js';
+import { planInstall } from './planner.js';
 import type { BootSizing } from './sizing.js';
 import { ramModelSizing } from './sizing.js';
 import { findConflicts, newRollbackTransaction, runRollbackSteps, verifyRollback } from './undo.js';
@@ -170,13 +172,15 @@ export class Engine {
       await runApplySteps(this.o.sys, this.journal, tx, opts);
       const checks = await verifyTasks(this.o.sys, tx, this.assets ?? (await this.bundle()), this.journal);
       for (const c of checks) opts.onEvent?.({ kind: 'verify', task: c.task, ok: c.ok, detail: c.detail });
-      const bad = checks.filter((c) => !c.ok);
+      const bad = checks
+        .filter((c) => !c.ok)
+        .map((c) => ({ task: c.task, words: translate(c.detail.key, c.detail.params) }));
       if (bad.length)
         throw new AppError(
           'verify-failed',
           'internal',
-          `verification failed: ${bad.map((c) => c.detail).join('; ')}`,
-          { subject: bad.map((c) => c.task).join(', '), expected: 'ok', actual: bad[0]!.detail },
+          `verification failed: ${bad.map((c) => c.words).join('; ')}`,
+          { subject: bad.map((c) => c.task).join(', '), expected: 'ok', actual: bad[0]!.words },
         );
       tx.status = 'applied';
       await this.journal.save(tx);

@@ -83,7 +83,12 @@ export function RunProgressView({
             {progress.verify.map((v, i) => (
               <li key={i} className="check">
                 <StatusIcon status={v.ok ? 'ok' : 'block'} />
-                <span>{t('run.verifyItem', { task: t(`tasks.${v.task}.title`), detail: v.detail })}</span>
+                <span>
+                  {t('run.verifyItem', {
+                    task: t(`tasks.${v.task}.title`),
+                    detail: t(v.detail.key, v.detail.params),
+                  })}
+                </span>
               </li>
             ))}
           </ul>

@@ -19,7 +19,12 @@ describe('run progress', () => {
       step(1),
       { kind: 'output', line: 'dracut: a' },
       step(2),
-      { kind: 'verify', task: 'initramfs', ok: true, detail: 'ok' },
+      {
+        kind: 'verify',
+        task: 'initramfs',
+        ok: true,
+        detail: { key: 'verify.inPlace', params: { count: 1 } },
+      },
     ]);
     expect(p.steps.map((s) => s.step)).toEqual([1, 2]);
     expect(currentStep(p)?.detail).toBe('cmd 2');

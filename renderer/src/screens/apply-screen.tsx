@@ -32,7 +32,12 @@ function Success({ result }: { readonly result: ApplyResult }) {
         {result.checks.map((c, i) => (
           <li key={i} className="check">
             <StatusIcon status={c.ok ? 'ok' : 'block'} />
-            <span>{t('run.verifyItem', { task: t(`tasks.${c.task}.title`), detail: c.detail })}</span>
+            <span>
+              {t('run.verifyItem', {
+                task: t(`tasks.${c.task}.title`),
+                detail: t(c.detail.key, c.detail.params),
+              })}
+            </span>
           </li>
         ))}
       </ul>
