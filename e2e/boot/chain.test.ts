@@ -49,6 +49,7 @@ const BROKEN = (process.env.QS_CHAIN_BROKEN ?? '').split(',').filter(Boolean);
 // A boot plus, for the 6.1 and prompt disks, their first build.
 const BOOT_TIMEOUT = 2_400_000;
 const MEM = 2048;
+const LOW_MEM = 1280;
 const DOM0_MAX_KIB = STATELESS_DOM0_MEM_MIB * 1024;
 
 let disk612: ChainDisk;
@@ -118,53 +119,63 @@ function expectNoPanic(r: ChainBootResult): void {
 /** Everything a stateless session must show, and every partition unchanged. */
 function expectStateless(o: Outcome, mode: string, opts: { userXattr: boolean; markerFromPersistent?: boolean }): void {
   const { rep, r } = o;
-  expect(rep.status.mode).toBe(mode);
-  expect(rep.status.result, rep.status.message).toBe('active');
-  if (mode === 'overlay') expect(rep.rootFstype).toBe('overlay');
-  if (mode === 'tmpfs') expect(rep.rootFstype).toBe('tmpfs');
+  // Soft: a failing boot reports every check that failed (the broken-module runs show them all), not the first.
+  const check = expect.soft;
+  check(rep.status.mode).toBe(mode);
+  check(rep.status.result, rep.status.message).toBe('active');
+  if (mode === 'overlay') check(rep.rootFstype).toBe('overlay');
+  if (mode === 'tmpfs') check(rep.rootFstype).toBe('tmpfs');
   if (mode === 'zram') {
-    expect(rep.rootFstype).toBe('ext4');
-    expect(rep.rootSource).toMatch(/^\/dev\/zram\d+$/);
+    check(rep.rootFstype).toBe('ext4');
+    check(rep.rootSource).toMatch(/^\/dev\/zram\d+$/);
   }
   // The stateless entry's own dom0_mem=max (the persistent one allows 4096M).
-  expect(rep.meminfoKiB.MemTotal).toBeLessThanOrEqual(DOM0_MAX_KIB);
-  expect(rep.meminfoKiB.MemTotal).toBeGreaterThan(1024 * 1024);
+  check(rep.meminfoKiB.MemTotal).toBeLessThanOrEqual(DOM0_MAX_KIB);
+  check(rep.meminfoKiB.MemTotal).toBeGreaterThan(1024 * 1024);
   expectFixtures(rep, opts.userXattr);
   // The RAM copy of fstab: root without fsck, /boot and the ESP read-only without fsck, swap off.
   const fstab = all(rep, 'fstab');
-  expect(fstab).toContain('/dev/mapper/qubes_dom0-root / ext4 defaults,x-systemd.device-timeout=0,discard 1 0');
-  expect(fstab).toContain(`UUID=${IDS.bootUuid} /boot ext4 defaults,discard,ro,noload 1 0`);
-  expect(fstab).toContain(`UUID=${IDS.espVolId.slice(0, 4)}-${IDS.espVolId.slice(4)} /boot/efi vfat umask=0077,shortname=winnt,discard,ro 0 0`);
-  expect(fstab.filter((l) => /^\/dev\/mapper\/qubes_dom0-swap/.test(l))).toEqual([]);
-  expect(all(rep, 'swaps').length).toBe(1);
+  check(fstab).toContain('/dev/mapper/qubes_dom0-root / ext4 defaults,x-systemd.device-timeout=0,discard 1 0');
+  check(fstab).toContain(`UUID=${IDS.bootUuid} /boot ext4 defaults,discard,ro,noload 1 0`);
+  check(fstab).toContain(`UUID=${IDS.espVolId.slice(0, 4)}-${IDS.espVolId.slice(4)} /boot/efi vfat umask=0077,shortname=winnt,discard,ro 0 0`);
+  check(fstab.filter((l) => /^\/dev\/mapper\/qubes_dom0-swap/.test(l))).toEqual([]);
+  check(all(rep, 'swaps').length).toBe(1);
   // mount -a, then what an update would do: all refused, /boot mounted read-only.
-  expect(first(rep, 'mounted/boot')).toMatch(/ ext4 ro,/);
-  expect(first(rep, 'mounted/boot/efi')).toMatch(/ vfat ro,/);
-  expect(first(rep, 'boot_write')).toBe('failed');
-  expect(first(rep, 'boot_remount_rw')).toBe('failed');
-  expect(first(rep, 'boot_write_after_remount')).toBe('failed');
+  check(first(rep, 'mounted/boot')).toMatch(/ ext4 ro,/);
+  check(first(rep, 'mounted/boot/efi')).toMatch(/ vfat ro,/);
+  check(first(rep, 'boot_write')).toBe('failed');
+  check(first(rep, 'boot_remount_rw')).toBe('failed');
+  check(first(rep, 'boot_write_after_remount')).toBe('failed');
   for (const tool of ['qubes-dom0-update', 'dnf']) {
-    expect(first(rep, `update.${tool}`)).toBe(`rc=1 qubes-stateless: '${tool}' is refused in a stateless session: reboot into the normal (persistent) entry to update dom0.`);
+    check(first(rep, `update.${tool}`)).toBe(`rc=1 qubes-stateless: '${tool}' is refused in a stateless session: reboot into the normal (persistent) entry to update dom0.`);
   }
   // The disk's devices are read-only in the kernel: /boot, the ESP, the root LV.
   const ro = all(rep, 'blockdev_ro');
-  expect(ro).toEqual(expect.arrayContaining(['vda2', 'vda3']));
-  expect(ro.some((d) => /^dm-\d+$/.test(d))).toBe(true);
+  check(ro).toEqual(expect.arrayContaining(['vda2', 'vda3']));
+  check(ro.some((d) => /^dm-\d+$/.test(d))).toBe(true);
   // Runtime units: no fsck after switch-root, grubenv writers masked.
-  const dropins = all(rep, 'unit_dropin').join('\n');
-  expect(dropins).toContain('/run/systemd/system/systemd-fsck@.service.d/90-qubes-stateless.conf:');
-  expect(dropins).toContain('/run/systemd/system/systemd-fsck-root.service.d/90-qubes-stateless.conf:');
-  if (mode !== 'zram') expect(dropins).toContain('systemd-remount-fs.service.d');
-  const masks = all(rep, 'unit_mask');
-  for (const u of ['user/grub-boot-success.timer', 'system/grub2-systemd-integration.service', 'system/grub-boot-indeterminate.service']) {
-    expect(masks).toContain(`/run/systemd/${u}:/dev/null`);
+  const dropins = all(rep, 'unit_dropin');
+  for (const u of ['systemd-fsck@.service', 'systemd-fsck-root.service']) {
+    check(dropins).toContain(`/run/systemd/system/${u}.d/90-qubes-stateless.conf:[Unit] ConditionKernelCommandLine=!rd.qubes.stateless`);
   }
-  expect(r.serial).toContain('stateless session active: root in RAM');
-  expect(r.serial).not.toContain('File System Check on');
-  if (opts.markerFromPersistent) expect(first(rep, 'expect')).toBe('present chain-marker');
-  expect(first(rep, 'write')).toBe('ok chain-marker');
+  // Every mode: the disk root's fstab options are not the RAM root's (btrfs' subvol= on a zram ext4, ...).
+  check(dropins).toContain('/run/systemd/system/systemd-remount-fs.service.d/90-qubes-stateless.conf:[Unit] ConditionPathIsReadWrite=!/');
+  // All four grubenv writers of Fedora's grub2.
+  const masks = all(rep, 'unit_mask');
+  for (const u of [
+    'user/grub-boot-success.timer',
+    'user/grub-boot-success.service',
+    'system/grub2-systemd-integration.service',
+    'system/grub-boot-indeterminate.service',
+  ]) {
+    check(masks).toContain(`/run/systemd/${u}:/dev/null`);
+  }
+  check(r.serial).toContain('stateless session active: root in RAM');
+  check(r.serial).not.toContain('File System Check on');
+  if (opts.markerFromPersistent) check(first(rep, 'expect')).toBe('present chain-marker');
+  check(first(rep, 'write')).toBe('ok chain-marker');
   // Every partition bit-identical.
-  expect(o.after).toEqual(o.before);
+  check(o.after).toEqual(o.before);
 }
 
 beforeAll(async () => {
@@ -183,9 +194,10 @@ afterAll(() => {
 });
 
 describe.runIf(BROKEN.length > 0)(`a deliberately broken module (${BROKEN.join(', ')}): the checks must fail`, () => {
-  it('zram (BIOS)', async () => {
-    const o = await run(`chain-broken-${BROKEN.join('-')}`, copyDisk(disk612, 'chain-broken'), 'bios', entryIndex(disk612, 'zram'));
-    expectStateless(o, 'zram', { userXattr: true });
+  // Overlay: the quickest stateless boot (no copy); every check of expectStateless applies to it.
+  it('overlay (UEFI)', async () => {
+    const o = await run(`chain-broken-${BROKEN.join('-')}`, copyDisk(disk612, 'chain-broken'), 'uefi', entryIndex(disk612, 'overlay'));
+    expectStateless(o, 'overlay', { userXattr: true });
   }, BOOT_TIMEOUT);
 });
 
@@ -238,10 +250,20 @@ describe.runIf(BROKEN.length === 0)('the real chain: GRUB -> Xen -> dom0 on a Qu
   }, BOOT_TIMEOUT);
 
   it('6.12, BIOS: too little RAM under Xen: persistent with the message, no panic', async () => {
-    const o = await run('chain-612-lowram-bios', shared, 'bios', entryIndex(disk612, 'zram'), 1024);
+    // LOW_MEM leaves Xen room for the installer's dom0_mem=min:1024M (a 1024 MiB VM does not: Xen panics
+    // "Not enough RAM for DOM0 reservation"), and dom0 gets less than the stateless entry's max:1536M.
+    const o = await run('chain-612-lowram-bios', shared, 'bios', entryIndex(disk612, 'zram'), LOW_MEM);
     expectNoPanic(o.r);
     expect(o.rep.status.result).toBe('fallback');
     expect(o.rep.status.reason, o.rep.status.message).toBe('not-enough-ram');
+    // The module's fit check: the root's estimated need against dom0's MemAvailable (as Xen sized dom0, seen in
+    // the initramfs) less the reserve for qubes. Re-checked here from the figures it reports.
+    const availMiB = Number(o.rep.status.mem_available_kib) / 1024;
+    expect(availMiB).toBeGreaterThan(512);
+    expect(availMiB).toBeLessThan((o.rep.meminfoKiB.MemTotal ?? 0) / 1024);
+    expect(o.rep.meminfoKiB.MemTotal).toBeLessThan(DOM0_MAX_KIB);
+    expect(Number(o.rep.status.need_mib)).toBeGreaterThan(availMiB - Number(o.rep.status.reserve_mib));
+    expect(o.rep.status.message).toMatch(/^the root needs about \d+ MiB of RAM, \d+ MiB available, reserve 1024 MiB$/);
     expect(o.r.serial).toContain('qubes-stateless: NOT stateless (not-enough-ram)');
     expect(o.rep.rootSource).toBe('/dev/mapper/qubes_dom0-root');
     expect(first(o.rep, 'expect')).toBe('present chain-marker');
