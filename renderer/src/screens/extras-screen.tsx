@@ -68,7 +68,7 @@ export function ExtrasScreen() {
           <p>{choices.ramPool.enabled ? t('extras.sessionDisk.newQubesRam') : t('extras.sessionDisk.newQubesDisk')}</p>
           <p>{t('extras.sessionDisk.cannotLead')}</p>
           <ul>
-            {(['grub', 'qubes', 'lvm', 'rpm'] as const).map((k) => (
+            {(['grub', 'qubes', 'lvm', 'rpm', 'journal'] as const).map((k) => (
               <li key={k}>{t(`extras.sessionDisk.cannot.${k}`)}</li>
             ))}
           </ul>
