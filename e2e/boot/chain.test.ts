@@ -197,7 +197,7 @@ afterAll(() => {
 describe.runIf(BROKEN.length > 0)(`a deliberately broken module (${BROKEN.join(', ')}): the checks must fail`, () => {
   // Overlay: the quickest stateless boot (no copy); every check of expectStateless applies to it.
   it('overlay (UEFI)', async () => {
-    const o = await run(`chain-broken-${BROKEN.join('-')}`, copyDisk(disk612, 'chain-broken'), 'uefi', entryIndex(disk612, 'overlay'));
+    const o = await run(`chain-broken-${BROKEN.join('-')}`, copyDisk(disk612, `chain-broken-${BROKEN.join('-')}`), 'uefi', entryIndex(disk612, 'overlay'));
     expectStateless(o, 'overlay', { userXattr: true });
   }, BOOT_TIMEOUT);
 });
