@@ -49,6 +49,8 @@ const K61 = findKernel('6.1');
 const BROKEN = (process.env.QS_CHAIN_BROKEN ?? '').split(',').filter(Boolean);
 // A boot plus, for the 6.1 and prompt disks, their first build.
 const BOOT_TIMEOUT = 2_400_000;
+// One boot's wall-clock limit: 2 minutes on a quiet machine, over 20 seen on one with a load average of 18.
+const BOOT_LIMIT_MS = 1_800_000;
 const MEM = 2048;
 const LOW_MEM = 1280;
 const DOM0_MAX_KIB = STATELESS_DOM0_MEM_MIB * 1024;
@@ -107,7 +109,7 @@ interface Outcome {
 
 async function run(name: string, disk: string, firmware: Firmware, entry: number | undefined, memMiB = MEM): Promise<Outcome> {
   const before = await partitionHashes(disk);
-  const r = await bootChain({ name, disk, firmware, memMiB, entry });
+  const r = await bootChain({ name, disk, firmware, memMiB, entry, timeoutMs: BOOT_LIMIT_MS });
   timings.push([name, r.wallMs]);
   const after = await partitionHashes(disk);
   return { r, rep: expectBooted(r), before, after };
