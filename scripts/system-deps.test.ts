@@ -1,9 +1,18 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- a plain .mjs script (it runs before anything is built); its exports are typed by use here
-import { BACKPORTS, PACKAGE_GROUPS, installCommands, missingPackages } from './system-deps.mjs';
+import {
+  BACKPORTS,
+  PACKAGE_GROUPS,
+  hasKernel,
+  installCommands,
+  mainKernelPackage,
+  missingPackages,
+  sourceCommands,
+} from './system-deps.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const isBookworm =
@@ -41,8 +50,8 @@ describe('the system-dependency step of `npm test`', () => {
 
   it('on a machine that has them all, says so in well under the time of a test (dpkg-query only)', (ctx) => {
     if (!isBookworm) return skip(ctx);
-    const missing = missingPackages() as { main: string[]; backports: string[] };
-    if (missing.main.length + missing.backports.length) {
+    const missing = missingPackages() as { main: string[]; backports: string[]; mainKernel: boolean };
+    if (missing.main.length + missing.backports.length || missing.mainKernel) {
       // Names them and the one command to run, and fails.
       const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/system-deps.mjs'), '--check'], {
         encoding: 'utf8',
@@ -61,14 +70,10 @@ describe('the system-dependency step of `npm test`', () => {
 });
 
 describe('how system-deps installs what is missing', () => {
-  const missing = { main: ['qemu-system-x86', 'rpm'], backports: ['linux-image-amd64'] };
+  const missing = { main: ['qemu-system-x86', 'rpm'], backports: ['linux-image-amd64'], mainKernel: true };
+  const env = ['/usr/bin/env', 'DEBIAN_FRONTEND=noninteractive', 'INITRD=No'];
   it('as root: apt-get directly, noninteractive and without rebuilding the host initramfs, backports by -t', () => {
-    const cmds = installCommands(missing, {
-      isRoot: true,
-      stagedBackportsList: '/tmp/x/backports.list',
-    }) as string[][];
-    const env = ['/usr/bin/env', 'DEBIAN_FRONTEND=noninteractive', 'INITRD=No'];
-    expect(cmds).toEqual([
+    expect(sourceCommands({ isRoot: true, stagedBackportsList: '/tmp/x/backports.list' })).toEqual([
       [
         ...env,
         '/usr/bin/install',
@@ -78,6 +83,8 @@ describe('how system-deps installs what is missing', () => {
         '/etc/apt/sources.list.d/qubes-stateless-backports.list',
       ],
       [...env, '/usr/bin/apt-get', 'update', '-q'],
+    ]);
+    expect(installCommands(missing, { isRoot: true, mainKernel: 'linux-image-6.1.0-57-amd64' })).toEqual([
       [
         ...env,
         '/usr/bin/apt-get',
@@ -87,6 +94,7 @@ describe('how system-deps installs what is missing', () => {
         '--no-install-recommends',
         'qemu-system-x86',
         'rpm',
+        'linux-image-6.1.0-57-amd64',
       ],
       [
         ...env,
@@ -103,12 +111,36 @@ describe('how system-deps installs what is missing', () => {
   });
 
   it('as a user: every command through sudo; no sources line when backports is configured; nothing for empty groups', () => {
-    const cmds = installCommands({ main: ['rpm'], backports: [] }, { isRoot: false }) as string[][];
+    const cmds = [
+      ...sourceCommands({ isRoot: false }),
+      ...installCommands({ main: ['rpm'], backports: [], mainKernel: false }, { isRoot: false }),
+    ] as string[][];
     expect(cmds.map((c) => c[0])).toEqual(['/usr/bin/sudo', '/usr/bin/sudo']);
     expect(cmds.map((c) => c.slice(4, 6).join(' '))).toEqual([
       '/usr/bin/apt-get update',
       '/usr/bin/apt-get install',
     ]);
     expect(cmds[1]!.at(-1)).toBe('rpm');
+  });
+
+  it("takes Debian 12's 6.1 image package from main's metapackage, never the backports one", () => {
+    const show = [
+      'Package: linux-image-amd64\nVersion: 6.12.95-1~bpo12+1\nDepends: linux-image-6.12.95+deb12-amd64 (= 6.12.95-1~bpo12+1)\n',
+      'Package: linux-image-amd64\nVersion: 6.1.192-3\nDepends: linux-image-6.1.0-57-amd64 (= 6.1.192-3)\n',
+      'Package: linux-image-amd64\nVersion: 6.1.176-1\nDepends: linux-image-6.1.0-50-amd64 (= 6.1.176-1)\n',
+    ].join('\n');
+    expect(mainKernelPackage(show)).toBe('linux-image-6.1.0-57-amd64');
+    expect(mainKernelPackage(show.split('\n\n')[0]!)).toBeNull();
+  });
+
+  it('counts a kernel as there only with its modules (what the boot tests look for)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'qs-kernels-'));
+    mkdirSync(path.join(dir, 'boot'));
+    writeFileSync(path.join(dir, 'boot', 'vmlinuz-6.1.0-57-amd64'), '');
+    writeFileSync(path.join(dir, 'boot', 'vmlinuz-6.12.95+deb12-amd64'), '');
+    mkdirSync(path.join(dir, 'modules', '6.12.95+deb12-amd64'), { recursive: true });
+    writeFileSync(path.join(dir, 'modules', '6.12.95+deb12-amd64', 'modules.dep'), '');
+    const has = (s: string) => hasKernel(s, path.join(dir, 'boot'), path.join(dir, 'modules')) as boolean;
+    expect([has('6.1'), has('6.12'), has('6.2')]).toEqual([false, true, false]);
   });
 });

@@ -11,7 +11,13 @@ import { describe, expect, it } from 'vitest';
 const SETUP = join(import.meta.dirname, '90qubes-stateless', 'qubes-stateless-setup.sh');
 
 /** Runs qs_fstab_off_disk on fstab; returns the new fstab, the status variables and the blockdev calls. */
-function rewrite(fstab: string): { fstab: string; roMounts: string; roDevices: string; blockdev: string[]; stderr: string } {
+function rewrite(fstab: string): {
+  fstab: string;
+  roMounts: string;
+  roDevices: string;
+  blockdev: string[];
+  stderr: string;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'qs-fstab-'));
   const root = join(dir, 'root');
   mkdirSync(join(root, 'etc'), { recursive: true });
@@ -77,9 +83,23 @@ describe('the RAM copy of fstab in a stateless session', () => {
   });
 
   it('knows each filesystem the journal replay of which a read-only mount would still run', () => {
-    const r = rewrite(['LABEL=a /a ext3 defaults 0 2', 'LABEL=b /b xfs defaults 0 0', 'LABEL=c /c btrfs subvol=c 0 0', 'PARTUUID=d /d ext2 rw 0 1', ''].join('\n'));
+    const r = rewrite(
+      [
+        'LABEL=a /a ext3 defaults 0 2',
+        'LABEL=b /b xfs defaults 0 0',
+        'LABEL=c /c btrfs subvol=c 0 0',
+        'PARTUUID=d /d ext2 rw 0 1',
+        '',
+      ].join('\n'),
+    );
     const lines = r.fstab.split('\n').filter((l) => !l.startsWith('#'));
-    expect(lines).toEqual(['LABEL=a /a ext3 defaults,ro,noload 0 0', 'LABEL=b /b xfs defaults,ro,norecovery 0 0', 'LABEL=c /c btrfs subvol=c,ro,rescue=nologreplay 0 0', 'PARTUUID=d /d ext2 rw,ro 0 0', '']);
+    expect(lines).toEqual([
+      'LABEL=a /a ext3 defaults,ro,noload 0 0',
+      'LABEL=b /b xfs defaults,ro,norecovery 0 0',
+      'LABEL=c /c btrfs subvol=c,ro,rescue=nologreplay 0 0',
+      'PARTUUID=d /d ext2 rw,ro 0 0',
+      '',
+    ]);
   });
 
   it('leaves non-disk entries, bind mounts, comments and a pass-0 root alone', () => {
@@ -100,7 +120,9 @@ describe('the RAM copy of fstab in a stateless session', () => {
 
   it('keeps qube storage (/var/lib/qubes) writable, but unchecked', () => {
     const r = rewrite('UUID=q /var/lib/qubes xfs defaults,discard 1 2\n');
-    expect(r.fstab).toBe('#qubes-stateless# UUID=q /var/lib/qubes xfs defaults,discard 1 2\nUUID=q /var/lib/qubes xfs defaults,discard 1 0\n');
+    expect(r.fstab).toBe(
+      '#qubes-stateless# UUID=q /var/lib/qubes xfs defaults,discard 1 2\nUUID=q /var/lib/qubes xfs defaults,discard 1 0\n',
+    );
     expect(r.roMounts).toBe('');
   });
 
@@ -114,6 +136,8 @@ describe('the RAM copy of fstab in a stateless session', () => {
 
   it('keeps a last line without a newline', () => {
     const r = rewrite('UUID=b /boot ext4 defaults 1 2');
-    expect(r.fstab).toBe('#qubes-stateless# UUID=b /boot ext4 defaults 1 2\nUUID=b /boot ext4 defaults,ro,noload 1 0\n');
+    expect(r.fstab).toBe(
+      '#qubes-stateless# UUID=b /boot ext4 defaults 1 2\nUUID=b /boot ext4 defaults,ro,noload 1 0\n',
+    );
   });
 });

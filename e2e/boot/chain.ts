@@ -198,7 +198,14 @@ function readAt(file: string, offset: number, length: number): Buffer {
 }
 
 function ddInto(image: string, disk: string, offsetMiB: number): void {
-  run('dd', [`if=${image}`, `of=${disk}`, 'bs=1M', `seek=${offsetMiB}`, 'conv=notrunc,sparse', 'status=none']);
+  run('dd', [
+    `if=${image}`,
+    `of=${disk}`,
+    'bs=1M',
+    `seek=${offsetMiB}`,
+    'conv=notrunc,sparse',
+    'status=none',
+  ]);
 }
 
 /** A partition of a disk image, copied out (for debugfs). */
@@ -245,7 +252,10 @@ export function makeChainRoot(dir: string): void {
   // The test knobs of e2e/boot/guest/init.sh for every boot of this root: report whether the marker
   // of an earlier persistent boot is there, write it (RAM or disk), then "mount -a" and try to write
   // into /boot and to update, as an update would.
-  writeFileSync(join(dir, 'etc', 'qstest.words'), 'qstest.expect=chain-marker qstest.write=chain-marker qstest.mounta\n');
+  writeFileSync(
+    join(dir, 'etc', 'qstest.words'),
+    'qstest.expect=chain-marker qstest.write=chain-marker qstest.mounta\n',
+  );
   for (const t of ['qubes-dom0-update', 'dnf']) {
     writeFileSync(join(dir, 'usr', 'bin', t), FAKE_UPDATE);
     chmodSync(join(dir, 'usr', 'bin', t), 0o755);
@@ -268,13 +278,33 @@ export async function buildLuksPartition(): Promise<string> {
   makeChainRoot(rootDir);
   const key = join(CHAIN, 'luks.key');
   writeFileSync(key, LUKS_KEY);
-  const id = hashOf('luks-v1', kernel.kver, treeHash(rootDir), treeHash(PROVISION_MODULE), JSON.stringify(IDS), String(ROOT_FS_MIB));
+  const id = hashOf(
+    'luks-v1',
+    kernel.kver,
+    treeHash(rootDir),
+    treeHash(PROVISION_MODULE),
+    JSON.stringify(IDS),
+    String(ROOT_FS_MIB),
+  );
   const out = join(CHAIN, `luks-${id}.img`);
   if (existsSync(out)) return out;
 
   const rootImg = join(CHAIN, 'root-fs.img');
   rmSync(rootImg, { force: true });
-  run('mkfs.ext4', ['-q', '-F', '-b', '4096', '-L', 'qubes-root', '-U', IDS.rootUuid, '-d', rootDir, rootImg, `${ROOT_FS_MIB}M`]);
+  run('mkfs.ext4', [
+    '-q',
+    '-F',
+    '-b',
+    '4096',
+    '-L',
+    'qubes-root',
+    '-U',
+    IDS.rootUuid,
+    '-d',
+    rootDir,
+    rootImg,
+    `${ROOT_FS_MIB}M`,
+  ]);
   const initrd = buildInitramfs({
     flavour: 'minimal',
     kernel,
@@ -299,7 +329,11 @@ export async function buildLuksPartition(): Promise<string> {
     timeoutMs: 1_200_000,
   });
   if (!r.serial.includes('QSP:done')) {
-    const fail = r.serial.split('\n').filter((l) => l.includes('QSP:')).slice(-3).join('\n');
+    const fail = r.serial
+      .split('\n')
+      .filter((l) => l.includes('QSP:'))
+      .slice(-3)
+      .join('\n');
     throw new Error(`provisioning VM failed (see ${r.logFile}):\n${fail}`);
   }
   run('mv', ['-f', tmp, out]);
@@ -309,7 +343,19 @@ export async function buildLuksPartition(): Promise<string> {
 
 // ---------------------------------------------------------------- GRUB
 
-const GRUB_CORE_MODULES = ['part_gpt', 'ext2', 'fat', 'gzio', 'multiboot2', 'search', 'search_fs_uuid', 'normal', 'configfile', 'serial', 'terminal'];
+const GRUB_CORE_MODULES = [
+  'part_gpt',
+  'ext2',
+  'fat',
+  'gzio',
+  'multiboot2',
+  'search',
+  'search_fs_uuid',
+  'normal',
+  'configfile',
+  'serial',
+  'terminal',
+];
 
 /** The early config of both GRUB images: find /boot by its UUID, as Qubes' ESP stub does. */
 function earlyConfig(): string {
@@ -320,7 +366,18 @@ function grubImages(work: string): { core: string; efi: string } {
   const early = join(work, 'early.cfg');
   writeFileSync(early, earlyConfig());
   const core = join(work, 'core.img');
-  run('grub-mkimage', ['-O', 'i386-pc', '-o', core, '-c', early, '-p', '/grub2', 'biosdisk', ...GRUB_CORE_MODULES]);
+  run('grub-mkimage', [
+    '-O',
+    'i386-pc',
+    '-o',
+    core,
+    '-c',
+    early,
+    '-p',
+    '/grub2',
+    'biosdisk',
+    ...GRUB_CORE_MODULES,
+  ]);
   const efi = join(work, 'BOOTX64.EFI');
   run('grub-mkimage', ['-O', 'x86_64-efi', '-o', efi, '-c', early, '-p', '/grub2', ...GRUB_CORE_MODULES]);
   return { core, efi };
@@ -423,9 +480,17 @@ cp /boot/grub2/grub.cfg "$QS_OUT"
 `;
   const r = spawnSync('unshare', ['-m', 'sh', '-c', script], {
     encoding: 'utf8',
-    env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C', QS_ETC: etc, QS_BOOT: bootTree, QS_PROBE: probe, QS_OUT: out },
+    env: {
+      PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
+      LANG: 'C',
+      QS_ETC: etc,
+      QS_BOOT: bootTree,
+      QS_PROBE: probe,
+      QS_OUT: out,
+    },
   });
-  if (r.status !== 0) throw new Error(`grub-mkconfig failed (${String(r.status)}):\n${r.stderr}\n${r.stdout}`);
+  if (r.status !== 0)
+    throw new Error(`grub-mkconfig failed (${String(r.status)}):\n${r.stderr}\n${r.stdout}`);
   writeFileSync(join(work, 'grub-mkconfig.log'), r.stderr);
   return readFileSync(out, 'utf8');
 }
@@ -511,7 +576,20 @@ export async function buildChainDisk(opts: ChainDiskOptions): Promise<ChainDisk>
       run('grub-editenv', [join(bootTree, 'grub2', 'grubenv'), 'set', `saved_entry=${opts.savedEntry}`]);
     }
     const bootImg = join(work, 'boot.img');
-    run('mkfs.ext4', ['-q', '-F', '-b', '4096', '-L', 'boot', '-U', IDS.bootUuid, '-d', bootTree, bootImg, `${LAYOUT[2].sizeMiB}M`]);
+    run('mkfs.ext4', [
+      '-q',
+      '-F',
+      '-b',
+      '4096',
+      '-L',
+      'boot',
+      '-U',
+      IDS.bootUuid,
+      '-d',
+      bootTree,
+      bootImg,
+      `${LAYOUT[2].sizeMiB}M`,
+    ]);
 
     const { core, efi } = grubImages(work);
     const espImg = join(work, 'esp.img');
@@ -579,7 +657,10 @@ export interface ChainBootResult {
 const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
 const OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd';
 const ESC = String.fromCharCode(27);
-const DOWN = `${ESC}[B`;
+// GRUB's menu takes "v" for down (grub-core/normal/menu.c, beside the arrow key and ^N; its help line says so).
+// One byte: an arrow key's ESC [ B can reach GRUB split on a busy host, and its terminfo reader then takes the
+// ESC alone, so the highlight stops one entry short (seen: the overlay entry booted instead of zram).
+const DOWN = 'v';
 
 /**
  * Boots the disk through its firmware, GRUB, Xen and dom0. With `entry`, it
@@ -601,7 +682,12 @@ export function bootChain(opts: ChainBootOptions): Promise<ChainBootResult> {
   if (opts.firmware === 'uefi') {
     const vars = join(dirname(opts.disk), `${opts.name}.vars.fd`);
     copyFileSync(OVMF_VARS, vars);
-    args.push('-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_CODE}`, '-drive', `if=pflash,format=raw,unit=1,file=${vars}`);
+    args.push(
+      '-drive',
+      `if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_CODE}`,
+      '-drive',
+      `if=pflash,format=raw,unit=1,file=${vars}`,
+    );
   }
   let menuHandled = opts.entry === undefined;
   let answered = opts.answer === undefined;

@@ -78,6 +78,11 @@ function expectSessionSettings(rep: GuestReport): void {
   // Qube storage stays writable (qubes on disk write there in a session too), but is not checked.
   expect(fstab).toContain('/dev/vdd /var/lib/qubes xfs defaults,discard 1 0');
   expect(all(rep, 'swaps').length).toBe(1); // header only
+  // In every mode systemd-remount-fs must not apply the disk root's fstab options to the RAM root (a zram
+  // ext4 refuses btrfs' subvol=, a tmpfs ext4's discard, an overlay any reconfiguration).
+  expect(all(rep, 'unit_dropin')).toContain(
+    '/run/systemd/system/systemd-remount-fs.service.d/90-qubes-stateless.conf:[Unit] ConditionPathIsReadWrite=!/',
+  );
 }
 
 beforeAll(() => {
@@ -214,10 +219,6 @@ describe('systemd initramfs (as in dom0)', () => {
     expect(first(rep, 'write')).toBe('ok stateless-tmpfs');
     expectFixtures(rep, false);
     expectSessionSettings(rep);
-    // systemd-remount-fs must not apply the disk root's ext4 options to a tmpfs.
-    expect(all(rep, 'unit_dropin')).toContain(
-      '/run/systemd/system/systemd-remount-fs.service.d/90-qubes-stateless.conf:[Unit] ConditionPathIsReadWrite=!/',
-    );
     expect(rep.rootRamBytes).toBeGreaterThan(0);
     expect(all(rep, 'mount').filter((m) => m.startsWith('/dev/vda '))).toEqual([]);
     expect(await sha256File(img)).toBe(before);

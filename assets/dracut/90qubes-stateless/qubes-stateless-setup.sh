@@ -771,16 +771,15 @@ qs_session_settings() {
         echo "RuntimeMaxUse=64M"
     } >/run/systemd/journald.conf.d/90-qubes-stateless.conf
 
-    # fstab's options for the disk root (ext4, "discard", ...) mean nothing to
-    # a tmpfs, and util-linux cannot reconfigure an overlay with them:
-    # systemd-remount-fs would fail. / is already writable.
-    if [ "$qs_mode" = tmpfs ] || [ "$qs_mode" = overlay ]; then
-        qs_dropin systemd-remount-fs.service <<'EOT'
+    # fstab's options for the disk root are not the RAM root's, in every mode:
+    # a tmpfs refuses ext4's ("discard"), util-linux cannot reconfigure an
+    # overlay with them, and the zram ext4 refuses btrfs' ("subvol=") on a
+    # btrfs layout: systemd-remount-fs would fail. / is already writable.
+    qs_dropin systemd-remount-fs.service <<'EOT'
 # qubes-stateless: / is in RAM this boot; the disk root's fstab options do not apply.
 [Unit]
 ConditionPathIsReadWrite=!/
 EOT
-    fi
     # No fsck after switch-root either (the initramfs has its own drop-ins).
     for _u in systemd-fsck-root.service systemd-fsck@.service; do
         qs_dropin "$_u" <<'EOT'
@@ -872,7 +871,8 @@ qs_main() {
     qs_write_status
     qs_say "stateless session active: root in RAM ($qs_mode${qs_comp:+, $qs_comp}), set up in ${qs_seconds}s." \
         "dom0's changes stay in RAM and are forgotten at shutdown; the disk root${qs_ro_mounts:+ and $qs_ro_mounts} read-only," \
-        "no fsck, no disk swap, dom0 updates refused. Qubes stored on disk (vm-pool) still write to the disk."
+        "no fsck, no disk swap, dom0 updates refused. Still written to the disk: qubes stored on disk (vm-pool)" \
+        "and their LVM metadata; changing or removing such a qube is permanent."
     return 0
 }
 

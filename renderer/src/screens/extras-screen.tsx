@@ -90,7 +90,7 @@ export function ExtrasScreen() {
           </p>
           <p>{t('extras.sessionDisk.cannotLead')}</p>
           <ul>
-            {(['grub', 'qubes', 'lvm', 'rpm'] as const).map((k) => (
+            {(['grub', 'qubes', 'lvm', 'rpm', 'journal'] as const).map((k) => (
               <li key={k}>{t(`extras.sessionDisk.cannot.${k}`)}</li>
             ))}
           </ul>
