@@ -3,8 +3,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error -- a plain .mjs script (it runs before anything is built); its exports are typed by use here
-import {
+// A plain .mjs script (it runs before anything is built): one namespace import, its exports typed by use here.
+// @ts-expect-error -- no declaration file for the .mjs
+import * as deps from './system-deps.mjs';
+
+const {
   BACKPORTS,
   PACKAGE_GROUPS,
   hasKernel,
@@ -12,7 +15,7 @@ import {
   mainKernelPackage,
   missingPackages,
   sourceCommands,
-} from './system-deps.mjs';
+} = deps;
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const isBookworm =
