@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'unknown-profile',
   'file-missing',
   'file-unreadable',
+  'no-space',
   'target-is-symlink',
   'parse-error',
   'command-failed',

@@ -121,6 +121,53 @@ describe('a tampered journal is refused and nothing changes', () => {
     });
   });
 
+  it("a write's 'before' recorded as absent (rollback would delete fstab): the plan read a file there", async () => {
+    const { sim, id } = await installed();
+    const fstab = await sim.readText(PATHS.fstab);
+    let k = -1;
+    const file = await tamper<ApplyTransaction>(sim, id, (tx) => {
+      k = tx.steps.findIndex((s) => s.task === 'swap' && s.index === 0);
+      tx.steps[k]!.before = { kind: 'write', sha256: null };
+    });
+    await expectCliRefused(sim, ['rollback', '--yes', '--on-conflict', 'restore'], {
+      file,
+      entry: `step ${k} (swap#0)`,
+      reason: /it records no file before the write, the plan read [0-9a-f]{64}/,
+    });
+    expect(await sim.readText(PATHS.fstab)).toBe(fstab);
+  });
+
+  it('the plan itself says fstab was absent (both records agree): fstab is edited, never created', async () => {
+    const { sim, id } = await installed();
+    const file = await tamper<ApplyTransaction>(sim, id, (tx) => {
+      const op = swapOps(tx)[0]!;
+      if (op.kind === 'write') op.beforeSha256 = null;
+      const k = tx.steps.findIndex((s) => s.task === 'swap' && s.index === 0);
+      tx.steps[k]!.before = { kind: 'write', sha256: null };
+    });
+    await expectCliRefused(sim, ['rollback', '--yes'], {
+      file,
+      entry: 'task swap operation 0 (write)',
+      reason: /\/etc\/fstab is edited, never created/,
+    });
+  });
+
+  it('a regenerated image recorded as absent before (rollback would delete what the machine boots)', async () => {
+    const { sim, id } = await installed();
+    let k = -1;
+    const file = await tamper<ApplyTransaction>(sim, id, (tx) => {
+      k = tx.steps.findIndex((s) => s.task === 'initramfs');
+      const b = tx.steps[k]!.before;
+      if (b?.kind === 'generate') b.files = b.files.map((f) => ({ ...f, sha256: null }));
+    });
+    expect(k).toBeGreaterThanOrEqual(0);
+    await expectCliRefused(sim, ['rollback', '--yes', '--on-conflict', 'restore'], {
+      file,
+      entry: `step ${k} (initramfs#0)`,
+      reason: /it records \/boot\/initramfs-.*\.img as absent before it was regenerated/,
+    });
+  });
+
   it('a tampered unfinished apply: recover --resume refuses to perform its writes', async () => {
     const { sim, id } = await installed();
     const file = await tamper<ApplyTransaction>(sim, id, (tx) => {

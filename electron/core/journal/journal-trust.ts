@@ -104,8 +104,16 @@ export interface TrustOptions {
   readonly performsWrites: boolean;
 }
 
+/** Outputs a generate step may find absent: grub2-editenv creates grubenv (prompt selection). */
+const MAY_BE_CREATED: ReadonlySet<string> = new Set([PATHS.grubenv]);
+/** Files the planner edits and never creates (it reads them to plan): a plan saying they were absent is not ours. */
+const ALWAYS_EXIST: ReadonlySet<string> = new Set([PATHS.fstab, PATHS.defaultGrub]);
+
 function writeProblem(op: Extract<Operation, { kind: 'write' }>, o: TrustOptions): string | null {
   if (sha256(op.content) !== op.sha256) return 'its sha256 is not the hash of its content';
+  if (op.beforeSha256 === null && ALWAYS_EXIST.has(op.path))
+    return `${op.path} is edited, never created: the plan cannot have found it absent`;
+  if (op.beforeSha256 !== null && !HEX64.test(op.beforeSha256)) return 'its beforeSha256 is not a hash';
   const asset = o.assets.files.find((f) => f.installPath === op.path);
   if (asset) {
     if (op.asset !== asset.asset)
@@ -234,13 +242,25 @@ function operationProblem(op: Operation, task: TaskId, tx: ApplyTransaction, o: 
 }
 
 /** Records name only backups by their hash (inside the backup store) and only files the operation owns. */
-function recordProblem(op: Operation, r: Before | After, setting: Setting['kind'] | null): string | null {
+function recordProblem(
+  op: Operation,
+  r: Before | After,
+  setting: Setting['kind'] | null,
+  isBefore: boolean,
+): string | null {
   if (r.kind !== op.kind) return `a ${r.kind} record for a ${op.kind} operation`;
   switch (r.kind) {
-    case 'write':
-      return r.sha256 === null || HEX64.test(r.sha256)
-        ? null
-        : `backup "${r.sha256}" is not a hash: it would name a file outside the backup directory`;
+    case 'write': {
+      if (r.sha256 !== null && !HEX64.test(r.sha256))
+        return `backup "${r.sha256}" is not a hash: it would name a file outside the backup directory`;
+      // Apply refuses to start unless each file still has the hash the plan read (preflight), so its "before"
+      // is the plan's; a record that says "did not exist" for a file that did would make rollback delete it.
+      if (op.kind === 'write' && !isBefore && r.sha256 !== op.sha256)
+        return `it records ${r.sha256} after writing content whose hash is ${op.sha256}`;
+      return op.kind === 'write' && isBefore && r.sha256 !== op.beforeSha256
+        ? `it records ${r.sha256 ?? 'no file'} before the write, the plan read ${op.beforeSha256 ?? 'no file'}`
+        : null;
+    }
     case 'generate': {
       const outputs = op.kind === 'generate' ? op.outputs : [];
       if (
@@ -251,9 +271,14 @@ function recordProblem(op: Operation, r: Before | After, setting: Setting['kind'
       )
         return `it records files (${r.files.map((f) => f.path).join(', ')}) other than the command's outputs`;
       const bad = r.files.find((f) => f.sha256 !== null && !HEX64.test(f.sha256));
-      return bad
-        ? `backup "${bad.sha256}" of ${bad.path} is not a hash: it would name a file outside the backup directory`
-        : null;
+      if (bad)
+        return `backup "${bad.sha256}" of ${bad.path} is not a hash: it would name a file outside the backup directory`;
+      // The planner regenerates only outputs that exist (grub.cfg, the installed images); only grubenv may be new.
+      // A "did not exist" record for any other would make rollback delete a file the machine boots from.
+      const missing = isBefore
+        ? r.files.find((f) => f.sha256 === null && !MAY_BE_CREATED.has(f.path))
+        : undefined;
+      return missing ? `it records ${missing.path} as absent before it was regenerated` : null;
     }
     case 'setting':
       return setting && SETTING_VALUES[setting].has(r.value)
@@ -291,8 +316,11 @@ export function requireTrustedApply(tx: ApplyTransaction, o: TrustOptions): void
         `it is not planned operation ${planned.task}#${planned.index}`,
       );
     const setting = planned.op.kind === 'setting' ? planned.op.ref.kind : null;
-    for (const r of [s.before, s.after]) {
-      const bad = r ? recordProblem(planned.op, r, setting) : null;
+    for (const [r, isBefore] of [
+      [s.before, true],
+      [s.after, false],
+    ] as const) {
+      const bad = r ? recordProblem(planned.op, r, setting, isBefore) : null;
       if (bad) throw untrustedJournal(file, stepName(k, s), bad);
     }
   });

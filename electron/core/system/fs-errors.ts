@@ -10,7 +10,7 @@ export function fsError(e: unknown, p: string): AppError {
     return new AppError('file-missing', 'precondition', `${p} does not exist`, { path: p }, { cause: e });
   if (code === 'ENOSPC')
     return new AppError(
-      'file-unreadable',
+      'no-space',
       'precondition',
       `${p} cannot be written: no space left on device (ENOSPC)`,
       { path: p, reason: code },

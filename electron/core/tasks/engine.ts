@@ -160,8 +160,7 @@ export class Engine {
     try {
       await this.journal.save(tx);
     } catch (e) {
-      if (e instanceof Error) e.message = `${e.message}; nothing was changed. Fix the cause and apply again`;
-      throw e;
+      throw withOutcome(e, 'unchanged', 'nothing was changed. Fix the cause and apply again');
     }
     return this.finishApply(tx, { ...opts, boundary: opts.boundary ?? this.o.boundary });
   }
@@ -192,9 +191,11 @@ export class Engine {
       tx.status = 'failed';
       await this.journal.save(tx);
       // Say which state the machine is in: the cause, and that everything was undone.
-      if (e instanceof Error)
-        e.message = `${e.message}; the apply was rolled back: this machine is as it was before it. Fix the cause and apply again`;
-      throw e;
+      throw withOutcome(
+        e,
+        'rolled-back',
+        'the apply was rolled back: this machine is as it was before it. Fix the cause and apply again',
+      );
     }
   }
 
@@ -352,6 +353,15 @@ export class Engine {
     };
   }
 
+  private async isTrusted(tx: ApplyTransaction): Promise<boolean> {
+    try {
+      await this.requireTrusted(tx, false);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** A journal is acted on only once it is proved the app's own (journal/journal-trust.ts). */
   private async requireTrusted(tx: ApplyTransaction, performsWrites: boolean): Promise<void> {
     requireTrustedApply(tx, { assets: await this.bundle(), performsWrites });
@@ -370,7 +380,8 @@ export class Engine {
     const dirs = new Set<string>();
     const leftovers = new Set<string>();
     for (const t of txs) {
-      if (t.kind !== 'apply') continue;
+      // Only a journal proved ours may name directories to clean: a tampered one would aim the sweep elsewhere.
+      if (t.kind !== 'apply' || !(await this.isTrusted(t))) continue;
       for (const task of t.plan.tasks)
         for (const op of task.operations) {
           for (const p of pathsWritten(op)) dirs.add(p.slice(0, p.lastIndexOf('/')) || '/');
@@ -425,4 +436,21 @@ function unfinishedError(tx: Transaction): AppError {
     `an earlier ${tx.kind} (${tx.id}) did not finish; resume or roll it back first`,
     { id: tx.id, kind: tx.kind },
   );
+}
+
+/**
+ * A failed apply's error, carrying which state the machine is in (`outcome` param, worded by the catalogue's
+ * `apply.failed.<outcome>`), so the wizard never has to guess; the log sentence says it too.
+ */
+function withOutcome(e: unknown, outcome: 'unchanged' | 'rolled-back', words: string): unknown {
+  if (e instanceof AppError)
+    return new AppError(
+      e.code,
+      e.kind,
+      `${e.message}; ${words}`,
+      { ...e.params, outcome },
+      { cause: e.cause },
+    );
+  if (e instanceof Error) e.message = `${e.message}; ${words}`;
+  return e;
 }

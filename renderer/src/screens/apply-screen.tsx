@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { ApplyResult } from '../../../shared/plan.js';
+import type { SerializedError } from '../../../shared/errors.js';
 import { ErrorPanel } from '../components/error-panel.js';
 import { RunProgressView } from '../components/run-progress.js';
 import { Screen } from '../components/screen.js';
@@ -50,6 +51,12 @@ function Success({ result }: { readonly result: ApplyResult }) {
   );
 }
 
+/** What a failed apply left, from the engine's own word for it (`outcome`, or an interrupted undo). */
+function failedStateKey(error: SerializedError): string {
+  if (error.code === 'change-interrupted') return 'apply.failed.interrupted';
+  return error.params.outcome === 'unchanged' ? 'apply.failed.unchanged' : 'apply.failed.undone';
+}
+
 /** Apply: live progress of the install, then its verification or the error (after the engine undid it all). */
 export function ApplyScreen() {
   const { t } = useTranslation();
@@ -79,7 +86,7 @@ export function ApplyScreen() {
           <ErrorPanel error={run.error} />
           <div className="notice notice-info" role="note">
             <StatusIcon status="info" />
-            <p>{t('apply.failed.undone')}</p>
+            <p>{t(failedStateKey(run.error))}</p>
           </div>
           <button type="button" className="button" onClick={() => goTo('review')}>
             {t('apply.toReview')}
