@@ -20,6 +20,12 @@ const reactish = ['react', 'react-dom', 'react-dom/client', 'react-i18next', 'zu
   (name) => ({ name, message: msg('UI libraries belong to renderer/.') }),
 );
 
+// Below the Electron shell: the core, the CLI, the simulator and the composition roots.
+const noShellOrUi = {
+  group: ['**/renderer/**', '**/electron/main/**', '**/electron/preload/**', '**/main/*', '**/preload/*'],
+  message: msg('the core and CLI must not depend on the Electron shell or the UI.'),
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test-results/**', '.cache/**', 'e2e/lint-fixtures/**'] },
   js.configs.recommended,
@@ -69,18 +75,7 @@ export default tseslint.config(
         'error',
         {
           paths: [noElectron, ...reactish],
-          patterns: [
-            {
-              group: [
-                '**/renderer/**',
-                '**/electron/main/**',
-                '**/electron/preload/**',
-                '**/main/*',
-                '**/preload/*',
-              ],
-              message: msg('the core and CLI must not depend on the Electron shell or the UI.'),
-            },
-          ],
+          patterns: [noShellOrUi],
         },
       ],
     },
@@ -97,16 +92,7 @@ export default tseslint.config(
         {
           paths: [noElectron, ...reactish],
           patterns: [
-            {
-              group: [
-                '**/renderer/**',
-                '**/electron/main/**',
-                '**/electron/preload/**',
-                '**/main/*',
-                '**/preload/*',
-              ],
-              message: msg('the core and CLI must not depend on the Electron shell or the UI.'),
-            },
+            noShellOrUi,
             {
               group: ['**/sim/**', '**/compose/**', '**/testing/**', '**/cli/**'],
               message: msg(

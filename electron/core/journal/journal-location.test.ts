@@ -73,7 +73,8 @@ describe('the journal is refused unless only root could have written it (simulat
     await expectRefused(sim, JOURNAL_DIR, /\/var\/lib is a symbolic link/);
   });
 
-  it.skipIf(!asRoot)('a journal file owned by another user (needs root to chown)', async () => {
+  it('a journal file owned by another user (needs root to chown)', async (ctx) => {
+    if (!asRoot) return ctx.skip('not root: only root can give a file another owner');
     const { sim, file } = await installed();
     await chown(sim.tree.hostPath(file), 1234, 1234);
     await expectRefused(sim, file, /owned by uid 1234, not root/);
@@ -86,32 +87,30 @@ describe('the journal is refused unless only root could have written it (simulat
 });
 
 describe('location trust on the real filesystem (RealSystem)', () => {
-  it.skipIf(!asRoot)(
-    'accepts a root-owned 0755 tree below sticky /tmp, refuses each kind of tampering',
-    async () => {
-      const sys = new RealSystem();
-      const base = await tempDir('qs-journal-');
-      await chmod(base, 0o755);
-      const tx = path.join(base, 'transactions');
-      await mkdir(tx, { mode: 0o755 });
-      const file = path.join(tx, 'a.json');
-      await writeFile(file, '{}\n', { mode: 0o644 });
-      expect(await locationProblem(sys, file, 'file')).toBeNull();
+  it('accepts a root-owned 0755 tree below sticky /tmp, refuses each kind of tampering', async (ctx) => {
+    if (!asRoot) return ctx.skip('not root: a root-owned journal tree can only be made as root');
+    const sys = new RealSystem();
+    const base = await tempDir('qs-journal-');
+    await chmod(base, 0o755);
+    const tx = path.join(base, 'transactions');
+    await mkdir(tx, { mode: 0o755 });
+    const file = path.join(tx, 'a.json');
+    await writeFile(file, '{}\n', { mode: 0o644 });
+    expect(await locationProblem(sys, file, 'file')).toBeNull();
 
-      await chmod(tx, 0o775);
-      expect(await locationProblem(sys, file, 'file')).toBe(
-        `${tx} has mode 0775: group or others may write it`,
-      );
-      await chmod(tx, 0o755);
-      await chown(file, 1000, 1000);
-      expect(await locationProblem(sys, file, 'file')).toBe(`${file} is owned by uid 1000, not root`);
-      await chown(file, 0, 0);
-      await rename(tx, path.join(base, 'real'));
-      await symlink('real', tx);
-      expect(await locationProblem(sys, file, 'file')).toBe(`${tx} is a symbolic link`);
-      // The sticky bit excuses a writable ancestor only: the journal's own directory may never be writable by others.
-      await chmod(path.join(base, 'real'), 0o1777);
-      expect(await locationProblem(sys, path.join(base, 'real'), 'dir')).toMatch(/mode 01777/);
-    },
-  );
+    await chmod(tx, 0o775);
+    expect(await locationProblem(sys, file, 'file')).toBe(
+      `${tx} has mode 0775: group or others may write it`,
+    );
+    await chmod(tx, 0o755);
+    await chown(file, 1000, 1000);
+    expect(await locationProblem(sys, file, 'file')).toBe(`${file} is owned by uid 1000, not root`);
+    await chown(file, 0, 0);
+    await rename(tx, path.join(base, 'real'));
+    await symlink('real', tx);
+    expect(await locationProblem(sys, file, 'file')).toBe(`${tx} is a symbolic link`);
+    // The sticky bit excuses a writable ancestor only: the journal's own directory may never be writable by others.
+    await chmod(path.join(base, 'real'), 0o1777);
+    expect(await locationProblem(sys, path.join(base, 'real'), 'dir')).toMatch(/mode 01777/);
+  });
 });
