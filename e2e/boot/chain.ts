@@ -197,6 +197,23 @@ function readAt(file: string, offset: number, length: number): Buffer {
   }
 }
 
+/** An ext4 image of a directory tree (mkfs.ext4 -d), with the label and UUID the disk's fstab names. */
+function mkfsExt4From(tree: string, img: string, fs: { label: string; uuid: string; sizeMiB: number }): void {
+  run('mkfs.ext4', [
+    '-q',
+    '-F',
+    '-b',
+    '4096',
+    '-L',
+    fs.label,
+    '-U',
+    fs.uuid,
+    '-d',
+    tree,
+    img,
+    `${fs.sizeMiB}M`,
+  ]);
+}
 function ddInto(image: string, disk: string, offsetMiB: number): void {
   run('dd', [
     `if=${image}`,
@@ -291,20 +308,7 @@ export async function buildLuksPartition(): Promise<string> {
 
   const rootImg = join(CHAIN, 'root-fs.img');
   rmSync(rootImg, { force: true });
-  run('mkfs.ext4', [
-    '-q',
-    '-F',
-    '-b',
-    '4096',
-    '-L',
-    'qubes-root',
-    '-U',
-    IDS.rootUuid,
-    '-d',
-    rootDir,
-    rootImg,
-    `${ROOT_FS_MIB}M`,
-  ]);
+  mkfsExt4From(rootDir, rootImg, { label: 'qubes-root', uuid: IDS.rootUuid, sizeMiB: ROOT_FS_MIB });
   const initrd = buildInitramfs({
     flavour: 'minimal',
     kernel,
@@ -576,20 +580,7 @@ export async function buildChainDisk(opts: ChainDiskOptions): Promise<ChainDisk>
       run('grub-editenv', [join(bootTree, 'grub2', 'grubenv'), 'set', `saved_entry=${opts.savedEntry}`]);
     }
     const bootImg = join(work, 'boot.img');
-    run('mkfs.ext4', [
-      '-q',
-      '-F',
-      '-b',
-      '4096',
-      '-L',
-      'boot',
-      '-U',
-      IDS.bootUuid,
-      '-d',
-      bootTree,
-      bootImg,
-      `${LAYOUT[2].sizeMiB}M`,
-    ]);
+    mkfsExt4From(bootTree, bootImg, { label: 'boot', uuid: IDS.bootUuid, sizeMiB: LAYOUT[2].sizeMiB });
 
     const { core, efi } = grubImages(work);
     const espImg = join(work, 'esp.img');
