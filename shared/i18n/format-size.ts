@@ -5,11 +5,19 @@ import { CATALOGS, lookup, type Language } from './catalogs.js';
  * disks and hosts, digits grouped and the decimal mark set by the locale (Intl.NumberFormat), the unit from the
  * language's catalogue ("7,373 MiB", "1,5 GiB", "7 373 МиБ").
  */
-const number = (value: number, lang: Language, fractionDigits: number) =>
-  new Intl.NumberFormat(lang, {
-    minimumFractionDigits: fractionDigits,
-    maximumFractionDigits: fractionDigits,
-  }).format(value);
+const formats = new Map<string, Intl.NumberFormat>();
+function number(value: number, lang: Language, fractionDigits: number): string {
+  const id = `${lang}/${fractionDigits}`;
+  let f = formats.get(id);
+  if (!f) {
+    f = new Intl.NumberFormat(lang, {
+      minimumFractionDigits: fractionDigits,
+      maximumFractionDigits: fractionDigits,
+    });
+    formats.set(id, f);
+  }
+  return f.format(value);
+}
 
 const unit = (lang: Language, key: 'mib' | 'gib', value: string) =>
   (lookup(CATALOGS[lang], `units.${key}`) ?? `{{value}} ${key === 'mib' ? 'MiB' : 'GiB'}`).replace(
