@@ -13,6 +13,8 @@ export default defineConfig({
   outputDir: '../test-results',
   use: {
     headless: true,
+    // The renderer starts in the system's language; the specs read English unless they choose another.
+    locale: 'en-US',
     viewport: { width: 1200, height: 820 },
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

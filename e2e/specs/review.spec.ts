@@ -34,7 +34,7 @@ test('a qube that started after it was chosen blocks the review: the preconditio
   await expect(review.precondition('qubes-halted')).toContainText('Shut down first: work.');
   await expect(review.precondition('persistent-boot')).toHaveAttribute('data-ok', 'true');
   await expect(review.applyButton).toBeDisabled();
-  await expect(review.applyBlocked).toContainText('1 precondition(s) failed');
+  await expect(review.applyBlocked).toContainText('1 precondition failed');
   await screenshot(page, 'review-blocked');
   await expectAccessible(page);
   expect(session.calls).not.toContain('plan:apply');
@@ -127,7 +127,7 @@ test('4.3: overlay with its own entry; zram swap stays; the review is made for 4
   await wizard.walk('mode', 'ram');
   const ram = new RamPage(page);
   await expect(ram.warnings).toContainText('the compressed zram swap (/dev/zram0');
-  await expect(ram.warnings).toContainText('overlay keeps reading the disk root');
+  await expect(ram.warnings).toContainText('Overlay keeps reading the disk root');
   await expect(ram.segment('rootAtBoot')).toHaveCount(0);
   await wizard.walk('ram', 'review');
   const review = new ReviewPage(page);

@@ -47,7 +47,7 @@ test('files changed after the install are shown as conflicts, preselected to the
   await screenshot(page, 'rollback-conflicts');
   await expectAccessible(page);
   await status.rollback();
-  await expect(status.result).toContainText('except the 1 item(s) you chose to keep');
+  await expect(status.result).toContainText('except the item you chose to keep.');
   await expect(status.nothingInstalled).toBeVisible();
   expect(await session.sim.stat(grubConf)).toBeNull();
   expect(await session.sim.readText(sessionJson)).toBe('{"edited": true}\n');

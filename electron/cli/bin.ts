@@ -1,4 +1,9 @@
+import { languageFromEnv } from '../../shared/i18n/catalogs.js';
+import { setLanguage } from '../../shared/i18n/translate.js';
 import { main } from './main.js';
+
+// The catalogue's words in the user's language (LC_ALL / LC_MESSAGES / LANG), English for C, POSIX or unset.
+setLanguage(languageFromEnv(process.env));
 
 main(process.argv.slice(2), {
   out: (t) => process.stdout.write(t),

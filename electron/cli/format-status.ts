@@ -1,6 +1,8 @@
 import type { SystemFacts } from '../../shared/facts.js';
+import { formatBytesAsGiB } from '../../shared/i18n/format-size.js';
+import { currentLanguage } from '../../shared/i18n/translate.js';
 
-const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+const gib = (bytes: number) => formatBytesAsGiB(bytes, currentLanguage());
 
 /** The human-readable `status` report. */
 export function formatStatus(f: SystemFacts): string {

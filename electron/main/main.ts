@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { BrowserWindow } from 'electron';
 import { Menu, app, dialog } from 'electron';
+import { languageOf } from '../../shared/i18n/catalogs.js';
+import { setLanguage } from '../../shared/i18n/translate.js';
 import { createHandlers } from '../core/api/handlers.js';
 import { selectSystem } from '../compose/select-system.js';
 import { registerAppScheme, serveRenderer } from './app-protocol.js';
@@ -25,6 +27,8 @@ async function start(): Promise<void> {
   await app.whenReady();
   // No application menu: Electron's default one offers Reload and Toggle DevTools (and their shortcuts).
   Menu.setApplicationMenu(null);
+  // The confirmation dialogs speak the system's language, as the window starts in (navigator.language).
+  setLanguage(languageOf(app.getLocale()));
   const system = await selectSystem({ simDir: simDirFromArgs(process.argv) });
   let win: BrowserWindow | null = null;
   const handlers = createHandlers({

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LanguageSwitch } from './components/language-switch.js';
 import { SimulatedBanner } from './components/simulated-banner.js';
 import { StepRail } from './components/step-rail.js';
 import { showStatus, showWizard, startUp } from './flows.js';
@@ -102,7 +103,10 @@ export function App() {
           <h1>{t('app.title')}</h1>
           <p className="subtitle">{t('app.subtitle')}</p>
         </div>
-        <ViewSwitch view={view} />
+        <div className="header-actions">
+          <LanguageSwitch />
+          <ViewSwitch view={view} />
+        </div>
       </header>
       {view.kind === 'wizard' ? <StepRail /> : null}
       <main className="app-main">

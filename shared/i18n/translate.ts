@@ -1,30 +1,62 @@
-import en from './en.json' with { type: 'json' };
+import { CATALOGS, EN_CATALOG, lookup, type Catalog, type Language } from './catalogs.js';
+import { isSizeFormat, SIZE_FORMATS } from './format-size.js';
+
+export { EN_CATALOG, lookup };
 
 /**
- * The English catalogue, used by the renderer (through i18next) and by the CLI (through `translate`), so the
- * two never word the same message differently. Keys are dotted paths; `{{name}}` is replaced by params.name.
+ * One catalogue per language, used by the renderer (through i18next) and by the CLI (through `translate`), so the
+ * two never word the same message differently. Keys are dotted paths; `{{name}}` is replaced by params.name,
+ * `{{name, mib}}` / `{{name, gib}}` by a size in the locale's style (format-size.ts). A key with a numeric
+ * `count` has plural forms `key_one`, `key_few`, `key_many`, `key_other`, chosen by Intl.PluralRules as
+ * i18next chooses them.
  */
-export const EN_CATALOG: Readonly<Record<string, unknown>> = en;
+let current: Language = 'en';
 
-export function lookup(catalog: Readonly<Record<string, unknown>>, key: string): string | null {
-  let node: unknown = catalog;
-  for (const part of key.split('.')) {
-    if (typeof node !== 'object' || node === null || !(part in node)) return null;
-    node = (node as Record<string, unknown>)[part];
-  }
-  return typeof node === 'string' ? node : null;
+/** The language `translate` speaks when none is given (the CLI sets it from LC_ALL / LC_MESSAGES / LANG). */
+export function setLanguage(lang: Language): void {
+  current = lang;
 }
-
-export function translate(
-  key: string,
-  params: Readonly<Record<string, string | number | boolean>> = {},
-  catalog = EN_CATALOG,
-): string {
-  const text = lookup(catalog, key) ?? key;
-  return text.replace(/\{\{(\w+)\}\}/g, (_, k: string) => (k in params ? String(params[k]) : `{{${k}}}`));
-}
+export const currentLanguage = (): Language => current;
 
 type Params = Readonly<Record<string, string | number | boolean>>;
+
+/** The plural form Intl.PluralRules picks for `count` in `lang` ("one", "few", "many", "other"…). */
+export const pluralForm = (lang: Language, count: number): Intl.LDMLPluralRule =>
+  new Intl.PluralRules(lang).select(count);
+
+/** The words of a key in one catalogue, with its plural form for params.count. */
+function wordsIn(catalog: Catalog, lang: Language, key: string, params: Params): string | null {
+  const count = params.count;
+  if (typeof count === 'number') {
+    const plural =
+      (count === 0 ? lookup(catalog, `${key}_zero`) : null) ??
+      lookup(catalog, `${key}_${pluralForm(lang, count)}`) ??
+      lookup(catalog, `${key}_other`);
+    if (plural !== null) return plural;
+  }
+  return lookup(catalog, key);
+}
+
+/** Whether a key has words in a catalogue, as plain text or as plural forms (`key_one`, `key_other`…). */
+export const hasWords = (key: string, catalog: Catalog = EN_CATALOG): boolean =>
+  lookup(catalog, key) !== null || lookup(catalog, `${key}_other`) !== null;
+
+/** Fills `{{name}}` and `{{name, format}}`; an unknown name stays as it is, so a missing param shows. */
+export function interpolate(text: string, params: Params, lang: Language): string {
+  return text.replace(/\{\{\s*(\w+)\s*(?:,\s*(\w+)\s*)?\}\}/g, (whole, k: string, format?: string) => {
+    if (!(k in params)) return whole;
+    const value = params[k]!;
+    return format && isSizeFormat(format) && typeof value === 'number'
+      ? SIZE_FORMATS[format](value, lang)
+      : String(value);
+  });
+}
+
+export function translate(key: string, params: Params = {}, lang: Language = current): string {
+  const text = wordsIn(CATALOGS[lang], lang, key, params) ?? wordsIn(EN_CATALOG, 'en', key, params);
+  return text === null ? key : interpolate(text, params, lang);
+}
+
 type Translate = (key: string, params: Params) => string;
 
 /**

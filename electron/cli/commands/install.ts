@@ -141,7 +141,7 @@ export const rollbackCommand: CliCommand = {
           ? `${JSON.stringify(preview, null, 2)}\n`
           : `Would roll back ${preview.target.id} (${preview.target.tasks.join(', ')}).\n${
               preview.conflicts.length
-                ? `${translate('status.rollback.conflicts', { n: preview.conflicts.length })}\n${formatConflicts(preview.conflicts)}`
+                ? `${translate('status.rollback.conflicts', { count: preview.conflicts.length })}\n${formatConflicts(preview.conflicts)}`
                 : `${translate('status.rollback.noConflicts')}\n`
             }${formatCommands(preview.commands)}Add --yes to roll back.\n`,
       );

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { COMPRESSORS, SELECTIONS } from '../../../shared/choices.js';
 import { STATELESS_MODES } from '../../../shared/facts.js';
-import { lookup, EN_CATALOG } from '../../../shared/i18n/translate.js';
+import { hasWords, EN_CATALOG } from '../../../shared/i18n/translate.js';
 import { CONFLICT_RESOLUTIONS, TASK_IDS } from '../../../shared/plan.js';
 import type { NameProblem } from '../../../shared/qube-names.js';
 import { SEGMENT_IDS } from '../lib/ram-view.js';
@@ -21,7 +21,8 @@ const files = import.meta.glob(['../**/*.{ts,tsx}', '!../**/*.test.{ts,tsx}', '!
 const sources = Object.entries(files);
 const all = sources.map(([, text]) => text).join('\n');
 const sections = Object.keys(EN_CATALOG);
-const isText = (key: string) => typeof lookup(EN_CATALOG, key) === 'string';
+/** Words, as plain text or as plural forms (`key_one`, `key_other`…). */
+const isText = (key: string) => hasWords(key);
 
 /** Every dotted key of the catalogue that leads to words. */
 function leaves(node: unknown, prefix = ''): string[] {

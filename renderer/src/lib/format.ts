@@ -1,8 +1,4 @@
-/** Whole MiB with thousands separators, so 32614 reads as 32,614 (the unit comes from the catalogue). */
-export function groupDigits(n: number): string {
-  const sign = n < 0 ? '-' : '';
-  return sign + String(Math.round(Math.abs(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
+/* Sizes (MiB, GiB) are written by shared/i18n/format-size.ts, in the language's style. */
 
 /** A ratio as a whole percentage (0.56 → 56). */
 export const percent = (ratio: number): number => Math.round(ratio * 100);

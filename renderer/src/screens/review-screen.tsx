@@ -171,7 +171,7 @@ function PlanView({ result }: { readonly result: PlanResult }) {
   const ops = operationCount(plan.tasks);
   const blocked =
     failed.length > 0
-      ? t('review.apply.blocked', { failed: failed.length })
+      ? t('review.apply.blocked', { count: failed.length })
       : ops === 0
         ? t('review.apply.nothing')
         : null;
@@ -180,7 +180,7 @@ function PlanView({ result }: { readonly result: PlanResult }) {
       {failed.length > 0 ? (
         <div className="notice notice-warn" data-testid="review-blocked-notice">
           <StatusIcon status="block" />
-          <p>{t('review.apply.blocked', { failed: failed.length })}</p>
+          <p>{t('review.apply.blocked', { count: failed.length })}</p>
         </div>
       ) : null}
       <div className="card">

@@ -177,7 +177,7 @@ function RollbackPlan({ preview }: { readonly preview: RollbackPreview }) {
         <>
           <div className="notice notice-warn">
             <StatusIcon status="warn" />
-            <p>{t('status.rollback.conflicts', { n: preview.conflicts.length })}</p>
+            <p>{t('status.rollback.conflicts', { count: preview.conflicts.length })}</p>
           </div>
           {preview.conflicts.map((c) => (
             <ConflictItem key={c.id} conflict={c} />
@@ -237,7 +237,7 @@ function RollbackDone({
         </>
       ) : (
         <p data-testid="rollback-clean">
-          {kept > 0 ? t('status.rollback.cleanKept', { kept }) : t('status.rollback.clean')}
+          {kept > 0 ? t('status.rollback.cleanKept', { count: kept }) : t('status.rollback.clean')}
         </p>
       )}
     </div>

@@ -7,14 +7,15 @@ import { Fact } from '../components/fact.js';
 import { Screen } from '../components/screen.js';
 import { StatusIcon } from '../components/status-icon.js';
 import { StepNav } from '../components/step-nav.js';
+import { useGiB } from '../hooks/use-mib.js';
 import { useStepProblems } from '../hooks/use-step-problems.js';
 import { useSystemStore } from '../stores/system-store.js';
 
-const gib = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
-const gibFromMiB = (mib: number) => (mib / 1024).toFixed(1);
+const MiB = 1024 ** 2;
 
 function Facts({ facts }: { readonly facts: SystemFacts }) {
   const { t } = useTranslation();
+  const gib = useGiB();
   const templates = facts.qubes.filter((q) => q.klass === 'TemplateVM');
   const running = facts.qubes.filter((q) => q.klass !== 'AdminVM' && q.state === 'Running');
   return (
@@ -33,7 +34,7 @@ function Facts({ facts }: { readonly facts: SystemFacts }) {
         testId="fact-host-memory"
         label={t('facts.hostMemory')}
         value={t('facts.hostMemoryValue', {
-          gib: gibFromMiB(facts.memory.totalMiB),
+          hostMiB: facts.memory.totalMiB,
           xen: facts.memory.xenVersion,
         })}
       />
@@ -41,8 +42,8 @@ function Facts({ facts }: { readonly facts: SystemFacts }) {
         testId="fact-dom0-memory"
         label={t('facts.dom0Memory')}
         value={t('facts.dom0MemoryValue', {
-          current: gibFromMiB(facts.memory.dom0.currentMiB),
-          max: facts.memory.dom0.maxMiB === null ? '—' : gibFromMiB(facts.memory.dom0.maxMiB),
+          currentMiB: facts.memory.dom0.currentMiB,
+          maxMiB: facts.memory.dom0.maxMiB ?? '—',
         })}
       />
       <Fact
@@ -51,14 +52,17 @@ function Facts({ facts }: { readonly facts: SystemFacts }) {
         value={t('facts.rootValue', {
           source: facts.rootFs.source,
           type: facts.rootFs.fsType,
-          used: gib(facts.rootFs.usedBytes),
-          size: gib(facts.rootFs.sizeBytes),
+          usedMiB: facts.rootFs.usedBytes / MiB,
+          sizeMiB: facts.rootFs.sizeBytes / MiB,
         })}
       />
       <Fact
         testId="fact-boot"
         label={t('facts.boot')}
-        value={t('facts.bootValue', { free: gib(facts.bootFs.availBytes), kernels: facts.kernels.length })}
+        value={t('facts.bootValue', {
+          freeMiB: facts.bootFs.availBytes / MiB,
+          kernels: facts.kernels.length,
+        })}
       />
       <Fact
         testId="fact-swap"
@@ -66,7 +70,7 @@ function Facts({ facts }: { readonly facts: SystemFacts }) {
         value={
           facts.swap.length === 0
             ? t('facts.none')
-            : facts.swap.map((s) => `${s.device} (${gibFromMiB(s.sizeKiB / 1024)} GiB)`).join(', ')
+            : facts.swap.map((s) => `${s.device} (${gib(s.sizeKiB / 1024)})`).join(', ')
         }
       />
       <Fact
