@@ -42,6 +42,8 @@ for (const scheme of ['light', 'dark'] as const) {
   test(`every step passes axe and is pictured, ${scheme} theme: Check, Choose with More options, Review, Done`, async ({
     page,
   }) => {
+    // An install with axe on four screens: near a minute on a busy 2-core machine.
+    test.setTimeout(180_000);
     await page.emulateMedia({ colorScheme: scheme });
     session = await openRenderer(page, { profile: 'qubes-4.2' });
     const wizard = new WizardPage(page);

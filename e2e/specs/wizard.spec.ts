@@ -22,6 +22,8 @@ test.afterEach(async () => {
 test('the whole wizard on 4.2, every expert choice through More options: zram with a boot prompt, a read-only root and a RAM template; apply; roll back to the byte', async ({
   page,
 }) => {
+  // A whole install and rollback with axe on each screen: over a minute on a busy 2-core machine.
+  test.setTimeout(180_000);
   session = await openRenderer(page, { profile: 'qubes-4.2' });
   const start = await simDigest(session.sim);
   const wizard = new WizardPage(page);
