@@ -53,13 +53,13 @@ for (const scheme of ['light', 'dark'] as const) {
 
     await expect(new SystemCheckPage(page).doctorSummary).toHaveText(/ 0 problems$/);
     await wizard.expectOn(STEP_TITLES['system-check']);
-    await screenshot(page, `step-check-${scheme}`);
+    await screenshot(page, `step-check-${scheme}`, { fullPage: false, top: true });
     await expectAccessible(page);
 
     await wizard.walk('system-check', 'choose');
     const choose = new ChoosePage(page);
     await expect(choose.verdict).toHaveAttribute('data-kind', 'fits');
-    await screenshot(page, `step-choose-${scheme}`, { fullPage: false });
+    await screenshot(page, `step-choose-${scheme}`, { fullPage: false, top: true });
     await choose.openMoreOptions();
     await expectAccessible(page);
     // The meter stays in view with every section open, scrolled to the last one.
@@ -70,7 +70,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await wizard.walk('choose', 'review');
     const review = new ReviewPage(page);
     await expect(review.meaning('changes')).toContainText('Qubes (stateless: zram)');
-    await screenshot(page, `step-review-${scheme}`, { fullPage: false });
+    await screenshot(page, `step-review-${scheme}`, { fullPage: false, top: true });
     await review.openDiff('/etc/qubes-stateless/grub.conf');
     await expectAccessible(page);
     await review.apply();
@@ -78,7 +78,7 @@ for (const scheme of ['light', 'dark'] as const) {
     const apply = new ApplyPage(page);
     await wizard.expectOn(apply.title);
     await expect(apply.success).toBeVisible({ timeout: 60_000 });
-    await screenshot(page, `step-done-${scheme}`, { fullPage: false });
+    await screenshot(page, `step-done-${scheme}`, { fullPage: false, top: true });
     await expectAccessible(page);
   });
 }

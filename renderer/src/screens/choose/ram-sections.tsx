@@ -149,7 +149,9 @@ export function RamFitMeter() {
   const reload = useRamStore((s) => s.load);
   return (
     <section className="card ram-meter" aria-labelledby="ram-meter-title" data-testid="ram-meter">
-      <h3 id="ram-meter-title">{t('choose.meter.heading')}</h3>
+      <h3 id="ram-meter-title" className="visually-hidden">
+        {t('choose.meter.heading')}
+      </h3>
       {measurements.kind === 'failed' ? (
         <ErrorPanel error={measurements.error} onRetry={() => void reload(true)} />
       ) : !ram ? (
