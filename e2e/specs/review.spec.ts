@@ -82,7 +82,8 @@ test('a machine that changed after review is not touched: back to a fresh review
   // The fresh plan applies.
   await review.apply();
   const apply = new ApplyPage(page);
-  await expect(apply.success).toBeVisible();
+  // dracut and the grub.d scripts run: longer than the default 5 s on a busy machine.
+  await expect(apply.success).toBeVisible({ timeout: 60_000 });
   await expect(review.driftNotice).toHaveCount(0);
 });
 
