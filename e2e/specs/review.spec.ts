@@ -57,6 +57,31 @@ test('a qube that started after it was chosen blocks the review: the failing pre
   expect(session.calls).not.toContain('plan:apply');
 });
 
+test('a dom0 without room on its root for the backups: the Review names that precondition and Apply stays disabled', async ({
+  page,
+}) => {
+  session = await openRenderer(page, {
+    setup: (sim) =>
+      sim.updateState((s) => {
+        const root = s.mounts.find((m) => m.target === '/')!;
+        root.baseUsedBytes = root.sizeBytes - 20 * 1024 * 1024;
+      }),
+  });
+  const wizard = new WizardPage(page);
+  await expect(new SystemCheckPage(page).fact('release')).toBeVisible();
+  await wizard.walk('system-check', 'review');
+  const review = new ReviewPage(page);
+  await expect(review.precondition('backup-space')).toHaveAttribute('data-ok', 'false');
+  await expect(review.blockedList.getByRole('listitem')).toHaveText([
+    /^Only \d+ MiB free on the root for the backups; \d+ MiB are needed\.$/,
+  ]);
+  await expect(review.applyBlocked).toContainText('Only');
+  await expect(review.applyBlocked).toContainText('free on the root for the backups');
+  await expect(review.applyButton).toBeDisabled();
+  await expectAccessible(page);
+  expect(session.calls).not.toContain('plan:apply');
+});
+
 test('a machine that changed after review is not touched: back to a fresh review that says why', async ({
   page,
 }) => {
