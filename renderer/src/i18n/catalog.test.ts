@@ -21,7 +21,9 @@ const files = import.meta.glob(['../**/*.{ts,tsx}', '!../**/*.test.{ts,tsx}', '!
 const sources = Object.entries(files);
 const all = sources.map(([, text]) => text).join('\n');
 const sections = Object.keys(EN_CATALOG);
-const isText = (key: string) => typeof lookup(EN_CATALOG, key) === 'string';
+// A plural key (i18next's `_one`/`_other` forms) counts as words too.
+const isText = (key: string) =>
+  typeof lookup(EN_CATALOG, key) === 'string' || typeof lookup(EN_CATALOG, `${key}_other`) === 'string';
 
 /** Every dotted key of the catalogue that leads to words. */
 function leaves(node: unknown, prefix = ''): string[] {
