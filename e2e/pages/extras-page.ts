@@ -1,8 +1,8 @@
 import type { Locator, Page } from '@playwright/test';
 
-/** Page object for the "What else becomes stateless" step. */
+/** Page object for the swap, logs, qube storage and save vault sections of Choose's More options. */
 export class ExtrasPage {
-  readonly title = 'What else becomes stateless';
+  readonly title = 'Choose';
   readonly ephemeralVolatile: Locator;
   readonly vault: Locator;
   readonly vaultName: Locator;

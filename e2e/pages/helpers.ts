@@ -8,10 +8,15 @@ import type { RendererSession } from '../harness/renderer-harness.js';
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../screenshots');
 
 /** With UPDATE_SCREENSHOTS=1, write e2e/screenshots/<name>.png (the whole page, or the window for dialogs). */
-export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<void> {
+export async function screenshot(
+  page: Page,
+  name: string,
+  opts: { fullPage?: boolean; top?: boolean } = {},
+): Promise<void> {
   if (!process.env.UPDATE_SCREENSHOTS) return;
-  // Fold the caret and hover so pictures do not depend on timing.
+  // Fold the caret and hover so pictures do not depend on timing; a window picture shows the top of the page.
   await page.mouse.move(0, 0);
+  if (opts.fullPage === false && opts.top) await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({
     path: path.join(SCREENSHOTS, `${name}.png`),
     fullPage: opts.fullPage ?? true,

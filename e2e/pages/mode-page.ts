@@ -1,8 +1,8 @@
 import type { Locator, Page } from '@playwright/test';
 
-/** Page object for the Mode step. */
+/** Page object for the mode cards on the Choose step (and the prompt and hardening sections of More options). */
 export class ModePage {
-  readonly title = 'Mode';
+  readonly title = 'Choose';
   readonly timeout: Locator;
   readonly timeoutMessage: Locator;
   readonly hardening: Locator;

@@ -1,8 +1,8 @@
 import type { Locator, Page } from '@playwright/test';
 
-/** Page object for the RAM step. */
+/** Page object for the RAM details section of Choose's More options (the verdict is the always-shown meter's). */
 export class RamPage {
-  readonly title = 'RAM';
+  readonly title = 'Choose';
   readonly verdict: Locator;
   readonly bar: Locator;
   readonly recommended: Locator;

@@ -9,6 +9,8 @@ export class ReviewPage {
   readonly warnings: Locator;
   readonly applyButton: Locator;
   readonly applyBlocked: Locator;
+  readonly blockedList: Locator;
+  readonly actions: Locator;
   readonly dialog: Locator;
   readonly driftNotice: Locator;
   readonly error: Locator;
@@ -20,6 +22,8 @@ export class ReviewPage {
     this.warnings = page.getByTestId('plan-warnings');
     this.applyButton = page.getByRole('button', { name: 'Apply…' });
     this.applyBlocked = page.getByTestId('apply-blocked');
+    this.blockedList = page.getByTestId('review-blocked-list');
+    this.actions = page.getByTestId('review-actions');
     this.dialog = page.getByRole('dialog', { name: 'Apply these changes to dom0?' });
     this.driftNotice = page.getByTestId('drift-notice');
     this.error = page.getByTestId('error-panel');
@@ -51,9 +55,25 @@ export class ReviewPage {
     return this.task(task).locator('[data-testid="op"][data-kind="run"]');
   }
 
-  /** Unfold a write's diff and return its text block. */
+  /** The plain-sentence summary: what changes, what stays, the next boot, how to go back. */
+  meaning(part: 'changes' | 'stays' | 'nextBoot' | 'goBack'): Locator {
+    return this.page.getByTestId(`meaning-${part}`);
+  }
+
+  /** Unfold a task (tasks are folded at first). */
+  async openTask(id: string): Promise<Locator> {
+    const task = this.task(id);
+    if (!(await task.evaluate((el) => (el as HTMLDetailsElement).open)))
+      await task.locator('summary').first().click();
+    return task;
+  }
+
+  /** Unfold a write's diff (and the task holding it) and return its text block. */
   async openDiff(path: string): Promise<Locator> {
     const details = this.page.getByTestId(`diff-${path}`);
+    const task = this.page.locator('details.task', { has: details });
+    if (!(await task.evaluate((el) => (el as HTMLDetailsElement).open)))
+      await task.locator('summary').first().click();
     await details.locator('summary').click();
     const body = details.locator('pre');
     await expect(body).toBeVisible();

@@ -1,8 +1,8 @@
 import type { Locator, Page } from '@playwright/test';
 
-/** Page object for the Templates step. */
+/** Page object for the templates section of Choose's More options. */
 export class TemplatesPage {
-  readonly title = 'Templates';
+  readonly title = 'Choose';
   readonly ramPool: Locator;
   readonly poolFigures: Locator;
   readonly defaultDispvm: Locator;

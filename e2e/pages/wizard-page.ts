@@ -1,17 +1,18 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
+/** The rail's three steps and their labels. */
 export const STEP_LABELS = {
-  'system-check': 'System check',
-  mode: 'Mode',
-  extras: 'What else',
-  templates: 'Templates',
-  ram: 'RAM',
-  review: 'Review',
-  apply: 'Apply',
+  'system-check': 'Check',
+  choose: 'Choose',
+  review: 'Review & apply',
 } as const;
 export type StepId = keyof typeof STEP_LABELS;
-/** Each step's screen heading (h2). */
-export const STEP_TITLES: Record<StepId, string> = { ...STEP_LABELS, extras: 'What else becomes stateless' };
+/** Each step's screen heading (h2); step 3 shows the review, then the apply run under "Apply". */
+export const STEP_TITLES: Record<StepId, string> = {
+  'system-check': 'System check',
+  choose: 'Choose',
+  review: 'Review',
+};
 const ORDER = Object.keys(STEP_LABELS) as StepId[];
 
 /** What every wizard screen has: the banner, the step rail, Back/Continue and the header's Status button. */
@@ -58,6 +59,24 @@ export class WizardPage {
       await this.continue();
       await this.expectOn(STEP_TITLES[step]);
     }
+  }
+
+  /**
+   * From the Check step to Done with the default choices: Continue, Continue, Apply and its confirmation, then
+   * wait for the apply to succeed. Returns on the apply screen with its success panel shown.
+   */
+  async applyWithDefaults(): Promise<void> {
+    await this.expectOn(STEP_TITLES['system-check']);
+    await this.walk('system-check', 'review');
+    await expect(this.page.getByTestId('review-meaning')).toBeVisible();
+    const apply = this.page.getByRole('button', { name: 'Apply…' });
+    await expect(apply).toBeEnabled();
+    await apply.click();
+    const dialog = this.page.getByRole('dialog', { name: 'Apply these changes to dom0?' });
+    await dialog.getByRole('button', { name: 'Apply now' }).click();
+    await this.expectOn('Apply');
+    // dracut and the real grub.d scripts run: longer than the default 5 s on a busy machine.
+    await expect(this.page.getByTestId('apply-success')).toBeVisible({ timeout: 60_000 });
   }
 
   /** Moving to a step puts keyboard focus on its heading. */

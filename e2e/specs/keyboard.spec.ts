@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { openRenderer, type RendererSession } from '../harness/renderer-harness.js';
 import { closeSession } from '../pages/helpers.js';
+import { ChoosePage } from '../pages/choose-page.js';
 import { ModePage } from '../pages/mode-page.js';
 import { SystemCheckPage } from '../pages/system-check-page.js';
 import { WizardPage } from '../pages/wizard-page.js';
@@ -33,17 +34,22 @@ test("the wizard works from the keyboard alone, with focus on each new step's he
   await page.keyboard.press('ArrowRight');
   await expect(mode.mode('tmpfs')).toBeChecked();
   await expect(mode.mode('tmpfs')).toBeFocused();
+  // More options unfolds from the keyboard too.
+  const choose = new ChoosePage(page);
+  await tabTo(page, choose.moreOptions);
+  await page.keyboard.press('Enter');
+  await expect(choose.moreOptions).toHaveAttribute('aria-expanded', 'true');
   await tabTo(page, mode.selection('entry'));
   await page.keyboard.press('ArrowRight');
   await expect(mode.selection('prompt')).toBeChecked();
   await tabTo(page, mode.timeout);
   await page.keyboard.press('Control+A');
   await page.keyboard.type('30');
-  await tabTo(page, wizard.continueButton);
+  await tabTo(page, wizard.continueButton, 120);
   await page.keyboard.press('Enter');
-  await wizard.expectOn('What else becomes stateless');
+  await wizard.expectOn('Review');
   // The rail goes back, from the keyboard too.
-  await tabTo(page, wizard.railStep('mode'));
+  await tabTo(page, wizard.railStep('choose'), 120);
   await page.keyboard.press('Enter');
   await wizard.expectOn(mode.title);
   await expect(mode.timeout).toHaveValue('30');

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { simDigest } from '../../electron/testing/sim-digest.js';
 import { openRenderer, type RendererSession } from '../harness/renderer-harness.js';
+import { ChoosePage } from '../pages/choose-page.js';
 import { ExtrasPage } from '../pages/extras-page.js';
 import { closeSession, expectAccessible, screenshot } from '../pages/helpers.js';
 import { ModePage } from '../pages/mode-page.js';
@@ -16,26 +17,67 @@ test.afterEach(async () => {
   session = null;
 });
 
-test('a qube that started after it was chosen blocks the review: the precondition says so and Apply is disabled', async ({
+test('a qube that started after it was chosen blocks the review: the failing precondition is named, apart from the warnings, and Apply is disabled', async ({
   page,
 }) => {
   session = await openRenderer(page);
   const wizard = new WizardPage(page);
   await expect(new SystemCheckPage(page).fact('release')).toBeVisible();
-  await wizard.walk('system-check', 'extras');
+  await wizard.walk('system-check', 'choose');
+  await new ChoosePage(page).openMoreOptions();
   await new ExtrasPage(page).readOnlyRoot('work').check();
+  await new ExtrasPage(page).readOnlyRoot('debian-12-xfce').check();
   // Someone starts "work" while the wizard is open: the review reads the machine again.
   await session.sim.updateState((s) => {
     s.qubes.find((q) => q.name === 'work')!.state = 'Running';
   });
-  await wizard.walk('extras', 'review');
+  await wizard.walk('choose', 'review');
   const review = new ReviewPage(page);
   await expect(review.precondition('qubes-halted')).toHaveAttribute('data-ok', 'false');
   await expect(review.precondition('qubes-halted')).toContainText('Shut down first: work.');
   await expect(review.precondition('persistent-boot')).toHaveAttribute('data-ok', 'true');
+  // Named at the top and beside Apply, in its own words: no count of "precondition(s)".
+  await expect(review.blockedList.getByRole('listitem')).toHaveText(['Shut down first: work.']);
   await expect(review.applyButton).toBeDisabled();
-  await expect(review.applyBlocked).toContainText('1 precondition failed');
+  await expect(review.applyBlocked).toContainText(
+    'Apply is unavailable until this precondition passes: Shut down first: work.',
+  );
+  await expect(page.getByText('precondition(s)')).toHaveCount(0);
+  // The read-only template's warning is listed under Warnings, not under Preconditions, and blocks nothing.
+  await expect(review.warnings).toContainText(
+    'debian-12-xfce is a template: with a read-only root it cannot be updated.',
+  );
+  await expect(review.preconditions).not.toContainText('cannot be updated');
+  await expect(review.blockedList).not.toContainText('cannot be updated');
+  // Back and Apply stay in view at the foot of the window, however long the page.
+  await expect(review.actions).toBeInViewport();
+  await expect(review.actions).toHaveCSS('position', 'sticky');
   await screenshot(page, 'review-blocked');
+  await expectAccessible(page);
+  expect(session.calls).not.toContain('plan:apply');
+});
+
+test('a dom0 without room on its root for the backups: the Review names that precondition and Apply stays disabled', async ({
+  page,
+}) => {
+  session = await openRenderer(page, {
+    setup: (sim) =>
+      sim.updateState((s) => {
+        const root = s.mounts.find((m) => m.target === '/')!;
+        root.baseUsedBytes = root.sizeBytes - 20 * 1024 * 1024;
+      }),
+  });
+  const wizard = new WizardPage(page);
+  await expect(new SystemCheckPage(page).fact('release')).toBeVisible();
+  await wizard.walk('system-check', 'review');
+  const review = new ReviewPage(page);
+  await expect(review.precondition('backup-space')).toHaveAttribute('data-ok', 'false');
+  await expect(review.blockedList.getByRole('listitem')).toHaveText([
+    /^Only \d+ MiB free on the root for the backups; \d+ MiB are needed\.$/,
+  ]);
+  await expect(review.applyBlocked).toContainText('Only');
+  await expect(review.applyBlocked).toContainText('free on the root for the backups');
+  await expect(review.applyButton).toBeDisabled();
   await expectAccessible(page);
   expect(session.calls).not.toContain('plan:apply');
 });
@@ -65,7 +107,8 @@ test('a machine that changed after review is not touched: back to a fresh review
   // The fresh plan applies.
   await review.apply();
   const apply = new ApplyPage(page);
-  await expect(apply.success).toBeVisible();
+  // dracut and the grub.d scripts run: longer than the default 5 s on a busy machine.
+  await expect(apply.success).toBeVisible({ timeout: 60_000 });
   await expect(review.driftNotice).toHaveCount(0);
 });
 
@@ -124,14 +167,15 @@ test('4.3: overlay with its own entry; zram swap stays; the review is made for 4
   await wizard.expectOn(mode.title);
   await mode.mode('overlay').check();
   await expect(mode.compressors).toBeHidden();
-  await wizard.walk('mode', 'ram');
+  await new ChoosePage(page).openMoreOptions();
   const ram = new RamPage(page);
   await expect(ram.warnings).toContainText('the compressed zram swap (/dev/zram0');
   await expect(ram.warnings).toContainText('Overlay keeps reading the disk root');
   await expect(ram.segment('rootAtBoot')).toHaveCount(0);
-  await wizard.walk('ram', 'review');
+  await wizard.walk('choose', 'review');
   const review = new ReviewPage(page);
   await expect(review.summary).toContainText('Qubes 4.3, overlay root');
+  await expect(review.meaning('nextBoot')).toContainText("dom0's root stays on disk, read-only");
   await expect(review.preconditions.locator('[data-ok="false"]')).toHaveCount(0);
   await expect(review.task('boot-entries')).toBeVisible();
   const diff = await review.openDiff('/etc/qubes-stateless/grub.conf');
@@ -188,9 +232,9 @@ test('the btrfs layout warns at the System check and on the review that overlay 
   const screen = new SystemCheckPage(page);
   const wizard = new WizardPage(page);
   await expect(screen.check('disk-layout')).toHaveAttribute('data-status', 'warn');
-  await wizard.walk('system-check', 'mode');
+  await wizard.walk('system-check', 'choose');
   await new ModePage(page).mode('overlay').check();
-  await wizard.walk('mode', 'review');
+  await wizard.walk('choose', 'review');
   const review = new ReviewPage(page);
   await expect(review.precondition('disk-layout')).toHaveAttribute('data-ok', 'true');
   await expect(review.warnings).toContainText(

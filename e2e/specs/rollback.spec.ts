@@ -28,7 +28,9 @@ test('files changed after the install are shown as conflicts, preselected to the
   await page.reload();
   const wizard = new WizardPage(page);
   await expect(new SystemCheckPage(page).fact('release')).toBeVisible();
-  await wizard.statusButton.click();
+  // Installed already: the first step says so and leads to Status & rollback.
+  await expect(page.getByTestId('installed-notice')).toContainText('already installed on this dom0');
+  await page.getByTestId('installed-open-status').click();
   const status = new StatusPage(page);
   await wizard.expectOn(status.title);
   await expect(status.installedTx).toHaveCount(1);
@@ -59,6 +61,7 @@ test('with nothing installed, Status says so and offers no rollback', async ({ p
   const start = await simDigest(session.sim);
   const wizard = new WizardPage(page);
   await expect(new SystemCheckPage(page).fact('release')).toBeVisible();
+  await expect(page.getByTestId('installed-notice')).toHaveCount(0);
   await wizard.statusButton.click();
   const status = new StatusPage(page);
   await expect(status.nothingInstalled).toBeVisible();

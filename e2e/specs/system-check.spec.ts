@@ -104,7 +104,7 @@ test('a stateless session blocks with a clear reason', async ({ page }) => {
   const wizard = new WizardPage(page);
   await expect(wizard.continueButton).toBeDisabled();
   await expect(wizard.continueReason).toContainText('Cannot continue: This session runs from RAM (tmpfs)');
-  await expect(wizard.railStep('mode')).toBeDisabled();
+  await expect(wizard.railStep('choose')).toBeDisabled();
 });
 
 test('a broken simulated file shows an error naming it, and retry recovers', async ({ page }) => {

@@ -7,14 +7,11 @@ import { showStatus, showWizard, startUp } from './flows.js';
 import { assertNever } from './lib/assert-never.js';
 import type { WizardStep } from './lib/wizard-steps.js';
 import { ApplyScreen } from './screens/apply-screen.js';
-import { ExtrasScreen } from './screens/extras-screen.js';
-import { ModeScreen } from './screens/mode-screen.js';
-import { RamScreen } from './screens/ram-screen.js';
+import { ChooseScreen } from './screens/choose-screen.js';
 import { RecoveryScreen } from './screens/recovery-screen.js';
 import { ReviewScreen } from './screens/review-screen.js';
 import { StatusScreen } from './screens/status-screen.js';
 import { SystemCheckScreen } from './screens/system-check-screen.js';
-import { TemplatesScreen } from './screens/templates-screen.js';
 import { connectRunEvents, useRunStore } from './stores/run-store.js';
 import { useSystemStore } from './stores/system-store.js';
 import type { View } from './stores/view-store.js';
@@ -25,16 +22,11 @@ function WizardStepScreen({ step }: { readonly step: WizardStep }) {
   switch (step.kind) {
     case 'system-check':
       return <SystemCheckScreen />;
-    case 'mode':
-      return <ModeScreen />;
-    case 'extras':
-      return <ExtrasScreen />;
-    case 'templates':
-      return <TemplatesScreen />;
-    case 'ram':
-      return <RamScreen />;
+    case 'choose':
+      return <ChooseScreen />;
     case 'review':
       return <ReviewScreen />;
+    // Step 3's second half: the apply run after the review was confirmed.
     case 'apply':
       return <ApplyScreen />;
     default:

@@ -7,7 +7,7 @@ import { useSystemStore } from '../stores/system-store.js';
 import { useWizardStore } from '../stores/wizard-store.js';
 
 /**
- * The wizard's steps in order. A step already reached can be revisited, unless an earlier step now has a
+ * The wizard's three steps in order. A step already reached can be revisited, unless an earlier step now has a
  * problem; nothing can be left while a change to dom0 is running.
  */
 export function StepRail() {
@@ -24,11 +24,10 @@ export function StepRail() {
       <ol>
         {WIZARD_STEPS.map((kind, i) => {
           const here = i === current;
-          // Apply is reached only through Review's confirmation, never from the rail.
+          // The apply run shows as step 3 (Review & apply); it is reached only through Review's confirmation.
           const reachable =
             !running &&
             i <= furthest &&
-            kind !== 'apply' &&
             problemsBefore(kind, WIZARD_STEPS, choices, readyValue(facts)).length === 0;
           const state = here ? 'current' : i < current ? 'done' : 'todo';
           return (

@@ -21,30 +21,30 @@ describe('step problems', () => {
     expect(stepProblems('system-check', defaultChoices(), f)).toEqual([
       { field: 'checks', key: 'checks.boot-mode.block', params: { mode: 'zram' } },
     ]);
-    expect(stepProblems('mode', defaultChoices(), null)).toMatchObject([{ key: 'nav.waitingForFacts' }]);
+    expect(stepProblems('choose', defaultChoices(), null)).toMatchObject([{ key: 'nav.waitingForFacts' }]);
   });
 
   it('checks the prompt timeout only when the prompt is chosen', () => {
     const c = withChoices((c) => ({ ...c, dom0: { ...c.dom0, promptTimeoutSec: 200 } }));
-    expect(stepProblems('mode', c, facts)).toEqual([]);
+    expect(stepProblems('choose', c, facts)).toEqual([]);
     const prompt = { ...c, dom0: { ...c.dom0, selection: 'prompt' as const } };
-    expect(stepProblems('mode', prompt, facts)).toMatchObject([
+    expect(stepProblems('choose', prompt, facts)).toMatchObject([
       { field: fields.promptTimeout, key: 'mode.prompt.range' },
     ]);
     for (const ok of [3, 120])
       expect(
-        stepProblems('mode', { ...prompt, dom0: { ...prompt.dom0, promptTimeoutSec: ok } }, facts),
+        stepProblems('choose', { ...prompt, dom0: { ...prompt.dom0, promptTimeoutSec: ok } }, facts),
       ).toEqual([]);
     for (const bad of [2, 121, 10.5, Number.NaN])
       expect(
-        stepProblems('mode', { ...prompt, dom0: { ...prompt.dom0, promptTimeoutSec: bad } }, facts),
+        stepProblems('choose', { ...prompt, dom0: { ...prompt.dom0, promptTimeoutSec: bad } }, facts),
       ).toHaveLength(1);
   });
 
   it("checks the save vault name by the release's rules and against existing qubes", () => {
     const vault = (name: string, release: '4.2' | '4.3' = '4.2') =>
       stepProblems(
-        'extras',
+        'choose',
         withChoices((c) => ({ ...c, saveVault: { enabled: true, name } })),
         factsFixture(release),
       );
@@ -57,7 +57,7 @@ describe('step problems', () => {
     // A disabled vault's name does not matter.
     expect(
       stepProblems(
-        'extras',
+        'choose',
         withChoices((c) => ({ ...c, saveVault: { enabled: false, name: '' } })),
         facts,
       ),
@@ -67,7 +67,7 @@ describe('step problems', () => {
   it('checks template clone names: valid, free, used once (the vault counts), and the pool is on', () => {
     const tpl = (t: WizardChoices['templates'][number], extra: Partial<WizardChoices> = {}) =>
       stepProblems(
-        'templates',
+        'choose',
         withChoices((c) => ({ ...c, ramPool: { enabled: true, sizeMiB: null }, templates: [t], ...extra })),
         facts,
       );
@@ -89,10 +89,23 @@ describe('step problems', () => {
     ]);
   });
 
+  it('lists every problem of the Choose step, from the mode down to the RAM details', () => {
+    const c = withChoices((c) => ({
+      ...c,
+      dom0: { ...c.dom0, selection: 'prompt', promptTimeoutSec: 200, dom0MemMaxMiB: 900 },
+      saveVault: { enabled: true, name: '' },
+    }));
+    expect(stepProblems('choose', c, facts).map((p) => p.field)).toEqual([
+      fields.promptTimeout,
+      fields.saveVaultName,
+      fields.dom0Mem,
+    ]);
+  });
+
   it('checks a dom0_mem override', () => {
     const mem = (v: number | null) =>
       stepProblems(
-        'ram',
+        'choose',
         withChoices((c) => ({ ...c, dom0: { ...c.dom0, dom0MemMaxMiB: v } })),
         facts,
       );
@@ -104,7 +117,7 @@ describe('step problems', () => {
 
   it('collects the problems of every earlier step', () => {
     const c = withChoices((c) => ({ ...c, saveVault: { enabled: true, name: '' } }));
-    expect(problemsBefore('extras', WIZARD_STEPS, c, facts)).toEqual([]);
-    expect(problemsBefore('ram', WIZARD_STEPS, c, facts)).toMatchObject([{ key: 'names.problem.empty' }]);
+    expect(problemsBefore('choose', WIZARD_STEPS, c, facts)).toEqual([]);
+    expect(problemsBefore('review', WIZARD_STEPS, c, facts)).toMatchObject([{ key: 'names.problem.empty' }]);
   });
 });

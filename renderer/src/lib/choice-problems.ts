@@ -15,7 +15,7 @@ import {
 import type { SystemFacts } from '../../../shared/facts.js';
 import type { Problem } from '../../../shared/message.js';
 import { systemChecks } from '../../../shared/system-checks.js';
-import type { WizardStepKind } from './wizard-steps.js';
+import type { RailStep, WizardStepKind } from './wizard-steps.js';
 
 /**
  * What keeps a step from going on, as data: the field it concerns (shown beside that input), an i18n key and its
@@ -37,14 +37,15 @@ export function stepProblems(step: WizardStepKind, c: WizardChoices, facts: Syst
       return systemChecks(facts)
         .filter((k) => k.status === 'block')
         .map((k) => ({ field: fields.checks, key: `checks.${k.id}.block`, params: k.params }));
-    case 'mode':
-      return modeProblems(c);
-    case 'extras':
-      return [...saveVaultProblems(c, facts), ...readOnlyRootProblems(c, facts)];
-    case 'templates':
-      return templateProblems(c, facts);
-    case 'ram':
-      return dom0MemProblems(c);
+    case 'choose':
+      // One screen, in its order: the mode and prompt, then the More options sections, then the RAM details.
+      return [
+        ...modeProblems(c),
+        ...saveVaultProblems(c, facts),
+        ...readOnlyRootProblems(c, facts),
+        ...templateProblems(c, facts),
+        ...dom0MemProblems(c),
+      ];
     case 'review':
     case 'apply':
       return [];
@@ -53,8 +54,8 @@ export function stepProblems(step: WizardStepKind, c: WizardChoices, facts: Syst
 
 /** Every problem of every step before `step` (a later step cannot be reached past an earlier one's problem). */
 export function problemsBefore(
-  step: WizardStepKind,
-  order: readonly WizardStepKind[],
+  step: RailStep,
+  order: readonly RailStep[],
   c: WizardChoices,
   facts: SystemFacts | null,
 ): Problem[] {

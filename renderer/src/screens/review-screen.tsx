@@ -14,6 +14,7 @@ import { SEVERITY_STATUS, StatusIcon } from '../components/status-icon.js';
 import { StepNav } from '../components/step-nav.js';
 import { applyReviewedPlan } from '../flows.js';
 import { argvLine } from '../lib/format.js';
+import { reviewMeaning } from '../lib/review-meaning.js';
 import { type CommandRunning, operationCount, settingWords, undoOf } from '../lib/operation-view.js';
 import { usePlanStore } from '../stores/plan-store.js';
 import { useWizardStore } from '../stores/wizard-store.js';
@@ -112,18 +113,52 @@ function CommandItem({ op }: { readonly op: CommandRunning }) {
   );
 }
 
+/** A task, folded: its title, what it is for and how many operations; the operations unfold on demand. */
 function TaskCard({ task }: { readonly task: PlannedTask }) {
   const { t } = useTranslation();
   return (
-    <section className="card task" aria-labelledby={`task-${task.id}`} data-testid={`task-${task.id}`}>
-      <h3 id={`task-${task.id}`}>{t(`tasks.${task.id}.title`)}</h3>
+    <details className="card task" data-testid={`task-${task.id}`}>
+      <summary className="task-summary">
+        <span className="task-title" id={`task-${task.id}`}>
+          {t(`tasks.${task.id}.title`)}
+        </span>{' '}
+        <span className="hint">{t('review.taskSummary', { count: task.operations.length })}</span>
+      </summary>
       <p className="hint">{t(`tasks.${task.id}.detail`)}</p>
-      <ol className="ops">
+      <ol className="ops" aria-labelledby={`task-${task.id}`}>
         {task.operations.map((op, i) => (
           <OperationItem key={i} op={op} />
         ))}
       </ol>
-    </section>
+    </details>
+  );
+}
+
+/** The plan's meaning in plain sentences (lib/review-meaning.ts), before any of its details. */
+function MeaningView({ plan }: { readonly plan: Plan }) {
+  const { t } = useTranslation();
+  const meaning = reviewMeaning(plan);
+  const parts = [
+    ['changes', meaning.changes],
+    ['stays', meaning.stays],
+    ['nextBoot', meaning.nextBoot],
+    ['goBack', meaning.goBack],
+  ] as const;
+  return (
+    <div className="meaning" data-testid="review-meaning">
+      {parts.map(([id, sentences]) =>
+        sentences.length === 0 ? null : (
+          <section key={id} className="card" aria-labelledby={`meaning-${id}`} data-testid={`meaning-${id}`}>
+            <h3 id={`meaning-${id}`}>{t(`review.meaningHeading.${id}`)}</h3>
+            <ul className="meaning-list">
+              {sentences.map((m) => (
+                <li key={m.key}>{t(m.key, m.params)}</li>
+              ))}
+            </ul>
+          </section>
+        ),
+      )}
+    </div>
   );
 }
 
@@ -167,11 +202,13 @@ function PlanView({ result }: { readonly result: PlanResult }) {
   const { t } = useTranslation();
   const [confirming, setConfirming] = useState(false);
   const { plan } = result;
+  const text = (p: Plan['preconditions'][number]) => preconditionText(p, (key, params) => t(key, params));
   const failed = plan.preconditions.filter((p) => !p.ok);
   const ops = operationCount(plan.tasks);
+  // A blocked plan names what blocks it, in the preconditions' own words.
   const blocked =
     failed.length > 0
-      ? t('review.apply.blocked', { count: failed.length })
+      ? t('review.apply.blocked', { count: failed.length, names: failed.map(text).join(' ') })
       : ops === 0
         ? t('review.apply.nothing')
         : null;
@@ -180,25 +217,17 @@ function PlanView({ result }: { readonly result: PlanResult }) {
       {failed.length > 0 ? (
         <div className="notice notice-warn" data-testid="review-blocked-notice">
           <StatusIcon status="block" />
-          <p>{t('review.apply.blocked', { count: failed.length })}</p>
+          <div>
+            <p>{t('review.blockedLead', { count: failed.length })}</p>
+            <ul data-testid="review-blocked-list">
+              {failed.map((p) => (
+                <li key={p.id}>{text(p)}</li>
+              ))}
+            </ul>
+          </div>
         </div>
       ) : null}
-      <div className="card">
-        <h3>{t('review.summary.heading')}</h3>
-        <p data-testid="review-summary">
-          {t('review.summary.text', {
-            release: plan.release,
-            mode: plan.choices.dom0.mode,
-            dom0Mem: plan.boot.dom0MemMaxMiB,
-            tasks: plan.tasks.length,
-            ops,
-          })}
-        </p>
-        <p className="hint">{t('review.summary.cmdline')}</p>
-        <code className="cmdline" data-testid="review-cmdline">
-          {[...plan.ram.cmdline.xenWords, ...plan.ram.cmdline.linuxWords].join(' ')}
-        </code>
-      </div>
+      <MeaningView plan={plan} />
       <div className="two-cols">
         <div className="card">
           <h3>{t('review.preconditions')}</h3>
@@ -206,7 +235,7 @@ function PlanView({ result }: { readonly result: PlanResult }) {
             {plan.preconditions.map((p) => (
               <li key={p.id} className="check" data-testid={`precondition-${p.id}`} data-ok={String(p.ok)}>
                 <StatusIcon status={p.ok ? 'ok' : 'block'} />
-                <span>{preconditionText(p, (key, params) => t(key, params))}</span>
+                <span>{text(p)}</span>
               </li>
             ))}
           </ul>
@@ -228,32 +257,50 @@ function PlanView({ result }: { readonly result: PlanResult }) {
         </div>
       </div>
       <PendingGrubCard plan={plan} />
-      <h3 className="section-title">{t('review.tasks')}</h3>
+      <h3 className="section-title">{t('review.details.heading')}</h3>
+      <div className="card">
+        <p data-testid="review-summary">
+          {t('review.summary.text', {
+            release: plan.release,
+            mode: plan.choices.dom0.mode,
+            dom0Mem: plan.boot.dom0MemMaxMiB,
+            tasks: plan.tasks.length,
+            ops,
+          })}
+        </p>
+        <p className="hint">{t('review.summary.cmdline')}</p>
+        <code className="cmdline" data-testid="review-cmdline">
+          {[...plan.ram.cmdline.xenWords, ...plan.ram.cmdline.linuxWords].join(' ')}
+        </code>
+        <p className="hint">{t('review.details.intro')}</p>
+      </div>
       {plan.tasks.map((task) => (
         <TaskCard key={task.id} task={task} />
       ))}
-      <StepNav
-        step="review"
-        problems={[]}
-        primary={
-          <div className="apply-bar">
-            {blocked ? (
-              <p id="apply-blocked" className="nav-reason" data-testid="apply-blocked">
-                <StatusIcon status="block" /> {blocked}
-              </p>
-            ) : null}
-            <button
-              type="button"
-              className="button danger"
-              disabled={!!blocked}
-              aria-describedby={blocked ? 'apply-blocked' : undefined}
-              onClick={() => setConfirming(true)}
-            >
-              {t('review.apply.button')}
-            </button>
-          </div>
-        }
-      />
+      <div className="sticky-actions" data-testid="review-actions">
+        <StepNav
+          step="review"
+          problems={[]}
+          primary={
+            <div className="apply-bar">
+              {blocked ? (
+                <p id="apply-blocked" className="nav-reason" data-testid="apply-blocked">
+                  <StatusIcon status="block" /> {blocked}
+                </p>
+              ) : null}
+              <button
+                type="button"
+                className="button danger"
+                disabled={!!blocked}
+                aria-describedby={blocked ? 'apply-blocked' : undefined}
+                onClick={() => setConfirming(true)}
+              >
+                {t('review.apply.button')}
+              </button>
+            </div>
+          }
+        />
+      </div>
       <ConfirmDialog
         open={confirming}
         id="confirm-apply"
@@ -273,7 +320,10 @@ function PlanView({ result }: { readonly result: PlanResult }) {
   );
 }
 
-/** Review: the exact plan for these choices — preconditions, warnings, every file diff and command with its undo. */
+/**
+ * Review: what the plan means for this machine first, then its preconditions and warnings, then the exact plan —
+ * every file diff and command with its undo — folded by task. Back and Apply stay in view.
+ */
 export function ReviewScreen() {
   const { t } = useTranslation();
   const choices = useWizardStore((s) => s.choices);

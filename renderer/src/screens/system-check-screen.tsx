@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { SystemFacts } from '../../../shared/facts.js';
 import type { DoctorCheck } from '../../../shared/doctor.js';
 import { DOCTOR_GROUPS, doctorCheckText } from '../../../shared/doctor.js';
+import { InstalledNotice } from '../components/installed-notice.js';
 import { ErrorPanel } from '../components/error-panel.js';
 import { Fact } from '../components/fact.js';
 import { Screen } from '../components/screen.js';
@@ -190,6 +191,7 @@ export function SystemCheckScreen() {
   const problems = useStepProblems('system-check');
   return (
     <Screen id="system-check" title={t('systemCheck.title')} lead={t('systemCheck.intro')}>
+      <InstalledNotice />
       {facts.kind === 'loading' || facts.kind === 'idle' ? (
         <p className="loading" role="status">
           {t('systemCheck.loading')}

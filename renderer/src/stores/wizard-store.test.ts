@@ -13,13 +13,21 @@ describe('wizard store', () => {
     expect(store().choices).toEqual(WizardChoicesSchema.parse({ dom0: { mode: 'zram' } }));
   });
 
-  it('moves step by step and remembers how far it got', () => {
+  it('moves step by step through Check, Choose and Review, and remembers how far it got', () => {
     store().next();
     store().next();
-    expect(store().step.kind).toBe('extras');
+    expect(store().step.kind).toBe('review');
+    // Continue never leaves the review: Apply goes through its confirmation.
+    store().next();
+    expect(store().step.kind).toBe('review');
     store().back();
-    expect(store().step.kind).toBe('mode');
+    expect(store().step.kind).toBe('choose');
     expect(store().furthest).toBe(2);
+    // The apply run is the second half of step 3: the rail shows it as the review step, and Back does not leave it.
+    store().goTo('apply');
+    expect(store().furthest).toBe(2);
+    store().back();
+    expect(store().step.kind).toBe('apply');
     store().goTo('system-check');
     store().back();
     expect(store().step.kind).toBe('system-check');

@@ -15,6 +15,9 @@ interface WizardStore {
   /** The furthest step reached, so the rail can go back and forth over what was already seen. */
   readonly furthest: number;
   readonly choices: WizardChoices;
+  /** Whether Choose shows its More options (kept while going back and forth). */
+  readonly moreOptions: boolean;
+  setMoreOptions(open: boolean): void;
   goTo(kind: WizardStepKind): void;
   next(): void;
   back(): void;
@@ -39,6 +42,8 @@ export const useWizardStore = create<WizardStore>((set, get) => {
     step: { kind: 'system-check' },
     furthest: 0,
     choices: defaultChoices(),
+    moreOptions: false,
+    setMoreOptions: (moreOptions) => set({ moreOptions }),
     goTo: (kind) => set((s) => ({ step: { kind }, furthest: Math.max(s.furthest, stepIndex(kind)) })),
     next() {
       const n = nextStep(get().step.kind);
@@ -88,6 +93,7 @@ export const useWizardStore = create<WizardStore>((set, get) => {
     setRamPool: (patch) => update((c) => ({ ...c, ramPool: { ...c.ramPool, ...patch } })),
     setAcceptPendingGrub: (on) => update((c) => ({ ...c, acceptPendingGrub: on })),
     setDefaultDispvm: (on) => update((c) => ({ ...c, defaultDispvm: on && c.templates.length > 0 })),
-    reset: () => set({ step: { kind: 'system-check' }, furthest: 0, choices: defaultChoices() }),
+    reset: () =>
+      set({ step: { kind: 'system-check' }, furthest: 0, choices: defaultChoices(), moreOptions: false }),
   };
 });

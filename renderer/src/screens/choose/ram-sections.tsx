@@ -1,20 +1,18 @@
 import { useTranslation } from 'react-i18next';
-import type { RamModel } from '../../../shared/ram/ram-estimate.js';
-import { ErrorPanel } from '../components/error-panel.js';
-import { Fact } from '../components/fact.js';
-import { FieldMessage } from '../components/field-message.js';
-import { RamBar } from '../components/ram-bar.js';
-import { Screen } from '../components/screen.js';
-import type { Status } from '../components/status-icon.js';
-import { SEVERITY_STATUS, StatusIcon } from '../components/status-icon.js';
-import { StepNav } from '../components/step-nav.js';
-import { useMiB } from '../hooks/use-mib.js';
-import { useRamModel } from '../hooks/use-ram-model.js';
-import { useStepProblems } from '../hooks/use-step-problems.js';
-import { fields, problemFor } from '../lib/choice-problems.js';
-import { dom0MemRange, hostBar } from '../lib/ram-view.js';
-import { useRamStore } from '../stores/ram-store.js';
-import { useWizardStore } from '../stores/wizard-store.js';
+import type { RamModel } from '../../../../shared/ram/ram-estimate.js';
+import { ErrorPanel } from '../../components/error-panel.js';
+import { Fact } from '../../components/fact.js';
+import { FieldMessage } from '../../components/field-message.js';
+import { RamBar } from '../../components/ram-bar.js';
+import type { Status } from '../../components/status-icon.js';
+import { SEVERITY_STATUS, StatusIcon } from '../../components/status-icon.js';
+import { useMiB } from '../../hooks/use-mib.js';
+import { useRamModel } from '../../hooks/use-ram-model.js';
+import { useStepProblems } from '../../hooks/use-step-problems.js';
+import { fields, problemFor } from '../../lib/choice-problems.js';
+import { dom0MemRange, hostBar } from '../../lib/ram-view.js';
+import { useRamStore } from '../../stores/ram-store.js';
+import { useWizardStore } from '../../stores/wizard-store.js';
 
 const VERDICT_STATUS: Record<RamModel['verdict']['kind'], Status> = {
   fits: 'ok',
@@ -42,7 +40,7 @@ function Dom0MemOverride({ model }: { readonly model: RamModel }) {
   const mib = useMiB();
   const chosen = useWizardStore((s) => s.choices.dom0.dom0MemMaxMiB);
   const setDom0 = useWizardStore((s) => s.setDom0);
-  const problems = useStepProblems('ram');
+  const problems = useStepProblems('choose');
   const range = dom0MemRange(model);
   const problem = problemFor(problems, fields.dom0Mem);
   const set = (v: string) => setDom0({ dom0MemMaxMiB: v.trim() === '' ? Number.NaN : Number(v) });
@@ -140,15 +138,20 @@ function Figures({ model }: { readonly model: RamModel }) {
   );
 }
 
-/** RAM: the breakdown for the current choices, the recommended dom0_mem=max and an override, verdict and warnings. */
-export function RamScreen() {
+/**
+ * The RAM-fit meter, shown on the whole Choose step: the verdict for the current choices and the host's memory
+ * as one bar, recomputed live as anything is chosen.
+ */
+export function RamFitMeter() {
   const { t } = useTranslation();
   const ram = useRamModel();
   const measurements = useRamStore((s) => s.measurements);
   const reload = useRamStore((s) => s.load);
-  const problems = useStepProblems('ram');
   return (
-    <Screen id="ram" title={t('ramScreen.title')} lead={t('ramScreen.intro')}>
+    <section className="card ram-meter" aria-labelledby="ram-meter-title" data-testid="ram-meter">
+      <h3 id="ram-meter-title" className="visually-hidden">
+        {t('choose.meter.heading')}
+      </h3>
       {measurements.kind === 'failed' ? (
         <ErrorPanel error={measurements.error} onRetry={() => void reload(true)} />
       ) : !ram ? (
@@ -158,40 +161,48 @@ export function RamScreen() {
       ) : (
         <>
           <Verdict model={ram.model} />
-          <div className="card">
-            <h3>{t('ramScreen.bar.heading')}</h3>
-            <RamBar bar={hostBar(ram.model, ram.facts.memory.totalMiB)} />
-          </div>
-          <div className="two-cols">
-            <Figures model={ram.model} />
-            <Dom0MemOverride model={ram.model} />
-          </div>
-          <div className="card">
-            <h3>{t('ramScreen.warnings.heading')}</h3>
-            {ram.model.warnings.length === 0 ? (
-              <p>{t('ramScreen.warnings.none')}</p>
-            ) : (
-              <ul className="checks" data-testid="ram-warnings">
-                {ram.model.warnings.map((w) => (
-                  <li key={w.key + JSON.stringify(w.params)} className="check" data-severity={w.severity}>
-                    <StatusIcon status={SEVERITY_STATUS[w.severity]} />
-                    <span>{t(w.key, w.params)}</span>
-                  </li>
-                ))}
-              </ul>
-            )}
-            {ram.measurements.ratioNote ? <p className="hint">{t(ram.measurements.ratioNote)}</p> : null}
-          </div>
-          <div className="card">
-            <h3>{t('ramScreen.cmdline.heading')}</h3>
-            <p className="hint">{t('ramScreen.cmdline.intro')}</p>
-            <code className="cmdline" data-testid="ram-cmdline">
-              {[...ram.model.cmdline.xenWords, ...ram.model.cmdline.linuxWords].join(' ')}
-            </code>
-          </div>
+          <RamBar bar={hostBar(ram.model, ram.facts.memory.totalMiB)} />
         </>
       )}
-      <StepNav step="ram" problems={problems} />
-    </Screen>
+    </section>
+  );
+}
+
+/** The RAM details: every figure, the recommended dom0_mem=max and an override, warnings, the entry's words. */
+export function RamDetailsSection() {
+  const { t } = useTranslation();
+  const ram = useRamModel();
+  if (!ram) return null;
+  return (
+    <>
+      <p className="hint">{t('ramScreen.intro')}</p>
+      <div className="two-cols">
+        <Figures model={ram.model} />
+        <Dom0MemOverride model={ram.model} />
+      </div>
+      <div className="card">
+        <h3>{t('ramScreen.warnings.heading')}</h3>
+        {ram.model.warnings.length === 0 ? (
+          <p>{t('ramScreen.warnings.none')}</p>
+        ) : (
+          <ul className="checks" data-testid="ram-warnings">
+            {ram.model.warnings.map((w) => (
+              <li key={w.key + JSON.stringify(w.params)} className="check" data-severity={w.severity}>
+                <StatusIcon status={SEVERITY_STATUS[w.severity]} />
+                <span>{t(w.key, w.params)}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+        {ram.measurements.ratioNote ? <p className="hint">{t(ram.measurements.ratioNote)}</p> : null}
+      </div>
+      <div className="card">
+        <h3>{t('ramScreen.cmdline.heading')}</h3>
+        <p className="hint">{t('ramScreen.cmdline.intro')}</p>
+        <code className="cmdline" data-testid="ram-cmdline">
+          {[...ram.model.cmdline.xenWords, ...ram.model.cmdline.linuxWords].join(' ')}
+        </code>
+      </div>
+    </>
   );
 }

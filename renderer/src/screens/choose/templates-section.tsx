@@ -1,23 +1,21 @@
 import { useTranslation } from 'react-i18next';
-import type { StatelessTemplateChoice } from '../../../shared/choices.js';
-import type { QubeFact } from '../../../shared/facts.js';
-import { SIZE_STEP_MIB } from '../../../shared/ram/constants.js';
-import type { CompressionRatio, RamModel } from '../../../shared/ram/ram-estimate.js';
-import { Fact } from '../components/fact.js';
-import { FieldMessage } from '../components/field-message.js';
-import { NameField } from '../components/name-field.js';
-import { Screen } from '../components/screen.js';
-import { StepNav } from '../components/step-nav.js';
-import { useMiB } from '../hooks/use-mib.js';
-import { useRamModel } from '../hooks/use-ram-model.js';
-import { useStepProblems } from '../hooks/use-step-problems.js';
-import type { Problem } from '../lib/choice-problems.js';
-import { RAM_POOL_MIN_MIB, fields, problemFor } from '../lib/choice-problems.js';
-import { percent } from '../lib/format.js';
-import { cloneRamMiB } from '../lib/ram-view.js';
-import { defaultCloneName, defaultDvmName, effectiveNames } from '../../../shared/template-names.js';
-import { useSystemStore } from '../stores/system-store.js';
-import { useWizardStore } from '../stores/wizard-store.js';
+import type { StatelessTemplateChoice } from '../../../../shared/choices.js';
+import type { QubeFact } from '../../../../shared/facts.js';
+import { SIZE_STEP_MIB } from '../../../../shared/ram/constants.js';
+import type { CompressionRatio, RamModel } from '../../../../shared/ram/ram-estimate.js';
+import { Fact } from '../../components/fact.js';
+import { FieldMessage } from '../../components/field-message.js';
+import { NameField } from '../../components/name-field.js';
+import { useMiB } from '../../hooks/use-mib.js';
+import { useRamModel } from '../../hooks/use-ram-model.js';
+import { useStepProblems } from '../../hooks/use-step-problems.js';
+import type { Problem } from '../../lib/choice-problems.js';
+import { RAM_POOL_MIN_MIB, fields, problemFor } from '../../lib/choice-problems.js';
+import { percent } from '../../lib/format.js';
+import { cloneRamMiB } from '../../lib/ram-view.js';
+import { defaultCloneName, defaultDvmName, effectiveNames } from '../../../../shared/template-names.js';
+import { useSystemStore } from '../../stores/system-store.js';
+import { useWizardStore } from '../../stores/wizard-store.js';
 
 interface TemplateCardProps {
   readonly q: QubeFact;
@@ -169,14 +167,14 @@ function RamPoolSettings({
   );
 }
 
-/** Templates: RAM clones and disposable templates for stateless sessions, each with its RAM cost. */
-export function TemplatesScreen() {
+/** Templates: RAM clones and disposable templates for stateless sessions, each with its RAM cost; the RAM pool. */
+export function TemplatesSection() {
   const { t } = useTranslation();
   const facts = useSystemStore((s) => s.facts);
   const chosen = useWizardStore((s) => s.choices.templates);
   const defaultDispvm = useWizardStore((s) => s.choices.defaultDispvm);
   const setDefaultDispvm = useWizardStore((s) => s.setDefaultDispvm);
-  const problems = useStepProblems('templates');
+  const problems = useStepProblems('choose');
   // One model for the whole screen: the cards need only the measured ratio, the pool its figures.
   const ram = useRamModel();
   const compressor = useWizardStore((s) => s.choices.dom0.compressor);
@@ -187,7 +185,8 @@ export function TemplatesScreen() {
   const first = chosen[0];
   const firstDvm = first ? effectiveNames(first).dvm : null;
   return (
-    <Screen id="templates" title={t('templates.title')} lead={t('templates.intro')}>
+    <>
+      <p className="hint">{t('templates.intro')}</p>
       <fieldset className="card group">
         <legend>{t('templates.legend')}</legend>
         <ul className="template-list">
@@ -224,8 +223,6 @@ export function TemplatesScreen() {
             : t('templates.defaultDispvm.none')}
         </p>
       </fieldset>
-
-      <StepNav step="templates" problems={problems} />
-    </Screen>
+    </>
   );
 }
