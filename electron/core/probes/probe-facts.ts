@@ -34,6 +34,7 @@ import {
   parseVolumeList,
 } from './parse-qvm.js';
 import { parseDom0Mem, parseXlInfo, parseXlListDom0 } from './parse-xl.js';
+import { detectForumInstall } from './forum-install.js';
 
 /** Written by our dracut module at boot (assets/README.md, "Status file"). */
 export const STATUS_FILE = '/run/qubes-stateless/status';
@@ -172,6 +173,7 @@ export async function probeFacts(sys: SystemReader): Promise<SystemFacts> {
   const bootFs = await findmnt(sys, '/boot');
   const { kernels, xenImages } = await probeBoot(sys);
   const prefs = parsePrefsListing((await sys.run(globalPrefsList(release))).stdout, 'qubes-prefs');
+  const pools = await probePools(sys, release);
   return {
     simulated: sys.kind === 'simulated',
     qubesRelease: release,
@@ -195,7 +197,8 @@ export async function probeFacts(sys: SystemReader): Promise<SystemFacts> {
     kernels,
     xenImages,
     qubes: await probeQubes(sys, release),
-    pools: await probePools(sys, release),
+    pools,
     prefs: Object.fromEntries([...prefs].map(([k, v]) => [k, v.value])),
+    forumInstall: await detectForumInstall(sys, pools),
   };
 }
