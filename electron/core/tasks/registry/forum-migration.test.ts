@@ -35,6 +35,10 @@ async function migrateAndRollBack(
   expect(plan.preconditions.filter((p) => !p.ok)).toEqual([]);
   const result = await engine.apply(CHOICES);
   expect(result.checks.filter((c) => !c.ok)).toEqual([]);
+  expect(result.checks.find((c) => c.task === 'forum-migration')?.detail).toEqual({
+    key: 'verify.inPlace',
+    params: { count: migration(plan.tasks)!.operations.length },
+  });
   await check(sim);
   await engine.rollback();
   const after = await simFiles(sim);
