@@ -173,8 +173,7 @@ export async function probeFacts(sys: SystemReader): Promise<SystemFacts> {
   const bootFs = await findmnt(sys, '/boot');
   const { kernels, xenImages } = await probeBoot(sys);
   const prefs = parsePrefsListing((await sys.run(globalPrefsList(release))).stdout, 'qubes-prefs');
-  const pools = await probePools(sys, release);
-  return {
+  const facts: SystemFacts = {
     simulated: sys.kind === 'simulated',
     qubesRelease: release,
     releaseName: name,
@@ -197,8 +196,9 @@ export async function probeFacts(sys: SystemReader): Promise<SystemFacts> {
     kernels,
     xenImages,
     qubes: await probeQubes(sys, release),
-    pools,
+    pools: await probePools(sys, release),
     prefs: Object.fromEntries([...prefs].map(([k, v]) => [k, v.value])),
-    forumInstall: await detectForumInstall(sys, pools),
   };
+  // Last, as it reads the pools' settings the probes above gathered.
+  return { ...facts, forumInstall: await detectForumInstall(sys, facts.pools) };
 }
