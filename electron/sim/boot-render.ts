@@ -165,8 +165,8 @@ export async function dracutModules(tree: SimTree): Promise<string[]> {
   // dracut reads conf files sorted by basename across both directories; /etc overrides a same-named /usr/lib file.
   const byName = new Map<string, string>();
   for (const c of confs) byName.set(c.split('/').pop()!, c);
-  // An omitted name is never included, whichever file adds it (dracutdevs/dracut 059 dracut-init.sh check_module
-  // tests omit_dracutmodules before add_dracutmodules).
+  // An omitted name is never included, whichever file adds it (dracutdevs/dracut 059 and dracut-ng 103,
+  // dracut-init.sh check_module, test omit_dracutmodules before add_dracutmodules).
   const omitted = new Set<string>();
   for (const name of [...byName.keys()].sort()) {
     const vars = evaluateShellAssignments(

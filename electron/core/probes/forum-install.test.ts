@@ -130,6 +130,22 @@ describe('forum install detection on the simulated profiles', () => {
   });
 });
 
+it("xuy's variant with the word on the normal entry: named and kept (the normal entry is never changed)", async () => {
+  const sim = await tempSim('qubes-4.2', 'xuy');
+  const grub = await sim.readText('/etc/default/grub');
+  await sim.writeFileAtomic('/etc/default/grub', `${grub}GRUB_CMDLINE_LINUX="$GRUB_CMDLINE_LINUX ramboot"\n`);
+  const found = (await probeFacts(sim)).forumInstall!;
+  expect(found.leftovers.filter((l) => l.kind === 'grub-cmdline')).toEqual([
+    {
+      kind: 'grub-cmdline',
+      path: '/etc/default/grub',
+      detail: 'ramboot',
+      fate: 'kept',
+      reason: { key: 'forum.reason.normalEntryInert', params: {} },
+    },
+  ]);
+});
+
 describe('forum recipe parsers', () => {
   it("names dracut modules as dracut does, and knows only the recipes' own", () => {
     expect(dracutModuleName('01ramboot')).toBe('ramboot');

@@ -30,9 +30,12 @@ import { evaluateShellAssignments, parseShellAssignments } from '../config/shell
  * running `qvm-volume config VM:root rw False` at boot, `ephemeral_volatile=True` on vm-pool, and a `file`-driver
  * pool (`rampool`) on a tmpfs mounted from fstab.
  *
- * dracut facts (dracutdevs/dracut tag 059, dracut-init.sh check_module and the modules.d loop): a module's name is
- * its directory without the two leading digits, and a name in `omit_dracutmodules` is never included, whatever
- * `add_dracutmodules` says and in whichever conf file — that is how the migration takes a module out of use.
+ * dracut facts (dracutdevs/dracut tag 059 — Qubes 4.2 — and dracut-ng/dracut-ng tag 103 — Qubes 4.3 —,
+ * dracut-init.sh check_module and for_each_module_dir): a module's name is its directory without the two leading
+ * digits; a name in `omit_dracutmodules` is never included, whatever `add_dracutmodules` says and in whichever conf
+ * file — that is how the migration takes a module out of use; and a module that `add_dracutmodules` names but that
+ * is not loaded makes dracut exit 1 unless it is omitted (059 l.1078-1091), so omitting also mends a conf whose
+ * module was deleted.
  */
 
 export const DRACUT_MODULES_DIR = '/usr/lib/dracut/modules.d';

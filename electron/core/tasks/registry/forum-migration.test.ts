@@ -180,4 +180,17 @@ describe('journal trust and the forum migration', () => {
       params: { entry: 'task forum-migration operation 0 (write)' },
     });
   });
+
+  it('refuses a journal that says 40_custom did not exist before the migration (its rollback would delete it)', async () => {
+    const { sim, file, tx } = await installedForum('xuy');
+    const op = forumOps(tx)[1]!;
+    if (op.kind !== 'write' || op.path !== CUSTOM) throw new Error('not the 40_custom edit');
+    op.beforeSha256 = null;
+    await writeFile(file, JSON.stringify(tx));
+    await expect(engineFor(sim).rollbackPreview()).rejects.toMatchObject({
+      code: 'journal-untrusted',
+      params: { entry: 'task forum-migration operation 1 (write)' },
+    });
+    expect(await sim.stat(CUSTOM)).not.toBeNull();
+  });
 });
