@@ -51,6 +51,8 @@ export type ForumLeftover = z.infer<typeof ForumLeftoverSchema>;
 export const ForumInstallSchema = z.object({
   family: ForumFamilySchema,
   leftovers: z.array(ForumLeftoverSchema),
+  /** Already moved into our setup (by an installed migration): a plan would change nothing more of it. */
+  migrated: z.boolean(),
   /** Malformed or partial leftovers, worded (`forum.problem.*`); detection changes nothing either way. */
   problems: z.array(MessageSchema),
 });

@@ -69,6 +69,7 @@ for (const p of PROFILES) {
     const panel = page.getByTestId('forum-install');
     await expect(panel).toBeVisible();
     await expect(panel).toHaveAttribute('data-family', p.forum);
+    await expect(panel).toHaveAttribute('data-migrated', 'false');
     await expect(panel).toContainText(p.heading);
     const rows = panel.getByTestId('forum-leftover');
     await expect(rows).toHaveCount(p.leftovers.length);
@@ -95,6 +96,8 @@ for (const p of PROFILES) {
     if (p.gone) expect(await session.sim.readText('/boot/grub2/grub.cfg')).not.toContain(p.gone);
 
     await page.reload();
+    await expect(panel).toHaveAttribute('data-migrated', 'true');
+    await expect(panel).toContainText('has been moved into this tool');
     await page.getByTestId('open-status').click();
     const status = new StatusPage(page);
     await expect(status.installedTx).toHaveCount(1);

@@ -1,8 +1,9 @@
-import type { PoolFact } from '../../../shared/facts.js';
+import type { PoolFact, QubesRelease } from '../../../shared/facts.js';
 import type { ForumFamily, ForumInstall, ForumLeftover } from '../../../shared/forum-install.js';
 import { type Message, message } from '../../../shared/message.js';
 import type { SystemReader } from '../system/system.js';
 import { PATHS } from '../tasks/paths.js';
+import { readSetting } from '../tasks/settings.js';
 import {
   DEFAULT_GRUB_BAK,
   DRACUT_MODULES_DIR,
@@ -24,6 +25,7 @@ import {
   dracutModuleName,
   forumModule,
   grubVar,
+  omitConf,
   readOnlyQubesOfUnit,
 } from './forum-recipes.js';
 
@@ -53,6 +55,7 @@ async function readIfThere(sys: SystemReader, path: string): Promise<string | nu
 export async function findForumLeftovers(
   sys: SystemReader,
   pools: readonly PoolFact[],
+  release: QubesRelease,
 ): Promise<ForumFindings> {
   const leftovers: ForumLeftover[] = [];
   const problems: Message[] = [];
@@ -261,13 +264,20 @@ export async function findForumLeftovers(
   const family = (Object.entries(votes) as [ForumFamily, number][])
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1])[0]?.[0];
-  const report: ForumInstall | null = family && leftovers.length ? { family, leftovers, problems } : null;
+  // Migrated: our omit conf omits exactly these modules, no recipe entry is left in the menu, its units are off.
+  const omit = await readIfThere(sys, FORUM_OMIT_CONF);
+  let migrated = (modules.length === 0 || omit === omitConf(modules)) && entries.length === 0;
+  for (const unit of units)
+    if (migrated) migrated = (await readSetting(sys, { kind: 'unit-enabled', unit }, release)) === 'disabled';
+  const report: ForumInstall | null =
+    family && leftovers.length ? { family, leftovers, migrated, problems } : null;
   return { report, modules, customEntries: entries, customText, units };
 }
 
 export async function detectForumInstall(
   sys: SystemReader,
   pools: readonly PoolFact[],
+  release: QubesRelease,
 ): Promise<ForumInstall | null> {
-  return (await findForumLeftovers(sys, pools)).report;
+  return (await findForumLeftovers(sys, pools, release)).report;
 }

@@ -9,9 +9,18 @@ export function ForumInstallPanel({ found }: { readonly found: ForumInstall | nu
   const { t } = useTranslation();
   if (!found) return null;
   return (
-    <section className="card forum-install" data-testid="forum-install" data-family={found.family}>
+    <section
+      className="card forum-install"
+      data-testid="forum-install"
+      data-family={found.family}
+      data-migrated={String(found.migrated)}
+    >
       <h3>{t('forum.title')}</h3>
-      <p className="card-lead">{t('forum.intro', { recipe: t(`forum.family.${found.family}`) })}</p>
+      <p className="card-lead">
+        {t(found.migrated ? 'forum.introMigrated' : 'forum.intro', {
+          recipe: t(`forum.family.${found.family}`),
+        })}
+      </p>
       <table className="table forum-leftovers" aria-label={t('forum.leftovers')}>
         <thead>
           <tr>

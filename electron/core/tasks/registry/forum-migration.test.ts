@@ -9,6 +9,7 @@ import { tempSim } from '../../../testing/temp-sim.js';
 import { TX_DIR } from '../../journal/journal-store.js';
 import type { ApplyTransaction } from '../../journal/transaction.js';
 import { BIN } from '../../system/binaries.js';
+import { probeFacts } from '../../probes/probe-facts.js';
 import { PATHS } from '../paths.js';
 
 /** Each forum profile: plan -> apply -> the leftovers handled as planned -> rollback -> the recipe's bytes back. */
@@ -31,6 +32,7 @@ async function migrateAndRollBack(
   const start = await simDigest(sim);
   const before = await simFiles(sim);
   const engine = engineFor(sim);
+  expect((await probeFacts(sim)).forumInstall?.migrated).toBe(false);
   const { plan } = await engine.plan(CHOICES);
   expect(plan.preconditions.filter((p) => !p.ok)).toEqual([]);
   const result = await engine.apply(CHOICES);
@@ -40,6 +42,9 @@ async function migrateAndRollBack(
     params: { count: migration(plan.tasks)!.operations.length },
   });
   await check(sim);
+  // Found still, now as moved into ours: a new plan has nothing more to do for it.
+  expect((await probeFacts(sim)).forumInstall?.migrated).toBe(true);
+  expect(migration((await engine.plan(CHOICES)).plan.tasks)?.operations ?? []).toEqual([]);
   await engine.rollback();
   const after = await simFiles(sim);
   // Readable on failure: which files differ from the recipe's install.
