@@ -72,6 +72,8 @@ export const WizardChoicesSchema = z.object({
    * without it such a plan is blocked, since our grub2-mkconfig would apply that edit too.
    */
   acceptPendingGrub: z.boolean().default(false),
+  /** Move a forum recipe's install found on this dom0 into ours (shared/forum-install.ts); nothing when none is. */
+  migrateForum: z.boolean().default(true),
 });
 export type WizardChoices = z.infer<typeof WizardChoicesSchema>;
 export type WizardChoicesInput = z.input<typeof WizardChoicesSchema>;

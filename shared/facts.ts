@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ForumInstallSchema } from './forum-install.js';
 
 /** What the app knows about the machine. Produced by the core's probes, shown by the UI and `status --json`. */
 
@@ -137,5 +138,7 @@ export const SystemFactsSchema = z.object({
   qubes: z.array(QubeFactSchema),
   pools: z.array(PoolFactSchema),
   prefs: z.record(z.string(), z.string()),
+  /** What a forum recipe left on this dom0 (null: none found); absent in facts from before it was probed. */
+  forumInstall: ForumInstallSchema.nullable().optional(),
 });
 export type SystemFacts = z.infer<typeof SystemFactsSchema>;

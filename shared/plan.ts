@@ -9,6 +9,7 @@ import { RamModelSchema } from './ram/ram-estimate.js';
  */
 
 export const TASK_IDS = [
+  'forum-migration',
   'dracut-module',
   'initramfs',
   'boot-entries',

@@ -127,10 +127,21 @@ export async function bridgeRenderer(
 /** Open the renderer over a fresh simulated dom0 (`setup` may change it first). */
 export async function openRenderer(
   page: Page,
-  opts: { profile?: string; layout?: string; setup?: (sim: SimSystem) => Promise<void> } = {},
+  opts: {
+    profile?: string;
+    layout?: string;
+    /** A forum recipe followed on the simulated dom0 first (sim init --forum). */
+    forum?: string;
+    setup?: (sim: SimSystem) => Promise<void>;
+  } = {},
 ): Promise<RendererSession> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'qs-e2e-'));
-  const sim = await initSim(path.join(dir, 'dom0'), opts.profile ?? 'qubes-4.2', opts.layout ?? 'lvm-thin');
+  const sim = await initSim(
+    path.join(dir, 'dom0'),
+    opts.profile ?? 'qubes-4.2',
+    opts.layout ?? 'lvm-thin',
+    opts.forum ?? null,
+  );
   await opts.setup?.(sim);
   const events: unknown[] = [];
   const calls: string[] = [];

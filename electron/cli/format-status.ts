@@ -21,6 +21,11 @@ export function formatStatus(f: SystemFacts): string {
     `kernels:       ${f.kernels.map((k) => k.version).join(', ')}`,
     `pools:         ${f.pools.map((p) => `${p.name} (${p.driver})`).join(', ')}`,
     `qubes:         ${f.qubes.filter((q) => q.klass !== 'AdminVM').length} (${f.qubes.filter((q) => q.klass === 'TemplateVM').length} templates, ${f.qubes.filter((q) => q.state === 'Running' && q.klass !== 'AdminVM').length} running)`,
+    ...(f.forumInstall
+      ? [
+          `forum install: ${f.forumInstall.family}, ${f.forumInstall.leftovers.length} leftovers (status --json lists each and its fate)`,
+        ]
+      : []),
   ];
   return `${lines.join('\n')}\n`;
 }

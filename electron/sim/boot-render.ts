@@ -165,15 +165,18 @@ export async function dracutModules(tree: SimTree): Promise<string[]> {
   // dracut reads conf files sorted by basename across both directories; /etc overrides a same-named /usr/lib file.
   const byName = new Map<string, string>();
   for (const c of confs) byName.set(c.split('/').pop()!, c);
+  // An omitted name is never included, whichever file adds it (dracutdevs/dracut 059 and dracut-ng 103,
+  // dracut-init.sh check_module, test omit_dracutmodules before add_dracutmodules).
+  const omitted = new Set<string>();
   for (const name of [...byName.keys()].sort()) {
     const vars = evaluateShellAssignments(
       parseShellAssignments((await tree.read(byName.get(name)!)).toString()),
     );
     for (const m of (vars.get('add_dracutmodules') ?? '').split(/\s+/))
       if (m && available.has(m)) mods.add(m);
-    for (const m of (vars.get('omit_dracutmodules') ?? '').split(/\s+/)) mods.delete(m);
+    for (const m of (vars.get('omit_dracutmodules') ?? '').split(/\s+/)) omitted.add(m);
   }
-  return [...mods].sort();
+  return [...mods].filter((m) => !omitted.has(m)).sort();
 }
 
 /** A stand-in image: the module list in clear (tests read it) padded with deterministic bytes. */

@@ -7,6 +7,8 @@ import { DIR_MODES, dom0Files } from './profiles/dom0-tree.js';
 import { SIM_LAYOUTS, type SimLayout, applyLayout } from './profiles/layouts.js';
 import { SimSystem, STATE_FILE } from './sim-system.js';
 import { SimTree } from './sim-tree.js';
+import { FORUM_PROFILES, forumTree } from './profiles/forum.js';
+import type { ForumFamily } from '../../shared/forum-install.js';
 import { BIN } from '../core/system/binaries.js';
 
 /** A simulated dom0 goes into a directory that does not exist or is empty; checked before anything is made. */
@@ -45,6 +47,8 @@ export async function initSim(
   dir: string,
   profileName: string,
   layout: string = 'lvm-thin',
+  /** A forum recipe followed on it before (profiles/forum.ts). */
+  forum: string | null = null,
 ): Promise<SimSystem> {
   const profile = PROFILES[profileName];
   if (!profile) {
@@ -63,6 +67,14 @@ export async function initSim(
       { field: 'layout', reason: `unknown layout "${layout}" (known: ${SIM_LAYOUTS.join(', ')})` },
     );
   }
+  if (forum !== null && !(FORUM_PROFILES as readonly string[]).includes(forum)) {
+    throw new AppError(
+      'invalid-choice',
+      'user',
+      `unknown forum recipe "${forum}" (known: ${FORUM_PROFILES.join(', ')})`,
+      { field: 'forum', reason: `unknown forum recipe "${forum}" (known: ${FORUM_PROFILES.join(', ')})` },
+    );
+  }
   const lay = layout as SimLayout;
   const abs = await checkNewSimDir(dir);
   try {
@@ -76,9 +88,20 @@ export async function initSim(
     );
   }
   const tree = new SimTree(abs);
-  await writeTreeFiles(tree, dom0Files(profile, lay));
+  let files = dom0Files(profile, lay);
+  let state = applyLayout(profileState(profile), lay);
+  const recipe = forum ? withForum(files, forum as ForumFamily, profile) : null;
+  if (recipe) {
+    const replaced = new Set(recipe.files.map((f) => f.path));
+    files = [...files.filter((f) => !replaced.has(f.path)), ...recipe.files];
+    state = recipe.state(state);
+  }
+  await writeTreeFiles(tree, files);
+  for (const [link, target] of Object.entries(recipe?.symlinks ?? {})) {
+    await fs.mkdir(path.dirname(tree.hostPath(link)), { recursive: true });
+    await fs.symlink(target, tree.hostPath(link));
+  }
   for (const [dir, mode] of Object.entries(DIR_MODES)) await fs.chmod(tree.hostPath(dir), mode);
-  const state = applyLayout(profileState(profile), lay);
   await fs.writeFile(path.join(abs, STATE_FILE), JSON.stringify(state, null, 2) + '\n');
   const sim = await SimSystem.open(abs);
   for (const k of profile.kernels) {
@@ -88,4 +111,17 @@ export async function initSim(
   await sim.run({ bin: BIN.grub2Mkconfig, args: ['-o', '/boot/grub2/grub.cfg'], privileged: true });
   await fs.rm(path.join(abs, 'commands.jsonl'), { force: true });
   return sim;
+}
+
+function withForum(files: readonly TreeFile[], family: ForumFamily, profile: (typeof PROFILES)[string]) {
+  const text = (p: string): string => {
+    const f = files.find((x) => x.path === p);
+    if (!f) throw new Error(`the profile tree has no ${p}`);
+    return f.content.toString();
+  };
+  return forumTree(family, profile, {
+    defaultGrub: text('/etc/default/grub'),
+    fstab: text('/etc/fstab'),
+    custom: text('/etc/grub.d/40_custom'),
+  });
 }

@@ -17,7 +17,7 @@ export async function tempDir(prefix = 'qs-test-'): Promise<string> {
   return d;
 }
 
-/** A fresh simulated dom0 of a profile, removed after the test. */
-export async function tempSim(profile = 'qubes-4.2'): Promise<SimSystem> {
-  return initSim(path.join(await tempDir('qs-sim-'), 'dom0'), profile);
+/** A fresh simulated dom0 of a profile (with a forum recipe followed on it, if named), removed after the test. */
+export async function tempSim(profile = 'qubes-4.2', forum: string | null = null): Promise<SimSystem> {
+  return initSim(path.join(await tempDir('qs-sim-'), 'dom0'), profile, 'lvm-thin', forum);
 }

@@ -1,5 +1,6 @@
 import { initSim } from '../../sim/init-sim.js';
 import { SIM_LAYOUTS } from '../../sim/profiles/layouts.js';
+import { FORUM_PROFILES } from '../../sim/profiles/forum.js';
 import { PROFILE_NAMES } from '../../sim/profiles/profiles.js';
 import { bootSim } from '../../sim/sim-boot.js';
 import { initSimFromReport } from '../../sim/sim-from-report.js';
@@ -9,12 +10,13 @@ import { UsageError } from '../command.js';
 
 export const simCommand: CliCommand = {
   name: 'sim',
-  usage: `sim init DIR [--profile ${PROFILE_NAMES.join('|')}] [--layout ${SIM_LAYOUTS.join('|')}]   create a simulated dom0 in DIR
+  usage: `sim init DIR [--profile ${PROFILE_NAMES.join('|')}] [--layout ${SIM_LAYOUTS.join('|')}] [--forum ${FORUM_PROFILES.join('|')}]   create a simulated dom0 in DIR (--forum: a forum recipe followed on it)
   sim init DIR --from-report FILE                   …that reproduces the machine of a doctor report
   sim boot DIR [--stateless]                        reboot it, into its normal or its stateless entry`,
   options: {
     profile: { type: 'string' },
     layout: { type: 'string' },
+    forum: { type: 'string' },
     stateless: { type: 'boolean' },
     'from-report': { type: 'string' },
   },
@@ -35,16 +37,23 @@ export const simCommand: CliCommand = {
       );
     const fromReport = ctx.values['from-report'];
     if (typeof fromReport === 'string') {
-      if (typeof ctx.values.profile === 'string' || typeof ctx.values.layout === 'string')
-        throw new UsageError('--profile/--layout and --from-report exclude each other');
+      if (
+        typeof ctx.values.profile === 'string' ||
+        typeof ctx.values.layout === 'string' ||
+        typeof ctx.values.forum === 'string'
+      )
+        throw new UsageError('--profile/--layout/--forum and --from-report exclude each other');
       const sim = await initSimFromReport(dir, fromReport, ctx.assetsDir);
       ctx.io.out(`created ${sim.description} (from the report ${fromReport})\n`);
       return 0;
     }
     const profile = typeof ctx.values.profile === 'string' ? ctx.values.profile : 'qubes-4.2';
     const layout = typeof ctx.values.layout === 'string' ? ctx.values.layout : 'lvm-thin';
-    const sim = await initSim(dir, profile, layout);
-    ctx.io.out(`created ${sim.description} (profile ${profile}, layout ${layout})\n`);
+    const forum = typeof ctx.values.forum === 'string' ? ctx.values.forum : null;
+    const sim = await initSim(dir, profile, layout, forum);
+    ctx.io.out(
+      `created ${sim.description} (profile ${profile}, layout ${layout}${forum ? `, forum recipe ${forum}` : ''})\n`,
+    );
     return 0;
   },
 };

@@ -15,6 +15,7 @@ import { poolNameProblem, qubeNameProblem } from '../../../shared/qube-names.js'
 import type { AssetBundle } from '../assets/asset-bundle.js';
 import { qvmCreate } from '../qubes/admin-commands.js';
 import type { Command } from '../system/system.js';
+import { forumModule, FORUM_OMIT_CONF, FORUM_UNITS, GRUB_CUSTOM, omitConf } from '../probes/forum-recipes.js';
 import { commandOp, sha256, specOf } from '../tasks/operations.js';
 import { PATHS, SESSION_UNIT } from '../tasks/paths.js';
 import {
@@ -55,6 +56,9 @@ const COMPUTED_FILES: ReadonlySet<string> = new Set([
   PATHS.defaultGrub,
   PATHS.fstab,
   PATHS.defaultEntry,
+  // The forum migration's omit conf and its edit of the recipe's GRUB entries out of 40_custom.
+  FORUM_OMIT_CONF,
+  GRUB_CUSTOM,
 ]);
 
 /** Directories the planner makes: its own, and the parents of the kernel-install plugin. */
@@ -107,7 +111,7 @@ export interface TrustOptions {
 /** Outputs a generate step may find absent: grub2-editenv creates grubenv (prompt selection). */
 const MAY_BE_CREATED: ReadonlySet<string> = new Set([PATHS.grubenv]);
 /** Files the planner edits and never creates (it reads them to plan): a plan saying they were absent is not ours. */
-const ALWAYS_EXIST: ReadonlySet<string> = new Set([PATHS.fstab, PATHS.defaultGrub]);
+const ALWAYS_EXIST: ReadonlySet<string> = new Set([PATHS.fstab, PATHS.defaultGrub, GRUB_CUSTOM]);
 
 function writeProblem(op: Extract<Operation, { kind: 'write' }>, o: TrustOptions): string | null {
   if (sha256(op.content) !== op.sha256) return 'its sha256 is not the hash of its content';
@@ -122,6 +126,13 @@ function writeProblem(op: Extract<Operation, { kind: 'write' }>, o: TrustOptions
       return `its content is not the bundled ${asset.asset}`;
   } else if (COMPUTED_FILES.has(op.path)) {
     if (op.asset !== null) return `${op.path} is not a bundled asset`;
+    // The omit conf names only the recipes' modules (anything else there would change every image).
+    const omitted = /^omit_dracutmodules\+=" (.*) "$/m.exec(op.content)?.[1]?.split(' ') ?? [];
+    if (
+      op.path === FORUM_OMIT_CONF &&
+      (!omitted.length || omitted.some((m) => !forumModule(m)) || op.content !== omitConf(omitted))
+    )
+      return `${op.path} is not the omit conf the planner writes`;
   } else {
     // A module file of an earlier bundle (rollback only): still directly inside our own module directory.
     const earlierModuleFile =
@@ -187,7 +198,13 @@ function settingProblem(
         ? 'off'
         : null,
     'unit-enabled': () =>
-      task === 'ram-pool' && ref.kind === 'unit-enabled' && ref.unit === SESSION_UNIT ? 'enabled' : null,
+      ref.kind !== 'unit-enabled'
+        ? null
+        : task === 'ram-pool' && ref.unit === SESSION_UNIT
+          ? 'enabled'
+          : task === 'forum-migration' && FORUM_UNITS.includes(ref.unit)
+            ? 'disabled'
+            : null,
     'qube-exists': () =>
       task === 'save-vault' &&
       ref.kind === 'qube-exists' &&

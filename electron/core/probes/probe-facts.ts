@@ -34,6 +34,7 @@ import {
   parseVolumeList,
 } from './parse-qvm.js';
 import { parseDom0Mem, parseXlInfo, parseXlListDom0 } from './parse-xl.js';
+import { detectForumInstall } from './forum-install.js';
 
 /** Written by our dracut module at boot (assets/README.md, "Status file"). */
 export const STATUS_FILE = '/run/qubes-stateless/status';
@@ -172,7 +173,7 @@ export async function probeFacts(sys: SystemReader): Promise<SystemFacts> {
   const bootFs = await findmnt(sys, '/boot');
   const { kernels, xenImages } = await probeBoot(sys);
   const prefs = parsePrefsListing((await sys.run(globalPrefsList(release))).stdout, 'qubes-prefs');
-  return {
+  const facts: SystemFacts = {
     simulated: sys.kind === 'simulated',
     qubesRelease: release,
     releaseName: name,
@@ -198,4 +199,6 @@ export async function probeFacts(sys: SystemReader): Promise<SystemFacts> {
     pools: await probePools(sys, release),
     prefs: Object.fromEntries([...prefs].map(([k, v]) => [k, v.value])),
   };
+  // Last, as it reads the pools' settings the probes above gathered.
+  return { ...facts, forumInstall: await detectForumInstall(sys, facts.pools, release) };
 }

@@ -77,11 +77,13 @@ export const swapon: SimCommand = {
 
 const wantsDir = (target: string) => `/etc/systemd/system/${target}.wants`;
 
-async function wantedBy(tree: SimTree, unit: string): Promise<string[] | null> {
+/** The unit file (in systemd's order: /etc before /usr/lib) and the targets its [Install] names. */
+async function wantedBy(tree: SimTree, unit: string): Promise<{ file: string; targets: string[] } | null> {
   for (const dir of ['/etc/systemd/system', '/usr/lib/systemd/system']) {
     if (await tree.stat(`${dir}/${unit}`)) {
       const text = (await tree.read(`${dir}/${unit}`)).toString();
-      return [...text.matchAll(/^WantedBy=(.+)$/gm)].flatMap((m) => m[1]!.trim().split(/\s+/));
+      const targets = [...text.matchAll(/^WantedBy=(.+)$/gm)].flatMap((m) => m[1]!.trim().split(/\s+/));
+      return { file: `${dir}/${unit}`, targets };
     }
   }
   return null;
@@ -97,13 +99,14 @@ export const systemctl: SimCommand = {
       if (verb === 'daemon-reload' && !unit) return ok();
       if (!unit || extra.length || !['is-enabled', 'enable', 'disable'].includes(verb ?? ''))
         throw new UsageError(`unsupported in the simulator: systemctl ${args.join(' ')}`);
-      const targets = await wantedBy(ctx.tree, unit);
-      if (!targets)
+      const found = await wantedBy(ctx.tree, unit);
+      if (!found)
         return {
           exitCode: 1,
           stdout: '',
           stderr: `Failed to ${verb} unit: Unit file ${unit} does not exist.\n`,
         };
+      const { file, targets } = found;
       const links = targets.map((t) => `${wantsDir(t)}/${unit}`);
       if (verb === 'is-enabled') {
         const on = (await Promise.all(links.map((l) => ctx.tree.stat(l)))).some(Boolean);
@@ -113,13 +116,13 @@ export const systemctl: SimCommand = {
         for (const l of links) {
           if (await ctx.tree.stat(l)) continue;
           await ctx.tree.mkdir(path.posix.dirname(l));
-          await ctx.tree.symlink(`/usr/lib/systemd/system/${unit}`, l);
+          // systemctl enable links to the unit file where it found it.
+          await ctx.tree.symlink(file, l);
         }
         return {
           exitCode: 0,
           stdout: '',
-          stderr:
-            links.map((l) => `Created symlink ${l} → /usr/lib/systemd/system/${unit}.`).join('\n') + '\n',
+          stderr: links.map((l) => `Created symlink ${l} → ${file}.`).join('\n') + '\n',
         };
       }
       for (const l of links) if (await ctx.tree.stat(l)) await ctx.tree.remove(l);

@@ -5,6 +5,7 @@ import { DOCTOR_GROUPS, doctorCheckText } from '../../../shared/doctor.js';
 import { InstalledNotice } from '../components/installed-notice.js';
 import { ErrorPanel } from '../components/error-panel.js';
 import { Fact } from '../components/fact.js';
+import { ForumInstallPanel } from '../components/forum-install-panel.js';
 import { Screen } from '../components/screen.js';
 import { StatusIcon } from '../components/status-icon.js';
 import { StepNav } from '../components/step-nav.js';
@@ -206,6 +207,7 @@ export function SystemCheckScreen() {
         </>
       ) : (
         <div className="system-check">
+          <ForumInstallPanel found={facts.value.forumInstall} />
           <div className="card">
             <h3>{t('doctor.heading')}</h3>
             <p className="card-lead">{t('doctor.intro')}</p>

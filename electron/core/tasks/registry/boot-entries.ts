@@ -8,6 +8,7 @@ import { grubDefaultCommand, grubMkconfigCommand } from '../planned-commands.js'
 import { PATHS, entryId, entryTitle } from '../paths.js';
 import { sha256Text, stockXenSection } from '../pending-grub.js';
 import type { PlannerContext } from './context.js';
+import { forumChangesGrub } from './forum-migration.js';
 import type { TaskModule } from './task.js';
 
 /**
@@ -25,7 +26,7 @@ export const bootEntries: TaskModule = {
       ...(await ctx.install(script)),
       ...(await defaultGrubOps(ctx, c)),
     ];
-    const inputsChanged = ops.length > 0;
+    const inputsChanged = ops.length > 0 || forumChangesGrub(ctx);
     const { configs, pending } = await ctx.grub();
     for (const cfg of configs) {
       // A pending edit the user included is applied by regenerating, even where our own inputs did not change.

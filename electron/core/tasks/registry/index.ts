@@ -2,6 +2,7 @@ import type { TaskId } from '../../../../shared/plan.js';
 import { bootEntries } from './boot-entries.js';
 import { dracutModule } from './dracut-module.js';
 import { ephemeralVolatile } from './ephemeral-volatile.js';
+import { forumMigration } from './forum-migration.js';
 import { initramfs } from './initramfs.js';
 import { ramPool } from './ram-pool.js';
 import { readOnlyRoot } from './read-only-root.js';
@@ -15,6 +16,8 @@ import type { TaskModule } from './task.js';
  * order for the renderer, which cannot import the core; registry.test.ts holds the two equal.
  */
 export const TASKS: readonly TaskModule[] = [
+  // First: what it changes (dracut's conf, 40_custom) is the input of the images and grub.cfg built after it.
+  forumMigration,
   dracutModule,
   initramfs,
   bootEntries,

@@ -2,13 +2,14 @@ import { message } from '../../../../shared/message.js';
 import { BIN } from '../../system/binaries.js';
 import { generateOp } from '../operations.js';
 import { dracutCommand } from '../planned-commands.js';
+import { forumChangesDracut } from './forum-migration.js';
 import type { TaskModule } from './task.js';
 
 /** Rebuild every dom0 image when the module changed, or when an image was not built with it by us. */
 export const initramfs: TaskModule = {
   id: 'initramfs',
   async plan(ctx) {
-    const moduleChanged = ctx.planned('dracut-module').length > 0;
+    const moduleChanged = ctx.planned('dracut-module').length > 0 || forumChangesDracut(ctx);
     const ops = [];
     for (const k of ctx.facts.kernels.filter((x) => x.xenDom0 && x.initramfs)) {
       if (!moduleChanged && (await ctx.isCurrent(k.initramfs!))) continue;

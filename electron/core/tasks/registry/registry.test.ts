@@ -48,7 +48,10 @@ describe('the task registry', () => {
   it('checks every applied task with words from the catalogue', async () => {
     const sim = await tempSim();
     const { checks } = await engineFor(sim).apply(everyTask());
-    expect(new Set(checks.map((c) => c.task))).toEqual(new Set(TASK_IDS));
+    // A stock profile has no forum install to migrate: forum-migration.test.ts checks that task's words.
+    expect(new Set(checks.map((c) => c.task))).toEqual(
+      new Set(TASK_IDS.filter((t) => t !== 'forum-migration')),
+    );
     for (const c of checks) {
       expect(c.ok, c.task).toBe(true);
       expect(hasWords(c.detail.key), c.detail.key).toBe(true);

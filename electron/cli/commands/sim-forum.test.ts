@@ -1,0 +1,38 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../testing/temp-sim.js';
+import { runCli as cli } from '../testing-cli.js';
+
+describe('sim init --forum and status', () => {
+  it('status --json reports the forum install a profile carries (forumInstall), status says it in a line', async () => {
+    const dir = path.join(await tempDir(), 'dom0');
+    const init = await cli('sim', 'init', dir, '--profile', 'qubes-4.3', '--forum', 'leandroibov');
+    expect(init.code).toBe(0);
+    expect(init.out).toContain('forum recipe leandroibov');
+    const json = JSON.parse((await cli('--sim', dir, 'status', '--json')).out) as {
+      forumInstall: { family: string; leftovers: { kind: string; path: string; fate: string }[] };
+    };
+    expect(json.forumInstall.family).toBe('leandroibov');
+    expect(json.forumInstall.leftovers.map((l) => `${l.kind}:${l.path}:${l.fate}`)).toEqual([
+      'dracut-module:/usr/lib/dracut/modules.d/01ramboot:disabled',
+      'dracut-conf:/etc/dracut.conf.d/ramboot.conf:disabled',
+      'dom0-mem:/etc/default/grub:kept',
+      'fstab-swap:/etc/fstab:kept',
+      'backup-file:/etc/default/grub.bak:kept',
+      'backup-file:/etc/fstab.bak:kept',
+    ]);
+    expect((await cli('--sim', dir, 'status')).out).toContain('forum install: leandroibov, 6 leftovers');
+  });
+
+  it('a stock profile reports forumInstall null; an unknown recipe is refused and makes nothing', async () => {
+    const dir = path.join(await tempDir(), 'dom0');
+    expect((await cli('sim', 'init', dir)).code).toBe(0);
+    expect(JSON.parse((await cli('--sim', dir, 'status', '--json')).out).forumInstall).toBeNull();
+    const other = path.join(await tempDir(), 'dom0');
+    const bad = await cli('sim', 'init', other, '--forum', 'someone-else');
+    expect(bad.code).not.toBe(0);
+    expect(bad.out + bad.err).toContain('unknown forum recipe "someone-else"');
+    const { stat } = await import('node:fs/promises');
+    expect(await stat(other).catch(() => null)).toBeNull();
+  });
+});
