@@ -3,7 +3,7 @@ import { probeFacts } from '../../core/probes/probe-facts.js';
 import { estimateRam } from '../../core/ram/estimate-ram.js';
 import { translate } from '../../../shared/i18n/translate.js';
 import { CHOICE_OPTIONS, choicesFromOptions } from '../choice-options.js';
-import { SAMPLE_OPTIONS, SAMPLE_USAGE, estimateOptionsFrom } from '../sample-options.js';
+import { SAMPLE_OPTIONS, SAMPLE_SYNOPSIS, estimateOptionsFrom } from '../sample-options.js';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 
@@ -20,7 +20,7 @@ export function formatRam(e: RamEstimate): string {
   const r = input.ratio;
   const lines = [
     `${e.simulated ? 'SIMULATED ' : ''}RAM estimate for a stateless dom0: mode ${m.mode}${m.mode === 'zram' || m.ramPool ? `, ${m.compressor}` : ''}`,
-    `verdict:        ${m.verdict.kind.toUpperCase()}: ${formatMessage(m.verdict)}`,
+    `verdict:        ${formatMessage(m.verdict)}`,
     '',
     `host:           ${input.hostTotalMiB} MiB (Xen keeps ${m.xenReservedMiB}, ${m.hostUsableMiB} for domains)`,
     `root used:      ${m.rootUsedMiB} MiB${me.root.inodes !== null ? `, ${me.root.inodes} inodes` : ''} (${me.root.source})`,
@@ -52,10 +52,10 @@ export function formatRam(e: RamEstimate): string {
 
 export const ramCommand: CliCommand = {
   name: 'ram',
-  usage: `ram [choices…] ${SAMPLE_USAGE} [--json]        how much RAM a stateless dom0 needs here`,
+  synopsis: [`ram [CHOICES] ${SAMPLE_SYNOPSIS}`],
   options: { ...CHOICE_OPTIONS, ...SAMPLE_OPTIONS },
   async run(ctx) {
-    if (ctx.args.length) throw new UsageError('ram takes no arguments besides options');
+    if (ctx.args.length) throw new UsageError('cli.usage.unexpectedArgument', { arg: ctx.args[0]! });
     const choices = choicesFromOptions(ctx.values as Parameters<typeof choicesFromOptions>[0]);
     const sampling = estimateOptionsFrom(ctx);
     const sys = await ctx.system();
