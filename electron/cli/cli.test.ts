@@ -145,7 +145,7 @@ describe('qubes-stateless CLI', () => {
     const planned = await cli('--sim', dir, 'plan', '--mode', 'tmpfs', '--no-sample');
     expect(planned.code).toBe(1);
     expect(planned.out).toMatch(
-      /FAIL ram-fits: The RAM root does not fit on this machine \(does not fit: dom0 would need \d+ MiB/,
+      /^ {2}FAIL The RAM root does not fit on this machine \(does not fit: dom0 would need \d+ MiB/m,
     );
   });
 

@@ -9,7 +9,8 @@ export interface CliRun {
 
 /** Runs the CLI in-process as the tests do, not on a terminal: its exit code and everything it printed. */
 export async function runCli(...argv: string[]): Promise<CliRun> {
-  return runCliOn(undefined, ...argv);
+  const { code, out, err } = await runCliOn(undefined, ...argv);
+  return { code, out, err };
 }
 
 /**

@@ -281,7 +281,7 @@ export const recoverCommand: CliCommand = {
         ctx.io.out(
           ctx.values.json
             ? json(preview)
-            : `${line(`cli.recover.would.${action}`, { kind: translate(`cli.kind.${preview.unfinished.kind}`), id: preview.unfinished.id })}${formatCommands(preview.commands)}${line('cli.recover.addYes')}`,
+            : `${line(`cli.recover.would.${preview.unfinished.kind === 'rollback' ? 'finish' : action}`, { kind: translate(`cli.kind.${preview.unfinished.kind}`), id: preview.unfinished.id })}${formatCommands(preview.commands)}${line('cli.recover.addYes')}`,
         );
         return 2;
       }
