@@ -97,7 +97,11 @@ describe('plan prints its digest and the exact command that applies it', () => {
     const argv = r.out.trimEnd().split('\n').at(-1)!.trim().split(' ').slice(1);
     const applied = await cli(...argv);
     expect(applied.code).toBe(0);
-    expect(applied.out).toMatch(/^Installed and verified: transaction \S+ \(\d+ steps\)\./);
+    expect(applied.out).toMatch(
+      new RegExp(
+        `^Installed and verified: transaction \\S+ \\(17 steps\\)\\. To undo it: qubes-stateless --sim ${dir} rollback\n$`,
+      ),
+    );
     expect(await treeOf(dir)).not.toBe(before);
   });
 

@@ -111,7 +111,7 @@ export function formatJournal(txs: readonly TransactionSummary[]): string {
   return txs
     .map(
       (t) =>
-        `${t.id}  ${translate(`cli.kind.${t.kind}`).padEnd(8)} ${translate(`cli.status.${t.status}`).padEnd(11)} ${translate('cli.journal.steps', { done: t.stepsDone, steps: t.steps })}  ${t.target ? translate('cli.journal.undoes', { id: t.target }) : t.tasks.map(taskTitle).join(', ')}\n`,
+        `${t.id}  ${translate(`cli.kind.${t.kind}`).padEnd(8)} ${translate(`cli.txStatus.${t.status}`).padEnd(11)} ${translate('cli.journal.steps', { done: t.stepsDone, steps: t.steps })}  ${t.target ? translate('cli.journal.undoes', { id: t.target }) : t.tasks.map(taskTitle).join(', ')}\n`,
     )
     .join('');
 }

@@ -12,7 +12,7 @@ import type { CliCommand, CommandContext } from '../command.js';
 import { UsageError } from '../command.js';
 import { confirmChange } from '../confirm.js';
 import { formatConflicts, formatJournal, formatPlan, taskTitle } from '../format-plan.js';
-import { nextApplyCommand } from '../next-command.js';
+import { nextApplyCommand, ourCommand } from '../next-command.js';
 
 function noArguments(ctx: CommandContext): void {
   if (ctx.args.length) throw new UsageError('cli.usage.unexpectedArgument', { arg: ctx.args[0]! });
@@ -164,7 +164,11 @@ export const applyCommand: CliCommand = {
     ctx.io.out(
       ctx.values.json
         ? json(result)
-        : line('cli.apply.done', { id: result.transaction.id, steps: result.transaction.steps }),
+        : line('cli.apply.done', {
+            id: result.transaction.id,
+            steps: result.transaction.steps,
+            command: ourCommand(ctx.values, 'rollback').text,
+          }),
     );
     return 0;
   },
@@ -291,7 +295,10 @@ export const recoverCommand: CliCommand = {
       ctx.io.out(
         ctx.values.json
           ? json(tx)
-          : line(`cli.recover.done.${tx.kind}`, { id: tx.id, status: translate(`cli.status.${tx.status}`) }),
+          : line(`cli.recover.done.${tx.kind}`, {
+              id: tx.id,
+              status: translate(`cli.txStatus.${tx.status}`),
+            }),
       );
       return 0;
     } catch (e) {
