@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { SimSystem } from '../sim/sim-system.js';
 import { simDigest } from '../testing/sim-digest.js';
 import { tempDir } from '../testing/temp-sim.js';
+import { lookup } from '../../shared/i18n/translate.js';
+import en from '../../shared/i18n/en.json';
+import { COMMANDS } from './main.js';
 import { runCli as cli, runCliOn } from './testing-cli.js';
 
 /** A fresh simulated dom0 (Qubes 4.2) in a folder whose name needs quoting in a shell. */
@@ -76,6 +79,19 @@ describe('usage errors, as the qvm-* tools print them', () => {
     expect(apply.out).toContain('  --mode overlay|zram|tmpfs  ');
     // The help of a command does not run it: nothing is asked, nothing is read.
     expect(apply.err).toBe('');
+  });
+});
+
+describe('every command and option is described in the catalogue', () => {
+  it('has cli.commands.<name> and cli.options.<option> words, so no help line shows a key', async () => {
+    for (const c of COMMANDS) {
+      expect(lookup(en, `cli.commands.${c.name}`), c.name).toBeTypeOf('string');
+      for (const o of Object.keys(c.options ?? {}))
+        expect(lookup(en, `cli.options.${o}`), o).toBeTypeOf('string');
+      const help = await cli(c.name, '--help');
+      expect(help.code, c.name).toBe(0);
+      expect(help.out, c.name).not.toMatch(/cli\.(options|commands)\./);
+    }
   });
 });
 
