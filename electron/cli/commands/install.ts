@@ -91,7 +91,13 @@ function failedPreconditions(e: unknown): string[] {
     });
 }
 
-/** The core refuses an apply that would change nothing; for the CLI that is dnf's "Nothing to do.", exit 0. */
+/**
+ * The core refuses an apply that would change nothing; for the CLI that is dom0's package manager's "Nothing to
+ * do.", which is success: dnf 4 (Qubes 4.2's dom0) logs it and returns from do_transaction, so main returns
+ * demands.success_exit_status, 0 (rpm-software-management/dnf, tag 4.14.0, dnf/cli/cli.py and dnf/cli/main.py);
+ * dnf5 (Qubes 4.3's, qubes-facts.md §dnf) prints it in print_transaction_table and main returns ExitCode::SUCCESS
+ * (rpm-software-management/dnf5, tag 5.2.8.0, libdnf5-cli/output/transaction_table.cpp and dnf5/main.cpp).
+ */
 const isNothingToDo = (e: unknown) =>
   e instanceof AppError && e.code === 'invalid-choice' && e.params.reason === 'choice.nothingToDo';
 
@@ -261,7 +267,7 @@ export const rollbackCommand: CliCommand = {
   },
 };
 
-/** recover with no unfinished change: nothing to do, so success (dnf's "Nothing to do.", exit 0). */
+/** recover with no unfinished change: nothing to do, so success (exit 0, as dnf; see isNothingToDo). */
 const isNothingToRecover = (e: unknown) => e instanceof AppError && e.code === 'nothing-to-recover';
 
 export const recoverCommand: CliCommand = {
