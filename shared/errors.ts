@@ -33,6 +33,8 @@ export const ERROR_CODES = [
   'unfinished-transaction',
   'change-interrupted',
   'nothing-installed',
+  /** recover found no unfinished apply or rollback (not a failure: the CLI says so and exits 0). */
+  'nothing-to-recover',
   'drift-since-plan',
   'rollback-conflicts',
   'verify-failed',

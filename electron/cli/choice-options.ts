@@ -25,23 +25,6 @@ export const CHOICE_OPTIONS = {
   'include-pending-grub': { type: 'boolean' },
 } as const;
 
-export const CHOICE_USAGE = `choices:
-  --mode overlay|zram|tmpfs        how dom0's root runs from RAM (default zram)
-  --compressor lz4|zstd|lzo-rle    zram compressor (default zstd)
-  --selection entry|prompt         own GRUB entry, or that entry asking with a timeout
-  --prompt-timeout SECONDS         prompt wait; no answer boots persistent (default 10)
-  --dom0-mem MiB                   dom0_mem=max for stateless boots (default: recommended)
-  --no-hardening                   no init_on_free/init_on_alloc on the stateless entry
-  --swap stateless-only|disable    keep disk swap for persistent boots, or turn it off for good
-  --ram-pool [--ram-pool-size MiB] a compressed RAM pool for stateless qubes
-  --ephemeral-volatile             encrypt vm-pool volatile volumes with throw-away keys
-  --read-only-root QUBE[,QUBE]     make these qubes' root volumes read-only
-  --template TPL[:CLONE[:DVM]]     RAM clone and disposable template of TPL in stateless sessions
-  --default-dispvm                 make the first of those the default disposable template
-  --save-vault NAME                create a persistent, network-less qube NAME for saved files
-  --include-pending-grub           also apply an /etc/default/grub edit not yet in grub.cfg (the plan shows it)
-`;
-
 /** A bad choice on the command line is a usage error: the CLI prints it with the usage, exit code 2. */
 export class ChoiceError extends UsageError {}
 
@@ -55,15 +38,37 @@ type Values = {
 
 const int = (name: string, v: string | undefined): number | undefined => {
   if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v)) throw new ChoiceError(`--${name} expects a whole number, got "${v}"`);
+  if (!/^\d+$/.test(v)) throw new ChoiceError('cli.usage.wholeNumber', { option: `--${name}`, value: v });
   return Number(v);
+};
+
+/**
+ * The option a choice's field (its path in WizardChoices, shared/choice-rules.ts) comes from, so an invalid
+ * choice names what the user typed, not the schema's path.
+ */
+const FIELD_OPTIONS: readonly [prefix: string, option: string][] = [
+  ['dom0.mode', 'mode'],
+  ['dom0.compressor', 'compressor'],
+  ['dom0.selection', 'selection'],
+  ['dom0.promptTimeoutSec', 'prompt-timeout'],
+  ['dom0.dom0MemMaxMiB', 'dom0-mem'],
+  ['swap', 'swap'],
+  ['ramPool.sizeMiB', 'ram-pool-size'],
+  ['ramPool', 'ram-pool'],
+  ['readOnlyRoot', 'read-only-root'],
+  ['templates', 'template'],
+  ['defaultDispvm', 'default-dispvm'],
+  ['saveVault', 'save-vault'],
+];
+const optionOf = (field: string): string => {
+  const hit = FIELD_OPTIONS.find(([prefix]) => field === prefix || field.startsWith(`${prefix}.`));
+  return hit ? `--${hit[1]}` : field;
 };
 
 export function choicesFromOptions(values: Values): WizardChoices {
   const templates = (values.template ?? []).map((spec) => {
     const [template, cloneName, dvmName, ...extra] = spec.split(':');
-    if (!template || extra.length)
-      throw new ChoiceError(`--template expects TPL[:CLONE[:DVM]], got "${spec}"`);
+    if (!template || extra.length) throw new ChoiceError('cli.usage.templateSyntax', { value: spec });
     return { template, ...(cloneName ? { cloneName } : {}), ...(dvmName ? { dvmName } : {}) };
   });
   const raw = {
@@ -93,6 +98,9 @@ export function choicesFromOptions(values: Values): WizardChoices {
   };
   const parsed = parseChoices(raw);
   if (parsed.problem)
-    throw new ChoiceError(`invalid choice ${parsed.problem.field}: ${messageText(parsed.problem)}`);
+    throw new ChoiceError('cli.usage.invalidChoice', {
+      option: optionOf(parsed.problem.field ?? 'choices'),
+      text: messageText(parsed.problem),
+    });
   return parsed.choices;
 }

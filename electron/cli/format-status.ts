@@ -1,31 +1,85 @@
 import type { SystemFacts } from '../../shared/facts.js';
-import { formatBytesAsGiB } from '../../shared/i18n/format-size.js';
-import { currentLanguage } from '../../shared/i18n/translate.js';
+import { translate } from '../../shared/i18n/translate.js';
 
-const gib = (bytes: number) => formatBytesAsGiB(bytes, currentLanguage());
+// Sizes go to the catalogue in MiB; its `{{x, gib}}` writes them in the locale's style (format-size.ts).
+const mib = (bytes: number) => bytes / 1024 ** 2;
 
-/** The human-readable `status` report. */
+/** The human-readable `status` report: a label and a value a line, both in the catalogue's words. */
 export function formatStatus(f: SystemFacts): string {
   const boot =
     f.bootMode.kind === 'persistent'
-      ? 'persistent'
-      : `stateless (${f.bootMode.mode}${f.bootMode.viaQubesStateless ? '' : ', not set up by qubes-stateless'})`;
-  const lines = [
-    `${f.simulated ? 'SIMULATED ' : ''}${f.releaseName}`,
-    `boot mode:     ${boot}`,
-    `host memory:   ${f.memory.totalMiB} MiB (Xen ${f.memory.xenVersion}), ${f.memory.freeMiB} MiB free`,
-    `dom0 memory:   ${f.memory.dom0.currentMiB} MiB now; dom0_mem min ${f.memory.dom0.minMiB ?? '-'} / max ${f.memory.dom0.maxMiB ?? '-'} MiB`,
-    `root fs:       ${f.rootFs.source} (${f.rootFs.fsType}), ${gib(f.rootFs.usedBytes)} used of ${gib(f.rootFs.sizeBytes)}`,
-    `/boot:         ${gib(f.bootFs.availBytes)} free`,
-    `swap:          ${f.swap.length ? f.swap.map((s) => `${s.device} (${Math.round(s.sizeKiB / 1024)} MiB)`).join(', ') : 'none'}`,
-    `kernels:       ${f.kernels.map((k) => k.version).join(', ')}`,
-    `pools:         ${f.pools.map((p) => `${p.name} (${p.driver})`).join(', ')}`,
-    `qubes:         ${f.qubes.filter((q) => q.klass !== 'AdminVM').length} (${f.qubes.filter((q) => q.klass === 'TemplateVM').length} templates, ${f.qubes.filter((q) => q.state === 'Running' && q.klass !== 'AdminVM').length} running)`,
+      ? translate('cli.report.bootPersistent')
+      : translate(
+          f.bootMode.viaQubesStateless ? 'cli.report.bootStateless' : 'cli.report.bootStatelessOther',
+          {
+            mode: f.bootMode.mode,
+          },
+        );
+  const others = f.qubes.filter((q) => q.klass !== 'AdminVM');
+  const rows: [string, string][] = [
+    ['bootMode', boot],
+    [
+      'hostMemory',
+      translate('cli.report.hostMemoryValue', {
+        total: f.memory.totalMiB,
+        xen: f.memory.xenVersion,
+        free: f.memory.freeMiB,
+      }),
+    ],
+    [
+      'dom0Memory',
+      translate('cli.report.dom0MemoryValue', {
+        now: f.memory.dom0.currentMiB,
+        min: f.memory.dom0.minMiB ?? '-',
+        max: f.memory.dom0.maxMiB ?? '-',
+      }),
+    ],
+    [
+      'rootFs',
+      translate('cli.report.rootFsValue', {
+        source: f.rootFs.source,
+        fsType: f.rootFs.fsType,
+        used: mib(f.rootFs.usedBytes),
+        size: mib(f.rootFs.sizeBytes),
+      }),
+    ],
+    ['bootFs', translate('cli.report.bootFsValue', { free: mib(f.bootFs.availBytes) })],
+    [
+      'swap',
+      f.swap.length
+        ? f.swap
+            .map((s) =>
+              translate('cli.report.swapDevice', { device: s.device, mib: Math.round(s.sizeKiB / 1024) }),
+            )
+            .join(', ')
+        : translate('cli.report.none'),
+    ],
+    ['kernels', f.kernels.map((k) => k.version).join(', ')],
+    ['pools', f.pools.map((p) => `${p.name} (${p.driver})`).join(', ')],
+    [
+      'qubes',
+      translate('cli.report.qubesValue', {
+        qubes: others.length,
+        templates: others.filter((q) => q.klass === 'TemplateVM').length,
+        running: others.filter((q) => q.state === 'Running').length,
+      }),
+    ],
     ...(f.forumInstall
       ? [
-          `forum install: ${f.forumInstall.family}, ${f.forumInstall.leftovers.length} leftovers (status --json lists each and its fate)`,
+          [
+            'forumInstall',
+            translate('cli.report.forumInstallValue', {
+              family: f.forumInstall.family,
+              count: f.forumInstall.leftovers.length,
+            }),
+          ] as [string, string],
         ]
       : []),
   ];
-  return `${lines.join('\n')}\n`;
+  const labels = rows.map(([k]) => translate(`cli.report.${k}`));
+  const width = Math.max(...labels.map((l) => l.length)) + 2;
+  return `${[
+    f.simulated ? translate('cli.report.simulated', { release: f.releaseName }) : f.releaseName,
+    ...rows.map(([, v], i) => `${labels[i]!.padEnd(width)}${v}`),
+  ].join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { translate } from '../../shared/i18n/translate.js';
 import { AppError, serializeError } from '../core/errors.js';
 import { selectSystem } from '../compose/select-system.js';
 import { Engine } from '../core/tasks/engine.js';
@@ -7,7 +8,7 @@ import { ramModelSizing } from '../core/tasks/sizing.js';
 import type { System } from '../core/system/system.js';
 import type { CliCommand, Io } from './command.js';
 import { UsageError } from './command.js';
-import { CHOICE_USAGE } from './choice-options.js';
+import { GLOBAL_OPTIONS, commandHelp, programHelp, usageLine } from './cli-help.js';
 import { ramCommand } from './commands/ram.js';
 import {
   applyCommand,
@@ -22,7 +23,7 @@ import { simCommand } from './commands/sim.js';
 import { statusCommand } from './commands/status.js';
 
 /** Every CLI command; each lives in commands/ and declares its own options. */
-const COMMANDS: readonly CliCommand[] = [
+export const COMMANDS: readonly CliCommand[] = [
   statusCommand,
   doctorCommand,
   ramCommand,
@@ -34,26 +35,6 @@ const COMMANDS: readonly CliCommand[] = [
   sessionCommand,
   simCommand,
 ];
-
-const GLOBAL_OPTIONS = {
-  sim: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-function usage(): string {
-  return `usage: qubes-stateless [--sim DIR] [--json] <command> [options]
-
-commands:
-${COMMANDS.map((c) => `  ${c.usage}`).join('\n')}
-
-global options:
-  --sim DIR    act on the simulated dom0 in DIR instead of this machine
-  --json       machine-readable output
-  -h, --help   show this help
-
-${CHOICE_USAGE}`;
-}
 
 export type { Io };
 
@@ -67,6 +48,30 @@ export const defaultCliEnv = (): CliEnv => ({
   assetsDir: process.env.QUBES_STATELESS_ASSETS ?? fileURLToPath(new URL('../../assets', import.meta.url)),
 });
 
+/** node:util's parse errors in the catalogue's words (its own text is English and names its internals). */
+function parseProblem(e: unknown): UsageError {
+  const err = e as { code?: string; message?: string };
+  const option = /'(-{1,2}[^' <]+)/.exec(err.message ?? '')?.[1] ?? '';
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+    return new UsageError('cli.usage.unknownOption', { option });
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+    return /does not take/.test(err.message ?? '')
+      ? new UsageError('cli.usage.noValue', { option })
+      : new UsageError('cli.usage.needsValue', { option });
+  return new UsageError('cli.usage.unreadable', { detail: err.message ?? String(e) });
+}
+
+/**
+ * A usage mistake as the qvm-* tools print it: QubesArgumentParser (qubesadmin/tools/__init__.py, release4.2
+ * and release4.3) is an argparse.ArgumentParser, whose `error()` prints the usage line, then
+ * `prog: error: message`, both to stderr, and exits 2. (Runtime failures are its `error_runtime`: the
+ * `prog: error:` line without the usage, exit 1; see the end of main.)
+ */
+function usageError(io: Io, e: UsageError, command?: CliCommand): number {
+  io.err(`${usageLine(command)}qubes-stateless: ${translate('cli.error')} ${e.message}\n`);
+  return 2;
+}
+
 export async function main(argv: readonly string[], io: Io, env: CliEnv = defaultCliEnv()): Promise<number> {
   const first = parseArgs({
     args: [...argv],
@@ -76,35 +81,34 @@ export async function main(argv: readonly string[], io: Io, env: CliEnv = defaul
   });
   const [name] = first.positionals;
   const command = COMMANDS.find((c) => c.name === name);
+  if (name !== undefined && !command)
+    return usageError(
+      io,
+      new UsageError('cli.usage.unknownCommand', { name, commands: COMMANDS.map((c) => c.name).join(', ') }),
+    );
+  if (first.values.help) {
+    io.out(command ? commandHelp(command) : programHelp(COMMANDS));
+    return 0;
+  }
+  if (!command) return usageError(io, new UsageError('cli.usage.noCommand'));
   let parsed;
   try {
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: { ...GLOBAL_OPTIONS, ...(command?.options ?? {}) },
+      options: { ...GLOBAL_OPTIONS, ...(command.options ?? {}) },
     });
   } catch (e) {
-    io.err(`qubes-stateless: ${(e as Error).message}\n${usage()}`);
-    return 2;
+    return usageError(io, parseProblem(e), command);
   }
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.out(usage());
-    return 0;
-  }
-  if (!command) {
-    io.err(name ? `qubes-stateless: unknown command "${name}"\n${usage()}` : usage());
-    return 2;
-  }
   let system: Promise<System> | null = null;
   const getSystem = () =>
     (system ??= selectSystem({ simDir: typeof values.sim === 'string' ? values.sim : undefined }).then(
       (sys) => {
         if (sys.kind === 'simulated')
-          io.err(
-            `qubes-stateless: simulated: ${sys.description} (nothing on this machine is read or changed)\n`,
-          );
+          io.err(`qubes-stateless: ${translate('cli.simulated', { description: sys.description })}\n`);
         return sys;
       },
     ));
@@ -119,13 +123,10 @@ export async function main(argv: readonly string[], io: Io, env: CliEnv = defaul
         new Engine({ sys: await getSystem(), assetsDir: env.assetsDir, sizing: ramModelSizing(sampling) }),
     });
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`qubes-stateless: ${e.message}\n${usage()}`);
-      return 2;
-    }
+    if (e instanceof UsageError) return usageError(io, e, command);
     const s = serializeError(e);
     if (values.json) io.out(`${JSON.stringify({ error: s }, null, 2)}\n`);
-    io.err(`qubes-stateless: error: ${s.message}\n`);
+    io.err(`qubes-stateless: ${translate('cli.error')} ${s.message}\n`);
     return e instanceof AppError ? 1 : 70;
   }
 }

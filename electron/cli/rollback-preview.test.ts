@@ -46,7 +46,7 @@ describe('the rollback and recovery previews list every command they will run', 
     const before = await simDigest(sim, { includeJournal: true });
     const r = await runCli('--sim', path.dirname(sim.tree.root), 'recover', '--rollback');
     expect(r.code).toBe(2);
-    expect(r.out).toMatch(/^Would roll back the unfinished rollback /m);
+    expect(r.out).toMatch(/^This finishes the interrupted rollback \d/m);
     expect(r.out).toContain(`  [final] ${SUDO} /usr/bin/systemctl daemon-reload\n`);
     expect(r.out).toMatch(new RegExp(`^  \\[undo \\] ${SUDO} /usr/sbin/swapon -- /dev/\\S+$`, 'm'));
     expect(await simDigest(sim, { includeJournal: true })).toBe(before);

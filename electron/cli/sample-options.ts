@@ -1,3 +1,4 @@
+import { translate } from '../../shared/i18n/translate.js';
 import type { EstimateOptions } from '../core/ram/estimate-ram.js';
 import type { CommandContext } from './command.js';
 import { UsageError } from './command.js';
@@ -7,16 +8,16 @@ export const SAMPLE_OPTIONS = {
   'no-sample': { type: 'boolean' },
   'time-budget': { type: 'string' },
 } as const;
-export const SAMPLE_USAGE = '[--no-sample] [--time-budget S]';
+export const SAMPLE_SYNOPSIS = '[--no-sample] [--time-budget SECONDS]';
 
 /**
  * The sampling options as given, with progress on stderr (stdout stays the result). Sampling the root takes up
- * to the time budget, so it says when it starts and ends rather than staying silent.
+ * to the time budget, so it says when each phase starts rather than staying silent.
  */
 export function estimateOptionsFrom(ctx: CommandContext): EstimateOptions {
   const budget = ctx.values['time-budget'];
   if (budget !== undefined && (typeof budget !== 'string' || !/^\d+$/.test(budget)))
-    throw new UsageError('--time-budget expects whole seconds');
+    throw new UsageError('cli.usage.wholeNumber', { option: '--time-budget', value: String(budget) });
   let phase = '';
   return {
     sample: !ctx.values['no-sample'],
@@ -24,7 +25,7 @@ export function estimateOptionsFrom(ctx: CommandContext): EstimateOptions {
     onProgress: (p) => {
       if (p.phase === phase) return;
       phase = p.phase;
-      ctx.io.err(`measuring RAM: ${p.phase}…\n`);
+      ctx.io.err(`${translate(`cli.measuring.${p.phase}`)}\n`);
     },
   };
 }

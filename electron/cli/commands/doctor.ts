@@ -4,16 +4,16 @@ import { runDoctor } from '../../core/doctor/run-doctor.js';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 import { formatDoctor } from '../format-doctor.js';
+import { translate } from '../../../shared/i18n/translate.js';
 
 export const doctorCommand: CliCommand = {
   name: 'doctor',
-  usage: `doctor [--json] [--report FILE [--anonymize]]   read-only self-test: every probe, command and exit status
-                                              (--report: what the probes read, user data redacted)`,
+  synopsis: ['doctor [--report FILE [--anonymize]]'],
   options: { report: { type: 'string' }, anonymize: { type: 'boolean' } },
   async run(ctx) {
-    if (ctx.args.length) throw new UsageError('doctor takes no arguments');
+    if (ctx.args.length) throw new UsageError('cli.usage.unexpectedArgument', { arg: ctx.args[0]! });
     if (ctx.values.anonymize && typeof ctx.values.report !== 'string')
-      throw new UsageError('--anonymize goes with --report FILE');
+      throw new UsageError('cli.usage.anonymizeNeedsReport');
     const sys = await ctx.system();
     const run = await runDoctor(sys, { assetsDir: ctx.assetsDir });
     if (typeof ctx.values.report === 'string') {
@@ -24,7 +24,7 @@ export const doctorCommand: CliCommand = {
       });
       await writeReport(ctx.values.report, report);
       ctx.io.err(
-        `qubes-stateless: wrote the report to ${ctx.values.report} (${report.body.events.length} records, mode 0600)\n`,
+        `qubes-stateless: ${translate('cli.doctor.wroteReport', { file: ctx.values.report, records: report.body.events.length })}\n`,
       );
     }
     ctx.io.out(

@@ -1,42 +1,76 @@
 import type { ConflictResolution, PreviewCommand } from '../../../shared/plan.js';
 import { CONFLICT_RESOLUTIONS } from '../../../shared/plan.js';
 import type { TaskEvent } from '../../../shared/events.js';
-import { preconditionText, translate } from '../../../shared/i18n/translate.js';
+import { messageText, preconditionText, translate } from '../../../shared/i18n/translate.js';
 import { AppError } from '../../core/errors.js';
 import { withChangeLock } from '../../core/lock/change-lock.js';
-import { summarize } from '../../core/tasks/engine.js';
+import type { Engine } from '../../core/tasks/engine.js';
+import { DIGEST_PREFIX_MIN, summarize } from '../../core/tasks/engine.js';
 import { CHOICE_OPTIONS, choicesFromOptions } from '../choice-options.js';
-import { SAMPLE_OPTIONS, SAMPLE_USAGE, estimateOptionsFrom } from '../sample-options.js';
+import { SAMPLE_OPTIONS, SAMPLE_SYNOPSIS, estimateOptionsFrom } from '../sample-options.js';
 import type { CliCommand, CommandContext } from '../command.js';
 import { UsageError } from '../command.js';
-import { formatConflicts, formatJournal, formatPlan } from '../format-plan.js';
+import { confirmChange } from '../confirm.js';
+import { formatConflicts, formatJournal, formatPlan, taskTitle } from '../format-plan.js';
+import { nextApplyCommand, ourCommand } from '../next-command.js';
+
+function noArguments(ctx: CommandContext): void {
+  if (ctx.args.length) throw new UsageError('cli.usage.unexpectedArgument', { arg: ctx.args[0]! });
+}
 
 function choices(ctx: CommandContext) {
-  if (ctx.args.length) throw new UsageError(`unexpected argument "${ctx.args[0]}"`);
+  noArguments(ctx);
   return choicesFromOptions(ctx.values as Parameters<typeof choicesFromOptions>[0]);
 }
 
-/** Progress on stderr (stdout stays the result), dracut's lines indented. */
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+const line = (key: string, params: Readonly<Record<string, string | number>> = {}) =>
+  `${translate(key, params)}\n`;
+
+/** Progress on stderr (stdout stays the result) in the catalogue's words; dracut's lines indented. */
 const progress = (ctx: CommandContext) => (e: TaskEvent) => {
-  if (e.kind === 'step') ctx.io.err(`[${e.step}/${e.total}] ${e.phase} ${e.task}: ${e.detail}\n`);
+  if (e.kind === 'step')
+    ctx.io.err(
+      line(e.phase === 'undo' ? 'cli.progress.undo' : 'cli.progress.apply', {
+        n: e.step,
+        total: e.total,
+        task: taskTitle(e.task),
+        label: translate(e.labelKey),
+        detail: e.detail,
+      }),
+    );
   else if (e.kind === 'output') ctx.io.err(`    ${e.line}\n`);
   else
-    ctx.io.err(`verify ${e.task}: ${e.ok ? 'ok' : 'FAILED'} ${translate(e.detail.key, e.detail.params)}\n`);
+    ctx.io.err(
+      line(e.ok ? 'cli.progress.verified' : 'cli.progress.verifyFailed', {
+        task: taskTitle(e.task),
+        detail: messageText(e.detail),
+      }),
+    );
 };
 
 export const planCommand: CliCommand = {
   name: 'plan',
-  usage: `plan [choices] ${SAMPLE_USAGE} [--json] [--diff]   show exactly what apply would do`,
+  synopsis: [`plan [CHOICES] ${SAMPLE_SYNOPSIS} [--diff]`],
   options: { ...CHOICE_OPTIONS, ...SAMPLE_OPTIONS, diff: { type: 'boolean' } },
   async run(ctx) {
     const c = choices(ctx);
     const { plan, digest } = await (await ctx.engine(estimateOptionsFrom(ctx))).plan(c);
-    ctx.io.out(
-      ctx.values.json
-        ? `${JSON.stringify({ digest, plan }, null, 2)}\n`
-        : formatPlan(plan, digest, { diffs: !!ctx.values.diff }),
-    );
-    return plan.preconditions.every((p) => p.ok) ? 0 : 1;
+    const blocked = !plan.preconditions.every((p) => p.ok);
+    const nothing = !blocked && plan.tasks.length === 0;
+    const next = blocked || nothing ? null : nextApplyCommand(ctx.values, digest);
+    if (ctx.values.json) ctx.io.out(json({ digest, plan, next: next?.argv ?? null }));
+    else
+      ctx.io.out(
+        `${formatPlan(plan, digest, { diffs: !!ctx.values.diff })}\n${
+          blocked
+            ? line('cli.plan.blocked')
+            : nothing
+              ? line('cli.nothingToDo.apply')
+              : `${line('cli.plan.next')}  ${next!.text}\n`
+        }`,
+      );
+    return blocked ? 1 : 0;
   },
 };
 
@@ -53,31 +87,94 @@ function failedPreconditions(e: unknown): string[] {
           .filter(([k]) => k.startsWith(`${id}.`))
           .map(([k, v]) => [k.slice(id.length + 1), typeof v === 'boolean' ? String(v) : v]),
       );
-      return `${id}: ${preconditionText({ id, ok: false, params }, translate)}`;
+      return preconditionText({ id, ok: false, params }, translate);
     });
+}
+
+/**
+ * The core refuses an apply that would change nothing; for the CLI that is dom0's package manager's "Nothing to
+ * do.", which is success: dnf 4 (Qubes 4.2's dom0) logs it and returns from do_transaction, so main returns
+ * demands.success_exit_status, 0 (rpm-software-management/dnf, tag 4.14.0, dnf/cli/cli.py and dnf/cli/main.py);
+ * dnf5 (Qubes 4.3's, qubes-facts.md §dnf) prints it in print_transaction_table and main returns ExitCode::SUCCESS
+ * (rpm-software-management/dnf5, tag 5.2.8.0, libdnf5-cli/output/transaction_table.cpp and dnf5/main.cpp).
+ */
+const isNothingToDo = (e: unknown) =>
+  e instanceof AppError && e.code === 'invalid-choice' && e.params.reason === 'choice.nothingToDo';
+
+/** --digest as `plan` printed it: a prefix of at least DIGEST_PREFIX_MIN hex digits (or the whole digest). */
+function digestOption(ctx: CommandContext): string | undefined {
+  const d = ctx.values.digest;
+  if (typeof d !== 'string') return undefined;
+  const lower = d.toLowerCase();
+  if (!/^[0-9a-f]+$/.test(lower)) throw new UsageError('cli.usage.digestNotHex', { digest: d });
+  if (lower.length < DIGEST_PREFIX_MIN || lower.length > 64)
+    throw new UsageError('cli.usage.digestLength', { digest: d, min: DIGEST_PREFIX_MIN });
+  return lower;
+}
+
+/**
+ * Without --yes and --digest, apply shows what it would do and asks; `yes` applies exactly the plan it showed
+ * (its digest), so a machine that changes while the question waits is refused, not changed.
+ */
+async function confirmApply(
+  ctx: CommandContext,
+  engine: Engine,
+  c: ReturnType<typeof choices>,
+): Promise<string | number> {
+  const { plan, digest } = await engine.plan(c);
+  const ops = plan.tasks.reduce((n, t) => n + t.operations.length, 0);
+  if (plan.tasks.length && plan.preconditions.every((p) => p.ok))
+    ctx.io.out(
+      line('cli.apply.summary', {
+        ops,
+        tasks: plan.tasks.map((t) => taskTitle(t.id)).join(', '),
+        digest: digest.slice(0, 12),
+      }),
+    );
+  else return digest; // blocked or nothing to do: apply itself says so, and asks nothing
+  const answer = await confirmChange(ctx, 'cli.apply.question');
+  if (answer === 'yes') return digest;
+  ctx.io.err(line(answer === 'no' ? 'cli.notConfirmed' : 'cli.apply.noTerminal'));
+  return answer === 'no' ? 1 : 2;
 }
 
 export const applyCommand: CliCommand = {
   name: 'apply',
-  usage: `apply [choices] ${SAMPLE_USAGE} [--digest D] --yes [--json]   make the changes (journaled, verified, undoable)`,
+  synopsis: [`apply [CHOICES] ${SAMPLE_SYNOPSIS} [--digest DIGEST] [--yes]`],
   options: { ...CHOICE_OPTIONS, ...SAMPLE_OPTIONS, digest: { type: 'string' }, yes: { type: 'boolean' } },
   async run(ctx) {
     const c = choices(ctx);
-    if (!ctx.values.yes) throw new UsageError('apply changes dom0: review `plan` first, then add --yes');
-    // --digest: the plan's digest as `plan` printed it; apply refuses if it would now do anything else.
-    const digest = typeof ctx.values.digest === 'string' ? ctx.values.digest : undefined;
+    let digest = digestOption(ctx);
+    // One engine for the question and the apply: it measures RAM once, so both see the same plan.
     const engine = await ctx.engine(estimateOptionsFrom(ctx));
+    if (!ctx.values.yes) {
+      const confirmed = await confirmApply(ctx, engine, c);
+      if (typeof confirmed === 'number') return confirmed;
+      // --digest given: the plan shown must still be that one; otherwise the one shown is the one applied.
+      digest ??= confirmed;
+    }
     // The same lock as the app's: a CLI apply and a GUI apply (or a second CLI) never run at once.
     const result = await withChangeLock(await ctx.system(), () =>
       engine.apply(c, { onEvent: progress(ctx), ...(digest ? { expectedDigest: digest } : {}) }),
     ).catch((e: unknown) => {
-      failedPreconditions(e).forEach((t) => ctx.io.err(`FAIL ${t}\n`));
+      if (isNothingToDo(e)) return null;
+      failedPreconditions(e).forEach((t) => ctx.io.err(line('cli.apply.failedPrecondition', { text: t })));
       throw e;
     });
+    if (!result) {
+      ctx.io.out(
+        ctx.values.json ? json({ transaction: null, nothingToDo: true }) : line('cli.nothingToDo.apply'),
+      );
+      return 0;
+    }
     ctx.io.out(
       ctx.values.json
-        ? `${JSON.stringify(result, null, 2)}\n`
-        : `applied: transaction ${result.transaction.id} (${result.transaction.steps} steps); roll back with: qubes-stateless rollback --yes\n`,
+        ? json(result)
+        : line('cli.apply.done', {
+            id: result.transaction.id,
+            steps: result.transaction.steps,
+            command: ourCommand(ctx.values, 'rollback').text,
+          }),
     );
     return 0;
   },
@@ -90,12 +187,12 @@ function resolutions(ctx: CommandContext): {
   const byId: Record<string, ConflictResolution> = {};
   const valid = (v: string): ConflictResolution => {
     if (!(CONFLICT_RESOLUTIONS as readonly string[]).includes(v))
-      throw new UsageError(`"${v}" is not one of ${CONFLICT_RESOLUTIONS.join('|')}`);
+      throw new UsageError('cli.usage.notAResolution', { value: v, choices: CONFLICT_RESOLUTIONS.join('|') });
     return v as ConflictResolution;
   };
   for (const r of (ctx.values.resolve as string[] | undefined) ?? []) {
     const eq = r.lastIndexOf('=');
-    if (eq <= 0) throw new UsageError(`--resolve expects CONFLICT=RESOLUTION, got "${r}"`);
+    if (eq <= 0) throw new UsageError('cli.usage.resolveSyntax', { value: r });
     byId[r.slice(0, eq)] = valid(r.slice(eq + 1));
   }
   const all = typeof ctx.values['on-conflict'] === 'string' ? valid(ctx.values['on-conflict']) : null;
@@ -104,50 +201,51 @@ function resolutions(ctx: CommandContext): {
 
 /** Every command a rollback or recovery will run, in order (argv as it runs); those a conflict decides, marked. */
 function formatCommands(commands: readonly PreviewCommand[]): string {
-  if (!commands.length) return 'Commands it will run: none (files are restored from their backups).\n';
-  const phase = { apply: 'apply', undo: 'undo ', final: 'final' } as const;
-  return `Commands it will run:\n${commands
+  if (!commands.length) return line('cli.preview.none');
+  return `${line('cli.preview.heading')}${commands
     .map(
       (c) =>
-        `  [${phase[c.phase]}] ${c.argv.join(' ')}${c.conflict ? `   (only if ${c.conflict} is regenerated)` : ''}\n`,
+        `  [${translate(`cli.phase.${c.phase}`)}] ${c.argv.join(' ')}${c.conflict ? `   ${translate('cli.onlyIfRegenerated', { conflict: c.conflict })}` : ''}\n`,
     )
     .join('')}`;
 }
 
 export const rollbackCommand: CliCommand = {
   name: 'rollback',
-  usage:
-    'rollback --yes [--resolve ID=restore|keep|regenerate|remove]... [--on-conflict R]   undo the last install',
+  synopsis: ['rollback [--resolve ID=RESOLUTION]... [--on-conflict RESOLUTION] [--yes]'],
   options: {
     yes: { type: 'boolean' },
     resolve: { type: 'string', multiple: true },
     'on-conflict': { type: 'string' },
   },
   async run(ctx) {
-    if (ctx.args.length) throw new UsageError(`unexpected argument "${ctx.args[0]}"`);
+    noArguments(ctx);
+    const { byId, all } = resolutions(ctx);
     const engine = await ctx.engine();
     const preview = await engine.rollbackPreview();
     if (!preview.target) {
       ctx.io.out(
-        ctx.values.json
-          ? `${JSON.stringify({ rolledBack: null })}\n`
-          : `${translate('status.rollback.nothing')}\n`,
+        ctx.values.json ? json({ rolledBack: null, nothingToDo: true }) : line('cli.nothingToDo.rollback'),
       );
       return 0;
     }
     if (!ctx.values.yes) {
+      // What it would undo, then the question (or, with --json or no terminal, the preview alone).
       ctx.io.out(
         ctx.values.json
-          ? `${JSON.stringify(preview, null, 2)}\n`
-          : `Would roll back ${preview.target.id} (${preview.target.tasks.join(', ')}).\n${
+          ? json(preview)
+          : `${line('cli.rollback.would', { id: preview.target.id, tasks: preview.target.tasks.map(taskTitle).join(', ') })}${
               preview.conflicts.length
-                ? `${translate('status.rollback.conflicts', { count: preview.conflicts.length })}\n${formatConflicts(preview.conflicts)}`
-                : `${translate('status.rollback.noConflicts')}\n`
-            }${formatCommands(preview.commands)}Add --yes to roll back.\n`,
+                ? `${line('status.rollback.conflicts', { count: preview.conflicts.length })}${formatConflicts(preview.conflicts)}`
+                : line('status.rollback.noConflicts')
+            }${formatCommands(preview.commands)}`,
       );
-      return 2;
+      const answer = ctx.values.json ? 'no-terminal' : await confirmChange(ctx, 'cli.rollback.question');
+      if (answer !== 'yes') {
+        ctx.io.err(line(answer === 'no' ? 'cli.notConfirmed' : 'cli.rollback.noTerminal'));
+        return answer === 'no' ? 1 : 2;
+      }
     }
-    const { byId, all } = resolutions(ctx);
     const chosen: Record<string, ConflictResolution> = {};
     for (const c of preview.conflicts) {
       const r = byId[c.id] ?? (all && c.options.includes(all) ? all : undefined);
@@ -158,7 +256,7 @@ export const rollbackCommand: CliCommand = {
     );
     ctx.io.out(
       ctx.values.json
-        ? `${JSON.stringify(result, null, 2)}\n`
+        ? json(result)
         : `${translate('status.rollback.done')}: ${
             result.problems.length
               ? `${translate('status.rollback.problems')} ${result.problems.join(', ')}`
@@ -169,44 +267,60 @@ export const rollbackCommand: CliCommand = {
   },
 };
 
+/** recover with no unfinished change: nothing to do, so success (exit 0, as dnf; see isNothingToDo). */
+const isNothingToRecover = (e: unknown) => e instanceof AppError && e.code === 'nothing-to-recover';
+
 export const recoverCommand: CliCommand = {
   name: 'recover',
-  usage:
-    'recover --resume|--rollback [--yes]               finish an interrupted apply or rollback (without --yes: what it would run)',
+  synopsis: ['recover --resume|--rollback [--yes]'],
   options: { resume: { type: 'boolean' }, rollback: { type: 'boolean' }, yes: { type: 'boolean' } },
   async run(ctx) {
-    if (!!ctx.values.resume === !!ctx.values.rollback)
-      throw new UsageError('choose one of --resume or --rollback');
+    noArguments(ctx);
+    if (!!ctx.values.resume === !!ctx.values.rollback) throw new UsageError('cli.usage.resumeOrRollback');
     const engine = await ctx.engine();
     const action = ctx.values.resume ? 'resume' : 'rollback';
-    if (!ctx.values.yes) {
-      const preview = await engine.recoverPreview(action);
+    const nothing = () => {
+      ctx.io.out(
+        ctx.values.json ? json({ recovered: null, nothingToDo: true }) : line('cli.nothingToDo.recover'),
+      );
+      return 0;
+    };
+    try {
+      if (!ctx.values.yes) {
+        const preview = await engine.recoverPreview(action);
+        ctx.io.out(
+          ctx.values.json
+            ? json(preview)
+            : `${line(`cli.recover.would.${preview.unfinished.kind === 'rollback' ? 'finish' : action}`, { kind: translate(`cli.kind.${preview.unfinished.kind}`), id: preview.unfinished.id })}${formatCommands(preview.commands)}${line('cli.recover.addYes')}`,
+        );
+        return 2;
+      }
+      const tx = await withChangeLock(await ctx.system(), () =>
+        engine.recover(action, { onEvent: progress(ctx) }),
+      );
       ctx.io.out(
         ctx.values.json
-          ? `${JSON.stringify(preview, null, 2)}\n`
-          : `Would ${action === 'resume' ? 'resume' : 'roll back'} the unfinished ${preview.unfinished.kind} ${preview.unfinished.id}.\n${formatCommands(preview.commands)}Add --yes to do it.\n`,
+          ? json(tx)
+          : line(`cli.recover.done.${tx.kind}`, {
+              id: tx.id,
+              status: translate(`cli.txStatus.${tx.status}`),
+            }),
       );
-      return 2;
+      return 0;
+    } catch (e) {
+      if (isNothingToRecover(e)) return nothing();
+      throw e;
     }
-    const tx = await withChangeLock(await ctx.system(), () =>
-      engine.recover(action, { onEvent: progress(ctx) }),
-    );
-    ctx.io.out(
-      ctx.values.json
-        ? `${JSON.stringify(tx, null, 2)}\n`
-        : `recovered: ${tx.kind} ${tx.id} is ${tx.status}\n`,
-    );
-    return 0;
   },
 };
 
 export const journalCommand: CliCommand = {
   name: 'journal',
-  usage: 'journal [--json]                                  what qubes-stateless has done to this machine',
+  synopsis: ['journal'],
   async run(ctx) {
-    if (ctx.args.length) throw new UsageError(`unexpected argument "${ctx.args[0]}"`);
+    noArguments(ctx);
     const txs = (await (await ctx.engine()).transactions()).map(summarize);
-    ctx.io.out(ctx.values.json ? `${JSON.stringify({ transactions: txs }, null, 2)}\n` : formatJournal(txs));
+    ctx.io.out(ctx.values.json ? json({ transactions: txs }) : formatJournal(txs));
     return 0;
   },
 };

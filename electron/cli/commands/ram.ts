@@ -3,7 +3,7 @@ import { probeFacts } from '../../core/probes/probe-facts.js';
 import { estimateRam } from '../../core/ram/estimate-ram.js';
 import { translate } from '../../../shared/i18n/translate.js';
 import { CHOICE_OPTIONS, choicesFromOptions } from '../choice-options.js';
-import { SAMPLE_OPTIONS, SAMPLE_USAGE, estimateOptionsFrom } from '../sample-options.js';
+import { SAMPLE_OPTIONS, SAMPLE_SYNOPSIS, estimateOptionsFrom } from '../sample-options.js';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 
@@ -14,48 +14,83 @@ const formatMessage = (m: {
 
 const pct = (r: number) => `${Math.round(r * 100)}%`;
 
-/** The human-readable `ram` report. */
+/** The human-readable `ram` report, in the catalogue's words (`cli.ramReport.*`). */
 export function formatRam(e: RamEstimate): string {
   const { model: m, measurements: me, input } = e;
   const r = input.ratio;
+  const t = (key: string, params: Readonly<Record<string, string | number>> = {}) =>
+    translate(`cli.ramReport.${key}`, params);
+  const mib = (name: string, value: number) => `  ${name.padEnd(14)}${String(value).padStart(8)} MiB`;
   const lines = [
-    `${e.simulated ? 'SIMULATED ' : ''}RAM estimate for a stateless dom0: mode ${m.mode}${m.mode === 'zram' || m.ramPool ? `, ${m.compressor}` : ''}`,
-    `verdict:        ${m.verdict.kind.toUpperCase()}: ${formatMessage(m.verdict)}`,
+    t(e.simulated ? 'headingSimulated' : 'heading', {
+      mode: m.mode,
+      compressor: m.mode === 'zram' || m.ramPool ? `, ${m.compressor}` : '',
+    }),
+    t('verdict', { text: formatMessage(m.verdict) }),
     '',
-    `host:           ${input.hostTotalMiB} MiB (Xen keeps ${m.xenReservedMiB}, ${m.hostUsableMiB} for domains)`,
-    `root used:      ${m.rootUsedMiB} MiB${me.root.inodes !== null ? `, ${me.root.inodes} inodes` : ''} (${me.root.source})`,
+    t('host', { total: input.hostTotalMiB, xen: m.xenReservedMiB, usable: m.hostUsableMiB }),
+    t(me.root.inodes !== null ? 'rootUsedInodes' : 'rootUsed', {
+      used: m.rootUsedMiB,
+      inodes: me.root.inodes ?? 0,
+      source: me.root.source,
+    }),
     ...me.root.breakdown
       .filter((d) => d.usedMiB > 0)
       .slice(0, 8)
-      .map((d) => `  ${d.path.padEnd(14)}${String(d.usedMiB).padStart(8)} MiB`),
-    `compression:    ${r.compressor} ${pct(r.ratio)} of the bytes (${r.source}${r.method === 'lz4-proxy' ? ', from lz4' : ''})${me.sample ? `; sampled ${me.sample.sampledPages} pages of ${me.sample.sampledFiles} files in ${(me.sample.elapsedMs / 1000).toFixed(1)} s` : ''}`,
+      .map((d) => mib(d.path, d.usedMiB)),
+    `${t('compression', { compressor: r.compressor, pct: pct(r.ratio), source: r.source })}${r.method === 'lz4-proxy' ? t('fromLz4') : ''}${
+      me.sample
+        ? t('sampled', {
+            pages: me.sample.sampledPages,
+            files: me.sample.sampledFiles,
+            seconds: (me.sample.elapsedMs / 1000).toFixed(1),
+          })
+        : ''
+    }`,
     ...(me.ratioNote ? [`                ${formatMessage({ key: me.ratioNote, params: {} })}`] : []),
-    `root in RAM:    ${m.root.atBootMiB} MiB at boot + ${m.root.sessionWritesMiB} MiB for the session's writes = ${m.root.totalMiB} MiB`,
+    t('rootInRam', { boot: m.root.atBootMiB, writes: m.root.sessionWritesMiB, total: m.root.totalMiB }),
     ...(m.ramPool
       ? [
-          `RAM pool:       ${m.ramPool.sizeMiB} MiB (clones ${m.ramPool.clonesMiB} MiB): ${m.ramPool.atBootMiB} MiB of RAM at boot, ${m.ramPool.totalMiB} MiB budgeted, ${m.ramPool.worstCaseMiB} MiB if full`,
+          t('ramPool', {
+            size: m.ramPool.sizeMiB,
+            clones: m.ramPool.clonesMiB,
+            boot: m.ramPool.atBootMiB,
+            total: m.ramPool.totalMiB,
+            worst: m.ramPool.worstCaseMiB,
+          }),
         ]
       : []),
-    `dom0 itself:    ${m.dom0WorkingSetMiB} MiB${input.dom0UsedMiB !== null && !input.bootedStateless ? ' (measured)' : ' (typical)'}; qmemman keeps dom0 at ≥ ${m.dom0.qmemmanPrefMiB} MiB`,
-    `dom0 needs:     ${m.dom0.needMiB} MiB; recommended dom0_mem=max:${m.dom0.recommendedMaxMiB}M${input.dom0MemMaxMiB !== null ? ` (chosen: ${input.dom0MemMaxMiB}M)` : ''}`,
-    `left for qubes: ${m.leftForQubesMiB} MiB; autostart qubes need ${m.autostart.totalMiB} MiB → ${m.leftAfterAutostartMiB} MiB left`,
-    ...m.autostart.qubes.map(
-      (q) => `  ${q.name.padEnd(14)}${String(q.needMiB).padStart(8)} MiB${q.fixed ? ' (no balloon)' : ''}`,
-    ),
-    `kernel words:   ${m.cmdline.linuxWords.join(' ')}`,
-    `Xen words:      ${m.cmdline.xenWords.join(' ')}`,
+    t(input.dom0UsedMiB !== null && !input.bootedStateless ? 'dom0ItselfMeasured' : 'dom0ItselfTypical', {
+      mib: m.dom0WorkingSetMiB,
+      pref: m.dom0.qmemmanPrefMiB,
+    }),
+    `${t('dom0Needs', { need: m.dom0.needMiB, recommended: m.dom0.recommendedMaxMiB })}${
+      input.dom0MemMaxMiB !== null ? t('chosen', { chosen: input.dom0MemMaxMiB }) : ''
+    }`,
+    t('leftForQubes', {
+      left: m.leftForQubesMiB,
+      autostart: m.autostart.totalMiB,
+      after: m.leftAfterAutostartMiB,
+    }),
+    ...m.autostart.qubes.map((q) => `${mib(q.name, q.needMiB)}${q.fixed ? t('noBalloon') : ''}`),
+    t('kernelWords', { words: m.cmdline.linuxWords.join(' ') }),
+    t('xenWords', { words: m.cmdline.xenWords.join(' ') }),
   ];
   if (m.warnings.length)
-    lines.push('', 'warnings:', ...m.warnings.map((w) => `  [${w.severity}] ${formatMessage(w)}`));
+    lines.push(
+      '',
+      t('warnings'),
+      ...m.warnings.map((w) => `  [${t(`severity.${w.severity}`)}] ${formatMessage(w)}`),
+    );
   return `${lines.join('\n')}\n`;
 }
 
 export const ramCommand: CliCommand = {
   name: 'ram',
-  usage: `ram [choices…] ${SAMPLE_USAGE} [--json]        how much RAM a stateless dom0 needs here`,
+  synopsis: [`ram [CHOICES] ${SAMPLE_SYNOPSIS}`],
   options: { ...CHOICE_OPTIONS, ...SAMPLE_OPTIONS },
   async run(ctx) {
-    if (ctx.args.length) throw new UsageError('ram takes no arguments besides options');
+    if (ctx.args.length) throw new UsageError('cli.usage.unexpectedArgument', { arg: ctx.args[0]! });
     const choices = choicesFromOptions(ctx.values as Parameters<typeof choicesFromOptions>[0]);
     const sampling = estimateOptionsFrom(ctx);
     const sys = await ctx.system();

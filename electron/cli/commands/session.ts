@@ -6,11 +6,9 @@ import { UsageError } from '../command.js';
 /** Run by qubes-stateless-session.service at the start of a stateless session (not meant to be typed). */
 export const sessionCommand: CliCommand = {
   name: 'session',
-  usage:
-    'session start [--json]                            set up the RAM pool and stateless templates (systemd runs this)',
+  synopsis: ['session start'],
   async run(ctx) {
-    if (ctx.args.length !== 1 || ctx.args[0] !== 'start')
-      throw new UsageError('usage: qubes-stateless session start');
+    if (ctx.args.length !== 1 || ctx.args[0] !== 'start') throw new UsageError('cli.usage.sessionStart');
     const report = await startSession(await ctx.system(), (line) => ctx.io.err(`${messageText(line)}\n`));
     if (ctx.values.json) ctx.io.out(`${JSON.stringify(report, null, 2)}\n`);
     else if (!report.ran) ctx.io.out(`${translate(`session.skipped.${report.skipped}`)}\n`);

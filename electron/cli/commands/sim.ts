@@ -10,9 +10,11 @@ import { UsageError } from '../command.js';
 
 export const simCommand: CliCommand = {
   name: 'sim',
-  usage: `sim init DIR [--profile ${PROFILE_NAMES.join('|')}] [--layout ${SIM_LAYOUTS.join('|')}] [--forum ${FORUM_PROFILES.join('|')}]   create a simulated dom0 in DIR (--forum: a forum recipe followed on it)
-  sim init DIR --from-report FILE                   …that reproduces the machine of a doctor report
-  sim boot DIR [--stateless]                        reboot it, into its normal or its stateless entry`,
+  synopsis: [
+    `sim init DIR [--profile ${PROFILE_NAMES.join('|')}] [--layout ${SIM_LAYOUTS.join('|')}] [--forum ${FORUM_PROFILES.join('|')}]`,
+    'sim init DIR --from-report FILE',
+    'sim boot DIR [--stateless]',
+  ],
   options: {
     profile: { type: 'string' },
     layout: { type: 'string' },
@@ -31,10 +33,7 @@ export const simCommand: CliCommand = {
       );
       return 0;
     }
-    if (sub !== 'init' || !dir || extra.length)
-      throw new UsageError(
-        'usage: qubes-stateless sim init DIR [--profile NAME] [--layout NAME] | sim init DIR --from-report FILE | sim boot DIR [--stateless]',
-      );
+    if (sub !== 'init' || !dir || extra.length) throw new UsageError('cli.usage.simSubcommand');
     const fromReport = ctx.values['from-report'];
     if (typeof fromReport === 'string') {
       if (
@@ -42,7 +41,7 @@ export const simCommand: CliCommand = {
         typeof ctx.values.layout === 'string' ||
         typeof ctx.values.forum === 'string'
       )
-        throw new UsageError('--profile/--layout/--forum and --from-report exclude each other');
+        throw new UsageError('cli.usage.fromReportExcludes');
       const sim = await initSimFromReport(dir, fromReport, ctx.assetsDir);
       ctx.io.out(`created ${sim.description} (from the report ${fromReport})\n`);
       return 0;

@@ -5,9 +5,9 @@ import { formatStatus } from '../format-status.js';
 
 export const statusCommand: CliCommand = {
   name: 'status',
-  usage: 'status [--json]                              what this dom0 is and how it boots',
+  synopsis: ['status'],
   async run(ctx) {
-    if (ctx.args.length) throw new UsageError('status takes no arguments');
+    if (ctx.args.length) throw new UsageError('cli.usage.unexpectedArgument', { arg: ctx.args[0]! });
     const facts = await probeFacts(await ctx.system());
     ctx.io.out(ctx.values.json ? `${JSON.stringify(facts, null, 2)}\n` : formatStatus(facts));
     return 0;

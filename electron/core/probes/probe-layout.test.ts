@@ -120,12 +120,12 @@ describe('planning on each layout', () => {
     expect(out).toMatch(/layout plain/);
     expect(await cli('--sim', path.join(base, 'plain'), 'plan', '--mode', 'zram', '--no-sample')).toBe(1);
     expect(out).toMatch(
-      /FAIL disk-layout: \/var\/lib\/qubes is a filesystem of its own \(xfs on \/dev\/mapper\/luks-\S+, the installer's "plain" layout\)/,
+      /^ {2}FAIL \/var\/lib\/qubes is a filesystem of its own \(xfs on \/dev\/mapper\/luks-\S+, the installer's "plain" layout\)/m,
     );
     expect(await cli('sim', 'init', path.join(base, 'btrfs'), '--layout', 'btrfs')).toBe(0);
     await cli('--sim', path.join(base, 'btrfs'), 'plan', '--mode', 'overlay', '--no-sample');
     expect(out).toMatch(
-      /warn The root is btrfs and holds the qube images \(\d+ volumes, \d+ MiB, pool varlibqubes\)\. In an overlay session/,
+      /\nWarnings:\n(?: {2}.*\n)* {2}The root is btrfs and holds the qube images \(\d+ volumes, \d+ MiB, pool varlibqubes\)\. In an overlay session/,
     );
     expect(await cli('sim', 'init', path.join(base, 'bad'), '--layout', 'zfs')).toBe(1);
     expect(err).toMatch(/unknown layout "zfs" \(known: lvm-thin, plain, btrfs\)/);

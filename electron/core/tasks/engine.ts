@@ -56,6 +56,16 @@ export interface EngineOptions {
 export const planDigest = (plan: Plan): string =>
   createHash('sha256').update(JSON.stringify(plan.tasks)).digest('hex');
 
+/**
+ * The fewest hex digits of a plan's digest `apply` takes (the CLI prints 12). A prefix is compared with the one
+ * plan apply computes now, so it matches that plan or none; 8 digits keep a mistyped one from matching by chance.
+ */
+export const DIGEST_PREFIX_MIN = 8;
+
+/** Whether `expected` (the full digest, or a prefix of at least DIGEST_PREFIX_MIN hex digits) names `digest`. */
+export const digestMatches = (expected: string, digest: string): boolean =>
+  new RegExp(`^[0-9a-f]{${DIGEST_PREFIX_MIN},64}$`).test(expected) && digest.startsWith(expected);
+
 export function summarize(tx: Transaction): TransactionSummary {
   if (tx.kind === 'apply') {
     return {
@@ -137,7 +147,7 @@ export class Engine {
     const unfinished = unfinishedTransaction(txs);
     if (unfinished) throw unfinishedError(unfinished);
     const { plan, digest } = await this.plan(choices, facts);
-    if (opts.expectedDigest && opts.expectedDigest !== digest) {
+    if (opts.expectedDigest && !digestMatches(opts.expectedDigest, digest)) {
       throw new AppError(
         'drift-since-plan',
         'precondition',
@@ -256,7 +266,7 @@ export class Engine {
     const txs = await this.journal.list();
     const unfinished = unfinishedTransaction(txs);
     if (!unfinished)
-      throw new AppError('nothing-installed', 'user', 'there is no unfinished transaction to recover', {});
+      throw new AppError('nothing-to-recover', 'user', 'there is no unfinished transaction to recover', {});
     await this.requireSudo();
     const o = { ...opts, boundary: opts.boundary ?? this.o.boundary };
     await this.requireTrustedRecovery(txs, unfinished, action);
@@ -338,7 +348,7 @@ export class Engine {
     const txs = await this.journal.list();
     const unfinished = unfinishedTransaction(txs);
     if (!unfinished)
-      throw new AppError('nothing-installed', 'user', 'there is no unfinished transaction to recover', {});
+      throw new AppError('nothing-to-recover', 'user', 'there is no unfinished transaction to recover', {});
     await this.requireTrustedRecovery(txs, unfinished, action);
     if (unfinished.kind === 'rollback') {
       const target = txs.find((t): t is ApplyTransaction => t.kind === 'apply' && t.id === unfinished.target);

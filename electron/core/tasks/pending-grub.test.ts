@@ -106,16 +106,16 @@ describe('a pending /etc/default/grub edit', () => {
     const { SimSystem } = await import('../../sim/sim-system.js');
     await editDefaultGrubOnly(await SimSystem.open(dir));
     expect(await cli('--sim', dir, 'plan', '--mode', 'zram', '--no-sample')).toBe(1);
-    expect(io.out).toMatch(/FAIL grub-pending: \/boot\/grub2\/grub\.cfg: the stock boot entries differ/);
-    expect(io.out).toMatch(/Pending GRUB change \(not included: the plan is blocked\):/);
+    expect(io.out).toMatch(/^ {2}FAIL \/boot\/grub2\/grub\.cfg: the stock boot entries differ/m);
+    expect(io.out).toMatch(/Pending GRUB change \(not included, so the plan is blocked\):/);
     expect(io.out).toMatch(/^ {2}\+\tmodule2\t\/vmlinuz-\S+ placeholder .*mitigations=auto,nosmt/m);
     expect(await cli('--sim', dir, 'apply', '--mode', 'zram', '--no-sample', '--yes')).toBe(1);
     expect(io.err).toMatch(
-      /^FAIL grub-pending: \/boot\/grub2\/grub\.cfg: the stock boot entries differ .*include it \(--include-pending-grub\), or undo that edit first\.$/m,
+      /^Failed: \/boot\/grub2\/grub\.cfg: the stock boot entries differ .*include it \(--include-pending-grub\), or undo that edit first\.$/m,
     );
     expect(
       await cli('--sim', dir, 'apply', '--mode', 'zram', '--no-sample', '--yes', '--include-pending-grub'),
     ).toBe(0);
-    expect(io.out).toMatch(/^applied: transaction/);
+    expect(io.out).toMatch(/^Installed and verified: transaction /);
   });
 });
