@@ -218,6 +218,14 @@ export const ApplyResultSchema = z.object({
 export type ApplyResult = z.infer<typeof ApplyResultSchema>;
 
 /**
+ * How a failed apply left dom0, in its error's `params.outcome`: `unchanged` (stopped before its first step),
+ * `rolled-back` (the automatic undo finished and every file and setting is proved back), `unfinished` (the undo
+ * failed or was interrupted: `params.left` names what is not undone, one per line; recovery finishes it).
+ */
+export const APPLY_FAILURE_OUTCOMES = ['unchanged', 'rolled-back', 'unfinished'] as const;
+export type ApplyFailureOutcome = (typeof APPLY_FAILURE_OUTCOMES)[number];
+
+/**
  * A command a rollback or recovery will run, as argv for display: `apply` (a resumed apply's remaining steps),
  * `undo` (in its step's place: the rebuilt setting undos), `final` (once at the end). `conflict`: run only if that
  * conflict is resolved by regenerating.

@@ -131,6 +131,77 @@ describe('install engine on a simulated dom0', () => {
     expect(txs.map((t) => `${t.kind}:${t.status}`)).toEqual(['apply:failed', 'rollback:done']);
   });
 
+  it('says the outcome is unfinished, and what is not undone, when the automatic undo itself fails', async () => {
+    const sim = await tempSim();
+    const start = await simDigest(sim);
+    await sim.updateState((s) => {
+      s.failures.push({
+        argvPrefix: [BIN.qvmVolume, 'config', 'untrusted:root'],
+        exitCode: 1,
+        stderr: 'qvm-volume: error: Got empty response from qubesd',
+        times: 1,
+      });
+      // Only the undo removes the file the apply created: this failure hits the undo, not the apply.
+      s.failures.push({
+        argvPrefix: [BIN.rm, '-f', '--', PATHS.grubConf],
+        exitCode: 1,
+        stderr: 'rm: cannot remove: Read-only file system',
+        times: 1,
+      });
+    });
+    const err = (await engineFor(sim)
+      .apply(everyTask())
+      .then(
+        () => null,
+        (e: unknown) => e,
+      )) as { code: string; params: Record<string, string | number> } | null;
+    expect(err).toMatchObject({
+      code: 'change-interrupted',
+      params: { outcome: 'unfinished', kind: 'rollback' },
+    });
+    const left = String(err!.params.left).split('\n');
+    // The file whose removal failed is named, and so is every earlier step the undo never reached.
+    expect(left).toContain(PATHS.grubConf);
+    expect(left.some((l) => l.startsWith('/usr/lib/dracut/modules.d/'))).toBe(true);
+    expect(err!.params.leftCount).toBe(left.length);
+    const steps = String(err!.params.leftSteps).split(',').map(Number);
+    expect(steps).toHaveLength(left.length);
+    // It is journaled as unfinished, so recovery finishes it, and then the machine is as before.
+    const txs = await engineFor(sim).transactions();
+    expect(txs.map((t) => `${t.kind}:${t.status}`)).toEqual(['apply:in-progress', 'rollback:in-progress']);
+    const apply = txs[0]!;
+    if (apply.kind !== 'apply') throw new Error('expected the apply first');
+    // The step numbers are the apply's own: the first not undone is the one that wrote grub.conf.
+    const firstLeft = apply.steps[steps[0]! - 1]!;
+    const op = apply.plan.tasks.find((t) => t.id === firstLeft.task)!.operations[firstLeft.index]!;
+    expect(op).toMatchObject({ kind: 'write', path: PATHS.grubConf });
+    await engineFor(sim).recover('rollback');
+    expect(await simDigest(sim)).toBe(start);
+  });
+
+  it('says rolled-back only when the undo finished, with how many steps it undid', async () => {
+    const sim = await tempSim();
+    await sim.updateState(
+      (s) =>
+        void s.failures.push({
+          argvPrefix: [BIN.qvmVolume, 'config', 'untrusted:root'],
+          exitCode: 1,
+          stderr: 'qvm-volume: error: Got empty response from qubesd',
+          times: 1,
+        }),
+    );
+    const err = (await engineFor(sim)
+      .apply(everyTask())
+      .then(
+        () => null,
+        (e: unknown) => e,
+      )) as { params: Record<string, string | number> } | null;
+    expect(err?.params.outcome).toBe('rolled-back');
+    const rollback = (await engineFor(sim).transactions()).find((t) => t.kind === 'rollback');
+    expect(err?.params.undoneSteps).toBe(rollback?.steps.length);
+    expect(err?.params.undoneSteps).toBeGreaterThan(3);
+  });
+
   it('detects drift after the install and never overwrites it silently', async () => {
     const sim = await tempSim();
     const engine = engineFor(sim);
