@@ -129,5 +129,10 @@ export function installedTransactions(txs: readonly Transaction[]): ApplyTransac
 }
 
 export function unfinishedTransaction(txs: readonly Transaction[]): Transaction | undefined {
-  return txs.find((t) => t.status === 'in-progress');
+  // An apply whose automatic undo stopped is unfinished beside that undo: the undo is what must be finished
+  // (resuming the apply it was taking back would be wrong).
+  return (
+    txs.find((t) => t.status === 'in-progress' && t.kind === 'rollback') ??
+    txs.find((t) => t.status === 'in-progress')
+  );
 }

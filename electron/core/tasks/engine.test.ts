@@ -175,8 +175,14 @@ describe('install engine on a simulated dom0', () => {
     const firstLeft = apply.steps[steps[0]! - 1]!;
     const op = apply.plan.tasks.find((t) => t.id === firstLeft.task)!.operations[firstLeft.index]!;
     expect(op).toMatchObject({ kind: 'write', path: PATHS.grubConf });
+    // Recovery finishes the automatic undo itself (never offers to resume the apply it was undoing).
+    expect((await engineFor(sim).recoverPreview('rollback')).unfinished).toMatchObject({ kind: 'rollback' });
     await engineFor(sim).recover('rollback');
     expect(await simDigest(sim)).toBe(start);
+    expect((await engineFor(sim).transactions()).map((t) => `${t.kind}:${t.status}`)).toEqual([
+      'apply:rolled-back',
+      'rollback:done',
+    ]);
   });
 
   it('says rolled-back only when the undo finished, with how many steps it undid', async () => {

@@ -134,6 +134,20 @@ export class Engine {
     choices: WizardChoicesInput | unknown,
     opts: ExecOptions & { expectedDigest?: string } = {},
   ): Promise<ApplyResult> {
+    // Every refusal before the journal's first write changed nothing: its error says so (the wizard words it).
+    const tx = await this.prepareApply(choices, opts).catch((e: unknown) => {
+      throw e instanceof AppError && e.params.outcome === undefined
+        ? new AppError(e.code, e.kind, e.message, { ...e.params, outcome: 'unchanged' }, { cause: e.cause })
+        : e;
+    });
+    return this.finishApply(tx, { ...opts, boundary: opts.boundary ?? this.o.boundary });
+  }
+
+  /** Checks, plan and preflight, then the journal's first write: nothing on the machine changes before it. */
+  private async prepareApply(
+    choices: WizardChoicesInput | unknown,
+    opts: { expectedDigest?: string },
+  ): Promise<ApplyTransaction> {
     const facts = await probeFacts(this.o.sys);
     this.requirePersistent(facts, 'install');
     const txs = await this.journal.list();
@@ -165,7 +179,7 @@ export class Engine {
     } catch (e) {
       throw withOutcome(e, 'unchanged', 'nothing was changed. Fix the cause and apply again');
     }
-    return this.finishApply(tx, { ...opts, boundary: opts.boundary ?? this.o.boundary });
+    return tx;
   }
 
   /** Run the remaining steps, verify, and mark applied; on any failure undo everything this apply did. */
