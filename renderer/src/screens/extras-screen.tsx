@@ -9,6 +9,7 @@ import { fields, problemFor } from '../lib/choice-problems.js';
 import { readyValue } from '../lib/load.js';
 import { useSystemStore } from '../stores/system-store.js';
 import { useWizardStore } from '../stores/wizard-store.js';
+import { RunningQubeShutdown } from '../components/running-qube-shutdown.js';
 
 const SWAP_CHOICES = ['stateless-only', 'disable'] as const;
 
@@ -52,6 +53,7 @@ function ReadOnlyRootList({ facts }: { readonly facts: SystemFacts }) {
                   ? t('extras.readOnly.template')
                   : t('extras.readOnly.klass', { klass: q.klass })}
             </span>
+            {disabled ? <RunningQubeShutdown qube={q.name} /> : null}
           </li>
         );
       })}
