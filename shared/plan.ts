@@ -183,6 +183,24 @@ export const ConflictResolutionSchema = z.enum(CONFLICT_RESOLUTIONS);
 export type ConflictResolution = z.infer<typeof ConflictResolutionSchema>;
 
 /** Something changed after our apply; rollback will not overwrite it silently. */
+/**
+ * What a changed file's conflict shows before the user decides: the unified diff from the file as the install left
+ * it (`installed`: a file we wrote) or, for a generated file whose installed bytes are not kept, from the copy of
+ * before the install (`before`: what Restore puts back) to the file as it is now; or why there is none.
+ */
+export const ConflictViewSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('diff'), against: z.enum(['installed', 'before']), diff: z.string() }),
+  z.object({
+    kind: z.literal('omitted'),
+    reason: z.enum(['binary', 'too-large', 'unavailable']),
+    bytes: z.number().int().nonnegative(),
+  }),
+]);
+export type ConflictView = z.infer<typeof ConflictViewSchema>;
+
+/** Larger files (an initramfs, a big grub.cfg) are not diffed: the preview would be unreadable and slow. */
+export const CONFLICT_DIFF_MAX_BYTES = 256 * 1024;
+
 export const ConflictSchema = z.object({
   id: z.string(),
   kind: z.enum(['file-changed', 'setting-changed', 'qube-has-data']),
@@ -192,6 +210,8 @@ export const ConflictSchema = z.object({
   actual: z.string(),
   options: z.array(ConflictResolutionSchema),
   recommended: ConflictResolutionSchema,
+  /** file-changed conflicts in a rollback preview: the diff to show before choosing. */
+  view: ConflictViewSchema.optional(),
 });
 export type Conflict = z.infer<typeof ConflictSchema>;
 

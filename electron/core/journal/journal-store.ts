@@ -101,6 +101,13 @@ export class JournalStore {
     await this.sys.copyFile(`${BACKUP_DIR}/${sha}`, path);
   }
 
+  /** A backup's bytes (checked like restore's), or null when there is none. */
+  async readBackupBytes(sha: string): Promise<Buffer | null> {
+    if (!(await this.hasBackup(sha))) return null;
+    await this.requireTrustedBackup(sha);
+    return this.sys.readFile(`${BACKUP_DIR}/${sha}`);
+  }
+
   async readBackup(sha: string): Promise<string | null> {
     if (!(await this.hasBackup(sha))) return null;
     await this.requireTrustedBackup(sha);

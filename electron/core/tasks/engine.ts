@@ -32,6 +32,7 @@ import type { System } from '../system/system.js';
 import { isStaleTemp } from '../system/temp-path.js';
 import type { ExecOptions } from './apply.js';
 import { newApplyTransaction, preflight, runApplySteps } from './apply.js';
+import { withConflictDiffs } from './conflict-diff.js';
 import { validateChoices } from './plan-install.js';
 import { planInstall } from './planner.js';
 import type { BootSizing } from './sizing.js';
@@ -251,7 +252,11 @@ export class Engine {
     if (!target) return { target: null, conflicts: [], commands: [] };
     await this.requireTrusted(target, false);
     const conflicts = await findConflicts(this.o.sys, target);
-    return { target: summarize(target), conflicts, commands: rollbackCommands(target, conflicts) };
+    return {
+      target: summarize(target),
+      conflicts: await withConflictDiffs(this.o.sys, this.journal, target, conflicts),
+      commands: rollbackCommands(target, conflicts),
+    };
   }
 
   /** Undo the latest installed transaction; conflicts (drift) must each have a resolution. */

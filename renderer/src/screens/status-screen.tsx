@@ -17,6 +17,7 @@ import { rollbackWith } from '../flows.js';
 import { formatTimestamp } from '../lib/format.js';
 import { conflictValue, optionDetailKey } from '../lib/operation-view.js';
 import { historyStepsKey } from '../lib/apply-outcome.js';
+import { ConflictDiff } from '../components/conflict-diff.js';
 import { useJournalStore } from '../stores/journal-store.js';
 import { useRunStore } from '../stores/run-store.js';
 
@@ -98,6 +99,7 @@ function ConflictItem({ conflict }: { readonly conflict: Conflict }) {
           actual: conflictValue(conflict.kind, conflict.actual),
         })}
       </p>
+      {conflict.view ? <ConflictDiff view={conflict.view} path={conflict.subject} /> : null}
       <div className="conflict-options">
         {conflict.options.map((o) => (
           <label key={o} className="check-row option">
