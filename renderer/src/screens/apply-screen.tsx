@@ -104,7 +104,7 @@ function FailedOutcome({ outcome }: { readonly outcome: FailedApplyOutcome }) {
             ) : null}
             <p>{t('apply.outcome.unfinished.recover')}</p>
             <p>
-              <code data-testid="apply-recover-command">qubes-stateless recover --rollback --yes</code>
+              <code data-testid="apply-recover-command">{t('apply.outcome.unfinished.command')}</code>
             </p>
             <button type="button" className="button" onClick={() => show({ kind: 'recovery' })}>
               {t('apply.outcome.unfinished.toRecovery')}
