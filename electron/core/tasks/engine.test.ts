@@ -7,6 +7,28 @@ import { tempSim } from '../../testing/temp-sim.js';
 import { PATHS } from './paths.js';
 import { stockXenSection } from './verify.js';
 
+const QUBESD_FAILS = {
+  argvPrefix: [BIN.qvmVolume, 'config', 'untrusted:root'],
+  exitCode: 1,
+  stderr: 'qvm-volume: error: Got empty response from qubesd',
+  times: 1,
+};
+const RM_GRUB_CONF_FAILS = {
+  argvPrefix: [BIN.rm, '-f', '--', PATHS.grubConf],
+  exitCode: 1,
+  stderr: 'rm: cannot remove: Read-only file system',
+  times: 1,
+};
+
+/** Apply every task, expecting it to fail; the error as the CLI and the IPC see it. */
+const failedApply = async (sim: Awaited<ReturnType<typeof tempSim>>) =>
+  (await engineFor(sim)
+    .apply(everyTask())
+    .then(
+      () => null,
+      (e: unknown) => e,
+    )) as { code: string; params: Record<string, string | number> } | null;
+
 describe('install engine on a simulated dom0', () => {
   it('refuses a prompt default when grub.cfg has no stock entry id to derive a stable one from, changing nothing', async () => {
     const sim = await tempSim('qubes-4.2');
@@ -134,27 +156,9 @@ describe('install engine on a simulated dom0', () => {
   it('says the outcome is unfinished, and what is not undone, when the automatic undo itself fails', async () => {
     const sim = await tempSim();
     const start = await simDigest(sim);
-    await sim.updateState((s) => {
-      s.failures.push({
-        argvPrefix: [BIN.qvmVolume, 'config', 'untrusted:root'],
-        exitCode: 1,
-        stderr: 'qvm-volume: error: Got empty response from qubesd',
-        times: 1,
-      });
-      // Only the undo removes the file the apply created: this failure hits the undo, not the apply.
-      s.failures.push({
-        argvPrefix: [BIN.rm, '-f', '--', PATHS.grubConf],
-        exitCode: 1,
-        stderr: 'rm: cannot remove: Read-only file system',
-        times: 1,
-      });
-    });
-    const err = (await engineFor(sim)
-      .apply(everyTask())
-      .then(
-        () => null,
-        (e: unknown) => e,
-      )) as { code: string; params: Record<string, string | number> } | null;
+    // Only the undo removes the file the apply created: the second failure hits the undo, not the apply.
+    await sim.updateState((s) => void s.failures.push(QUBESD_FAILS, RM_GRUB_CONF_FAILS));
+    const err = await failedApply(sim);
     expect(err).toMatchObject({
       code: 'change-interrupted',
       params: { outcome: 'unfinished', kind: 'rollback' },
@@ -187,21 +191,8 @@ describe('install engine on a simulated dom0', () => {
 
   it('says rolled-back only when the undo finished, with how many steps it undid', async () => {
     const sim = await tempSim();
-    await sim.updateState(
-      (s) =>
-        void s.failures.push({
-          argvPrefix: [BIN.qvmVolume, 'config', 'untrusted:root'],
-          exitCode: 1,
-          stderr: 'qvm-volume: error: Got empty response from qubesd',
-          times: 1,
-        }),
-    );
-    const err = (await engineFor(sim)
-      .apply(everyTask())
-      .then(
-        () => null,
-        (e: unknown) => e,
-      )) as { params: Record<string, string | number> } | null;
+    await sim.updateState((s) => void s.failures.push(QUBESD_FAILS));
+    const err = await failedApply(sim);
     expect(err?.params.outcome).toBe('rolled-back');
     const rollback = (await engineFor(sim).transactions()).find((t) => t.kind === 'rollback');
     expect(err?.params.undoneSteps).toBe(rollback?.steps.length);
