@@ -13,6 +13,7 @@ export const INVOKE_CHANNELS = [
   'rollback:preview',
   'rollback:run',
   'recover:run',
+  'qubes:shutdown',
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 

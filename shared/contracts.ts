@@ -26,6 +26,12 @@ export type AppInfo = z.infer<typeof AppInfoSchema>;
 export const PlanResultSchema = z.object({ plan: PlanSchema, digest: z.string() });
 export type PlanResult = z.infer<typeof PlanResultSchema>;
 
+/**
+ * Seconds `qubes:shutdown` gives each qube before qvm-shutdown --wait kills it (qvm_shutdown.py's own default
+ * --timeout, 60 on release4.2 and release4.3); the confirmation says so.
+ */
+export const QUBE_SHUTDOWN_TIMEOUT_SEC = 60;
+
 export const CONTRACTS = {
   'app:info': { request: z.object({}).strict(), response: AppInfoSchema },
   'facts:get': {
@@ -54,6 +60,11 @@ export const CONTRACTS = {
   'recover:run': {
     request: z.object({ action: z.enum(['resume', 'rollback']) }).strict(),
     response: TransactionSummarySchema,
+  },
+  /** Names the core showed as running (it checks each against a fresh probe); answers which are halted now. */
+  'qubes:shutdown': {
+    request: z.object({ qubes: z.array(z.string().max(64)).min(1).max(100) }).strict(),
+    response: z.object({ halted: z.array(z.string()) }),
   },
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 

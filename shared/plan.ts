@@ -184,6 +184,24 @@ export const ConflictResolutionSchema = z.enum(CONFLICT_RESOLUTIONS);
 export type ConflictResolution = z.infer<typeof ConflictResolutionSchema>;
 
 /** Something changed after our apply; rollback will not overwrite it silently. */
+/**
+ * What a changed file's conflict shows before the user decides: the unified diff from the file as the install left
+ * it (`installed`: a file we wrote) or, for a generated file whose installed bytes are not kept, from the copy of
+ * before the install (`before`: what Restore puts back) to the file as it is now; or why there is none.
+ */
+export const ConflictViewSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('diff'), against: z.enum(['installed', 'before']), diff: z.string() }),
+  z.object({
+    kind: z.literal('omitted'),
+    reason: z.enum(['binary', 'too-large', 'unavailable']),
+    bytes: z.number().int().nonnegative(),
+  }),
+]);
+export type ConflictView = z.infer<typeof ConflictViewSchema>;
+
+/** Larger files (an initramfs, a big grub.cfg) are not diffed: the preview would be unreadable and slow. */
+export const CONFLICT_DIFF_MAX_BYTES = 256 * 1024;
+
 export const ConflictSchema = z.object({
   id: z.string(),
   kind: z.enum(['file-changed', 'setting-changed', 'qube-has-data']),
@@ -193,6 +211,8 @@ export const ConflictSchema = z.object({
   actual: z.string(),
   options: z.array(ConflictResolutionSchema),
   recommended: ConflictResolutionSchema,
+  /** file-changed conflicts in a rollback preview: the diff to show before choosing. */
+  view: ConflictViewSchema.optional(),
 });
 export type Conflict = z.infer<typeof ConflictSchema>;
 
@@ -217,6 +237,14 @@ export const ApplyResultSchema = z.object({
   checks: z.array(TaskCheckSchema),
 });
 export type ApplyResult = z.infer<typeof ApplyResultSchema>;
+
+/**
+ * How a failed apply left dom0, in its error's `params.outcome`: `unchanged` (stopped before its first step),
+ * `rolled-back` (the automatic undo finished and every file and setting is proved back), `unfinished` (the undo
+ * failed or was interrupted: `params.left` names what is not undone, one per line; recovery finishes it).
+ */
+export const APPLY_FAILURE_OUTCOMES = ['unchanged', 'rolled-back', 'unfinished'] as const;
+export type ApplyFailureOutcome = (typeof APPLY_FAILURE_OUTCOMES)[number];
 
 /**
  * A command a rollback or recovery will run, as argv for display: `apply` (a resumed apply's remaining steps),

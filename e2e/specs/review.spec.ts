@@ -144,13 +144,13 @@ test('a command that fails during apply: the error in words, and every change al
   );
   await expect(apply.steps.filter({ hasText: 'Undo: Regenerate the GRUB menu' })).toHaveAttribute(
     'data-outcome',
-    'ok',
+    'undone',
   );
   await expect(apply.steps.filter({ hasText: 'Undo: Write file' }).first()).toHaveAttribute(
     'data-outcome',
-    'ok',
+    'undone',
   );
-  await expect(apply.current).toContainText('Undoing, step');
+  await expect(apply.current).toContainText('Stopped at step');
   await screenshot(page, 'apply-failed');
   await expectAccessible(page);
   expect(await simDigest(session.sim)).toBe(start);

@@ -15,7 +15,7 @@ import { grub2Editenv, lsinitrd, readlink, swapoff, swapon, systemctl } from './
 import { mkfsXfs, modprobe, mount, zramctl } from './commands/storage-tools.js';
 import { du } from './commands/du.js';
 import { findmnt, mountFor, usedBytes } from './commands/findmnt.js';
-import { qvmClone, qvmCreate, qvmRemove } from './commands/qvm-lifecycle.js';
+import { qvmClone, qvmCreate, qvmRemove, qvmShutdown } from './commands/qvm-lifecycle.js';
 import { qvmLs } from './commands/qvm-ls.js';
 import { qvmPool } from './commands/qvm-pool.js';
 import { qubesPrefs, qvmPrefs } from './commands/qvm-prefs.js';
@@ -37,6 +37,7 @@ const COMMANDS: Readonly<Record<string, SimCommand>> = {
   [BIN.qvmClone]: qvmClone,
   [BIN.qvmCreate]: qvmCreate,
   [BIN.qvmRemove]: qvmRemove,
+  [BIN.qvmShutdown]: qvmShutdown,
   [BIN.grub2Mkconfig]: grub2Mkconfig,
   [BIN.dracut]: dracut,
   [BIN.swapoff]: swapoff,

@@ -23,7 +23,7 @@ _metadata = importlib.metadata.metadata
 importlib.metadata.metadata = lambda name: (
     {'summary': 'x', 'version': '0', 'author': 'x', 'license': 'x'} if name == 'qubesadmin' else _metadata(name))
 
-TOOLS = ['qvm-pool', 'qvm-volume', 'qvm-prefs', 'qubes-prefs', 'qvm-clone', 'qvm-create', 'qvm-remove', 'qvm-ls']
+TOOLS = ['qvm-pool', 'qvm-volume', 'qvm-prefs', 'qubes-prefs', 'qvm-clone', 'qvm-create', 'qvm-remove', 'qvm-ls', 'qvm-shutdown']
 
 
 def build(tool):

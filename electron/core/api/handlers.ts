@@ -11,6 +11,7 @@ import { runDoctor } from '../doctor/run-doctor.js';
 import { installedTransactions, unfinishedTransaction } from '../journal/journal-store.js';
 import { acquireChangeLock } from '../lock/change-lock.js';
 import { probeFacts } from '../probes/probe-facts.js';
+import { shutdownQubes } from '../qubes/shutdown-qubes.js';
 import { measureRam } from '../ram/estimate-ram.js';
 import { Engine, summarize } from '../tasks/engine.js';
 import { modelSizing } from '../tasks/sizing.js';
@@ -43,6 +44,8 @@ const READS_DOM0: ReadonlySet<InvokeChannel> = new Set([
   'plan:create',
   'rollback:preview',
   'doctor:run',
+  // Not a change to dom0 (no journal, no lock), but never while one runs: the apply checks these qubes' state.
+  'qubes:shutdown',
 ]);
 
 /** What the user is asked before a mutating channel runs. */
@@ -156,6 +159,13 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'recover:run': async (req) => {
       try {
         return await engine.recover(req.action, { onEvent: ctx.emit });
+      } finally {
+        changed();
+      }
+    },
+    'qubes:shutdown': async (req) => {
+      try {
+        return await shutdownQubes(ctx.system, req.qubes);
       } finally {
         changed();
       }

@@ -101,6 +101,13 @@ export class JournalStore {
     await this.sys.copyFile(`${BACKUP_DIR}/${sha}`, path);
   }
 
+  /** A backup's bytes (checked like restore's), or null when there is none. */
+  async readBackupBytes(sha: string): Promise<Buffer | null> {
+    if (!(await this.hasBackup(sha))) return null;
+    await this.requireTrustedBackup(sha);
+    return this.sys.readFile(`${BACKUP_DIR}/${sha}`);
+  }
+
   async readBackup(sha: string): Promise<string | null> {
     if (!(await this.hasBackup(sha))) return null;
     await this.requireTrustedBackup(sha);
@@ -129,5 +136,10 @@ export function installedTransactions(txs: readonly Transaction[]): ApplyTransac
 }
 
 export function unfinishedTransaction(txs: readonly Transaction[]): Transaction | undefined {
-  return txs.find((t) => t.status === 'in-progress');
+  // An apply whose automatic undo stopped is unfinished beside that undo: the undo is what must be finished
+  // (resuming the apply it was taking back would be wrong).
+  return (
+    txs.find((t) => t.status === 'in-progress' && t.kind === 'rollback') ??
+    txs.find((t) => t.status === 'in-progress')
+  );
 }

@@ -17,6 +17,7 @@ const TOOLS: Record<string, string> = {
   [BIN.qvmClone]: 'qvm-clone',
   [BIN.qvmCreate]: 'qvm-create',
   [BIN.qvmRemove]: 'qvm-remove',
+  [BIN.qvmShutdown]: 'qvm-shutdown',
 };
 
 describe('admin command grammar', () => {
@@ -52,6 +53,7 @@ describe('admin command grammar', () => {
           r,
         ),
         cmd.qvmRemove('save', r),
+        cmd.qvmShutdown(['work', 'personal'], r),
       ];
       for (const c of built) expect(() => checkGrammar(TOOLS[c.bin]!, c.args, r)).not.toThrow();
     }

@@ -1,3 +1,4 @@
+import { QUBE_SHUTDOWN_TIMEOUT_SEC } from '../../../shared/contracts.js';
 import type { QubesRelease } from '../../../shared/facts.js';
 import { poolNameProblem, qubeNameProblem } from '../../../shared/qube-names.js';
 import { AppError } from '../errors.js';
@@ -21,6 +22,7 @@ const TOOL_BIN = {
   'qvm-clone': BIN.qvmClone,
   'qvm-create': BIN.qvmCreate,
   'qvm-remove': BIN.qvmRemove,
+  'qvm-shutdown': BIN.qvmShutdown,
 } as const;
 
 function tool(name: keyof typeof TOOL_BIN, args: string[], release: QubesRelease): Command {
@@ -171,3 +173,16 @@ export function qvmCreate(
 // qvm_remove.py: `--force VMNAME...`; without --force it asks on the terminal, which a GUI cannot answer.
 export const qvmRemove = (name: string, r: QubesRelease): Command =>
   tool('qvm-remove', ['--force', checkQubeName(name, r)], r);
+
+/**
+ * qvm_shutdown.py (release4.2 and release4.3 alike): `--wait` waits for each qube to halt, and one not halted
+ * after `--timeout` seconds (default 60 on both branches) is killed, so the wait is bounded; a qube that other
+ * running qubes are connected to is refused without `--force`, left out on purpose: stopping a qube others
+ * depend on (a netvm) is not the wizard's call.
+ */
+export const qvmShutdown = (names: readonly string[], r: QubesRelease): Command =>
+  tool(
+    'qvm-shutdown',
+    ['--wait', '--timeout', String(QUBE_SHUTDOWN_TIMEOUT_SEC), ...names.map((n) => checkQubeName(n, r))],
+    r,
+  );

@@ -20,6 +20,8 @@ import grammar43 from './grammar/release4.3.json' with { type: 'json' };
  * - qvm-clone, qvm-create, qvm-remove: the module-level `parser` of qvm_clone.py / qvm_create.py / qvm_remove.py
  *                (qvm-remove: vmname_nargs='+' = VmNameGroup: VMNAME* | --all, plus --exclude).
  * - qvm-ls:      qubesadmin/tools/qvm_ls.py get_parser (4.3 adds --class, --prefs, --features, ...).
+ * - qvm-shutdown: the module-level `parser` of qvm_shutdown.py (vmname_nargs='+'; --wait, --timeout (a float,
+ *                not modelled: our one value is a literal), --force, --dry-run; the same options on both branches).
  * - every parser and subparser: qubesadmin/tools/__init__.py QubesArgumentParser adds --verbose/-v, --quiet/-q,
  *   --force-root, --help/-h and (4.3 only) --version; add_subparsers builds the subcommands' parsers with the same
  *   class, so these options are accepted after the subcommand too (`qvm-pool info -v POOL` parses).

@@ -16,6 +16,7 @@ export const BIN = {
   qvmClone: '/usr/bin/qvm-clone',
   qvmCreate: '/usr/bin/qvm-create',
   qvmRemove: '/usr/bin/qvm-remove',
+  qvmShutdown: '/usr/bin/qvm-shutdown',
   qvmFeatures: '/usr/bin/qvm-features',
   grub2Mkconfig: '/usr/sbin/grub2-mkconfig',
   dracut: '/usr/bin/dracut',

@@ -7,6 +7,28 @@ import { tempSim } from '../../testing/temp-sim.js';
 import { PATHS } from './paths.js';
 import { stockXenSection } from './verify.js';
 
+const QUBESD_FAILS = {
+  argvPrefix: [BIN.qvmVolume, 'config', 'untrusted:root'],
+  exitCode: 1,
+  stderr: 'qvm-volume: error: Got empty response from qubesd',
+  times: 1,
+};
+const RM_GRUB_CONF_FAILS = {
+  argvPrefix: [BIN.rm, '-f', '--', PATHS.grubConf],
+  exitCode: 1,
+  stderr: 'rm: cannot remove: Read-only file system',
+  times: 1,
+};
+
+/** Apply every task, expecting it to fail; the error as the CLI and the IPC see it. */
+const failedApply = async (sim: Awaited<ReturnType<typeof tempSim>>) =>
+  (await engineFor(sim)
+    .apply(everyTask())
+    .then(
+      () => null,
+      (e: unknown) => e,
+    )) as { code: string; params: Record<string, string | number> } | null;
+
 describe('install engine on a simulated dom0', () => {
   it('refuses a prompt default when grub.cfg has no stock entry id to derive a stable one from, changing nothing', async () => {
     const sim = await tempSim('qubes-4.2');
@@ -129,6 +151,52 @@ describe('install engine on a simulated dom0', () => {
     expect(await simDigest(sim)).toBe(start);
     const txs = await engineFor(sim).transactions();
     expect(txs.map((t) => `${t.kind}:${t.status}`)).toEqual(['apply:failed', 'rollback:done']);
+  });
+
+  it('says the outcome is unfinished, and what is not undone, when the automatic undo itself fails', async () => {
+    const sim = await tempSim();
+    const start = await simDigest(sim);
+    // Only the undo removes the file the apply created: the second failure hits the undo, not the apply.
+    await sim.updateState((s) => void s.failures.push(QUBESD_FAILS, RM_GRUB_CONF_FAILS));
+    const err = await failedApply(sim);
+    expect(err).toMatchObject({
+      code: 'change-interrupted',
+      params: { outcome: 'unfinished', kind: 'rollback' },
+    });
+    const left = String(err!.params.left).split('\n');
+    // The file whose removal failed is named, and so is every earlier step the undo never reached.
+    expect(left).toContain(PATHS.grubConf);
+    expect(left.some((l) => l.startsWith('/usr/lib/dracut/modules.d/'))).toBe(true);
+    expect(err!.params.leftCount).toBe(left.length);
+    const steps = String(err!.params.leftSteps).split(',').map(Number);
+    expect(steps).toHaveLength(left.length);
+    // It is journaled as unfinished, so recovery finishes it, and then the machine is as before.
+    const txs = await engineFor(sim).transactions();
+    expect(txs.map((t) => `${t.kind}:${t.status}`)).toEqual(['apply:in-progress', 'rollback:in-progress']);
+    const apply = txs[0]!;
+    if (apply.kind !== 'apply') throw new Error('expected the apply first');
+    // The step numbers are the apply's own: the first not undone is the one that wrote grub.conf.
+    const firstLeft = apply.steps[steps[0]! - 1]!;
+    const op = apply.plan.tasks.find((t) => t.id === firstLeft.task)!.operations[firstLeft.index]!;
+    expect(op).toMatchObject({ kind: 'write', path: PATHS.grubConf });
+    // Recovery finishes the automatic undo itself (never offers to resume the apply it was undoing).
+    expect((await engineFor(sim).recoverPreview('rollback')).unfinished).toMatchObject({ kind: 'rollback' });
+    await engineFor(sim).recover('rollback');
+    expect(await simDigest(sim)).toBe(start);
+    expect((await engineFor(sim).transactions()).map((t) => `${t.kind}:${t.status}`)).toEqual([
+      'apply:rolled-back',
+      'rollback:done',
+    ]);
+  });
+
+  it('says rolled-back only when the undo finished, with how many steps it undid', async () => {
+    const sim = await tempSim();
+    await sim.updateState((s) => void s.failures.push(QUBESD_FAILS));
+    const err = await failedApply(sim);
+    expect(err?.params.outcome).toBe('rolled-back');
+    const rollback = (await engineFor(sim).transactions()).find((t) => t.kind === 'rollback');
+    expect(err?.params.undoneSteps).toBe(rollback?.steps.length);
+    expect(err?.params.undoneSteps).toBeGreaterThan(3);
   });
 
   it('detects drift after the install and never overwrites it silently', async () => {

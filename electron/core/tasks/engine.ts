@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import type { WizardChoicesInput } from '../../../shared/choices.js';
 import type { PlanResult } from '../../../shared/contracts.js';
 import type { SystemFacts } from '../../../shared/facts.js';
+import { displayArgv } from '../../../shared/command-line.js';
 import { translate } from '../../../shared/i18n/translate.js';
 import { assertNever } from '../../../shared/message.js';
 import type {
+  ApplyFailureOutcome,
   ApplyResult,
   ConflictResolution,
   Operation,
@@ -30,11 +32,13 @@ import type { System } from '../system/system.js';
 import { isStaleTemp } from '../system/temp-path.js';
 import type { ExecOptions } from './apply.js';
 import { newApplyTransaction, preflight, runApplySteps } from './apply.js';
+import { withConflictDiffs } from './conflict-diff.js';
 import { validateChoices } from './plan-install.js';
 import { planInstall } from './planner.js';
 import type { BootSizing } from './sizing.js';
 import { ramModelSizing } from './sizing.js';
 import { findConflicts, newRollbackTransaction, runRollbackSteps, verifyRollback } from './undo.js';
+import { detailOf, opOf } from './steps.js';
 import { verifyTasks } from './verify.js';
 import { remainingApplyCommands, remainingRollbackCommands, rollbackCommands } from './rollback-commands.js';
 
@@ -141,6 +145,20 @@ export class Engine {
     choices: WizardChoicesInput | unknown,
     opts: ExecOptions & { expectedDigest?: string } = {},
   ): Promise<ApplyResult> {
+    // Every refusal before the journal's first write changed nothing: its error says so (the wizard words it).
+    const tx = await this.prepareApply(choices, opts).catch((e: unknown) => {
+      throw e instanceof AppError && e.params.outcome === undefined
+        ? new AppError(e.code, e.kind, e.message, { ...e.params, outcome: 'unchanged' }, { cause: e.cause })
+        : e;
+    });
+    return this.finishApply(tx, { ...opts, boundary: opts.boundary ?? this.o.boundary });
+  }
+
+  /** Checks, plan and preflight, then the journal's first write: nothing on the machine changes before it. */
+  private async prepareApply(
+    choices: WizardChoicesInput | unknown,
+    opts: { expectedDigest?: string },
+  ): Promise<ApplyTransaction> {
     const facts = await probeFacts(this.o.sys);
     this.requirePersistent(facts, 'install');
     const txs = await this.journal.list();
@@ -172,7 +190,7 @@ export class Engine {
     } catch (e) {
       throw withOutcome(e, 'unchanged', 'nothing was changed. Fix the cause and apply again');
     }
-    return this.finishApply(tx, { ...opts, boundary: opts.boundary ?? this.o.boundary });
+    return tx;
   }
 
   /** Run the remaining steps, verify, and mark applied; on any failure undo everything this apply did. */
@@ -196,15 +214,42 @@ export class Engine {
       return { transaction: summarize(tx), checks };
     } catch (e) {
       const rtx = newRollbackTransaction(tx, JournalStore.newId(this.now()), this.now(), [], {});
-      await this.journal.save(rtx);
-      await this.rollbackSteps(rtx, tx, opts, e);
+      try {
+        await this.journal.save(rtx);
+        await this.rollbackSteps(rtx, tx, opts, e);
+      } catch (undoFailed) {
+        // The automatic undo did not finish (or never started): the machine is partly changed, needs recovery.
+        const interrupted = undoFailed instanceof AppError && undoFailed.code === 'change-interrupted';
+        const left = notUndone(rtx, tx);
+        throw withOutcome(
+          undoFailed,
+          'unfinished',
+          'this change is unfinished: run "qubes-stateless recover --rollback --yes"',
+          interrupted
+            ? {}
+            : {
+                left: left.details.join('\n'),
+                leftCount: left.details.length,
+                leftSteps: left.steps.join(','),
+              },
+        );
+      }
+      // "As it was before" is claimed only once every restored file and setting is proved back.
+      const left = await verifyRollback(this.o.sys, tx, rtx);
       tx.status = 'failed';
       await this.journal.save(tx);
+      if (left.length)
+        throw withOutcome(e, 'unfinished', `the rollback left these not as before: ${left.join(', ')}`, {
+          left: left.join('\n'),
+          leftCount: left.length,
+          rollback: rtx.id,
+        });
       // Say which state the machine is in: the cause, and that everything was undone.
       throw withOutcome(
         e,
         'rolled-back',
         'the apply was rolled back: this machine is as it was before it. Fix the cause and apply again',
+        { undoneSteps: rtx.steps.length },
       );
     }
   }
@@ -217,7 +262,11 @@ export class Engine {
     if (!target) return { target: null, conflicts: [], commands: [] };
     await this.requireTrusted(target, false);
     const conflicts = await findConflicts(this.o.sys, target);
-    return { target: summarize(target), conflicts, commands: rollbackCommands(target, conflicts) };
+    return {
+      target: summarize(target),
+      conflicts: await withConflictDiffs(this.o.sys, this.journal, target, conflicts),
+      commands: rollbackCommands(target, conflicts),
+    };
   }
 
   /** Undo the latest installed transaction; conflicts (drift) must each have a resolution. */
@@ -317,11 +366,19 @@ export class Engine {
       const why = e instanceof Error ? e.message : String(e);
       const first = failed instanceof Error ? failed.message : null;
       const cause = first ? `the apply failed (${first}), then ${why}` : why;
+      const left = notUndone(rtx, target);
       throw new AppError(
         'change-interrupted',
         'precondition',
-        `${first ? `the apply failed (${first}) and its rollback` : 'the rollback'} ${rtx.id} stopped: ${why}. This machine is partly rolled back; fix the cause, then run "qubes-stateless recover --rollback --yes"`,
-        { kind: 'rollback', id: rtx.id, cause },
+        `${first ? `the apply failed (${first}) and its rollback` : 'the rollback'} ${rtx.id} stopped: ${why}. This machine is partly rolled back (not undone: ${left.details.join(', ')}); fix the cause, then run "qubes-stateless recover --rollback --yes"`,
+        {
+          kind: 'rollback',
+          id: rtx.id,
+          cause,
+          left: left.details.join('\n'),
+          leftCount: left.details.length,
+          leftSteps: left.steps.join(','),
+        },
         { cause: e },
       );
     }
@@ -449,16 +506,37 @@ function unfinishedError(tx: Transaction): AppError {
 }
 
 /**
+ * What a stopped rollback has not undone yet: each step's file or command (apply step numbers, 1-based, for the
+ * wizard's step list), and the final commands when every step was undone but one of them failed.
+ */
+function notUndone(
+  rtx: RollbackTransaction,
+  target: ApplyTransaction,
+): { details: string[]; steps: number[] } {
+  const open = rtx.steps.filter((s) => s.state !== 'done');
+  if (open.length === 0) return { details: rtx.final.map((c) => displayArgv(c).join(' ')), steps: [] };
+  return {
+    details: open.map((s) => detailOf(opOf(target, target.steps[s.applyStep]!))),
+    steps: open.map((s) => s.applyStep + 1),
+  };
+}
+
+/**
  * A failed apply's error, carrying which state the machine is in (`outcome` param, worded by the catalogue's
  * `apply.failed.<outcome>`), so the wizard never has to guess; the log sentence says it too.
  */
-function withOutcome(e: unknown, outcome: 'unchanged' | 'rolled-back', words: string): unknown {
+function withOutcome(
+  e: unknown,
+  outcome: ApplyFailureOutcome,
+  words: string,
+  facts: Readonly<Record<string, string | number>> = {},
+): unknown {
   if (e instanceof AppError)
     return new AppError(
       e.code,
       e.kind,
       `${e.message}; ${words}`,
-      { ...e.params, outcome },
+      { ...e.params, ...facts, outcome },
       { cause: e.cause },
     );
   if (e instanceof Error) e.message = `${e.message}; ${words}`;

@@ -1,7 +1,7 @@
 import { pyRepr } from '../../core/qubes/argparse-model.js';
 import { cloneQube, createQube, getQube, removeQube } from '../qubes-model.js';
 import type { SimCommand } from './sim-command.js';
-import { UsageError, asQubesTool, list, ok, str } from './sim-command.js';
+import { UsageError, asQubesTool, fail, list, ok, str } from './sim-command.js';
 
 /** `qvm-clone [-C CLASS] [-P POOL | -p VOL=POOL ...] VMNAME NEWVM` (qvm_clone.py; argv checked by its recorded grammar). */
 export const qvmClone: SimCommand = {
@@ -53,6 +53,30 @@ export const qvmRemove: SimCommand = {
         throw new UsageError('the simulator needs -f (it cannot answer the confirmation prompt)');
       for (const n of names) removeQube(ctx.state, getQube(ctx.state, n));
       ctx.markDirty();
+      return ok();
+    }),
+};
+
+/**
+ * `qvm-shutdown [--wait] [--timeout T] [--force] VMNAME...` (qvm_shutdown.py, release4.2 and release4.3): each
+ * named qube becomes Halted. Without --force, qubesd refuses a qube that running qubes are connected to (as
+ * their netvm); with --wait that ends as "Failed to shut down: NAMES", exit status the number that failed.
+ */
+export const qvmShutdown: SimCommand = {
+  requiresRoot: false,
+  run: (ctx, args) =>
+    asQubesTool('qvm-shutdown', ctx, args, ({ ns }) => {
+      if (ns.all_domains) throw new UsageError('the simulator does not shut down --all');
+      const names = list(ns.VMNAME);
+      for (const n of names)
+        if (!ctx.state.qubes.some((q) => q.name === n)) throw new UsageError(`no such domain: ${pyRepr(n)}`);
+      const connected = (n: string) =>
+        ctx.state.qubes.some((q) => q.state === 'Running' && q.props.netvm === n && !names.includes(q.name));
+      const refused = ns.force ? [] : names.filter(connected);
+      for (const n of names) if (!refused.includes(n)) getQube(ctx.state, n).state = 'Halted';
+      ctx.markDirty();
+      if (refused.length)
+        return fail('qvm-shutdown', `Failed to shut down: ${refused.join(', ')}`, refused.length);
       return ok();
     }),
 };

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { RunProgress, RunState } from '../lib/progress.js';
+import type { RunProgress, RunState, UndoFacts } from '../lib/progress.js';
 import { currentStep, stepOutcome } from '../lib/progress.js';
 import { StatusIcon } from './status-icon.js';
 
@@ -11,14 +11,22 @@ export function RunProgressView({
   progress,
   state,
   showVerify = true,
+  undo,
 }: {
   readonly progress: RunProgress;
   readonly state: RunState;
   readonly showVerify?: boolean;
+  /** The engine's word on a failed apply's automatic undo, when it gave one. */
+  readonly undo?: UndoFacts;
 }) {
   const { t } = useTranslation();
   const running = state === 'running';
   const now = currentStep(progress);
+  // A failed run is summed up by the step that failed, never as "n of n": it did not get done.
+  const stopped =
+    state === 'failed'
+      ? (progress.steps.findLast((s) => s.phase === progress.steps[0]?.phase) ?? null)
+      : null;
   const done = now ? (running ? now.step - 1 : now.step) : 0;
   return (
     <div className="card run-progress" data-testid="run-progress">
@@ -26,24 +34,33 @@ export function RunProgressView({
       {now ? (
         <>
           <div className="progress-line">
-            <progress
-              id="run-progress-bar"
-              max={now.total}
-              value={done}
-              aria-labelledby="run-progress-text"
-            />
+            {stopped ? null : (
+              <progress
+                id="run-progress-bar"
+                max={now.total}
+                value={done}
+                aria-labelledby="run-progress-text"
+              />
+            )}
             <p id="run-progress-text" className="progress-text" role="status" data-testid="run-current">
-              {t(now.phase === 'undo' ? 'run.currentUndo' : 'run.current', {
-                n: now.step,
-                total: now.total,
-                task: t(`tasks.${now.task}.title`),
-                label: t(now.labelKey),
-              })}
+              {stopped
+                ? t(stopped.phase === 'undo' ? 'runOutcome.stoppedUndo' : 'runOutcome.stopped', {
+                    n: stopped.step,
+                    total: stopped.total,
+                    task: t(`tasks.${stopped.task}.title`),
+                    label: t(stopped.labelKey),
+                  })
+                : t(now.phase === 'undo' ? 'run.currentUndo' : 'run.current', {
+                    n: now.step,
+                    total: now.total,
+                    task: t(`tasks.${now.task}.title`),
+                    label: t(now.labelKey),
+                  })}
             </p>
           </div>
           <ol className="run-steps" tabIndex={0} aria-label={t('run.stepsLabel')}>
             {progress.steps.map((s) => {
-              const outcome = stepOutcome(progress, s, state);
+              const outcome = stepOutcome(progress, s, state, undo);
               return (
                 <li
                   key={`${s.phase}-${s.step}`}
@@ -53,6 +70,11 @@ export function RunProgressView({
                 >
                   <StatusIcon status={outcome} />
                   <span className="run-step-text">
+                    {outcome === 'undone' || outcome === 'left' || outcome === 'fail' ? (
+                      <span className="run-step-mark" aria-hidden="true">
+                        {t(`runOutcome.mark.${outcome}`)}
+                      </span>
+                    ) : null}
                     <span className="run-step-label">
                       {t(`run.phase.${s.phase}`, { label: t(s.labelKey) })}
                     </span>

@@ -1,7 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { RamWarning } from '../../../shared/ram/ram-estimate.js';
 
-export type Status = 'ok' | 'warn' | 'block' | 'fail' | 'info' | 'pending';
+/** `undone`: a change an undo reverted; `left`: a change an undo did not reach (still on the machine). */
+export type Status = 'ok' | 'warn' | 'block' | 'fail' | 'info' | 'pending' | 'undone' | 'left';
 
 /** How a RAM-model warning's severity shows. */
 export const SEVERITY_STATUS: Record<RamWarning['severity'], Status> = {
@@ -10,7 +11,16 @@ export const SEVERITY_STATUS: Record<RamWarning['severity'], Status> = {
   danger: 'block',
 };
 
-const GLYPH: Record<Status, string> = { ok: '✓', warn: '!', block: '✕', fail: '✕', info: 'i', pending: '…' };
+const GLYPH: Record<Status, string> = {
+  ok: '✓',
+  warn: '!',
+  block: '✕',
+  fail: '✕',
+  info: 'i',
+  pending: '…',
+  undone: '↶',
+  left: '!',
+};
 
 /** A round status mark with its word for screen readers: the meaning never rests on colour alone. */
 export function StatusIcon({ status }: { readonly status: Status }) {

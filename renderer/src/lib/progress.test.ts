@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { TaskEvent } from '../../../shared/events.js';
 import { EMPTY_PROGRESS, MAX_OUTPUT_LINES, currentStep, reduceProgress, stepOutcome } from './progress.js';
 
-const step = (n: number, phase: 'apply' | 'undo' = 'apply'): TaskEvent => ({
+const step = (n: number, phase: 'apply' | 'undo' = 'apply', total = 3): TaskEvent => ({
   kind: 'step',
   phase,
   task: 'initramfs',
   step: n,
-  total: 3,
+  total,
   labelKey: 'ops.dracut',
   detail: `cmd ${n}`,
 });
@@ -52,8 +52,52 @@ describe('run progress', () => {
     expect(running.steps.map((s) => stepOutcome(running, s, 'running'))).toEqual(['ok', 'pending']);
     expect(running.steps.map((s) => stepOutcome(running, s, 'succeeded'))).toEqual(['ok', 'ok']);
     const failed = fold([step(1), step(2), step(1, 'undo'), step(2, 'undo')]);
-    expect(failed.steps.map((s) => stepOutcome(failed, s, 'failed'))).toEqual(['ok', 'fail', 'ok', 'ok']);
+    // Without the engine's word on the undo, the apply steps claim nothing more than that they ran.
+    expect(failed.steps.map((s) => stepOutcome(failed, s, 'failed'))).toEqual([
+      'ok',
+      'fail',
+      'undone',
+      'undone',
+    ]);
     const rollbackFailed = fold([step(1, 'undo'), step(2, 'undo')]);
-    expect(rollbackFailed.steps.map((s) => stepOutcome(rollbackFailed, s, 'failed'))).toEqual(['ok', 'fail']);
+    expect(rollbackFailed.steps.map((s) => stepOutcome(rollbackFailed, s, 'failed'))).toEqual([
+      'undone',
+      'fail',
+    ]);
+  });
+
+  it('marks reverted steps undone, never ✓, when the engine says the automatic undo finished', () => {
+    const p = fold([
+      step(1, 'apply', 5),
+      step(2, 'apply', 5),
+      step(3, 'apply', 5),
+      ...[1, 2, 3].map((n) => step(n, 'undo')),
+    ]);
+    expect(p.steps.map((s) => stepOutcome(p, s, 'failed', { finished: true, leftSteps: [] }))).toEqual([
+      'undone',
+      'undone',
+      'fail',
+      'undone',
+      'undone',
+      'undone',
+    ]);
+  });
+
+  it("marks the steps an undo left, and the undo step that stopped, from the engine's step numbers", () => {
+    // Apply step 3 failed; undo step 1 reverted it, undo step 2 (apply step 2) stopped: steps 2 and 1 are left.
+    const p = fold([
+      step(1, 'apply', 5),
+      step(2, 'apply', 5),
+      step(3, 'apply', 5),
+      step(1, 'undo'),
+      step(2, 'undo'),
+    ]);
+    expect(p.steps.map((s) => stepOutcome(p, s, 'failed', { finished: false, leftSteps: [2, 1] }))).toEqual([
+      'left',
+      'left',
+      'fail',
+      'undone',
+      'fail',
+    ]);
   });
 });

@@ -42,15 +42,33 @@ export const currentStep = (p: RunProgress): StepEvent | null => p.steps[p.steps
 
 export type RunState = 'running' | 'succeeded' | 'failed';
 
+/** How a step shows: done, running, the one that failed, reverted by an undo, or changed and not undone. */
+export type StepMark = 'ok' | 'pending' | 'fail' | 'undone' | 'left';
+
+/** What the engine said about a failed apply's automatic undo: finished, or which apply steps it left. */
+export interface UndoFacts {
+  readonly finished: boolean;
+  /** Apply step numbers (1-based) not undone. */
+  readonly leftSteps: readonly number[];
+}
+
 /**
- * How a step ended: the one running is pending; when a run failed, the last step of its own phase is the one that
- * failed (steps are announced before they run), and the undo steps after it are what the engine reverted.
+ * How a step ended. The one running is pending; a finished undo step is undone (never a ✓). When a run failed,
+ * the last step of its first phase is the one that failed (steps are announced before they run). With the
+ * engine's word on the automatic undo, the apply steps before it are undone, or left when the undo did not reach
+ * them, and the undo step that stopped is the failed one.
  */
-export function stepOutcome(p: RunProgress, s: StepEvent, state: RunState): 'ok' | 'pending' | 'fail' {
-  if (state === 'running') return s === currentStep(p) ? 'pending' : 'ok';
-  if (state === 'failed') {
-    const lastOfPhase = [...p.steps].reverse().find((x) => x.phase === p.steps[0]?.phase);
-    if (s === lastOfPhase) return 'fail';
+export function stepOutcome(p: RunProgress, s: StepEvent, state: RunState, undo?: UndoFacts): StepMark {
+  if (state === 'running' && s === currentStep(p)) return 'pending';
+  if (state !== 'failed') return s.phase === 'undo' ? 'undone' : 'ok';
+  const firstPhase = p.steps[0]?.phase;
+  const lastOf = (phase: StepEvent['phase']) => [...p.steps].reverse().find((x) => x.phase === phase);
+  if (s === lastOf(firstPhase ?? s.phase)) return 'fail';
+  if (s.phase === 'undo') {
+    // Undo step k of N reverts apply step N - k + 1 (the undo runs latest first over the started steps).
+    const reverts = s.total - s.step + 1;
+    return undo && !undo.finished && undo.leftSteps.includes(reverts) ? 'fail' : 'undone';
   }
-  return 'ok';
+  if (!undo) return 'ok';
+  return undo.leftSteps.includes(s.step) ? 'left' : 'undone';
 }

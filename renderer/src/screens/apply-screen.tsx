@@ -1,6 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import type { ApplyResult } from '../../../shared/plan.js';
-import type { SerializedError } from '../../../shared/errors.js';
+import { assertNever } from '../lib/assert-never.js';
+import type { FailedApplyOutcome } from '../lib/apply-outcome.js';
+import { failedApplyOutcome } from '../lib/apply-outcome.js';
+import type { UndoFacts } from '../lib/progress.js';
 import { ErrorPanel } from '../components/error-panel.js';
 import { RunProgressView } from '../components/run-progress.js';
 import { Screen } from '../components/screen.js';
@@ -8,6 +11,7 @@ import { StatusIcon } from '../components/status-icon.js';
 import { showStatus } from '../flows.js';
 import { usePlanStore } from '../stores/plan-store.js';
 import { useRunStore } from '../stores/run-store.js';
+import { useViewStore } from '../stores/view-store.js';
 import { useWizardStore } from '../stores/wizard-store.js';
 
 function Success({ result }: { readonly result: ApplyResult }) {
@@ -15,7 +19,7 @@ function Success({ result }: { readonly result: ApplyResult }) {
   const plan = usePlanStore((s) => s.plan);
   const dom0 = plan.kind === 'ready' ? plan.value.plan.choices.dom0 : null;
   return (
-    <div className="card success" data-testid="apply-success">
+    <div className="card success" data-testid="apply-success" data-outcome="applied">
       <div className="result-head">
         <StatusIcon status="ok" />
         <h3>{t('apply.success.title')}</h3>
@@ -51,10 +55,79 @@ function Success({ result }: { readonly result: ApplyResult }) {
   );
 }
 
-/** What a failed apply left, from the engine's own word for it (`outcome`, or an interrupted undo). */
-function failedStateKey(error: SerializedError): string {
-  if (error.code === 'change-interrupted') return 'apply.failed.interrupted';
-  return error.params.outcome === 'unchanged' ? 'apply.failed.unchanged' : 'apply.failed.undone';
+/** The step list's marks follow the outcome: undone steps only when the engine said the undo ran. */
+function undoFacts(outcome: FailedApplyOutcome): UndoFacts | undefined {
+  if (outcome.kind === 'undone') return { finished: true, leftSteps: [] };
+  if (outcome.kind === 'unfinished') return { finished: false, leftSteps: outcome.leftSteps };
+  return undefined;
+}
+
+/** How the failed apply left dom0, in the engine's own word for it (`lib/apply-outcome.ts`). */
+function FailedOutcome({ outcome }: { readonly outcome: FailedApplyOutcome }) {
+  const { t } = useTranslation();
+  const show = useViewStore((s) => s.show);
+  switch (outcome.kind) {
+    case 'undone':
+    case 'unchanged':
+      return (
+        <div
+          className="notice notice-info"
+          role="note"
+          data-testid="apply-outcome"
+          data-outcome={outcome.kind}
+        >
+          <StatusIcon status={outcome.kind === 'undone' ? 'undone' : 'info'} />
+          <div>
+            <h3>{t(`apply.outcome.${outcome.kind}.title`)}</h3>
+            <p>{t(outcome.kind === 'undone' ? 'apply.failed.undone' : 'apply.failed.unchanged')}</p>
+          </div>
+        </div>
+      );
+    case 'unfinished':
+      return (
+        <div className="notice notice-warn" role="note" data-testid="apply-outcome" data-outcome="unfinished">
+          <StatusIcon status="left" />
+          <div>
+            <h3>{t('apply.outcome.unfinished.title')}</h3>
+            <p>{t('apply.outcome.unfinished.detail')}</p>
+            {outcome.left.length ? (
+              <>
+                <h4>{t('apply.outcome.unfinished.left')}</h4>
+                <ul data-testid="apply-left">
+                  {outcome.left.map((l) => (
+                    <li key={l}>
+                      <code>{l}</code>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+            <p>{t('apply.outcome.unfinished.recover')}</p>
+            <p>
+              <code data-testid="apply-recover-command">{t('apply.outcome.unfinished.command')}</code>
+            </p>
+            <button type="button" className="button" onClick={() => show({ kind: 'recovery' })}>
+              {t('apply.outcome.unfinished.toRecovery')}
+            </button>
+          </div>
+        </div>
+      );
+    case 'unknown':
+      return (
+        <div className="notice notice-warn" role="note" data-testid="apply-outcome" data-outcome="unknown">
+          <StatusIcon status="warn" />
+          <div>
+            <h3>{t('apply.outcome.unknown.title')}</h3>
+            <p>{t('apply.outcome.unknown.detail')}</p>
+            <button type="button" className="button" onClick={showStatus}>
+              {t('apply.toStatus')}
+            </button>
+          </div>
+        </div>
+      );
+    default:
+      return assertNever(outcome);
+  }
 }
 
 /** Apply: live progress of the install, then its verification or the error (after the engine undid it all). */
@@ -72,6 +145,7 @@ export function ApplyScreen() {
       </Screen>
     );
   }
+  const failed = run.kind === 'failed' ? { error: run.error, outcome: failedApplyOutcome(run.error) } : null;
   return (
     <Screen
       id="apply"
@@ -81,19 +155,21 @@ export function ApplyScreen() {
       {run.kind === 'succeeded' && run.outcome.kind === 'apply' ? (
         <Success result={run.outcome.value} />
       ) : null}
-      {run.kind === 'failed' ? (
+      {failed ? (
         <div className="failure" data-testid="apply-failed">
-          <ErrorPanel error={run.error} />
-          <div className="notice notice-info" role="note">
-            <StatusIcon status="info" />
-            <p>{t(failedStateKey(run.error))}</p>
-          </div>
+          <ErrorPanel error={failed.error} />
+          <FailedOutcome outcome={failed.outcome} />
           <button type="button" className="button" onClick={() => goTo('review')}>
             {t('apply.toReview')}
           </button>
         </div>
       ) : null}
-      <RunProgressView progress={run.progress} state={run.kind} showVerify={run.kind !== 'succeeded'} />
+      <RunProgressView
+        progress={run.progress}
+        state={run.kind}
+        showVerify={run.kind !== 'succeeded'}
+        undo={failed ? undoFacts(failed.outcome) : undefined}
+      />
     </Screen>
   );
 }

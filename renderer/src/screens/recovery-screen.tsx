@@ -20,7 +20,7 @@ function Interrupted({ tx }: { readonly tx: TransactionSummary }) {
         <Fact label={t('recovery.started')} value={formatTimestamp(tx.createdAt)} />
         <Fact
           label={t('recovery.progress')}
-          value={t('status.history.stepsValue', { done: tx.stepsDone, total: tx.steps })}
+          value={t('runOutcome.history.unfinished', { done: tx.stepsDone, total: tx.steps })}
         />
         {tx.tasks.length ? (
           <Fact label={t('recovery.tasks')} value={tx.tasks.map((id) => t(`tasks.${id}.title`)).join(', ')} />

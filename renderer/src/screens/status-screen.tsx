@@ -16,6 +16,8 @@ import { StatusIcon } from '../components/status-icon.js';
 import { rollbackWith } from '../flows.js';
 import { formatTimestamp } from '../lib/format.js';
 import { conflictValue, optionDetailKey } from '../lib/operation-view.js';
+import { historyStepsKey } from '../lib/apply-outcome.js';
+import { ConflictDiff } from '../components/conflict-diff.js';
 import { useJournalStore } from '../stores/journal-store.js';
 import { useRunStore } from '../stores/run-store.js';
 
@@ -73,7 +75,7 @@ function History({ status }: { readonly status: JournalStatus }) {
               <td>{formatTimestamp(tx.createdAt)}</td>
               <td>{t(`status.kind.${tx.kind}`)}</td>
               <td>{t(`status.txStatus.${tx.status}`)}</td>
-              <td>{t('status.history.stepsValue', { done: tx.stepsDone, total: tx.steps })}</td>
+              <td>{t(historyStepsKey(tx), { done: tx.stepsDone, total: tx.steps })}</td>
             </tr>
           ))}
         </tbody>
@@ -97,6 +99,7 @@ function ConflictItem({ conflict }: { readonly conflict: Conflict }) {
           actual: conflictValue(conflict.kind, conflict.actual),
         })}
       </p>
+      {conflict.view ? <ConflictDiff view={conflict.view} path={conflict.subject} /> : null}
       <div className="conflict-options">
         {conflict.options.map((o) => (
           <label key={o} className="check-row option">

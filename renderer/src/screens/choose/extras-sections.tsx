@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { QubeFact, SystemFacts } from '../../../../shared/facts.js';
 import { NameField } from '../../components/name-field.js';
 import { RadioCard } from '../../components/radio-card.js';
+import { RunningQubeShutdown } from '../../components/running-qube-shutdown.js';
 import { useStepProblems } from '../../hooks/use-step-problems.js';
 import { fields, problemFor } from '../../lib/choice-problems.js';
 import { readyValue } from '../../lib/load.js';
@@ -50,6 +51,7 @@ function ReadOnlyRootList({ facts }: { readonly facts: SystemFacts }) {
                   ? t('extras.readOnly.template')
                   : t('extras.readOnly.klass', { klass: q.klass })}
             </span>
+            {disabled ? <RunningQubeShutdown qube={q.name} /> : null}
           </li>
         );
       })}

@@ -1,0 +1,38 @@
+import { qubeNameProblem } from '../../../shared/qube-names.js';
+import { AppError } from '../errors.js';
+import { probeFacts } from '../probes/probe-facts.js';
+import type { System } from '../system/system.js';
+import { qvmShutdown } from './admin-commands.js';
+
+/**
+ * Shut down qubes the wizard showed as blocking a choice (a running qube's root cannot be made read-only).
+ * The renderer sends names only; each must be a valid name (shared/qube-names.ts) of a qube the probe finds now,
+ * and not dom0. Every name is checked before anything runs, so bad input changes nothing. Returns the names
+ * that are halted afterwards, read by a fresh probe.
+ */
+export async function shutdownQubes(sys: System, names: readonly string[]): Promise<{ halted: string[] }> {
+  const facts = await probeFacts(sys);
+  const wanted = [...new Set(names)];
+  for (const name of wanted) {
+    const problem = qubeNameProblem(name, facts.qubesRelease);
+    if (problem)
+      throw new AppError('invalid-qube-name', 'user', `"${name}" is not a valid qube name (${problem})`, {
+        name,
+        problem,
+      });
+    const q = facts.qubes.find((x) => x.name === name);
+    if (!q || q.klass === 'AdminVM')
+      throw new AppError(
+        'invalid-choice',
+        'user',
+        `${name}: ${q ? 'dom0 is not shut down from here' : 'there is no such qube on this machine'}`,
+        { field: name, reason: q ? 'shutdown.problem.adminVm' : 'shutdown.problem.unknown', value: name },
+      );
+  }
+  // Already halted (shut down elsewhere since): nothing to ask qubesd.
+  const running = wanted.filter((n) => facts.qubes.find((q) => q.name === n)!.state !== 'Halted');
+  // Unprivileged, like every qvm-* the app runs: dom0's user is in the qubes group, which qubesd's socket allows.
+  if (running.length) await sys.run(qvmShutdown(running, facts.qubesRelease));
+  const after = await probeFacts(sys);
+  return { halted: wanted.filter((n) => after.qubes.find((q) => q.name === n)?.state === 'Halted') };
+}
