@@ -288,10 +288,10 @@ describe('no internal words on the screen', () => {
     const pre = r.out.split('\nPreconditions:\n')[1]!.split('\n\n')[0]!.split('\n');
     expect(pre.length).toBe(11);
     for (const l of pre) expect(l).toMatch(/^ {2}ok {3}\S/);
-    expect(pre.join('\n')).not.toContain('with overlay');
+    expect(pre.join('\n')).not.toContain('With overlay');
     const warnings = r.out.split('\nWarnings:\n')[1]!.split('\n\n')[0]!.split('\n');
     expect(warnings.length).toBeGreaterThan(0);
-    expect(warnings[0]).toMatch(/^ {2}with overlay, everything written to \//);
+    expect(warnings[0]).toMatch(/^ {2}With overlay, everything written to \//);
     expect(r.out).toContain('\nBoot module:\n  create folder /usr/lib/dracut/modules.d/90qubes-stateless\n');
     expect(r.out).not.toMatch(/\[dracut-module\]|warn |ram-fits|persistent-boot/);
   });
