@@ -42,6 +42,13 @@ export const hasWords = (key: string, catalog: Catalog = EN_CATALOG): boolean =>
   lookup(catalog, key) !== null || lookup(catalog, `${key}_other`) !== null;
 
 /** Fills `{{name}}` and `{{name, format}}`; an unknown name stays as it is, so a missing param shows. */
+/**
+ * A fragment (a RAM verdict, worded to sit inside another sentence) shown on its own line starts with a capital,
+ * in the language's own casing rules.
+ */
+export const asSentence = (text: string, lang: Language = current): string =>
+  text.charAt(0).toLocaleUpperCase(lang) + text.slice(1);
+
 export function interpolate(text: string, params: Params, lang: Language): string {
   return text.replace(/\{\{\s*(\w+)\s*(?:,\s*(\w+)\s*)?\}\}/g, (whole, k: string, format?: string) => {
     if (!(k in params)) return whole;

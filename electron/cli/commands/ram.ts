@@ -1,7 +1,7 @@
 import type { RamEstimate } from '../../../shared/ram/ram-estimate.js';
 import { probeFacts } from '../../core/probes/probe-facts.js';
 import { estimateRam } from '../../core/ram/estimate-ram.js';
-import { translate } from '../../../shared/i18n/translate.js';
+import { asSentence, translate } from '../../../shared/i18n/translate.js';
 import { CHOICE_OPTIONS, choicesFromOptions } from '../choice-options.js';
 import { SAMPLE_OPTIONS, SAMPLE_SYNOPSIS, estimateOptionsFrom } from '../sample-options.js';
 import type { CliCommand } from '../command.js';
@@ -26,7 +26,7 @@ export function formatRam(e: RamEstimate): string {
       mode: m.mode,
       compressor: m.mode === 'zram' || m.ramPool ? `, ${m.compressor}` : '',
     }),
-    t('verdict', { text: formatMessage(m.verdict) }),
+    t('verdict', { text: asSentence(formatMessage(m.verdict)) }),
     '',
     t('host', { total: input.hostTotalMiB, xen: m.xenReservedMiB, usable: m.hostUsableMiB }),
     t(me.root.inodes !== null ? 'rootUsedInodes' : 'rootUsed', {

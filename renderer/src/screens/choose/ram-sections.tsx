@@ -1,4 +1,6 @@
 import { useTranslation } from 'react-i18next';
+import type { Language } from '../../../../shared/i18n/catalogs.js';
+import { asSentence } from '../../../../shared/i18n/translate.js';
 import type { RamModel } from '../../../../shared/ram/ram-estimate.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { Fact } from '../../components/fact.js';
@@ -21,7 +23,7 @@ const VERDICT_STATUS: Record<RamModel['verdict']['kind'], Status> = {
 };
 
 function Verdict({ model }: { readonly model: RamModel }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   return (
     <div
       className={`verdict verdict-${model.verdict.kind}`}
@@ -30,7 +32,7 @@ function Verdict({ model }: { readonly model: RamModel }) {
       data-kind={model.verdict.kind}
     >
       <StatusIcon status={VERDICT_STATUS[model.verdict.kind]} />
-      <p>{t(model.verdict.key, model.verdict.params)}</p>
+      <p>{asSentence(t(model.verdict.key, model.verdict.params), i18n.language as Language)}</p>
     </div>
   );
 }
