@@ -27,7 +27,7 @@ describe('qubes-stateless ram', () => {
     );
     expect(t.code).toBe(0);
     expect(t.out).toMatch(/^SIMULATED RAM estimate for a stateless dom0: mode zram, lz4/);
-    expect(t.out).toMatch(/^verdict: +fits: [\d,]+ MiB left for qubes/m);
+    expect(t.out).toMatch(/^verdict: +Fits: [\d,]+ MiB left for qubes/m);
     expect(t.out).toMatch(
       /rd\.qubes\.stateless=zram rd\.qubes\.stateless\.comp=lz4 rd\.qubes\.stateless\.size=\d+ rd\.qubes\.stateless\.reserve=\d+/,
     );
