@@ -243,7 +243,12 @@ export type ApplyResult = z.infer<typeof ApplyResultSchema>;
  * `rolled-back` (the automatic undo finished and every file and setting is proved back), `unfinished` (the undo
  * failed or was interrupted: `params.left` names what is not undone, one per line; recovery finishes it).
  */
-export const APPLY_FAILURE_OUTCOMES = ['unchanged', 'rolled-back', 'unfinished'] as const;
+/**
+ * How a failed apply left dom0: unchanged (refused before its first write), rolled-back (every file and setting
+ * proved back), unfinished (the undo did not finish: recovery finishes it), differs (the undo finished, but what
+ * `left` names is not as before: something else changed it meanwhile; there is nothing left to recover).
+ */
+export const APPLY_FAILURE_OUTCOMES = ['unchanged', 'rolled-back', 'unfinished', 'differs'] as const;
 export type ApplyFailureOutcome = (typeof APPLY_FAILURE_OUTCOMES)[number];
 
 /**

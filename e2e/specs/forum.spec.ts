@@ -2,7 +2,9 @@ import { expect, test } from '@playwright/test';
 import { simDigest } from '../../electron/testing/sim-digest.js';
 import { openRenderer, type RendererSession } from '../harness/renderer-harness.js';
 import { applyThroughHandlers, closeSession, expectAccessible, screenshot } from '../pages/helpers.js';
+import { ReviewPage } from '../pages/review-page.js';
 import { StatusPage } from '../pages/status-page.js';
+import { WizardPage } from '../pages/wizard-page.js';
 
 /**
  * A dom0 set up earlier from a forum recipe: the Check screen lists what the recipe left and what will happen to
@@ -108,3 +110,22 @@ for (const p of PROFILES) {
     expect(await simDigest(session.sim)).toBe(start);
   });
 }
+
+test('the migration is offered, not imposed: unticked, the Review has no migration task; ticked again, it has', async ({
+  page,
+}) => {
+  session = await openRenderer(page, { forum: 'xuy' });
+  const wizard = new WizardPage(page);
+  const migrate = page.getByTestId('forum-migrate');
+  await expect(migrate).toBeChecked();
+  await migrate.uncheck();
+  await wizard.walk('system-check', 'review');
+  const review = new ReviewPage(page);
+  await expect(review.task('boot-kit')).toBeVisible();
+  await expect(review.task('forum-migration')).toHaveCount(0);
+  await wizard.railStep('system-check').click();
+  await expect(migrate).not.toBeChecked();
+  await migrate.check();
+  await wizard.walk('system-check', 'review');
+  await expect(review.task('forum-migration')).toBeVisible();
+});

@@ -23,6 +23,7 @@ export const CHOICE_OPTIONS = {
   'default-dispvm': { type: 'boolean' },
   'save-vault': { type: 'string' },
   'include-pending-grub': { type: 'boolean' },
+  'keep-forum-install': { type: 'boolean' },
 } as const;
 
 /** A bad choice on the command line is a usage error: the CLI prints it with the usage, exit code 2. */
@@ -95,6 +96,7 @@ export function choicesFromOptions(values: Values): WizardChoices {
       ? { enabled: true, name: values['save-vault'] }
       : { enabled: false, name: 'save' },
     acceptPendingGrub: !!values['include-pending-grub'],
+    migrateForum: !values['keep-forum-install'],
   };
   const parsed = parseChoices(raw);
   if (parsed.problem)

@@ -36,3 +36,18 @@ describe('sim init --forum and status', () => {
     expect(await stat(other).catch(() => null)).toBeNull();
   });
 });
+
+describe('--keep-forum-install', () => {
+  it('plans the migration task by default and none with --keep-forum-install', async () => {
+    const dir = path.join(await tempDir(), 'dom0');
+    expect((await cli('sim', 'init', dir, '--forum', 'xuy')).code).toBe(0);
+    const taskIds = async (...extra: string[]) =>
+      (
+        JSON.parse((await cli('--sim', dir, 'plan', '--json', '--no-sample', ...extra)).out) as {
+          plan: { tasks: { id: string }[] };
+        }
+      ).plan.tasks.map((t) => t.id);
+    expect(await taskIds()).toContain('forum-migration');
+    expect(await taskIds('--keep-forum-install')).not.toContain('forum-migration');
+  });
+});

@@ -199,6 +199,27 @@ describe('install engine on a simulated dom0', () => {
     expect(err?.params.undoneSteps).toBeGreaterThan(3);
   });
 
+  it('says "differs", not "unfinished", when the undo finished but something else changed a file meanwhile', async () => {
+    const sim = await tempSim();
+    await sim.updateState((s) => void s.failures.push(QUBESD_FAILS));
+    // Another writer edits /etc/fstab (which the install changed) while the undo runs its commands.
+    const run = sim.run.bind(sim);
+    let failed = false;
+    sim.run = async (cmd) => {
+      const r = await run(cmd).catch((e: unknown) => {
+        if (cmd.bin === BIN.qvmVolume && cmd.args[0] === 'config') failed = true;
+        throw e;
+      });
+      if (failed) await sim.writeFileAtomic(PATHS.fstab, '# someone else\n');
+      return r;
+    };
+    const err = await failedApply(sim);
+    expect(err?.params.outcome).toBe('differs');
+    expect(String(err?.params.left)).toContain(PATHS.fstab);
+    // Nothing is left to recover: the rollback is journaled done, and recover says so.
+    await expect(engineFor(sim).recover()).rejects.toMatchObject({ code: 'nothing-to-recover' });
+  });
+
   it('detects drift after the install and never overwrites it silently', async () => {
     const sim = await tempSim();
     const engine = engineFor(sim);

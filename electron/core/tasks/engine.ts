@@ -239,7 +239,8 @@ export class Engine {
       tx.status = 'failed';
       await this.journal.save(tx);
       if (left.length)
-        throw withOutcome(e, 'unfinished', `the rollback left these not as before: ${left.join(', ')}`, {
+        // The undo is journaled done (recover has nothing to resume), so this is not "unfinished": say what differs.
+        throw withOutcome(e, 'differs', `the undo finished, but these are not as before: ${left.join(', ')}`, {
           left: left.join('\n'),
           leftCount: left.length,
           rollback: rtx.id,

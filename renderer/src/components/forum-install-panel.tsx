@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { ForumInstall } from '../../../shared/forum-install.js';
+import { useWizardStore } from '../stores/wizard-store.js';
 
 /**
  * What an earlier forum recipe left on this dom0 (facts.forumInstall) and what the migration task will do with
@@ -7,6 +8,8 @@ import type { ForumInstall } from '../../../shared/forum-install.js';
  */
 export function ForumInstallPanel({ found }: { readonly found: ForumInstall | null | undefined }) {
   const { t } = useTranslation();
+  const migrate = useWizardStore((s) => s.choices.migrateForum);
+  const setMigrate = useWizardStore((s) => s.setMigrateForum);
   if (!found) return null;
   return (
     <section
@@ -49,6 +52,17 @@ export function ForumInstallPanel({ found }: { readonly found: ForumInstall | nu
           ))}
         </tbody>
       </table>
+      {found.migrated ? null : (
+        <label className="check-row">
+          <input
+            type="checkbox"
+            checked={migrate}
+            onChange={(e) => setMigrate(e.target.checked)}
+            data-testid="forum-migrate"
+          />
+          <span>{t('forum.migrateChoice')}</span>
+        </label>
+      )}
       {found.problems.length ? (
         <>
           <h4>{t('forum.problems')}</h4>

@@ -13,6 +13,12 @@ describe('failed apply outcome', () => {
     expect(failedApplyOutcome(error('internal', { message: 'bridge gone' }))).toEqual({ kind: 'unknown' });
   });
 
+  it('an undo that finished with something changed meanwhile is "differs", naming what is not as before', () => {
+    expect(
+      failedApplyOutcome(error('command-failed', { outcome: 'differs', left: '/etc/fstab\npool vm-pool' })),
+    ).toEqual({ kind: 'differs', left: ['/etc/fstab', 'pool vm-pool'] });
+  });
+
   it('names what an unfinished undo left, with its step numbers', () => {
     expect(
       failedApplyOutcome(

@@ -15,6 +15,8 @@ export type FailedApplyOutcome =
       /** Their apply step numbers (1-based), to mark them in the step list. */
       readonly leftSteps: readonly number[];
     }
+  /** The undo finished, but these (files, settings) are not as before; nothing is left to recover. */
+  | { readonly kind: 'differs'; readonly left: readonly string[] }
   /** An error without an outcome (e.g. the bridge itself failed): the journal views say what is there. */
   | { readonly kind: 'unknown' };
 
@@ -31,6 +33,7 @@ export function failedApplyOutcome(error: SerializedError): FailedApplyOutcome {
         .map(Number)
         .filter((n) => Number.isInteger(n) && n > 0),
     };
+  if (outcome === 'differs') return { kind: 'differs', left: list(error.params.left, '\n') };
   if (outcome === 'rolled-back') return { kind: 'undone' };
   if (outcome === 'unchanged') return { kind: 'unchanged' };
   return { kind: 'unknown' };

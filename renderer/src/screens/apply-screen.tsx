@@ -59,6 +59,7 @@ function Success({ result }: { readonly result: ApplyResult }) {
 function undoFacts(outcome: FailedApplyOutcome): UndoFacts | undefined {
   if (outcome.kind === 'undone') return { finished: true, leftSteps: [] };
   if (outcome.kind === 'unfinished') return { finished: false, leftSteps: outcome.leftSteps };
+  if (outcome.kind === 'differs') return { finished: true, leftSteps: [] };
   return undefined;
 }
 
@@ -108,6 +109,27 @@ function FailedOutcome({ outcome }: { readonly outcome: FailedApplyOutcome }) {
             </p>
             <button type="button" className="button" onClick={() => show({ kind: 'recovery' })}>
               {t('apply.outcome.unfinished.toRecovery')}
+            </button>
+          </div>
+        </div>
+      );
+    case 'differs':
+      return (
+        <div className="notice notice-warn" role="note" data-testid="apply-outcome" data-outcome="differs">
+          <StatusIcon status="warn" />
+          <div>
+            <h3>{t('apply.outcome.differs.title')}</h3>
+            <p>{t('apply.outcome.differs.detail')}</p>
+            <h4>{t('apply.outcome.differs.left')}</h4>
+            <ul data-testid="apply-left">
+              {outcome.left.map((l) => (
+                <li key={l}>
+                  <code>{l}</code>
+                </li>
+              ))}
+            </ul>
+            <button type="button" className="button" onClick={showStatus}>
+              {t('apply.toStatus')}
             </button>
           </div>
         </div>

@@ -31,6 +31,7 @@ interface WizardStore {
   setTemplateNames(template: string, names: { cloneName?: string; dvmName?: string }): void;
   setRamPool(patch: Partial<WizardChoices['ramPool']>): void;
   setAcceptPendingGrub(on: boolean): void;
+  setMigrateForum(on: boolean): void;
   setDefaultDispvm(on: boolean): void;
   reset(): void;
 }
@@ -92,6 +93,7 @@ export const useWizardStore = create<WizardStore>((set, get) => {
       })),
     setRamPool: (patch) => update((c) => ({ ...c, ramPool: { ...c.ramPool, ...patch } })),
     setAcceptPendingGrub: (on) => update((c) => ({ ...c, acceptPendingGrub: on })),
+    setMigrateForum: (on) => update((c) => ({ ...c, migrateForum: on })),
     setDefaultDispvm: (on) => update((c) => ({ ...c, defaultDispvm: on && c.templates.length > 0 })),
     reset: () =>
       set({ step: { kind: 'system-check' }, furthest: 0, choices: defaultChoices(), moreOptions: false }),
