@@ -16,12 +16,19 @@ describe('the native confirmation before a change', () => {
       () => null,
     )({
       action,
-      params: { system: 'dom0', mode: 'zram', digest: 'abcdef012345', resolutions: 2, how: 'resume' },
+      params: {
+        system: 'dom0',
+        mode: 'zram',
+        digest: 'abcdef012345',
+        resolutions: 2,
+        how: 'resume',
+        qubes: 'work',
+      },
     });
     return { yes, shown: shown[0]! };
   };
 
-  it.each(['apply', 'rollback', 'recover'] as const)(
+  it.each(['apply', 'rollback', 'recover', 'shutdown'] as const)(
     'words the %s question from the catalogue, Cancel first and the default',
     async (action) => {
       const { yes, shown } = await ask(action, 0);

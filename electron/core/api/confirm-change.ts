@@ -3,7 +3,7 @@
  * compromised renderer cannot start one silently. The core stays free of Electron: each shell passes its own
  * `ConfirmChange` (the Chromium preview and the e2e harness confirm through the renderer's own Review screen).
  */
-export type ChangeAction = 'apply' | 'rollback' | 'recover';
+export type ChangeAction = 'apply' | 'rollback' | 'recover' | 'shutdown';
 
 export interface ChangeConfirmation {
   readonly action: ChangeAction;

@@ -38,6 +38,13 @@ describe('the guards in front of changes to dom0', () => {
       ok: false,
       error: { code: 'not-confirmed' },
     });
+    // Shutting down a qube closes its programs: asked by the main process too, refused without a way to ask.
+    await sim.updateState((s) => void (s.qubes.find((q) => q.name === 'work')!.state = 'Running'));
+    expect(await h['qubes:shutdown']({ qubes: ['work'] })).toMatchObject({
+      ok: false,
+      error: { code: 'not-confirmed' },
+    });
+    expect(sim.snapshotState().qubes.find((q) => q.name === 'work')?.state).toBe('Running');
     expect(await grubInstalled(sim)).toEqual(before);
     expect(await h['journal:status']({})).toMatchObject({ ok: true, value: { transactions: [] } });
   });

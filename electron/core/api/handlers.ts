@@ -35,7 +35,13 @@ export type Handlers = {
 };
 
 /** Channels that change dom0: one at a time, whoever asks. */
-const MUTATING: ReadonlySet<InvokeChannel> = new Set(['plan:apply', 'rollback:run', 'recover:run']);
+// qubes:shutdown too: it changes the machine (programs in those qubes close), so the main process asks itself.
+const MUTATING: ReadonlySet<InvokeChannel> = new Set([
+  'plan:apply',
+  'rollback:run',
+  'recover:run',
+  'qubes:shutdown',
+]);
 /** Channels that read dom0 afresh; refused while a change runs (they would read a half-changed machine). */
 // doctor:run too: it reads all of dom0 and previews grub2-mkconfig, which a running apply is rewriting.
 const READS_DOM0: ReadonlySet<InvokeChannel> = new Set([
@@ -44,8 +50,6 @@ const READS_DOM0: ReadonlySet<InvokeChannel> = new Set([
   'plan:create',
   'rollback:preview',
   'doctor:run',
-  // Not a change to dom0 (no journal, no lock), but never while one runs: the apply checks these qubes' state.
-  'qubes:shutdown',
 ]);
 
 /** What the user is asked before a mutating channel runs. */
@@ -65,6 +69,11 @@ function confirmationFor(channel: InvokeChannel, req: unknown, system: System): 
         system: where,
         resolutions: Object.keys((req as ParsedRequestOf<'rollback:run'>).resolutions).length,
       },
+    };
+  if (channel === 'qubes:shutdown')
+    return {
+      action: 'shutdown',
+      params: { system: where, qubes: (req as ParsedRequestOf<'qubes:shutdown'>).qubes.join(', ') },
     };
   return {
     action: 'recover',

@@ -12,7 +12,14 @@ async function setup(profile = 'qubes-4.2') {
   await sim.updateState((s) => {
     s.qubes.find((q) => q.name === 'work')!.state = 'Running';
   });
-  const h = createHandlers({ system: sim, version: '1', assetsDir: testAssetsDir(), emit: () => undefined });
+  // The main process's own question (handlers' confirm) answered yes: these tests are about what the core does.
+  const h = createHandlers({
+    system: sim,
+    version: '1',
+    assetsDir: testAssetsDir(),
+    emit: () => undefined,
+    confirm: async () => true,
+  });
   const shutdowns = async () =>
     (await sim.commandLog()).filter((c) => c.argv.includes(BIN.qvmShutdown)).map((c) => c.argv);
   return { sim, h, shutdowns };
@@ -56,6 +63,18 @@ describe('qubes:shutdown', () => {
         ok: false,
         error: { code: 'invalid-request' },
       });
+    expect(await shutdowns()).toEqual([]);
+  });
+
+  it('refuses a running qube the wizard does not offer (no root volume of its own to choose) and runs nothing', async () => {
+    const { sim, h, shutdowns } = await setup();
+    await sim.updateState((s) => {
+      delete s.qubes.find((q) => q.name === 'work')!.volumes.root;
+    });
+    expect(await h['qubes:shutdown']({ qubes: ['work'] })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-choice', params: { reason: 'shutdown.problem.notOffered' } },
+    });
     expect(await shutdowns()).toEqual([]);
   });
 

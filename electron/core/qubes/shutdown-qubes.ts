@@ -1,4 +1,5 @@
 import { qubeNameProblem } from '../../../shared/qube-names.js';
+import { readOnlyCandidates } from '../../../shared/read-only-root.js';
 import { AppError } from '../errors.js';
 import { probeFacts } from '../probes/probe-facts.js';
 import type { System } from '../system/system.js';
@@ -7,7 +8,7 @@ import { qvmShutdown } from './admin-commands.js';
 /**
  * Shut down qubes the wizard showed as blocking a choice (a running qube's root cannot be made read-only).
  * The renderer sends names only; each must be a valid name (shared/qube-names.ts) of a qube the probe finds now,
- * and not dom0. Every name is checked before anything runs, so bad input changes nothing. Returns the names
+ * not dom0, and one the wizard lists (shared/read-only-root.ts): nothing else is shut down from here. Every name is checked before anything runs, so bad input changes nothing. Returns the names
  * that are halted afterwards, read by a fresh probe.
  */
 export async function shutdownQubes(sys: System, names: readonly string[]): Promise<{ halted: string[] }> {
@@ -28,6 +29,12 @@ export async function shutdownQubes(sys: System, names: readonly string[]): Prom
         `${name}: ${q ? 'dom0 is not shut down from here' : 'there is no such qube on this machine'}`,
         { field: name, reason: q ? 'shutdown.problem.adminVm' : 'shutdown.problem.unknown', value: name },
       );
+    if (!readOnlyCandidates(facts).some((c) => c.name === name))
+      throw new AppError('invalid-choice', 'user', `${name}: not a qube the wizard offers to shut down`, {
+        field: name,
+        reason: 'shutdown.problem.notOffered',
+        value: name,
+      });
   }
   // Already halted (shut down elsewhere since): nothing to ask qubesd.
   const running = wanted.filter((n) => facts.qubes.find((q) => q.name === n)!.state !== 'Halted');

@@ -217,7 +217,7 @@ describe('install engine on a simulated dom0', () => {
     expect(err?.params.outcome).toBe('differs');
     expect(String(err?.params.left)).toContain(PATHS.fstab);
     // Nothing is left to recover: the rollback is journaled done, and recover says so.
-    await expect(engineFor(sim).recover()).rejects.toMatchObject({ code: 'nothing-to-recover' });
+    await expect(engineFor(sim).recover('rollback')).rejects.toMatchObject({ code: 'nothing-to-recover' });
   });
 
   it('detects drift after the install and never overwrites it silently', async () => {

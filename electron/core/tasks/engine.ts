@@ -240,11 +240,16 @@ export class Engine {
       await this.journal.save(tx);
       if (left.length)
         // The undo is journaled done (recover has nothing to resume), so this is not "unfinished": say what differs.
-        throw withOutcome(e, 'differs', `the undo finished, but these are not as before: ${left.join(', ')}`, {
-          left: left.join('\n'),
-          leftCount: left.length,
-          rollback: rtx.id,
-        });
+        throw withOutcome(
+          e,
+          'differs',
+          `the undo finished, but these are not as before: ${left.join(', ')}`,
+          {
+            left: left.join('\n'),
+            leftCount: left.length,
+            rollback: rtx.id,
+          },
+        );
       // Say which state the machine is in: the cause, and that everything was undone.
       throw withOutcome(
         e,

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { QubeFact, SystemFacts } from '../../../../shared/facts.js';
 import { NameField } from '../../components/name-field.js';
+import { readOnlyCandidates } from '../../../../shared/read-only-root.js';
 import { RadioCard } from '../../components/radio-card.js';
 import { RunningQubeShutdown } from '../../components/running-qube-shutdown.js';
 import { useStepProblems } from '../../hooks/use-step-problems.js';
@@ -10,14 +11,6 @@ import { useSystemStore } from '../../stores/system-store.js';
 import { useWizardStore } from '../../stores/wizard-store.js';
 
 const SWAP_CHOICES = ['stateless-only', 'disable'] as const;
-
-/** Qubes whose root volume can be made read-only: every qube with a root volume of its own, templates first. */
-export function readOnlyCandidates(facts: SystemFacts): QubeFact[] {
-  const rank = (q: QubeFact) => (q.klass === 'TemplateVM' ? 0 : 1);
-  return facts.qubes
-    .filter((q) => q.klass !== 'AdminVM' && q.volumes.root)
-    .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
-}
 
 function ReadOnlyRootList({ facts }: { readonly facts: SystemFacts }) {
   const { t } = useTranslation();
