@@ -123,16 +123,18 @@ async function confirmApply(
 ): Promise<string | number> {
   const { plan, digest } = await engine.plan(c);
   const ops = plan.tasks.reduce((n, t) => n + t.operations.length, 0);
-  if (plan.tasks.length && plan.preconditions.every((p) => p.ok))
-    ctx.io.out(
-      line('cli.apply.summary', {
-        ops,
-        tasks: plan.tasks.map((t) => taskTitle(t.id)).join(', '),
-        digest: digest.slice(0, 12),
-      }),
-    );
-  else return digest; // blocked or nothing to do: apply itself says so, and asks nothing
-  const answer = await confirmChange(ctx, 'cli.apply.question');
+  if (plan.tasks.length && plan.preconditions.every((p) => p.ok)) {
+    if (!ctx.values.json)
+      ctx.io.out(
+        line('cli.apply.summary', {
+          ops,
+          tasks: plan.tasks.map((t) => taskTitle(t.id)).join(', '),
+          digest: digest.slice(0, 12),
+        }),
+      );
+  } else return digest; // blocked or nothing to do: apply itself says so, and asks nothing
+  // --json output is for programs: no question inside it (as rollback), so without --yes it refuses.
+  const answer = ctx.values.json ? 'no-terminal' : await confirmChange(ctx, 'cli.apply.question');
   if (answer === 'yes') return digest;
   ctx.io.err(line(answer === 'no' ? 'cli.notConfirmed' : 'cli.apply.noTerminal'));
   return answer === 'no' ? 1 : 2;

@@ -175,6 +175,12 @@ describe('forum recipe parsers', () => {
     expect(withoutEntries(text, entries)).toBe(`${head}${mine}`);
   });
 
+  it("leaves a user's own Xen entry whose title only contains the letters of a RAM word (olive, deliver)", () => {
+    const own =
+      "menuentry 'Qubes, olive theme (deliverable)' --class xen {\n\tmultiboot2 /xen.gz\n\tmodule2 /vmlinuz root=x\n}\n";
+    expect(customEntries(`#!/usr/bin/sh\nexec tail -n +3 $0\n${own}`).entries).toEqual([]);
+  });
+
   it('tells hand-commented and deleted swap lines from ours', () => {
     expect(
       commentedSwapLines(

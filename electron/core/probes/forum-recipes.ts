@@ -123,7 +123,7 @@ export function customEntries(text: string): { entries: CustomEntry[]; unbalance
           /^\s*(module2|linux)\s/.test(l) && l.split(/\s+/).some((t) => t === w || t.startsWith(`${w}=`)),
       ),
     );
-    if (xen && (words.length > 0 || /tmpfs|\bram\b|live/i.test(m[2]!)))
+    if (xen && (words.length > 0 || /\btmpfs\b|\bram\b|\blive\b/i.test(m[2]!)))
       entries.push({ title: m[2]!, start: i, end: j, words });
     i = j;
   }

@@ -65,7 +65,19 @@ export async function withConflictDiffs(
   conflicts: readonly Conflict[],
 ): Promise<Conflict[]> {
   const out: Conflict[] = [];
-  for (const c of conflicts)
-    out.push(c.kind === 'file-changed' ? { ...c, view: await viewOf(sys, journal, tx, c) } : c);
+  for (const c of conflicts) {
+    if (c.kind !== 'file-changed') {
+      out.push(c);
+      continue;
+    }
+    // One file that cannot be read for its diff (now a directory, a backup refused) costs only its own diff,
+    // never the preview: the rollback and its choices stay available.
+    const view = await viewOf(sys, journal, tx, c).catch((): ConflictView => ({
+      kind: 'omitted',
+      reason: 'unavailable',
+      bytes: 0,
+    }));
+    out.push({ ...c, view });
+  }
   return out;
 }
