@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AppError } from '../errors.js';
 import type { System } from '../system/system.js';
 import { requireTrustedLocation } from './journal-location.js';
+import { requireTrustedRollback } from './journal-trust.js';
 import type { ApplyTransaction, Transaction } from './transaction.js';
 import { TransactionSchema } from './transaction.js';
 
@@ -137,9 +138,20 @@ export function installedTransactions(txs: readonly Transaction[]): ApplyTransac
 
 export function unfinishedTransaction(txs: readonly Transaction[]): Transaction | undefined {
   // An apply whose automatic undo stopped is unfinished beside that undo: the undo is what must be finished
-  // (resuming the apply it was taking back would be wrong).
-  return (
-    txs.find((t) => t.status === 'in-progress' && t.kind === 'rollback') ??
-    txs.find((t) => t.status === 'in-progress')
-  );
+  // (resuming the apply it was taking back would be wrong) when the journal holds it whole, as a rollback of
+  // that apply's journaled steps. An undo whose own journal write ran out of space is not such a record: the
+  // apply is what is unfinished then, and rolling it back starts a whole undo afresh.
+  const unfinished = txs.filter((t) => t.status === 'in-progress');
+  const wholeUndo = unfinished.find((r) => {
+    if (r.kind !== 'rollback') return false;
+    const target = txs.find((t): t is ApplyTransaction => t.kind === 'apply' && t.id === r.target);
+    if (!target) return false;
+    try {
+      requireTrustedRollback(r, target);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return wholeUndo ?? unfinished[0];
 }
