@@ -63,6 +63,23 @@ function undoFacts(outcome: FailedApplyOutcome): UndoFacts | undefined {
   return undefined;
 }
 
+/** What a failed apply left not as before (files, commands, settings), as the engine named them. */
+function LeftList({ heading, items }: { readonly heading: string; readonly items: readonly string[] }) {
+  if (!items.length) return null;
+  return (
+    <>
+      <h4>{heading}</h4>
+      <ul data-testid="apply-left">
+        {items.map((l) => (
+          <li key={l}>
+            <code>{l}</code>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
 /** How the failed apply left dom0, in the engine's own word for it (`lib/apply-outcome.ts`). */
 function FailedOutcome({ outcome }: { readonly outcome: FailedApplyOutcome }) {
   const { t } = useTranslation();
@@ -91,18 +108,7 @@ function FailedOutcome({ outcome }: { readonly outcome: FailedApplyOutcome }) {
           <div>
             <h3>{t('apply.outcome.unfinished.title')}</h3>
             <p>{t('apply.outcome.unfinished.detail')}</p>
-            {outcome.left.length ? (
-              <>
-                <h4>{t('apply.outcome.unfinished.left')}</h4>
-                <ul data-testid="apply-left">
-                  {outcome.left.map((l) => (
-                    <li key={l}>
-                      <code>{l}</code>
-                    </li>
-                  ))}
-                </ul>
-              </>
-            ) : null}
+            <LeftList heading={t('apply.outcome.unfinished.left')} items={outcome.left} />
             <p>{t('apply.outcome.unfinished.recover')}</p>
             <p>
               <code data-testid="apply-recover-command">{t('apply.outcome.unfinished.command')}</code>
@@ -120,14 +126,7 @@ function FailedOutcome({ outcome }: { readonly outcome: FailedApplyOutcome }) {
           <div>
             <h3>{t('apply.outcome.differs.title')}</h3>
             <p>{t('apply.outcome.differs.detail')}</p>
-            <h4>{t('apply.outcome.differs.left')}</h4>
-            <ul data-testid="apply-left">
-              {outcome.left.map((l) => (
-                <li key={l}>
-                  <code>{l}</code>
-                </li>
-              ))}
-            </ul>
+            <LeftList heading={t('apply.outcome.differs.left')} items={outcome.left} />
             <button type="button" className="button" onClick={showStatus}>
               {t('apply.toStatus')}
             </button>
