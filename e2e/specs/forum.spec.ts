@@ -121,7 +121,7 @@ test('the migration is offered, not imposed: unticked, the Review has no migrati
   await migrate.uncheck();
   await wizard.walk('system-check', 'review');
   const review = new ReviewPage(page);
-  await expect(review.task('boot-kit')).toBeVisible();
+  await expect(review.task('dracut-module')).toBeVisible();
   await expect(review.task('forum-migration')).toHaveCount(0);
   await wizard.railStep('system-check').click();
   await expect(migrate).not.toBeChecked();

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { QubeFact, SystemFacts } from '../../../../shared/facts.js';
+import type { SystemFacts } from '../../../../shared/facts.js';
 import { NameField } from '../../components/name-field.js';
 import { readOnlyCandidates } from '../../../../shared/read-only-root.js';
 import { RadioCard } from '../../components/radio-card.js';
