@@ -55,6 +55,7 @@ vi.mock('electron', () => {
       enableSandbox: () => fake.calls.push('enableSandbox'),
       whenReady: () => new Promise<void>((r) => (fake.ready = r)),
       getVersion: () => '9.9.9',
+      getLocale: () => 'en-US',
       on: () => undefined,
       quit: () => undefined,
       exit: (code: number) => fake.calls.push(`exit ${code}`),
