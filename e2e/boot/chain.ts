@@ -121,8 +121,10 @@ export const QUBES_CRYPTTAB = `luks-${IDS.luksUuid} UUID=${IDS.luksUuid} none di
  * GRUB_TERMINAL_OUTPUT), with the layout's rd.luks.uuid/rd.lvm.lv words. Test-only changes, each needed to
  * run it here: Xen's console=none becomes com1 (the only console of the VM), and the Linux line gets
  * console=hvc0, the key file, the ESP's filesystem drivers loaded in the initramfs (the busybox test root has
- * no /lib/modules for "mount -a" to load them from), a device timeout long enough for emulation on a busy host, and words that
- * end a failed boot at once; "rhgb" is left out (no plymouth in the test initramfs), "quiet" kept.
+ * no /lib/modules for "mount -a" to load them from), a device timeout long enough for emulation on a busy host, words that
+ * end a failed boot at once, and systemd.show_status=1: "quiet" is kept, and without this word it hides the unit
+ * status lines, among them the initramfs' "File System Check on …", by which the tests see whether fsck ran.
+ * "rhgb" is left out (no plymouth in the test initramfs).
  */
 export function qubesDefaultGrub(): string {
   return [
@@ -132,7 +134,7 @@ export function qubesDefaultGrub(): string {
     'GRUB_DISABLE_SUBMENU=false',
     'GRUB_TERMINAL="serial console"',
     'GRUB_SERIAL_COMMAND="serial --unit=0 --speed=115200"',
-    `GRUB_CMDLINE_LINUX="rd.luks.uuid=luks-${IDS.luksUuid} rd.lvm.lv=qubes_dom0/root rd.lvm.lv=qubes_dom0/swap plymouth.ignore-serial-consoles quiet console=hvc0 rd.luks.key=${KEY_IN_INITRD} rd.driver.pre=vfat,nls_cp437,nls_ascii,nls_utf8 systemd.default_device_timeout_sec=1200 panic=-1 rd.shell=0 rd.emergency=poweroff"`,
+    `GRUB_CMDLINE_LINUX="rd.luks.uuid=luks-${IDS.luksUuid} rd.lvm.lv=qubes_dom0/root rd.lvm.lv=qubes_dom0/swap plymouth.ignore-serial-consoles quiet console=hvc0 rd.luks.key=${KEY_IN_INITRD} rd.driver.pre=vfat,nls_cp437,nls_ascii,nls_utf8 systemd.default_device_timeout_sec=1200 panic=-1 rd.shell=0 rd.emergency=poweroff systemd.show_status=1"`,
     'GRUB_DISABLE_RECOVERY="true"',
     'GRUB_THEME="/boot/grub2/themes/qubes/theme.txt"',
     'GRUB_CMDLINE_XEN_DEFAULT="console=com1 com1=115200,8n1 dom0_mem=min:1024M dom0_mem=max:4096M ucode=scan smt=off gnttab_max_frames=2048 gnttab_max_maptrack_frames=4096"',
