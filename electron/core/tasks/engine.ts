@@ -219,19 +219,19 @@ export class Engine {
         await this.rollbackSteps(rtx, tx, opts, e);
       } catch (undoFailed) {
         // The automatic undo did not finish (or never started): the machine is partly changed, needs recovery.
-        const interrupted = undoFailed instanceof AppError && undoFailed.code === 'change-interrupted';
+        // A stopped rollback's error already names what is left and the recover command.
+        if (undoFailed instanceof AppError && undoFailed.code === 'change-interrupted')
+          throw withOutcome(undoFailed, 'unfinished', null);
         const left = notUndone(rtx, tx);
         throw withOutcome(
           undoFailed,
           'unfinished',
           'this change is unfinished: run "qubes-stateless recover --rollback --yes"',
-          interrupted
-            ? {}
-            : {
-                left: left.details.join('\n'),
-                leftCount: left.details.length,
-                leftSteps: left.steps.join(','),
-              },
+          {
+            left: left.details.join('\n'),
+            leftCount: left.details.length,
+            leftSteps: left.steps.join(','),
+          },
         );
       }
       // "As it was before" is claimed only once every restored file and setting is proved back.
@@ -373,10 +373,14 @@ export class Engine {
       const first = failed instanceof Error ? failed.message : null;
       const cause = first ? `the apply failed (${first}), then ${why}` : why;
       const left = notUndone(rtx, target);
+      // Nothing open: every step was undone and only the journal's last writes failed (a full disk).
+      const state = left.details.length
+        ? `partly rolled back (not undone: ${left.details.join(', ')})`
+        : 'rolled back, but the journal could not record it';
       throw new AppError(
         'change-interrupted',
         'precondition',
-        `${first ? `the apply failed (${first}) and its rollback` : 'the rollback'} ${rtx.id} stopped: ${why}. This machine is partly rolled back (not undone: ${left.details.join(', ')}); fix the cause, then run "qubes-stateless recover --rollback --yes"`,
+        `${first ? `the apply failed (${first}) and its rollback` : 'the rollback'} ${rtx.id} stopped: ${why}. This machine is ${state}; fix the cause, then run "qubes-stateless recover --rollback --yes"`,
         {
           kind: 'rollback',
           id: rtx.id,
@@ -534,17 +538,19 @@ function notUndone(
 function withOutcome(
   e: unknown,
   outcome: ApplyFailureOutcome,
-  words: string,
+  /** Appended to the message; null when the message already says it. */
+  words: string | null,
   facts: Readonly<Record<string, string | number>> = {},
 ): unknown {
+  const said = (m: string): string => (words === null ? m : `${m}; ${words}`);
   if (e instanceof AppError)
     return new AppError(
       e.code,
       e.kind,
-      `${e.message}; ${words}`,
+      said(e.message),
       { ...e.params, ...facts, outcome },
       { cause: e.cause },
     );
-  if (e instanceof Error) e.message = `${e.message}; ${words}`;
+  if (e instanceof Error) e.message = said(e.message);
   return e;
 }
