@@ -53,6 +53,8 @@ export const PACKAGE_GROUPS = {
   // Lint of the shell we install (shellcheck); the CLI package (rpmbuild and rpm, in Debian's `rpm`); flock(1)
   // for the change lock (util-linux, essential); sudo: the real-system tests and the privileged path.
   tooling: ['shellcheck', 'rpm', 'util-linux', 'sudo'],
+  // The boot benchmark's root image (npm run bench:boot; not part of npm test, but set up by the same command).
+  benchmark: ['debootstrap'],
 };
 /** From bookworm-backports: a 6.12 kernel, the series of the 4.3 dom0 kernel (tmpfs keeps user.* xattrs from 6.6 on). */
 export const BACKPORTS = {
