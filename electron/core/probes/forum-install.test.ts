@@ -7,7 +7,6 @@ import {
   commentedSwapLines,
   customEntries,
   deletedSwapLines,
-  dom0MaxMiB,
   dracutModuleName,
   forumModule,
   readOnlyQubesOfUnit,
@@ -146,6 +145,28 @@ it("xuy's variant with the word on the normal entry: named and kept (the normal 
   ]);
 });
 
+describe("the recipe's raised dom0_mem, read as Xen reads it", () => {
+  const dom0Mem = async (xenLine: string) => {
+    const sim = await tempSim('qubes-4.2', 'xuy');
+    const grub = await sim.readText('/etc/default/grub');
+    await sim.writeFileAtomic('/etc/default/grub', grub.replace('dom0_mem=max:12288M', xenLine));
+    return (await probeFacts(sim))
+      .forumInstall!.leftovers.filter((l) => l.kind === 'dom0-mem')
+      .map((l) => l.detail);
+  };
+
+  it('a size without a unit is KiB (parse_size_and_unit), not bytes', async () => {
+    expect(await dom0Mem('dom0_mem=max:12582912')).toEqual(['dom0_mem=max:12288M']);
+  });
+
+  it('relative sizes are taken from host memory (32614 MiB on this profile)', async () => {
+    expect(await dom0Mem('dom0_mem=max:50%')).toEqual(['dom0_mem=max:16307M']);
+    expect(await dom0Mem('dom0_mem=max:-8G')).toEqual(['dom0_mem=max:24422M']);
+    // At the installer's 4096 MiB or below, nothing was raised.
+    expect(await dom0Mem('dom0_mem=max:4194304')).toEqual([]);
+  });
+});
+
 describe('forum recipe parsers', () => {
   it("names dracut modules as dracut does, and knows only the recipes' own", () => {
     expect(dracutModuleName('01ramboot')).toBe('ramboot');
@@ -153,12 +174,6 @@ describe('forum recipe parsers', () => {
     expect(forumModule('ramboot')?.family).toBe('xuy');
     expect(forumModule('constructor')).toBeUndefined();
     expect(forumModule('crypt')).toBeUndefined();
-  });
-
-  it('reads dom0_mem=max in its spellings', () => {
-    expect(dom0MaxMiB('console=none dom0_mem=min:1024M dom0_mem=max:4096M smt=off')).toBe(4096);
-    expect(dom0MaxMiB('dom0_mem=min:1096M,max:16G')).toBe(16384);
-    expect(dom0MaxMiB('dom0_mem=2048M')).toBeNull();
   });
 
   it('finds the Xen entries a recipe pasted into 40_custom, and removes exactly them', () => {

@@ -1,4 +1,4 @@
-import type { PoolFact, QubesRelease } from '../../../shared/facts.js';
+import type { QubesRelease, SystemFacts } from '../../../shared/facts.js';
 import type { ForumFamily, ForumInstall, ForumLeftover } from '../../../shared/forum-install.js';
 import { type Message, message } from '../../../shared/message.js';
 import type { SystemReader } from '../system/system.js';
@@ -21,13 +21,13 @@ import {
   commentedSwapLines,
   customEntries,
   deletedSwapLines,
-  dom0MaxMiB,
   dracutModuleName,
   forumModule,
   grubVar,
   omitConf,
   readOnlyQubesOfUnit,
 } from './forum-recipes.js';
+import { parseDom0Mem } from './parse-xl.js';
 
 /**
  * Finds what a forum recipe (forum-recipes.ts says which writes what) left on this dom0, and what the migration
@@ -51,12 +51,18 @@ async function readIfThere(sys: SystemReader, path: string): Promise<string | nu
   return (await sys.stat(path)) ? sys.readText(path) : null;
 }
 
-/** Everything the recipes leave, with its fate; `pools` are the facts' pools (qvm-pool info). */
+/** The facts the detection reads: the pools (qvm-pool info), host memory for dom0_mem's relative sizes. */
+export type ForumFacts = Pick<SystemFacts, 'pools'> & {
+  readonly memory: Pick<SystemFacts['memory'], 'totalMiB'>;
+};
+
+/** Everything the recipes leave, with its fate. */
 export async function findForumLeftovers(
   sys: SystemReader,
-  pools: readonly PoolFact[],
+  facts: ForumFacts,
   release: QubesRelease,
 ): Promise<ForumFindings> {
+  const { pools } = facts;
   const leftovers: ForumLeftover[] = [];
   const problems: Message[] = [];
   const votes: Record<ForumFamily, number> = { xuy: 0, ramlovingpenguin: 0, leandroibov: 0 };
@@ -168,7 +174,8 @@ export async function findForumLeftovers(
         reason: message('forum.reason.normalEntryInert'),
       });
     }
-    const max = dom0MaxMiB(grubVar(grub, 'GRUB_CMDLINE_XEN_DEFAULT') ?? '');
+    // Xen's own reading of the line: a bare number is KiB, `max:-N` and `N%` are relative to host memory.
+    const max = parseDom0Mem(grubVar(grub, 'GRUB_CMDLINE_XEN_DEFAULT') ?? '', facts.memory.totalMiB).maxMiB;
     if (max !== null && max > INSTALLER_DOM0_MAX_MIB && (modules.length || entries.length || bak !== null))
       leftovers.push({
         kind: 'dom0-mem',
@@ -276,8 +283,8 @@ export async function findForumLeftovers(
 
 export async function detectForumInstall(
   sys: SystemReader,
-  pools: readonly PoolFact[],
+  facts: ForumFacts,
   release: QubesRelease,
 ): Promise<ForumInstall | null> {
-  return (await findForumLeftovers(sys, pools, release)).report;
+  return (await findForumLeftovers(sys, facts, release)).report;
 }

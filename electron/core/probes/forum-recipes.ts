@@ -150,32 +150,6 @@ export function grubVar(text: string, name: string): string | null {
   }
 }
 
-/** dom0_mem=max from a Xen command line (`dom0_mem=max:NM`, or `min:…,max:…`), in MiB; null when absent. */
-export function dom0MaxMiB(xenCmdline: string): number | null {
-  let out: number | null = null;
-  for (const word of xenCmdline.split(/\s+/)) {
-    const m = /^dom0_mem=(.*)$/.exec(word);
-    if (!m) continue;
-    for (const part of m[1]!.split(',')) {
-      const v = /^max:([0-9]+)([KMGT]?)$/i.exec(part);
-      if (!v) continue;
-      const n = Number(v[1]);
-      const unit = (v[2] ?? '').toUpperCase();
-      out =
-        unit === 'G'
-          ? n * 1024
-          : unit === 'T'
-            ? n * 1024 * 1024
-            : unit === 'K'
-              ? Math.floor(n / 1024)
-              : unit === 'M'
-                ? n
-                : Math.floor(n / 1024 / 1024);
-    }
-  }
-  return out;
-}
-
 /** Swap lines commented out by hand (not by our own swap task, which marks its lines). */
 export function commentedSwapLines(fstab: string): string[] {
   return fstab.split('\n').filter((l) => !l.startsWith(SWAP_MARKER) && /^#\s*\S+\s+\S+\s+swap\s/.test(l));

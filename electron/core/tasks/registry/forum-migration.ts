@@ -17,7 +17,7 @@ export const forumMigration: TaskModule = {
   id: 'forum-migration',
   async plan(ctx, c) {
     if (!c.migrateForum) return [];
-    const found = await findForumLeftovers(ctx.sys, ctx.facts.pools, ctx.release);
+    const found = await findForumLeftovers(ctx.sys, ctx.facts, ctx.release);
     if (!found.report) return [];
     const ops: Operation[] = [];
     if (found.modules.length)
