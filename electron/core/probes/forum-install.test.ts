@@ -145,6 +145,24 @@ it("xuy's variant with the word on the normal entry: named and kept (the normal 
   ]);
 });
 
+it('a Xen line decided by shell logic is named as not known, not read as empty', async () => {
+  const sim = await tempSim('qubes-4.2', 'xuy');
+  const grub = await sim.readText('/etc/default/grub');
+  expect(grub.endsWith('\n')).toBe(true);
+  await sim.writeFileAtomic(
+    '/etc/default/grub',
+    `${grub}[ -e /etc/ram ] && GRUB_CMDLINE_XEN_DEFAULT="$GRUB_CMDLINE_XEN_DEFAULT dom0_mem=max:20G"\n`,
+  );
+  const found = (await probeFacts(sim)).forumInstall!;
+  expect(found.problems).toEqual([
+    {
+      key: 'forum.problem.grubShellLogic',
+      params: { path: '/etc/default/grub', name: 'GRUB_CMDLINE_XEN_DEFAULT', line: grub.split('\n').length },
+    },
+  ]);
+  expect(found.leftovers.filter((l) => l.kind === 'dom0-mem')).toEqual([]);
+});
+
 describe("the recipe's raised dom0_mem, read as Xen reads it", () => {
   const dom0Mem = async (xenLine: string) => {
     const sim = await tempSim('qubes-4.2', 'xuy');

@@ -1,6 +1,8 @@
 import type { QubesRelease, SystemFacts } from '../../../shared/facts.js';
 import type { ForumFamily, ForumInstall, ForumLeftover } from '../../../shared/forum-install.js';
 import { type Message, message } from '../../../shared/message.js';
+import { effectiveValue } from '../config/default-grub-editor.js';
+import { AppError } from '../errors.js';
 import type { SystemReader } from '../system/system.js';
 import { PATHS } from '../tasks/paths.js';
 import { readSetting } from '../tasks/settings.js';
@@ -23,7 +25,6 @@ import {
   deletedSwapLines,
   dracutModuleName,
   forumModule,
-  grubVar,
   omitConf,
   readOnlyQubesOfUnit,
 } from './forum-recipes.js';
@@ -45,6 +46,22 @@ export interface ForumFindings {
   readonly customText: string | null;
   /** Units to disable. */
   readonly units: string[];
+}
+
+/**
+ * A variable of /etc/default/grub as grub2-mkconfig sources it. When shell logic decides it, the value is not
+ * known: the report says so (and the line) rather than reading it as empty.
+ */
+function grubValue(text: string, name: string, problems: Message[]): string {
+  try {
+    return effectiveValue(text, name, PATHS.defaultGrub) ?? '';
+  } catch (e) {
+    if (!(e instanceof AppError) || e.code !== 'precondition-failed') throw e;
+    problems.push(
+      message('forum.problem.grubShellLogic', { path: PATHS.defaultGrub, name, line: Number(e.params.line) }),
+    );
+    return '';
+  }
 }
 
 async function readIfThere(sys: SystemReader, path: string): Promise<string | null> {
@@ -162,7 +179,7 @@ export async function findForumLeftovers(
   const grub = await readIfThere(sys, PATHS.defaultGrub);
   const bak = await readIfThere(sys, DEFAULT_GRUB_BAK);
   if (grub !== null) {
-    const linux = (grubVar(grub, 'GRUB_CMDLINE_LINUX') ?? '').split(/\s+/);
+    const linux = grubValue(grub, 'GRUB_CMDLINE_LINUX', problems).split(/\s+/);
     const allWords = Object.values(FORUM_MODULES).flatMap((m) => m.words);
     for (const w of allWords.filter((x) => linux.some((t) => t === x || t.startsWith(`${x}=`)))) {
       votes[Object.values(FORUM_MODULES).find((m) => m.words.includes(w))!.family] += 1;
@@ -175,7 +192,10 @@ export async function findForumLeftovers(
       });
     }
     // Xen's own reading of the line: a bare number is KiB, `max:-N` and `N%` are relative to host memory.
-    const max = parseDom0Mem(grubVar(grub, 'GRUB_CMDLINE_XEN_DEFAULT') ?? '', facts.memory.totalMiB).maxMiB;
+    const max = parseDom0Mem(
+      grubValue(grub, 'GRUB_CMDLINE_XEN_DEFAULT', problems),
+      facts.memory.totalMiB,
+    ).maxMiB;
     if (max !== null && max > INSTALLER_DOM0_MAX_MIB && (modules.length || entries.length || bak !== null))
       leftovers.push({
         kind: 'dom0-mem',

@@ -141,15 +141,6 @@ export function withoutEntries(text: string, entries: readonly CustomEntry[]): s
   return lines.filter((_, k) => !drop.has(k)).join('\n');
 }
 
-/** The last value of a variable in /etc/default/grub-style text ($VAR expansions as the shell does them). */
-export function grubVar(text: string, name: string): string | null {
-  try {
-    return evaluateShellAssignments(parseShellAssignments(text)).get(name) ?? null;
-  } catch {
-    return null;
-  }
-}
-
 /** Swap lines commented out by hand (not by our own swap task, which marks its lines). */
 export function commentedSwapLines(fstab: string): string[] {
   return fstab.split('\n').filter((l) => !l.startsWith(SWAP_MARKER) && /^#\s*\S+\s+\S+\s+swap\s/.test(l));
