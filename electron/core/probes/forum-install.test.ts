@@ -214,6 +214,18 @@ describe('forum recipe parsers', () => {
     expect(customEntries(`#!/usr/bin/sh\nexec tail -n +3 $0\n${own}`).entries).toEqual([]);
   });
 
+  it("keeps a user's own RAM-titled Xen entry that carries no recipe word, beside the recipe's", () => {
+    const head = '#!/usr/bin/sh\nexec tail -n +3 $0\n';
+    const own =
+      "menuentry 'Qubes RAM test (tmpfs, live)' --class xen {\n\tmultiboot2 /xen.gz dom0_mem=max:8G\n\tmodule2 /vmlinuz root=x rd.live.ram=1 memtest=4\n}\n";
+    const forum =
+      "menuentry 'Qubes in tmpfs' --class xen {\n\tmultiboot2 /xen.gz placeholder\n\tmodule2 /vmlinuz root=x ramboot\n}\n";
+    const text = `${head}${own}\n${forum}`;
+    const { entries } = customEntries(text);
+    expect(entries.map((e) => e.title)).toEqual(['Qubes in tmpfs']);
+    expect(withoutEntries(text, entries)).toBe(`${head}${own}`);
+  });
+
   it('tells hand-commented and deleted swap lines from ours', () => {
     expect(
       commentedSwapLines(

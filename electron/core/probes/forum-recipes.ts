@@ -97,9 +97,10 @@ export interface CustomEntry {
 }
 
 /**
- * The menuentries of /etc/grub.d/40_custom (a script whose `tail` prints the rest as GRUB config); the ones a
- * recipe added boot Xen (`multiboot2`) with a forum trigger word or a RAM-ish title. `unbalanced`: an entry never
- * closed, so the file cannot be edited safely.
+ * The menuentries of /etc/grub.d/40_custom (a script whose `tail` prints the rest as GRUB config) that a recipe
+ * added: they boot Xen (`multiboot2`) and carry a recipe's trigger word on a kernel line, the word its module
+ * acts on. A title alone says nothing: a user's own "Qubes RAM test" entry is theirs and is kept. `unbalanced`:
+ * an entry never closed, so the file cannot be edited safely.
  */
 export function customEntries(text: string): { entries: CustomEntry[]; unbalanced: string | null } {
   const lines = text.split('\n');
@@ -123,8 +124,7 @@ export function customEntries(text: string): { entries: CustomEntry[]; unbalance
           /^\s*(module2|linux)\s/.test(l) && l.split(/\s+/).some((t) => t === w || t.startsWith(`${w}=`)),
       ),
     );
-    if (xen && (words.length > 0 || /\btmpfs\b|\bram\b|\blive\b/i.test(m[2]!)))
-      entries.push({ title: m[2]!, start: i, end: j, words });
+    if (xen && words.length > 0) entries.push({ title: m[2]!, start: i, end: j, words });
     i = j;
   }
   return { entries, unbalanced: null };
