@@ -108,6 +108,21 @@ describe('forum install detection on the simulated profiles', () => {
     expect(await simDigest(sim)).toBe(start);
   });
 
+  it("the recipe's conf edited to add no module of it: named, and not listed as overruled (nothing overrules it)", async () => {
+    const sim = await tempSim('qubes-4.2', 'xuy');
+    await sim.writeFileAtomic('/etc/dracut.conf.d/ramboot.conf', 'add_drivers+=" zram "\n');
+    const found = (await probeFacts(sim)).forumInstall!;
+    expect(found.problems).toEqual([
+      { key: 'forum.problem.confWithoutModule', params: { path: '/etc/dracut.conf.d/ramboot.conf' } },
+    ]);
+    expect(found.leftovers.map((l) => l.kind)).toEqual([
+      'dracut-module',
+      'grub-entry',
+      'dom0-mem',
+      'fstab-swap',
+    ]);
+  });
+
   it('a conf that adds the module without the module installed: named, and omitted too', async () => {
     const sim = await tempSim('qubes-4.2', 'xuy');
     for (const f of ['module-setup.sh', 'ramboot.sh'])

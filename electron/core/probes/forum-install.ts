@@ -126,9 +126,11 @@ export async function findForumLeftovers(
     if (path === FORUM_OMIT_CONF) continue;
     const added = addedDracutModules(await sys.readText(path)) ?? [];
     const forum = added.filter((m) => forumModule(m));
+    // A conf that adds no recipe module is not overruled by our omit conf (that omits modules only), nor does it
+    // need to be: not a leftover. The recipe's own conf name edited that way is named as a problem.
     if (!forum.length) {
       if (path === RAMBOOT_CONF) problems.push(message('forum.problem.confWithoutModule', { path }));
-      else continue;
+      continue;
     }
     for (const m of forum)
       if (!modules.includes(m)) {
