@@ -61,7 +61,11 @@ export const forumModule = (name: string): (typeof FORUM_MODULES)[string] | unde
   Object.hasOwn(FORUM_MODULES, name) ? FORUM_MODULES[name] : undefined;
 /** Files only leandroibov's variant of the ramboot module has. */
 export const LEANDROIBOV_MODULE_FILES: readonly string[] = ['pass.sh', 'tmpfs.sh'];
-/** The installer's dom0_mem=max (qubes-anaconda's default GRUB_CMDLINE_XEN_DEFAULT): more is "raised". */
+/**
+ * The installer's dom0_mem=max: more is "raised". QubesOS/qubes-anaconda `qubesos.conf` (l.56, [Bootloader]
+ * additional_default_grub_options) writes GRUB_CMDLINE_XEN_DEFAULT with `dom0_mem=max:4096M` on release4.2 and
+ * release4.3 alike.
+ */
 export const INSTALLER_DOM0_MAX_MIB = 4096;
 
 /** `01ramboot` -> `ramboot`, as dracut names it; null for a directory dracut would not load. */
