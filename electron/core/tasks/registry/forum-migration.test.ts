@@ -139,6 +139,23 @@ describe('forum migration task', () => {
   });
 });
 
+it('40_custom keeps its own mode through the migration and its rollback (not the stock 0755)', async () => {
+  const sim = await tempSim('qubes-4.2', 'xuy');
+  await sim.writeFileAtomic(CUSTOM, await sim.readText(CUSTOM), { mode: 0o700 });
+  expect((await sim.stat(CUSTOM))?.mode).toBe(0o700);
+  const engine = engineFor(sim);
+  const op = migration((await engine.plan(CHOICES)).plan.tasks)!.operations.find(
+    (o) => o.kind === 'write' && o.path === CUSTOM,
+  );
+  expect(op).toMatchObject({ kind: 'write', mode: 0o700 });
+  await engine.apply(CHOICES);
+  expect(await sim.readText(CUSTOM)).not.toContain('Qubes in tmpfs');
+  expect((await sim.stat(CUSTOM))?.mode).toBe(0o700);
+  await engine.rollback();
+  expect(await sim.readText(CUSTOM)).toContain('Qubes in tmpfs');
+  expect((await sim.stat(CUSTOM))?.mode).toBe(0o700);
+});
+
 describe('journal trust and the forum migration', () => {
   async function installedForum(family: ForumFamily) {
     const sim = await tempSim('qubes-4.2', family);

@@ -22,6 +22,8 @@ export const forumMigration: TaskModule = {
     const ops: Operation[] = [];
     if (found.modules.length)
       ops.push(...(await ctx.writeIfChanged(FORUM_OMIT_CONF, omitConf(found.modules), 0o644)));
+    // 40_custom exists here, so its own mode is the one written (writeOp takes an existing file's) and its owner
+    // stays (writeFileAtomic keeps it); 0755, grub2's install mode for it, would apply to a new file only.
     if (found.customText !== null && found.customEntries.length)
       ops.push(
         ...(await ctx.writeIfChanged(
