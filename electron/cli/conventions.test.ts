@@ -70,14 +70,22 @@ describe('usage errors, as the qvm-* tools print them', () => {
     expect(rollback.out).toMatch(
       /^usage: qubes-stateless \[--sim DIR\] \[--json\] rollback \[--resolve ID=RESOLUTION\]\.\.\. /,
     );
-    expect(rollback.out).toContain('  --resolve ID=restore|keep|regenerate|remove  ');
+    // The value lists are built from the lists the parser checks; the lines stay exactly these.
+    expect(rollback.out).toContain(
+      '\n  --resolve ID=restore|keep|regenerate|remove   what to do with one changed item (ID as the preview names it)\n' +
+        '  --on-conflict restore|keep|regenerate|remove  what to do with every changed item not named by --resolve\n',
+    );
     expect(rollback.out).toContain('  --yes  ');
     expect(rollback.out).not.toContain('--mode');
     expect(rollback.out).not.toContain('  apply ');
 
     const apply = await cli('apply', '-h');
     expect(apply.out).toContain('  --digest DIGEST  ');
-    expect(apply.out).toContain('  --mode overlay|zram|tmpfs  ');
+    expect(apply.out).toContain(
+      "\n  --mode overlay|zram|tmpfs      how dom0's root runs from RAM (default zram)\n" +
+        '  --compressor lz4|zstd|lzo-rle  zram compressor (default zstd)\n' +
+        '  --selection entry|prompt       its own boot menu entry, or that entry asking at boot with a timeout\n',
+    );
     // The help of a command does not run it: nothing is asked, nothing is read.
     expect(apply.err).toBe('');
   });
