@@ -6,7 +6,8 @@ import { AppError } from '../../core/errors.js';
 import { withChangeLock } from '../../core/lock/change-lock.js';
 import type { Engine } from '../../core/tasks/engine.js';
 import { blockedError } from '../../core/tasks/apply.js';
-import { DIGEST_PREFIX_MIN, summarize } from '../../core/tasks/engine.js';
+import { DIGEST_PREFIX_MIN, digestPrefixProblem } from '../../core/tasks/digest-prefix.js';
+import { summarize } from '../../core/tasks/engine.js';
 import { CHOICE_OPTIONS, choicesFromOptions } from '../choice-options.js';
 import { SAMPLE_OPTIONS, SAMPLE_SYNOPSIS, estimateOptionsFrom } from '../sample-options.js';
 import type { CliCommand, CommandContext } from '../command.js';
@@ -102,13 +103,14 @@ function failedPreconditions(e: unknown): string[] {
 const isNothingToDo = (e: unknown) =>
   e instanceof AppError && e.code === 'invalid-choice' && e.params.reason === 'choice.nothingToDo';
 
-/** --digest as `plan` printed it: a prefix of at least DIGEST_PREFIX_MIN hex digits (or the whole digest). */
+/** --digest as `plan` printed it (either case), checked as the core checks it; a bad one is a usage error. */
 function digestOption(ctx: CommandContext): string | undefined {
   const d = ctx.values.digest;
   if (typeof d !== 'string') return undefined;
   const lower = d.toLowerCase();
-  if (!/^[0-9a-f]+$/.test(lower)) throw new UsageError('cli.usage.digestNotHex', { digest: d });
-  if (lower.length < DIGEST_PREFIX_MIN || lower.length > 64)
+  const problem = digestPrefixProblem(lower);
+  if (problem === 'not-hex') throw new UsageError('cli.usage.digestNotHex', { digest: d });
+  if (problem === 'length')
     throw new UsageError('cli.usage.digestLength', { digest: d, min: DIGEST_PREFIX_MIN });
   return lower;
 }
