@@ -1,4 +1,7 @@
+import { COMPRESSORS, SELECTIONS } from '../../shared/choices.js';
+import { STATELESS_MODES } from '../../shared/facts.js';
 import { translate } from '../../shared/i18n/translate.js';
+import { CONFLICT_RESOLUTIONS } from '../../shared/plan.js';
 import type { CliCommand } from './command.js';
 
 /** Options every command accepts, before or after its name. */
@@ -11,6 +14,9 @@ export const GLOBAL_OPTIONS = {
 const PROG = 'qubes-stateless';
 const GLOBAL_SYNOPSIS = `${PROG} [--sim DIR] [--json]`;
 
+/** A value chosen from a fixed list, spelled from the list the parser checks against (`a|b|c`). */
+const oneOf = (values: readonly string[]): string => values.join('|');
+
 /**
  * How each option is spelled in help (its value's placeholder); what it does is `cli.options.<name>`. An option a
  * command adds without an entry here is still listed, as `--name` or `--name VALUE`.
@@ -18,9 +24,9 @@ const GLOBAL_SYNOPSIS = `${PROG} [--sim DIR] [--json]`;
 const OPTION_SYNTAX: Readonly<Record<string, string>> = {
   sim: '--sim DIR',
   help: '-h, --help',
-  mode: '--mode overlay|zram|tmpfs',
-  compressor: '--compressor lz4|zstd|lzo-rle',
-  selection: '--selection entry|prompt',
+  mode: `--mode ${oneOf(STATELESS_MODES)}`,
+  compressor: `--compressor ${oneOf(COMPRESSORS)}`,
+  selection: `--selection ${oneOf(SELECTIONS)}`,
   'prompt-timeout': '--prompt-timeout SECONDS',
   'dom0-mem': '--dom0-mem MiB',
   swap: '--swap stateless-only|disable',
@@ -30,8 +36,8 @@ const OPTION_SYNTAX: Readonly<Record<string, string>> = {
   'save-vault': '--save-vault NAME',
   'time-budget': '--time-budget SECONDS',
   digest: '--digest DIGEST',
-  resolve: '--resolve ID=restore|keep|regenerate|remove',
-  'on-conflict': '--on-conflict restore|keep|regenerate|remove',
+  resolve: `--resolve ID=${oneOf(CONFLICT_RESOLUTIONS)}`,
+  'on-conflict': `--on-conflict ${oneOf(CONFLICT_RESOLUTIONS)}`,
   report: '--report FILE',
   profile: '--profile NAME',
   layout: '--layout NAME',

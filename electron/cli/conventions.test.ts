@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { Engine } from '../core/tasks/engine.js';
 import { SimSystem } from '../sim/sim-system.js';
 import { simDigest } from '../testing/sim-digest.js';
 import { tempDir } from '../testing/temp-sim.js';
@@ -69,14 +70,22 @@ describe('usage errors, as the qvm-* tools print them', () => {
     expect(rollback.out).toMatch(
       /^usage: qubes-stateless \[--sim DIR\] \[--json\] rollback \[--resolve ID=RESOLUTION\]\.\.\. /,
     );
-    expect(rollback.out).toContain('  --resolve ID=restore|keep|regenerate|remove  ');
+    // The value lists are built from the lists the parser checks; the lines stay exactly these.
+    expect(rollback.out).toContain(
+      '\n  --resolve ID=restore|keep|regenerate|remove   what to do with one changed item (ID as the preview names it)\n' +
+        '  --on-conflict restore|keep|regenerate|remove  what to do with every changed item not named by --resolve\n',
+    );
     expect(rollback.out).toContain('  --yes  ');
     expect(rollback.out).not.toContain('--mode');
     expect(rollback.out).not.toContain('  apply ');
 
     const apply = await cli('apply', '-h');
     expect(apply.out).toContain('  --digest DIGEST  ');
-    expect(apply.out).toContain('  --mode overlay|zram|tmpfs  ');
+    expect(apply.out).toContain(
+      "\n  --mode overlay|zram|tmpfs      how dom0's root runs from RAM (default zram)\n" +
+        '  --compressor lz4|zstd|lzo-rle  zram compressor (default zstd)\n' +
+        '  --selection entry|prompt       its own boot menu entry, or that entry asking at boot with a timeout\n',
+    );
     // The help of a command does not run it: nothing is asked, nothing is read.
     expect(apply.err).toBe('');
   });
@@ -141,6 +150,55 @@ describe('plan prints its digest and the exact command that applies it', () => {
       /\nThe plan is blocked: fix what failed above, then run plan again\. Nothing was changed\.\n$/,
     );
     expect(r.out).not.toContain('qubes-stateless apply');
+  });
+});
+
+describe('apply without --yes on a blocked or empty plan asks nothing and applies nothing', () => {
+  // Its digest hashes the tasks only: were it handed to apply, a precondition turning ok meanwhile would change
+  // dom0 with no question asked. So the core's apply is never reached.
+  it('blocked: the failed precondition and the blocked sentence, exit 1; empty: nothing to do, exit 0', async () => {
+    const applied = vi.spyOn(Engine.prototype, 'apply');
+    try {
+      const dir = await newSim();
+      await (await SimSystem.open(dir)).updateState((s) => void (s.host.totalMiB = 6144));
+      const before = await withJournal(dir);
+      for (const json of [[], ['--json']]) {
+        const r = await runCliOn(
+          { interactive: true, answers: ['y'] },
+          '--sim',
+          dir,
+          ...json,
+          'apply',
+          '--mode',
+          'tmpfs',
+          '--no-sample',
+        );
+        expect(r, json.join()).toMatchObject({ code: 1, asked: 0 });
+        expect(r.err).toMatch(
+          /\nFailed: [^\n]+\nThe plan is blocked: fix what failed above, then run plan again\. Nothing was changed\.\nqubes-stateless: error: cannot apply: /,
+        );
+      }
+      expect(applied).not.toHaveBeenCalled();
+      expect(await withJournal(dir)).toBe(before);
+
+      const done = await newSim();
+      expect((await cli('--sim', done, ...OVERLAY, '--yes')).code).toBe(0);
+      const after = await withJournal(done);
+      applied.mockClear();
+      expect(await runCliOn({ interactive: true, answers: ['y'] }, '--sim', done, ...OVERLAY)).toMatchObject({
+        code: 0,
+        asked: 0,
+        out: 'Nothing to do: this machine already has exactly these settings.\n',
+      });
+      expect(JSON.parse((await cli('--sim', done, '--json', ...OVERLAY)).out)).toEqual({
+        transaction: null,
+        nothingToDo: true,
+      });
+      expect(applied).not.toHaveBeenCalled();
+      expect(await withJournal(done)).toBe(after);
+    } finally {
+      applied.mockRestore();
+    }
   });
 });
 

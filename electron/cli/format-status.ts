@@ -68,10 +68,14 @@ export function formatStatus(f: SystemFacts): string {
       ? [
           [
             'forumInstall',
-            translate('cli.report.forumInstallValue', {
-              family: f.forumInstall.family,
-              count: f.forumInstall.leftovers.length,
-            }),
+            // The recipe in the catalogue's words, and whether it was moved into ours (as the Check screen says).
+            translate(
+              f.forumInstall.migrated ? 'cli.report.forumInstallMigrated' : 'cli.report.forumInstallValue',
+              {
+                family: translate(`forum.family.${f.forumInstall.family}`),
+                count: f.forumInstall.leftovers.length,
+              },
+            ),
           ] as [string, string],
         ]
       : []),

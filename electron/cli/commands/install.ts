@@ -5,7 +5,9 @@ import { messageText, preconditionText, translate } from '../../../shared/i18n/t
 import { AppError } from '../../core/errors.js';
 import { withChangeLock } from '../../core/lock/change-lock.js';
 import type { Engine } from '../../core/tasks/engine.js';
-import { DIGEST_PREFIX_MIN, summarize } from '../../core/tasks/engine.js';
+import { blockedError } from '../../core/tasks/apply.js';
+import { DIGEST_PREFIX_MIN, digestPrefixProblem } from '../../core/tasks/digest-prefix.js';
+import { summarize } from '../../core/tasks/engine.js';
 import { CHOICE_OPTIONS, choicesFromOptions } from '../choice-options.js';
 import { SAMPLE_OPTIONS, SAMPLE_SYNOPSIS, estimateOptionsFrom } from '../sample-options.js';
 import type { CliCommand, CommandContext } from '../command.js';
@@ -101,20 +103,39 @@ function failedPreconditions(e: unknown): string[] {
 const isNothingToDo = (e: unknown) =>
   e instanceof AppError && e.code === 'invalid-choice' && e.params.reason === 'choice.nothingToDo';
 
-/** --digest as `plan` printed it: a prefix of at least DIGEST_PREFIX_MIN hex digits (or the whole digest). */
+/** --digest as `plan` printed it (either case), checked as the core checks it; a bad one is a usage error. */
 function digestOption(ctx: CommandContext): string | undefined {
   const d = ctx.values.digest;
   if (typeof d !== 'string') return undefined;
   const lower = d.toLowerCase();
-  if (!/^[0-9a-f]+$/.test(lower)) throw new UsageError('cli.usage.digestNotHex', { digest: d });
-  if (lower.length < DIGEST_PREFIX_MIN || lower.length > 64)
+  const problem = digestPrefixProblem(lower);
+  if (problem === 'not-hex') throw new UsageError('cli.usage.digestNotHex', { digest: d });
+  if (problem === 'length')
     throw new UsageError('cli.usage.digestLength', { digest: d, min: DIGEST_PREFIX_MIN });
   return lower;
 }
 
+/** Nothing to do: success, said in a sentence (or as JSON). */
+function nothingToDo(ctx: CommandContext): number {
+  ctx.io.out(
+    ctx.values.json ? json({ transaction: null, nothingToDo: true }) : line('cli.nothingToDo.apply'),
+  );
+  return 0;
+}
+
+/** A refused apply's failed preconditions, in words, and the blocked plan's sentence; then the error itself. */
+function refuseBlocked(ctx: CommandContext, e: unknown): never {
+  const failed = failedPreconditions(e);
+  failed.forEach((t) => ctx.io.err(line('cli.apply.failedPrecondition', { text: t })));
+  if (failed.length) ctx.io.err(line('cli.plan.blocked'));
+  throw e;
+}
+
 /**
  * Without --yes and --digest, apply shows what it would do and asks; `yes` applies exactly the plan it showed
- * (its digest), so a machine that changes while the question waits is refused, not changed.
+ * (its digest), so a machine that changes while the question waits is refused, not changed. A plan with nothing
+ * to do or a blocked one ends here, without a question and without applying: its digest covers the tasks only,
+ * not the preconditions, so applying it would change dom0 unasked should a precondition turn ok meanwhile.
  */
 async function confirmApply(
   ctx: CommandContext,
@@ -123,16 +144,18 @@ async function confirmApply(
 ): Promise<string | number> {
   const { plan, digest } = await engine.plan(c);
   const ops = plan.tasks.reduce((n, t) => n + t.operations.length, 0);
-  if (plan.tasks.length && plan.preconditions.every((p) => p.ok)) {
-    if (!ctx.values.json)
-      ctx.io.out(
-        line('cli.apply.summary', {
-          ops,
-          tasks: plan.tasks.map((t) => taskTitle(t.id)).join(', '),
-          digest: digest.slice(0, 12),
-        }),
-      );
-  } else return digest; // blocked or nothing to do: apply itself says so, and asks nothing
+  // In the core's order (engine prepareApply): nothing to do comes before the preconditions.
+  if (!plan.tasks.length) return nothingToDo(ctx);
+  const blocked = blockedError(plan);
+  if (blocked) refuseBlocked(ctx, blocked);
+  if (!ctx.values.json)
+    ctx.io.out(
+      line('cli.apply.summary', {
+        ops,
+        tasks: plan.tasks.map((t) => taskTitle(t.id)).join(', '),
+        digest: digest.slice(0, 12),
+      }),
+    );
   // --json output is for programs: no question inside it (as rollback), so without --yes it refuses.
   const answer = ctx.values.json ? 'no-terminal' : await confirmChange(ctx, 'cli.apply.question');
   if (answer === 'yes') return digest;
@@ -158,17 +181,8 @@ export const applyCommand: CliCommand = {
     // The same lock as the app's: a CLI apply and a GUI apply (or a second CLI) never run at once.
     const result = await withChangeLock(await ctx.system(), () =>
       engine.apply(c, { onEvent: progress(ctx), ...(digest ? { expectedDigest: digest } : {}) }),
-    ).catch((e: unknown) => {
-      if (isNothingToDo(e)) return null;
-      failedPreconditions(e).forEach((t) => ctx.io.err(line('cli.apply.failedPrecondition', { text: t })));
-      throw e;
-    });
-    if (!result) {
-      ctx.io.out(
-        ctx.values.json ? json({ transaction: null, nothingToDo: true }) : line('cli.nothingToDo.apply'),
-      );
-      return 0;
-    }
+    ).catch((e: unknown) => (isNothingToDo(e) ? null : refuseBlocked(ctx, e)));
+    if (!result) return nothingToDo(ctx);
     ctx.io.out(
       ctx.values.json
         ? json(result)

@@ -21,7 +21,26 @@ describe('sim init --forum and status', () => {
       'backup-file:/etc/default/grub.bak:kept',
       'backup-file:/etc/fstab.bak:kept',
     ]);
-    expect((await cli('--sim', dir, 'status')).out).toMatch(/^forum install: +leandroibov, 6 leftovers/m);
+    expect((await cli('--sim', dir, 'status')).out).toMatch(
+      /^forum install: +leandroibov's ephemeral\.sh, 6 leftovers \(status --json lists each and its fate\)$/m,
+    );
+  });
+
+  it("status names the recipe in the catalogue's words, and says when it was moved into ours", async () => {
+    const dir = path.join(await tempDir(), 'dom0');
+    expect(
+      (await cli('sim', 'init', dir, '--profile', 'qubes-4.2', '--forum', 'ramlovingpenguin')).code,
+    ).toBe(0);
+    expect((await cli('--sim', dir, 'status')).out).toMatch(
+      /^forum install: +RamLovingPenguin's live modes \(forum guide\), 7 leftovers \(status --json lists each and its fate\)$/m,
+    );
+    const apply = await cli('--sim', dir, 'apply', '--yes', '--no-sample');
+    // Its two live entries left the menu; the other five stay, kept or out of use.
+    expect(apply.code, apply.err).toBe(0);
+    expect(JSON.parse((await cli('--sim', dir, 'status', '--json')).out).forumInstall.migrated).toBe(true);
+    expect((await cli('--sim', dir, 'status')).out).toMatch(
+      /^forum install: +RamLovingPenguin's live modes \(forum guide\), moved into qubes-stateless; 5 leftovers, kept or out of use/m,
+    );
   });
 
   it('a stock profile reports forumInstall null; an unknown recipe is refused and makes nothing', async () => {

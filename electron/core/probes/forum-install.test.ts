@@ -7,7 +7,6 @@ import {
   commentedSwapLines,
   customEntries,
   deletedSwapLines,
-  dom0MaxMiB,
   dracutModuleName,
   forumModule,
   readOnlyQubesOfUnit,
@@ -109,6 +108,21 @@ describe('forum install detection on the simulated profiles', () => {
     expect(await simDigest(sim)).toBe(start);
   });
 
+  it("the recipe's conf edited to add no module of it: named, and not listed as overruled (nothing overrules it)", async () => {
+    const sim = await tempSim('qubes-4.2', 'xuy');
+    await sim.writeFileAtomic('/etc/dracut.conf.d/ramboot.conf', 'add_drivers+=" zram "\n');
+    const found = (await probeFacts(sim)).forumInstall!;
+    expect(found.problems).toEqual([
+      { key: 'forum.problem.confWithoutModule', params: { path: '/etc/dracut.conf.d/ramboot.conf' } },
+    ]);
+    expect(found.leftovers.map((l) => l.kind)).toEqual([
+      'dracut-module',
+      'grub-entry',
+      'dom0-mem',
+      'fstab-swap',
+    ]);
+  });
+
   it('a conf that adds the module without the module installed: named, and omitted too', async () => {
     const sim = await tempSim('qubes-4.2', 'xuy');
     for (const f of ['module-setup.sh', 'ramboot.sh'])
@@ -146,6 +160,46 @@ it("xuy's variant with the word on the normal entry: named and kept (the normal 
   ]);
 });
 
+it('a Xen line decided by shell logic is named as not known, not read as empty', async () => {
+  const sim = await tempSim('qubes-4.2', 'xuy');
+  const grub = await sim.readText('/etc/default/grub');
+  expect(grub.endsWith('\n')).toBe(true);
+  await sim.writeFileAtomic(
+    '/etc/default/grub',
+    `${grub}[ -e /etc/ram ] && GRUB_CMDLINE_XEN_DEFAULT="$GRUB_CMDLINE_XEN_DEFAULT dom0_mem=max:20G"\n`,
+  );
+  const found = (await probeFacts(sim)).forumInstall!;
+  expect(found.problems).toEqual([
+    {
+      key: 'forum.problem.grubShellLogic',
+      params: { path: '/etc/default/grub', name: 'GRUB_CMDLINE_XEN_DEFAULT', line: grub.split('\n').length },
+    },
+  ]);
+  expect(found.leftovers.filter((l) => l.kind === 'dom0-mem')).toEqual([]);
+});
+
+describe("the recipe's raised dom0_mem, read as Xen reads it", () => {
+  const dom0Mem = async (xenLine: string) => {
+    const sim = await tempSim('qubes-4.2', 'xuy');
+    const grub = await sim.readText('/etc/default/grub');
+    await sim.writeFileAtomic('/etc/default/grub', grub.replace('dom0_mem=max:12288M', xenLine));
+    return (await probeFacts(sim))
+      .forumInstall!.leftovers.filter((l) => l.kind === 'dom0-mem')
+      .map((l) => l.detail);
+  };
+
+  it('a size without a unit is KiB (parse_size_and_unit), not bytes', async () => {
+    expect(await dom0Mem('dom0_mem=max:12582912')).toEqual(['dom0_mem=max:12288M']);
+  });
+
+  it('relative sizes are taken from host memory (32614 MiB on this profile)', async () => {
+    expect(await dom0Mem('dom0_mem=max:50%')).toEqual(['dom0_mem=max:16307M']);
+    expect(await dom0Mem('dom0_mem=max:-8G')).toEqual(['dom0_mem=max:24422M']);
+    // At the installer's 4096 MiB or below, nothing was raised.
+    expect(await dom0Mem('dom0_mem=max:4194304')).toEqual([]);
+  });
+});
+
 describe('forum recipe parsers', () => {
   it("names dracut modules as dracut does, and knows only the recipes' own", () => {
     expect(dracutModuleName('01ramboot')).toBe('ramboot');
@@ -153,12 +207,6 @@ describe('forum recipe parsers', () => {
     expect(forumModule('ramboot')?.family).toBe('xuy');
     expect(forumModule('constructor')).toBeUndefined();
     expect(forumModule('crypt')).toBeUndefined();
-  });
-
-  it('reads dom0_mem=max in its spellings', () => {
-    expect(dom0MaxMiB('console=none dom0_mem=min:1024M dom0_mem=max:4096M smt=off')).toBe(4096);
-    expect(dom0MaxMiB('dom0_mem=min:1096M,max:16G')).toBe(16384);
-    expect(dom0MaxMiB('dom0_mem=2048M')).toBeNull();
   });
 
   it('finds the Xen entries a recipe pasted into 40_custom, and removes exactly them', () => {
@@ -179,6 +227,18 @@ describe('forum recipe parsers', () => {
     const own =
       "menuentry 'Qubes, olive theme (deliverable)' --class xen {\n\tmultiboot2 /xen.gz\n\tmodule2 /vmlinuz root=x\n}\n";
     expect(customEntries(`#!/usr/bin/sh\nexec tail -n +3 $0\n${own}`).entries).toEqual([]);
+  });
+
+  it("keeps a user's own RAM-titled Xen entry that carries no recipe word, beside the recipe's", () => {
+    const head = '#!/usr/bin/sh\nexec tail -n +3 $0\n';
+    const own =
+      "menuentry 'Qubes RAM test (tmpfs, live)' --class xen {\n\tmultiboot2 /xen.gz dom0_mem=max:8G\n\tmodule2 /vmlinuz root=x rd.live.ram=1 memtest=4\n}\n";
+    const forum =
+      "menuentry 'Qubes in tmpfs' --class xen {\n\tmultiboot2 /xen.gz placeholder\n\tmodule2 /vmlinuz root=x ramboot\n}\n";
+    const text = `${head}${own}\n${forum}`;
+    const { entries } = customEntries(text);
+    expect(entries.map((e) => e.title)).toEqual(['Qubes in tmpfs']);
+    expect(withoutEntries(text, entries)).toBe(`${head}${own}`);
   });
 
   it('tells hand-commented and deleted swap lines from ours', () => {

@@ -1,6 +1,8 @@
-import type { PoolFact, QubesRelease } from '../../../shared/facts.js';
+import type { QubesRelease, SystemFacts } from '../../../shared/facts.js';
 import type { ForumFamily, ForumInstall, ForumLeftover } from '../../../shared/forum-install.js';
 import { type Message, message } from '../../../shared/message.js';
+import { effectiveValue } from '../config/default-grub-editor.js';
+import { AppError } from '../errors.js';
 import type { SystemReader } from '../system/system.js';
 import { PATHS } from '../tasks/paths.js';
 import { readSetting } from '../tasks/settings.js';
@@ -21,13 +23,12 @@ import {
   commentedSwapLines,
   customEntries,
   deletedSwapLines,
-  dom0MaxMiB,
   dracutModuleName,
   forumModule,
-  grubVar,
   omitConf,
   readOnlyQubesOfUnit,
 } from './forum-recipes.js';
+import { parseDom0Mem } from './parse-xl.js';
 
 /**
  * Finds what a forum recipe (forum-recipes.ts says which writes what) left on this dom0, and what the migration
@@ -47,16 +48,38 @@ export interface ForumFindings {
   readonly units: string[];
 }
 
+/**
+ * A variable of /etc/default/grub as grub2-mkconfig sources it. When shell logic decides it, the value is not
+ * known: the report says so (and the line) rather than reading it as empty.
+ */
+function grubValue(text: string, name: string, problems: Message[]): string {
+  try {
+    return effectiveValue(text, name, PATHS.defaultGrub) ?? '';
+  } catch (e) {
+    if (!(e instanceof AppError) || e.code !== 'precondition-failed') throw e;
+    problems.push(
+      message('forum.problem.grubShellLogic', { path: PATHS.defaultGrub, name, line: Number(e.params.line) }),
+    );
+    return '';
+  }
+}
+
 async function readIfThere(sys: SystemReader, path: string): Promise<string | null> {
   return (await sys.stat(path)) ? sys.readText(path) : null;
 }
 
-/** Everything the recipes leave, with its fate; `pools` are the facts' pools (qvm-pool info). */
+/** The facts the detection reads: the pools (qvm-pool info), host memory for dom0_mem's relative sizes. */
+export type ForumFacts = Pick<SystemFacts, 'pools'> & {
+  readonly memory: Pick<SystemFacts['memory'], 'totalMiB'>;
+};
+
+/** Everything the recipes leave, with its fate. */
 export async function findForumLeftovers(
   sys: SystemReader,
-  pools: readonly PoolFact[],
+  facts: ForumFacts,
   release: QubesRelease,
 ): Promise<ForumFindings> {
+  const { pools } = facts;
   const leftovers: ForumLeftover[] = [];
   const problems: Message[] = [];
   const votes: Record<ForumFamily, number> = { xuy: 0, ramlovingpenguin: 0, leandroibov: 0 };
@@ -103,9 +126,11 @@ export async function findForumLeftovers(
     if (path === FORUM_OMIT_CONF) continue;
     const added = addedDracutModules(await sys.readText(path)) ?? [];
     const forum = added.filter((m) => forumModule(m));
+    // A conf that adds no recipe module is not overruled by our omit conf (that omits modules only), nor does it
+    // need to be: not a leftover. The recipe's own conf name edited that way is named as a problem.
     if (!forum.length) {
       if (path === RAMBOOT_CONF) problems.push(message('forum.problem.confWithoutModule', { path }));
-      else continue;
+      continue;
     }
     for (const m of forum)
       if (!modules.includes(m)) {
@@ -156,7 +181,7 @@ export async function findForumLeftovers(
   const grub = await readIfThere(sys, PATHS.defaultGrub);
   const bak = await readIfThere(sys, DEFAULT_GRUB_BAK);
   if (grub !== null) {
-    const linux = (grubVar(grub, 'GRUB_CMDLINE_LINUX') ?? '').split(/\s+/);
+    const linux = grubValue(grub, 'GRUB_CMDLINE_LINUX', problems).split(/\s+/);
     const allWords = Object.values(FORUM_MODULES).flatMap((m) => m.words);
     for (const w of allWords.filter((x) => linux.some((t) => t === x || t.startsWith(`${x}=`)))) {
       votes[Object.values(FORUM_MODULES).find((m) => m.words.includes(w))!.family] += 1;
@@ -168,7 +193,11 @@ export async function findForumLeftovers(
         reason: message('forum.reason.normalEntryInert'),
       });
     }
-    const max = dom0MaxMiB(grubVar(grub, 'GRUB_CMDLINE_XEN_DEFAULT') ?? '');
+    // Xen's own reading of the line: a bare number is KiB, `max:-N` and `N%` are relative to host memory.
+    const max = parseDom0Mem(
+      grubValue(grub, 'GRUB_CMDLINE_XEN_DEFAULT', problems),
+      facts.memory.totalMiB,
+    ).maxMiB;
     if (max !== null && max > INSTALLER_DOM0_MAX_MIB && (modules.length || entries.length || bak !== null))
       leftovers.push({
         kind: 'dom0-mem',
@@ -276,8 +305,8 @@ export async function findForumLeftovers(
 
 export async function detectForumInstall(
   sys: SystemReader,
-  pools: readonly PoolFact[],
+  facts: ForumFacts,
   release: QubesRelease,
 ): Promise<ForumInstall | null> {
-  return (await findForumLeftovers(sys, pools, release)).report;
+  return (await findForumLeftovers(sys, facts, release)).report;
 }

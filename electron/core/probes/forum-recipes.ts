@@ -61,7 +61,11 @@ export const forumModule = (name: string): (typeof FORUM_MODULES)[string] | unde
   Object.hasOwn(FORUM_MODULES, name) ? FORUM_MODULES[name] : undefined;
 /** Files only leandroibov's variant of the ramboot module has. */
 export const LEANDROIBOV_MODULE_FILES: readonly string[] = ['pass.sh', 'tmpfs.sh'];
-/** The installer's dom0_mem=max (qubes-anaconda's default GRUB_CMDLINE_XEN_DEFAULT): more is "raised". */
+/**
+ * The installer's dom0_mem=max: more is "raised". QubesOS/qubes-anaconda `qubesos.conf` (l.56, [Bootloader]
+ * additional_default_grub_options) writes GRUB_CMDLINE_XEN_DEFAULT with `dom0_mem=max:4096M` on release4.2 and
+ * release4.3 alike.
+ */
 export const INSTALLER_DOM0_MAX_MIB = 4096;
 
 /** `01ramboot` -> `ramboot`, as dracut names it; null for a directory dracut would not load. */
@@ -97,9 +101,10 @@ export interface CustomEntry {
 }
 
 /**
- * The menuentries of /etc/grub.d/40_custom (a script whose `tail` prints the rest as GRUB config); the ones a
- * recipe added boot Xen (`multiboot2`) with a forum trigger word or a RAM-ish title. `unbalanced`: an entry never
- * closed, so the file cannot be edited safely.
+ * The menuentries of /etc/grub.d/40_custom (a script whose `tail` prints the rest as GRUB config) that a recipe
+ * added: they boot Xen (`multiboot2`) and carry a recipe's trigger word on a kernel line, the word its module
+ * acts on. A title alone says nothing: a user's own "Qubes RAM test" entry is theirs and is kept. `unbalanced`:
+ * an entry never closed, so the file cannot be edited safely.
  */
 export function customEntries(text: string): { entries: CustomEntry[]; unbalanced: string | null } {
   const lines = text.split('\n');
@@ -123,8 +128,7 @@ export function customEntries(text: string): { entries: CustomEntry[]; unbalance
           /^\s*(module2|linux)\s/.test(l) && l.split(/\s+/).some((t) => t === w || t.startsWith(`${w}=`)),
       ),
     );
-    if (xen && (words.length > 0 || /\btmpfs\b|\bram\b|\blive\b/i.test(m[2]!)))
-      entries.push({ title: m[2]!, start: i, end: j, words });
+    if (xen && words.length > 0) entries.push({ title: m[2]!, start: i, end: j, words });
     i = j;
   }
   return { entries, unbalanced: null };
@@ -139,41 +143,6 @@ export function withoutEntries(text: string, entries: readonly CustomEntry[]): s
     if (e.start > 0 && lines[e.start - 1]!.trim() === '') drop.add(e.start - 1);
   }
   return lines.filter((_, k) => !drop.has(k)).join('\n');
-}
-
-/** The last value of a variable in /etc/default/grub-style text ($VAR expansions as the shell does them). */
-export function grubVar(text: string, name: string): string | null {
-  try {
-    return evaluateShellAssignments(parseShellAssignments(text)).get(name) ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/** dom0_mem=max from a Xen command line (`dom0_mem=max:NM`, or `min:…,max:…`), in MiB; null when absent. */
-export function dom0MaxMiB(xenCmdline: string): number | null {
-  let out: number | null = null;
-  for (const word of xenCmdline.split(/\s+/)) {
-    const m = /^dom0_mem=(.*)$/.exec(word);
-    if (!m) continue;
-    for (const part of m[1]!.split(',')) {
-      const v = /^max:([0-9]+)([KMGT]?)$/i.exec(part);
-      if (!v) continue;
-      const n = Number(v[1]);
-      const unit = (v[2] ?? '').toUpperCase();
-      out =
-        unit === 'G'
-          ? n * 1024
-          : unit === 'T'
-            ? n * 1024 * 1024
-            : unit === 'K'
-              ? Math.floor(n / 1024)
-              : unit === 'M'
-                ? n
-                : Math.floor(n / 1024 / 1024);
-    }
-  }
-  return out;
 }
 
 /** Swap lines commented out by hand (not by our own swap task, which marks its lines). */

@@ -200,5 +200,5 @@ export async function probeFacts(sys: SystemReader): Promise<SystemFacts> {
     prefs: Object.fromEntries([...prefs].map(([k, v]) => [k, v.value])),
   };
   // Last, as it reads the pools' settings the probes above gathered.
-  return { ...facts, forumInstall: await detectForumInstall(sys, facts.pools, release) };
+  return { ...facts, forumInstall: await detectForumInstall(sys, facts, release) };
 }

@@ -175,10 +175,14 @@ export const qvmRemove = (name: string, r: QubesRelease): Command =>
   tool('qvm-remove', ['--force', checkQubeName(name, r)], r);
 
 /**
- * qvm_shutdown.py (release4.2 and release4.3 alike): `--wait` waits for each qube to halt, and one not halted
- * after `--timeout` seconds (default 60 on both branches) is killed, so the wait is bounded; a qube that other
- * running qubes are connected to is refused without `--force`, left out on purpose: stopping a qube others
- * depend on (a netvm) is not the wizard's call.
+ * qvm_shutdown.py (qubes-core-admin-client, release4.2 and release4.3): with `--wait` it shuts the names down in
+ * rounds (at most one per name): a qube whose shutdown was refused is asked again in the next round, after the
+ * others halted; each round waits up to its own `--timeout` seconds (default 60 on both branches) and then kills
+ * the qubes of that round still running, so the whole wait is bounded by rounds x timeout, not by one timeout.
+ * The refusal of a qube other running qubes depend on is qubesd's, in its `domain-pre-shutdown` handlers
+ * (qubes-core-admin, release4.2 and release4.3: qubes/vm/mix/net.py for a netvm's connected qubes,
+ * qubes/ext/gui.py for a GuiVM's, qubes/ext/audio.py for an AudioVM's), which only `--force` passes over; it is
+ * left out on purpose: stopping a qube others depend on is not the wizard's call.
  */
 export const qvmShutdown = (names: readonly string[], r: QubesRelease): Command =>
   tool(

@@ -172,25 +172,30 @@ export function newApplyTransaction(plan: Plan, id: string, now: Date): ApplyTra
   };
 }
 
+/** The refusal of a plan whose preconditions are not all met (null when they are): `failed` and `<id>.<param>`. */
+export function blockedError(plan: Plan): AppError | null {
+  const failed = plan.preconditions.filter((p) => !p.ok);
+  if (!failed.length) return null;
+  return new AppError(
+    'precondition-failed',
+    'precondition',
+    `cannot apply: ${failed.map((p) => p.id).join(', ')}`,
+    {
+      failed: failed.map((p) => p.id).join(','),
+      ...Object.fromEntries(
+        failed.flatMap((p) => Object.entries(p.params).map(([k, v]) => [`${p.id}.${k}`, v])),
+      ),
+    },
+  );
+}
+
 /**
  * Preconditions and the absence of drift since the plan was made, checked before anything is written: every
  * file must still have the content the plan's diff was made against, every setting the value it shows.
  */
 export async function preflight(sys: System, plan: Plan): Promise<void> {
-  const failed = plan.preconditions.filter((p) => !p.ok);
-  if (failed.length) {
-    throw new AppError(
-      'precondition-failed',
-      'precondition',
-      `cannot apply: ${failed.map((p) => p.id).join(', ')}`,
-      {
-        failed: failed.map((p) => p.id).join(','),
-        ...Object.fromEntries(
-          failed.flatMap((p) => Object.entries(p.params).map(([k, v]) => [`${p.id}.${k}`, v])),
-        ),
-      },
-    );
-  }
+  const blocked = blockedError(plan);
+  if (blocked) throw blocked;
   for (const { op } of flattenPlan(plan)) await checkNoDrift(sys, op, plan.release);
 }
 

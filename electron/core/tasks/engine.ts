@@ -33,6 +33,7 @@ import { isStaleTemp } from '../system/temp-path.js';
 import type { ExecOptions } from './apply.js';
 import { newApplyTransaction, preflight, runApplySteps } from './apply.js';
 import { withConflictDiffs } from './conflict-diff.js';
+import { digestMatches } from './digest-prefix.js';
 import { validateChoices } from './plan-install.js';
 import { planInstall } from './planner.js';
 import type { BootSizing } from './sizing.js';
@@ -59,16 +60,6 @@ export interface EngineOptions {
 
 export const planDigest = (plan: Plan): string =>
   createHash('sha256').update(JSON.stringify(plan.tasks)).digest('hex');
-
-/**
- * The fewest hex digits of a plan's digest `apply` takes (the CLI prints 12). A prefix is compared with the one
- * plan apply computes now, so it matches that plan or none; 8 digits keep a mistyped one from matching by chance.
- */
-export const DIGEST_PREFIX_MIN = 8;
-
-/** Whether `expected` (the full digest, or a prefix of at least DIGEST_PREFIX_MIN hex digits) names `digest`. */
-export const digestMatches = (expected: string, digest: string): boolean =>
-  new RegExp(`^[0-9a-f]{${DIGEST_PREFIX_MIN},64}$`).test(expected) && digest.startsWith(expected);
 
 export function summarize(tx: Transaction): TransactionSummary {
   if (tx.kind === 'apply') {

@@ -24,8 +24,10 @@ const migration = (tasks: readonly PlannedTask[]) => tasks.find((t) => t.id === 
 const imageModules = async (sim: SimSystem) =>
   /^modules=(.*)$/m.exec((await sim.readFile(IMAGE)).subarray(0, 4096).toString('latin1'))![1]!.split(' ');
 
+/** `operations`: how many the migration plans for that recipe (read from electron/sim/profiles/forum.ts). */
 async function migrateAndRollBack(
   family: ForumFamily,
+  operations: number,
   check: (sim: SimSystem) => Promise<void>,
 ): Promise<{ tasks: PlannedTask[] }> {
   const sim = await tempSim('qubes-4.2', family);
@@ -39,7 +41,7 @@ async function migrateAndRollBack(
   expect(result.checks.filter((c) => !c.ok)).toEqual([]);
   expect(result.checks.find((c) => c.task === 'forum-migration')?.detail).toEqual({
     key: 'verify.inPlace',
-    params: { count: migration(plan.tasks)!.operations.length },
+    params: { count: operations },
   });
   await check(sim);
   // Found still, now as moved into ours: a new plan has nothing more to do for it.
@@ -64,7 +66,7 @@ describe('forum migration task', () => {
   });
 
   it("xuy: the module is omitted, the 'Qubes in tmpfs' entry leaves the menu, and a rollback restores both", async () => {
-    const { tasks } = await migrateAndRollBack('xuy', async (sim) => {
+    const { tasks } = await migrateAndRollBack('xuy', 2, async (sim) => {
       expect(await sim.readText(OMIT_CONF)).toBe(
         '# qubes-stateless: forum recipe modules taken out of every initramfs (migration).\n' +
           '# A rollback of that migration removes this file.\n' +
@@ -103,7 +105,7 @@ describe('forum migration task', () => {
   });
 
   it("leandroibov: the module is omitted; the .bak files and the recipe's /etc/default/grub and fstab stay", async () => {
-    const { tasks } = await migrateAndRollBack('leandroibov', async (sim) => {
+    const { tasks } = await migrateAndRollBack('leandroibov', 1, async (sim) => {
       expect(await imageModules(sim)).not.toContain('ramboot');
       expect(await sim.readText('/etc/default/grub.bak')).not.toContain('dom0_mem=max:10240M');
       expect(await sim.readText(PATHS.defaultGrub)).toContain('dom0_mem=max:10240M');
@@ -116,7 +118,7 @@ describe('forum migration task', () => {
 
   it('RamLovingPenguin: livemode omitted, both live entries out of the menu, rw.service disabled; rollback enables it', async () => {
     const wants = '/etc/systemd/system/multi-user.target.wants/rw.service';
-    const { tasks } = await migrateAndRollBack('ramlovingpenguin', async (sim) => {
+    const { tasks } = await migrateAndRollBack('ramlovingpenguin', 3, async (sim) => {
       expect(await imageModules(sim)).not.toContain('livemode');
       const cfg = await sim.readText(PATHS.grubCfg);
       expect(cfg).not.toContain('Qubes live mode');
@@ -137,6 +139,23 @@ describe('forum migration task', () => {
       command: { bin: BIN.systemctl, args: ['disable', '--', 'rw.service'], privileged: true },
     });
   });
+});
+
+it('40_custom keeps its own mode through the migration and its rollback (not the stock 0755)', async () => {
+  const sim = await tempSim('qubes-4.2', 'xuy');
+  await sim.writeFileAtomic(CUSTOM, await sim.readText(CUSTOM), { mode: 0o700 });
+  expect((await sim.stat(CUSTOM))?.mode).toBe(0o700);
+  const engine = engineFor(sim);
+  const op = migration((await engine.plan(CHOICES)).plan.tasks)!.operations.find(
+    (o) => o.kind === 'write' && o.path === CUSTOM,
+  );
+  expect(op).toMatchObject({ kind: 'write', mode: 0o700 });
+  await engine.apply(CHOICES);
+  expect(await sim.readText(CUSTOM)).not.toContain('Qubes in tmpfs');
+  expect((await sim.stat(CUSTOM))?.mode).toBe(0o700);
+  await engine.rollback();
+  expect(await sim.readText(CUSTOM)).toContain('Qubes in tmpfs');
+  expect((await sim.stat(CUSTOM))?.mode).toBe(0o700);
 });
 
 describe('journal trust and the forum migration', () => {

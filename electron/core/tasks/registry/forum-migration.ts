@@ -17,11 +17,13 @@ export const forumMigration: TaskModule = {
   id: 'forum-migration',
   async plan(ctx, c) {
     if (!c.migrateForum) return [];
-    const found = await findForumLeftovers(ctx.sys, ctx.facts.pools, ctx.release);
+    const found = await findForumLeftovers(ctx.sys, ctx.facts, ctx.release);
     if (!found.report) return [];
     const ops: Operation[] = [];
     if (found.modules.length)
       ops.push(...(await ctx.writeIfChanged(FORUM_OMIT_CONF, omitConf(found.modules), 0o644)));
+    // 40_custom exists here, so its own mode is the one written (writeOp takes an existing file's) and its owner
+    // stays (writeFileAtomic keeps it); 0755, grub2's install mode for it, would apply to a new file only.
     if (found.customText !== null && found.customEntries.length)
       ops.push(
         ...(await ctx.writeIfChanged(
