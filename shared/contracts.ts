@@ -27,8 +27,9 @@ export const PlanResultSchema = z.object({ plan: PlanSchema, digest: z.string() 
 export type PlanResult = z.infer<typeof PlanResultSchema>;
 
 /**
- * Seconds `qubes:shutdown` gives each qube before qvm-shutdown --wait kills it (qvm_shutdown.py's own default
- * --timeout, 60 on release4.2 and release4.3); the confirmation says so.
+ * Seconds each round of `qvm-shutdown --wait` waits before it kills the qubes of that round still running
+ * (qvm_shutdown.py's own default --timeout, 60 on release4.2 and release4.3; a qube refused in one round, for one
+ * that depends on it, is tried again in the next); the confirmation says so.
  */
 export const QUBE_SHUTDOWN_TIMEOUT_SEC = 60;
 
