@@ -123,7 +123,7 @@ export const QUBES_CRYPTTAB = `luks-${IDS.luksUuid} UUID=${IDS.luksUuid} none di
  * console=hvc0, the key file, the ESP's filesystem drivers loaded in the initramfs (the busybox test root has
  * no /lib/modules for "mount -a" to load them from), a device timeout long enough for emulation on a busy host, words that
  * end a failed boot at once, and systemd.show_status=1: "quiet" is kept, and without this word it hides the unit
- * status lines, among them the initramfs' "File System Check on …", by which the tests see whether fsck ran.
+ * status lines, among them the initramfs' systemd-fsck units', by which the tests see whether fsck ran.
  * "rhgb" is left out (no plymouth in the test initramfs).
  */
 export function qubesDefaultGrub(): string {
