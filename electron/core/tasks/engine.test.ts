@@ -194,9 +194,11 @@ describe('install engine on a simulated dom0', () => {
     await sim.updateState((s) => void s.failures.push(QUBESD_FAILS));
     const err = await failedApply(sim);
     expect(err?.params.outcome).toBe('rolled-back');
-    const rollback = (await engineFor(sim).transactions()).find((t) => t.kind === 'rollback');
-    expect(err?.params.undoneSteps).toBe(rollback?.steps.length);
-    expect(err?.params.undoneSteps).toBeGreaterThan(3);
+    // Counted by hand from every task's plan on the qubes-4.2 profile: the boot module 8 (its folder, 6 files, the
+    // dracut conf), the images of its 2 kernels 2, the boot menu 9 (3 folders, 4 files, grub.cfg, grubenv), swap 3
+    // (fstab, daemon-reload, swapoff), the RAM pool 4, ephemeral volatile 1, read-only roots 2 (work, then
+    // untrusted: the step that fails, the 29th; it started, so it is undone too).
+    expect(err?.params.undoneSteps).toBe(29);
   });
 
   it('says "differs", not "unfinished", when the undo finished but something else changed a file meanwhile', async () => {
