@@ -89,7 +89,7 @@ export function RunProgressView({
       )}
       {progress.output.length > 0 ? (
         <details className="run-log" data-testid="run-log">
-          <summary>{t('run.log', { lines: progress.output.length })}</summary>
+          <summary>{t('run.log', { count: progress.output.length })}</summary>
           <pre className="log-body" tabIndex={0} aria-label={t('run.logLabel')}>
             {progress.output.join('\n')}
           </pre>
