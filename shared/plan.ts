@@ -183,7 +183,6 @@ export const CONFLICT_RESOLUTIONS = ['restore', 'keep', 'regenerate', 'remove'] 
 export const ConflictResolutionSchema = z.enum(CONFLICT_RESOLUTIONS);
 export type ConflictResolution = z.infer<typeof ConflictResolutionSchema>;
 
-/** Something changed after our apply; rollback will not overwrite it silently. */
 /**
  * What a changed file's conflict shows before the user decides: the unified diff from the file as the install left
  * it (`installed`: a file we wrote) or, for a generated file whose installed bytes are not kept, from the copy of
@@ -202,6 +201,7 @@ export type ConflictView = z.infer<typeof ConflictViewSchema>;
 /** Larger files (an initramfs, a big grub.cfg) are not diffed: the preview would be unreadable and slow. */
 export const CONFLICT_DIFF_MAX_BYTES = 256 * 1024;
 
+/** Something changed after our apply; rollback will not overwrite it silently. */
 export const ConflictSchema = z.object({
   id: z.string(),
   kind: z.enum(['file-changed', 'setting-changed', 'qube-has-data']),
@@ -241,12 +241,9 @@ export type ApplyResult = z.infer<typeof ApplyResultSchema>;
 /**
  * How a failed apply left dom0, in its error's `params.outcome`: `unchanged` (stopped before its first step),
  * `rolled-back` (the automatic undo finished and every file and setting is proved back), `unfinished` (the undo
- * failed or was interrupted: `params.left` names what is not undone, one per line; recovery finishes it).
- */
-/**
- * How a failed apply left dom0: unchanged (refused before its first write), rolled-back (every file and setting
- * proved back), unfinished (the undo did not finish: recovery finishes it), differs (the undo finished, but what
- * `left` names is not as before: something else changed it meanwhile; there is nothing left to recover).
+ * failed or was interrupted: `params.left` names what is not undone, one per line; recovery finishes it),
+ * `differs` (the undo finished, but what `left` names is not as before: something else changed it meanwhile;
+ * there is nothing left to recover).
  */
 export const APPLY_FAILURE_OUTCOMES = ['unchanged', 'rolled-back', 'unfinished', 'differs'] as const;
 export type ApplyFailureOutcome = (typeof APPLY_FAILURE_OUTCOMES)[number];

@@ -9,8 +9,10 @@ export function formatDoctor(r: DoctorResult, description: string): string {
   const lines = [
     translate(r.simulated ? 'doctor.summary.headerSimulated' : 'doctor.summary.header', {
       system: description,
-      ...r.counts,
-      files: r.fileOperations,
+      ok: r.counts.ok,
+      warn: translate('count.warnings', { count: r.counts.warn }),
+      problem: translate('count.problems', { count: r.counts.problem }),
+      files: translate('count.fileOperations', { count: r.fileOperations }),
     }),
   ];
   for (const c of r.checks) {

@@ -15,8 +15,8 @@ export function formatPlan(plan: Plan, digest: string, opts: { diffs: boolean })
   const lines = [
     translate('cli.plan.heading', {
       release: plan.release,
-      ops,
-      tasks: plan.tasks.length,
+      ops: translate('count.operations', { count: ops }),
+      tasks: translate('count.tasks', { count: plan.tasks.length }),
       digest: digest.slice(0, 12),
     }),
   ];

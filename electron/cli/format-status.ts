@@ -60,7 +60,9 @@ export function formatStatus(f: SystemFacts): string {
       'qubes',
       translate('cli.report.qubesValue', {
         qubes: others.length,
-        templates: others.filter((q) => q.klass === 'TemplateVM').length,
+        templates: translate('count.templates', {
+          count: others.filter((q) => q.klass === 'TemplateVM').length,
+        }),
         running: others.filter((q) => q.state === 'Running').length,
       }),
     ],

@@ -20,7 +20,7 @@ describe('the native confirmation before a change', () => {
         system: 'dom0',
         mode: 'zram',
         digest: 'abcdef012345',
-        resolutions: 2,
+        count: 2,
         how: 'resume',
         qubes: 'work',
       },

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { CATALOGS, LANGUAGES, languageFromEnv, languageOf, type Catalog, type Language } from './catalogs.js';
 import { formatBytesAsGiB, formatGiB, formatMiB } from './format-size.js';
 import { pluralForm, translate } from './translate.js';
+import { PROMPT_TIMEOUT } from '../choices.js';
+import { QUBE_SHUTDOWN_TIMEOUT_SEC } from '../contracts.js';
+import { MAX_QUBE_NAME } from '../qube-names.js';
 
 /**
  * The three catalogues say the same things: the same keys in the same order as English, every plural form a
@@ -149,6 +152,85 @@ describe('the English catalogue', () => {
       .filter(([k, v]) => !k.startsWith('units.') && /\(s\)|\(es\)|\}\} ?(MiB|GiB)\b/.test(v))
       .map(([k]) => k);
     expect(byHand).toEqual([]);
+  });
+});
+
+/**
+ * A number said with its noun is a plural key (README: "a count is a plural key … never '(s)'"), so English never
+ * says "1 kernels". Caught in English's plain keys: `{{count}}` anywhere, or a placeholder without a format (a
+ * size's `{{x, mib}}` carries its own unit) followed by a plural noun ("{{steps}} steps"). A sentence with two
+ * counts composes `count.*` phrases instead ("{{tasks}}, {{ops}}").
+ */
+const NOT_NOUNS = new Set([
+  'is',
+  'was',
+  'has',
+  'does',
+  'this',
+  'holds',
+  'takes',
+  'needs',
+  'expects',
+  'adds',
+  'leaves',
+  'remains',
+  'becomes',
+  'sets',
+]);
+/** Keys whose number is a constant or bounded above 1 (the test checks the bound), so "seconds" is always right. */
+const NEVER_ONE: Readonly<Record<string, number>> = {
+  'names.problem.too-long': MAX_QUBE_NAME,
+  'mode.prompt.hint': PROMPT_TIMEOUT.min,
+  'meaning.next.prompt': PROMPT_TIMEOUT.min,
+  'apply.next.prompt': PROMPT_TIMEOUT.min,
+  'shutdown.body': QUBE_SHUTDOWN_TIMEOUT_SEC,
+};
+const countedByHand = (key: string, text: string): boolean =>
+  !PLURAL_SUFFIX.test(key) &&
+  (/\{\{\s*count\s*[,}]/.test(text) ||
+    [...text.matchAll(/\{\{\s*\w+\s*\}\}\)? ([a-z]+s)\b/g)].some(
+      ([, word]) => word!.length > 2 && !NOT_NOUNS.has(word!),
+    ));
+
+describe('counts in English', () => {
+  it('are plural keys, never a number beside a noun in a plain key', () => {
+    const byHand = [...EN].filter(([k, v]) => !(k in NEVER_ONE) && countedByHand(k, v)).map(([k]) => k);
+    expect(byHand).toEqual([]);
+    for (const [key, least] of Object.entries(NEVER_ONE)) expect(least, key).toBeGreaterThan(1);
+  });
+
+  it('the check catches what it is for', () => {
+    expect(countedByHand('a', '{{freeMiB, gib}} free, {{kernels}} kernels')).toBe(true);
+    expect(countedByHand('a', '{{count}} qubes, {{templates}} templates')).toBe(true);
+    expect(countedByHand('a', 'Command output ({{lines}} lines)')).toBe(true);
+    expect(countedByHand('a', '{{ok}} ok, {{warn}} warnings, {{problem}} problems')).toBe(true);
+    expect(countedByHand('a_other', '{{count}} kernels')).toBe(false);
+    expect(countedByHand('a', '{{path}} is missing.')).toBe(false);
+    expect(countedByHand('a', '{{used, mib}} holds')).toBe(false);
+  });
+
+  it('read right for one and for several', () => {
+    const en = (key: string, params: Record<string, string | number>) => translate(key, params, 'en');
+    expect(en('facts.bootValue', { freeMiB: 1024, count: 1 })).toBe('1.0 GiB free, 1 kernel');
+    expect(
+      en('facts.qubesValue', {
+        qubes: en('count.qubes', { count: 1 }),
+        templates: en('count.templates', { count: 2 }),
+        running: 1,
+      }),
+    ).toBe('1 qube, 2 templates, 1 running');
+    expect(en('run.log', { count: 1 })).toBe('Command output (1 line)');
+    expect(en('apply.success.detail', { count: 1, id: 'x' })).toBe(
+      'The one step is done and verified (transaction x).',
+    );
+    expect(en('confirmChange.rollback.detail', { count: 1 })).toBe(
+      'Every file and setting returns to how it was before the install (1 conflict resolved as you chose).',
+    );
+    expect(translate('confirmChange.rollback.detail', { count: 2 }, 'de')).toBe(
+      'Jede Datei und jede Einstellung wird wieder so, wie sie vor der Installation war (2 Konflikte nach Ihrer Wahl gelöst).',
+    );
+    expect(translate('count.qubes', { count: 5 }, 'ru')).toBe('5 кубов');
+    expect(translate('count.qubes', { count: 22 }, 'ru')).toBe('22 куба');
   });
 });
 

@@ -20,9 +20,14 @@ export const currentLanguage = (): Language => current;
 
 type Params = Readonly<Record<string, string | number | boolean>>;
 
+const pluralRules = new Map<Language, Intl.PluralRules>();
+
 /** The plural form Intl.PluralRules picks for `count` in `lang` ("one", "few", "many", "other"…). */
-export const pluralForm = (lang: Language, count: number): Intl.LDMLPluralRule =>
-  new Intl.PluralRules(lang).select(count);
+export function pluralForm(lang: Language, count: number): Intl.LDMLPluralRule {
+  let rules = pluralRules.get(lang);
+  if (!rules) pluralRules.set(lang, (rules = new Intl.PluralRules(lang)));
+  return rules.select(count);
+}
 
 /** The words of a key in one catalogue, with its plural form for params.count. */
 function wordsIn(catalog: Catalog, lang: Language, key: string, params: Params): string | null {
@@ -41,7 +46,6 @@ function wordsIn(catalog: Catalog, lang: Language, key: string, params: Params):
 export const hasWords = (key: string, catalog: Catalog = EN_CATALOG): boolean =>
   lookup(catalog, key) !== null || lookup(catalog, `${key}_other`) !== null;
 
-/** Fills `{{name}}` and `{{name, format}}`; an unknown name stays as it is, so a missing param shows. */
 /**
  * A fragment (a RAM verdict, worded to sit inside another sentence) shown on its own line starts with a capital,
  * in the language's own casing rules.
@@ -49,6 +53,7 @@ export const hasWords = (key: string, catalog: Catalog = EN_CATALOG): boolean =>
 export const asSentence = (text: string, lang: Language = current): string =>
   text.charAt(0).toLocaleUpperCase(lang) + text.slice(1);
 
+/** Fills `{{name}}` and `{{name, format}}`; an unknown name stays as it is, so a missing param shows. */
 export function interpolate(text: string, params: Params, lang: Language): string {
   return text.replace(/\{\{\s*(\w+)\s*(?:,\s*(\w+)\s*)?\}\}/g, (whole, k: string, format?: string) => {
     if (!(k in params)) return whole;

@@ -24,7 +24,7 @@ export const doctorCommand: CliCommand = {
       });
       await writeReport(ctx.values.report, report);
       ctx.io.err(
-        `qubes-stateless: ${translate('cli.doctor.wroteReport', { file: ctx.values.report, records: report.body.events.length })}\n`,
+        `qubes-stateless: ${translate('cli.doctor.wroteReport', { file: ctx.values.report, count: report.body.events.length })}\n`,
       );
     }
     ctx.io.out(

@@ -151,7 +151,7 @@ async function confirmApply(
   if (!ctx.values.json)
     ctx.io.out(
       line('cli.apply.summary', {
-        ops,
+        count: ops,
         tasks: plan.tasks.map((t) => taskTitle(t.id)).join(', '),
         digest: digest.slice(0, 12),
       }),
@@ -188,7 +188,7 @@ export const applyCommand: CliCommand = {
         ? json(result)
         : line('cli.apply.done', {
             id: result.transaction.id,
-            steps: result.transaction.steps,
+            count: result.transaction.steps,
             command: ourCommand(ctx.values, 'rollback').text,
           }),
     );

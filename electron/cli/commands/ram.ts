@@ -31,7 +31,7 @@ export function formatRam(e: RamEstimate): string {
     t('host', { total: input.hostTotalMiB, xen: m.xenReservedMiB, usable: m.hostUsableMiB }),
     t(me.root.inodes !== null ? 'rootUsedInodes' : 'rootUsed', {
       used: m.rootUsedMiB,
-      inodes: me.root.inodes ?? 0,
+      count: me.root.inodes ?? 0,
       source: me.root.source,
     }),
     ...me.root.breakdown
@@ -41,8 +41,8 @@ export function formatRam(e: RamEstimate): string {
     `${t('compression', { compressor: r.compressor, pct: pct(r.ratio), source: r.source })}${r.method === 'lz4-proxy' ? t('fromLz4') : ''}${
       me.sample
         ? t('sampled', {
-            pages: me.sample.sampledPages,
-            files: me.sample.sampledFiles,
+            pages: translate('count.pages', { count: me.sample.sampledPages }),
+            files: translate('count.files', { count: me.sample.sampledFiles }),
             seconds: (me.sample.elapsedMs / 1000).toFixed(1),
           })
         : ''

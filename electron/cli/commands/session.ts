@@ -15,7 +15,7 @@ export const sessionCommand: CliCommand = {
     else {
       const summary = translate('session.summary', {
         done: report.done.length,
-        problems: report.problems.length,
+        problems: translate('count.problems', { count: report.problems.length }),
       });
       const lines = report.problems.map((p) => `\n  ${messageText(p)}`).join('');
       ctx.io.out(`${summary}${report.problems.length ? ':' : ''}${lines}\n`);

@@ -67,7 +67,8 @@ function confirmationFor(channel: InvokeChannel, req: unknown, system: System): 
       action: 'rollback',
       params: {
         system: where,
-        resolutions: Object.keys((req as ParsedRequestOf<'rollback:run'>).resolutions).length,
+        // The number of conflicts resolved (confirmChange.rollback.detail is a plural key).
+        count: Object.keys((req as ParsedRequestOf<'rollback:run'>).resolutions).length,
       },
     };
   if (channel === 'qubes:shutdown')

@@ -125,7 +125,7 @@ describe('planning on each layout', () => {
     expect(await cli('sim', 'init', path.join(base, 'btrfs'), '--layout', 'btrfs')).toBe(0);
     await cli('--sim', path.join(base, 'btrfs'), 'plan', '--mode', 'overlay', '--no-sample');
     expect(out).toMatch(
-      /\nWarnings:\n(?: {2}.*\n)* {2}The root is btrfs and holds the qube images \(\d+ volumes, [\d,]+ MiB, pool varlibqubes\)\. In an overlay session/,
+      /\nWarnings:\n(?: {2}.*\n)* {2}The root is btrfs and holds the qube images \(volumes: \d+, [\d,]+ MiB, pool varlibqubes\)\. In an overlay session/,
     );
     expect(await cli('sim', 'init', path.join(base, 'bad'), '--layout', 'zfs')).toBe(1);
     expect(err).toMatch(/unknown layout "zfs" \(known: lvm-thin, plain, btrfs\)/);

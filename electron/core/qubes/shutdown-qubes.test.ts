@@ -56,6 +56,42 @@ describe('qubes:shutdown', () => {
     expect(await simDigest(sim)).toBe(before);
   });
 
+  it.each(['qubes-4.2', 'qubes-4.3'])(
+    'refuses a paused qube (qubesd does not shut it down, qvm-shutdown --wait would kill it) and runs nothing on %s',
+    async (p) => {
+      const { sim, h, shutdowns } = await setup(p);
+      await sim.updateState((s) => {
+        s.qubes.find((q) => q.name === 'work')!.state = 'Paused';
+      });
+      const before = await simDigest(sim);
+      expect(await h['qubes:shutdown']({ qubes: ['work'] })).toMatchObject({
+        ok: false,
+        error: {
+          code: 'invalid-choice',
+          message: 'work is Paused, not running: unpause it or shut it down in the Qube Manager',
+          params: { reason: 'shutdown.problem.paused', field: 'work', state: 'Paused' },
+        },
+      });
+      expect(await shutdowns()).toEqual([]);
+      expect(await simDigest(sim)).toBe(before);
+    },
+  );
+
+  it('refuses a qube in any other state than Running or Halted, even beside a running one, and runs nothing', async () => {
+    const { sim, h, shutdowns } = await setup();
+    await sim.updateState((s) => {
+      s.qubes.find((q) => q.name === 'untrusted')!.state = 'Transient';
+    });
+    expect(await h['qubes:shutdown']({ qubes: ['work', 'untrusted'] })).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid-choice',
+        params: { reason: 'shutdown.problem.notRunning', field: 'untrusted', state: 'Transient' },
+      },
+    });
+    expect(await shutdowns()).toEqual([]);
+  });
+
   it('refuses malformed requests before anything runs', async () => {
     const { h, shutdowns } = await setup();
     for (const payload of [{}, { qubes: [] }, { qubes: 'work' }, { qubes: ['work'], force: true }])

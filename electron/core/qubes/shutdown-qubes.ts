@@ -1,5 +1,5 @@
 import { qubeNameProblem } from '../../../shared/qube-names.js';
-import { readOnlyCandidates } from '../../../shared/read-only-root.js';
+import { readOnlyCandidates, shutdownOffered } from '../../../shared/read-only-root.js';
 import { AppError } from '../errors.js';
 import { probeFacts } from '../probes/probe-facts.js';
 import type { System } from '../system/system.js';
@@ -8,8 +8,9 @@ import { qvmShutdown } from './admin-commands.js';
 /**
  * Shut down qubes the wizard showed as blocking a choice (a running qube's root cannot be made read-only).
  * The renderer sends names only; each must be a valid name (shared/qube-names.ts) of a qube the probe finds now,
- * not dom0, and one the wizard lists (shared/read-only-root.ts): nothing else is shut down from here. Every name is checked before anything runs, so bad input changes nothing. Returns the names
- * that are halted afterwards, read by a fresh probe.
+ * not dom0, one the wizard lists (shared/read-only-root.ts), and Running or already Halted (shutdownOffered):
+ * nothing else is shut down from here. Every name is checked before anything runs, so bad input changes nothing.
+ * Returns the names that are halted afterwards, read by a fresh probe.
  */
 export async function shutdownQubes(sys: System, names: readonly string[]): Promise<{ halted: string[] }> {
   const facts = await probeFacts(sys);
@@ -35,9 +36,22 @@ export async function shutdownQubes(sys: System, names: readonly string[]): Prom
         reason: 'shutdown.problem.notOffered',
         value: name,
       });
+    // Already halted (shut down elsewhere since): nothing to ask qubesd. Any state but Running is refused
+    // (shutdownOffered: a paused qube would be killed, not shut down).
+    if (q.state !== 'Halted' && !shutdownOffered(q))
+      throw new AppError(
+        'invalid-choice',
+        'user',
+        `${name} is ${q.state}, not running: ${q.state === 'Paused' ? 'unpause it or shut it down in the Qube Manager' : 'only a running qube is shut down from here'}`,
+        {
+          field: name,
+          reason: q.state === 'Paused' ? 'shutdown.problem.paused' : 'shutdown.problem.notRunning',
+          value: name,
+          state: q.state,
+        },
+      );
   }
-  // Already halted (shut down elsewhere since): nothing to ask qubesd.
-  const running = wanted.filter((n) => facts.qubes.find((q) => q.name === n)!.state !== 'Halted');
+  const running = wanted.filter((n) => shutdownOffered(facts.qubes.find((q) => q.name === n)!));
   // Unprivileged, like every qvm-* the app runs: dom0's user is in the qubes group, which qubesd's socket allows.
   if (running.length) await sys.run(qvmShutdown(running, facts.qubesRelease));
   const after = await probeFacts(sys);

@@ -136,11 +136,17 @@ export class Engine {
     choices: WizardChoicesInput | unknown,
     opts: ExecOptions & { expectedDigest?: string } = {},
   ): Promise<ApplyResult> {
-    // Every refusal before the journal's first write changed nothing: its error says so (the wizard words it).
+    // Every failure before (or of) the journal's first write changed nothing: its error says so (the wizard words
+    // it). A refusal already says what to do; an unexpected failure (a full disk at that write) gets the words.
     const tx = await this.prepareApply(choices, opts).catch((e: unknown) => {
-      throw e instanceof AppError && e.params.outcome === undefined
-        ? new AppError(e.code, e.kind, e.message, { ...e.params, outcome: 'unchanged' }, { cause: e.cause })
-        : e;
+      if (e instanceof AppError && e.params.outcome !== undefined) throw e;
+      throw withOutcome(
+        e,
+        'unchanged',
+        e instanceof AppError && e.kind !== 'internal'
+          ? null
+          : 'nothing was changed. Fix the cause and apply again',
+      );
     });
     return this.finishApply(tx, { ...opts, boundary: opts.boundary ?? this.o.boundary });
   }
@@ -176,11 +182,7 @@ export class Engine {
     // A crash before an earlier apply's or rollback's first journal write leaves nothing to recover, but may
     // leave that write's temp file.
     await this.removeStaleTemps([...txs, tx]);
-    try {
-      await this.journal.save(tx);
-    } catch (e) {
-      throw withOutcome(e, 'unchanged', 'nothing was changed. Fix the cause and apply again');
-    }
+    await this.journal.save(tx);
     return tx;
   }
 
@@ -524,7 +526,9 @@ function notUndone(
 
 /**
  * A failed apply's error, carrying which state the machine is in (`outcome` param, worded by the catalogue's
- * `apply.failed.<outcome>`), so the wizard never has to guess; the log sentence says it too.
+ * `apply.failed.<outcome>`), so the wizard never has to guess; the log sentence says it too. Always an AppError:
+ * only an AppError's params cross to the wizard (serializeError), so a plain Error (a file system's own) is
+ * wrapped as `internal`, as serializeError would name it, with its message.
  */
 function withOutcome(
   e: unknown,
@@ -532,7 +536,7 @@ function withOutcome(
   /** Appended to the message; null when the message already says it. */
   words: string | null,
   facts: Readonly<Record<string, string | number>> = {},
-): unknown {
+): AppError {
   const said = (m: string): string => (words === null ? m : `${m}; ${words}`);
   if (e instanceof AppError)
     return new AppError(
@@ -542,6 +546,6 @@ function withOutcome(
       { ...e.params, ...facts, outcome },
       { cause: e.cause },
     );
-  if (e instanceof Error) e.message = said(e.message);
-  return e;
+  const message = said(e instanceof Error ? e.message : String(e));
+  return new AppError('internal', 'internal', message, { message, ...facts, outcome }, { cause: e });
 }

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { RunProgress, RunState, UndoFacts } from '../lib/progress.js';
-import { currentStep, stepOutcome } from '../lib/progress.js';
+import { currentStep, failedStep, stepOutcome } from '../lib/progress.js';
 import { StatusIcon } from './status-icon.js';
 
 /**
@@ -23,10 +23,7 @@ export function RunProgressView({
   const running = state === 'running';
   const now = currentStep(progress);
   // A failed run is summed up by the step that failed, never as "n of n": it did not get done.
-  const stopped =
-    state === 'failed'
-      ? (progress.steps.findLast((s) => s.phase === progress.steps[0]?.phase) ?? null)
-      : null;
+  const stopped = state === 'failed' ? failedStep(progress) : null;
   const done = now ? (running ? now.step - 1 : now.step) : 0;
   return (
     <div className="card run-progress" data-testid="run-progress">
@@ -92,7 +89,7 @@ export function RunProgressView({
       )}
       {progress.output.length > 0 ? (
         <details className="run-log" data-testid="run-log">
-          <summary>{t('run.log', { lines: progress.output.length })}</summary>
+          <summary>{t('run.log', { count: progress.output.length })}</summary>
           <pre className="log-body" tabIndex={0} aria-label={t('run.logLabel')}>
             {progress.output.join('\n')}
           </pre>

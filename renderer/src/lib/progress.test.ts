@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskEvent } from '../../../shared/events.js';
-import { EMPTY_PROGRESS, MAX_OUTPUT_LINES, currentStep, reduceProgress, stepOutcome } from './progress.js';
+import {
+  EMPTY_PROGRESS,
+  MAX_OUTPUT_LINES,
+  currentStep,
+  failedStep,
+  reduceProgress,
+  stepOutcome,
+} from './progress.js';
 
 const step = (n: number, phase: 'apply' | 'undo' = 'apply', total = 3): TaskEvent => ({
   kind: 'step',
@@ -64,6 +71,13 @@ describe('run progress', () => {
       'undone',
       'fail',
     ]);
+  });
+
+  it('names the step a failed run stopped at: the last of its first phase, not the undo after it', () => {
+    const apply = fold([step(1), step(2), step(1, 'undo'), step(2, 'undo')]);
+    expect(failedStep(apply)).toMatchObject({ phase: 'apply', step: 2 });
+    expect(failedStep(fold([step(1, 'undo'), step(2, 'undo')]))).toMatchObject({ phase: 'undo', step: 2 });
+    expect(failedStep(EMPTY_PROGRESS)).toBeNull();
   });
 
   it('marks reverted steps undone, never ✓, when the engine says the automatic undo finished', () => {

@@ -42,6 +42,15 @@ export const currentStep = (p: RunProgress): StepEvent | null => p.steps[p.steps
 
 export type RunState = 'running' | 'succeeded' | 'failed';
 
+/**
+ * The step a failed run stopped at: the last one of its first phase (steps are announced before they run, and a
+ * failed apply's automatic undo comes after it as a second phase).
+ */
+export const failedStep = (p: RunProgress): StepEvent | null => {
+  const firstPhase = p.steps[0]?.phase;
+  return p.steps.findLast((x) => x.phase === firstPhase) ?? null;
+};
+
 /** How a step shows: done, running, the one that failed, reverted by an undo, or changed and not undone. */
 export type StepMark = 'ok' | 'pending' | 'fail' | 'undone' | 'left';
 
@@ -54,16 +63,13 @@ export interface UndoFacts {
 
 /**
  * How a step ended. The one running is pending; a finished undo step is undone (never a ✓). When a run failed,
- * the last step of its first phase is the one that failed (steps are announced before they run). With the
- * engine's word on the automatic undo, the apply steps before it are undone, or left when the undo did not reach
- * them, and the undo step that stopped is the failed one.
+ * its failedStep is the one that failed. With the engine's word on the automatic undo, the apply steps before it
+ * are undone, or left when the undo did not reach them, and the undo step that stopped is the failed one.
  */
 export function stepOutcome(p: RunProgress, s: StepEvent, state: RunState, undo?: UndoFacts): StepMark {
   if (state === 'running' && s === currentStep(p)) return 'pending';
   if (state !== 'failed') return s.phase === 'undo' ? 'undone' : 'ok';
-  const firstPhase = p.steps[0]?.phase;
-  const lastOf = (phase: StepEvent['phase']) => [...p.steps].reverse().find((x) => x.phase === phase);
-  if (s === lastOf(firstPhase ?? s.phase)) return 'fail';
+  if (s === failedStep(p)) return 'fail';
   if (s.phase === 'undo') {
     // Undo step k of N reverts apply step N - k + 1 (the undo runs latest first over the started steps).
     const reverts = s.total - s.step + 1;

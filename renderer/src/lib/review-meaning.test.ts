@@ -176,6 +176,47 @@ describe('the review in plain sentences', () => {
     expect(w.goBack).toContain('Rolling back also removes the save vault keep, with any files in it.');
   });
 
+  it('a forum install to migrate: its conf, its 40_custom entries and its unit, and the way back', () => {
+    // The operations `plan` gives on `sim init --forum ramlovingpenguin` (core/tasks/registry/forum-migration.ts).
+    const w = words(
+      plan({ dom0: { mode: 'zram' } }, [
+        task(
+          'forum-migration',
+          write('/etc/dracut.conf.d/91-qubes-stateless-forum.conf'),
+          write('/etc/grub.d/40_custom'),
+          setting({ kind: 'unit-enabled', unit: 'rw.service' }, 'enabled', 'disabled'),
+        ),
+        ...BASE_TASKS,
+      ]),
+    );
+    expect(w.changes).toEqual([
+      'The qubes-stateless boot module is installed, and the boot images (initramfs) of 2 kernels are rebuilt with it; backups of the old images are kept.',
+      'GRUB\'s menu gains one entry, "Qubes (stateless: zram)".',
+      "A dracut configuration of ours (/etc/dracut.conf.d/91-qubes-stateless-forum.conf) leaves the forum recipe's boot modules out of every boot image (initramfs) built from now on.",
+      "The forum recipe's own entries are taken out of /etc/grub.d/40_custom, so GRUB's menu no longer offers them.",
+      "The forum recipe's boot-time unit rw.service is disabled.",
+    ]);
+    expect(w.goBack).toEqual([
+      'To go back, open Status & rollback here, or run "qubes-stateless rollback" in dom0: every file and setting returns to how it is now.',
+      'If a step fails during Apply, the steps already done are undone at once.',
+      "Rolling back also undoes the migration: the forum recipe's install comes back as it is now.",
+    ]);
+  });
+
+  it('a forum install with only modules to omit says only that (and without the migration, nothing of it)', () => {
+    const only = words(
+      plan({ dom0: { mode: 'zram' } }, [
+        task('forum-migration', write('/etc/dracut.conf.d/91-qubes-stateless-forum.conf')),
+        ...BASE_TASKS,
+      ]),
+    );
+    expect(only.changes.filter((s) => s.includes('forum'))).toEqual([
+      "A dracut configuration of ours (/etc/dracut.conf.d/91-qubes-stateless-forum.conf) leaves the forum recipe's boot modules out of every boot image (initramfs) built from now on.",
+    ]);
+    const none = words(plan({ dom0: { mode: 'zram' } }, [task('forum-migration'), ...BASE_TASKS]));
+    expect([...none.changes, ...none.goBack].filter((s) => s.includes('forum'))).toEqual([]);
+  });
+
   it('says only what the plan does: a chosen task with nothing left to do is not announced', () => {
     // The choices ask for swap off and a vault, but this machine already has both: their tasks are empty.
     const w = words(

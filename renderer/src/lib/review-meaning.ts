@@ -36,6 +36,22 @@ export function reviewMeaning(plan: MeaningInput): ReviewMeaning {
     changes.push(message('meaning.changes.entry', { mode }));
     if (prompt) changes.push(message('meaning.changes.grubDefault', { mode }));
   }
+  // The forum migration (core/tasks/registry/forum-migration.ts): a dracut conf of ours omitting the recipe's
+  // modules, its entries cut from a GRUB script (40_custom), its boot-time units disabled.
+  const forum = ops('forum-migration');
+  const forumWrites = (dir: string) =>
+    forum.flatMap((op) => (op.kind === 'write' && op.path.startsWith(dir) ? [op.path] : []));
+  const forumUnits = forum.flatMap((op) =>
+    op.kind === 'setting' && op.ref.kind === 'unit-enabled' ? [op.ref.unit] : [],
+  );
+  for (const path of forumWrites('/etc/dracut.conf.d/'))
+    changes.push(message('meaning.changes.forumModules', { path }));
+  for (const path of forumWrites('/etc/grub.d/'))
+    changes.push(message('meaning.changes.forumEntries', { path }));
+  if (forumUnits.length > 0)
+    changes.push(
+      message('meaning.changes.forumUnits', { count: forumUnits.length, units: list(forumUnits) }),
+    );
   if (plan.pendingGrub.length > 0 && c.acceptPendingGrub)
     changes.push(message('meaning.changes.pendingGrub'));
   if (has('swap')) {
@@ -86,6 +102,7 @@ export function reviewMeaning(plan: MeaningInput): ReviewMeaning {
   }
 
   const goBack: Message[] = [message('meaning.back.rollback'), message('meaning.back.failure')];
+  if (forum.length > 0) goBack.push(message('meaning.back.forum'));
   if (has('save-vault')) goBack.push(message('meaning.back.vault', { name: c.saveVault.name }));
   return { changes, stays, nextBoot, goBack };
 }

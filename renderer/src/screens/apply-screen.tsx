@@ -24,7 +24,7 @@ function Success({ result }: { readonly result: ApplyResult }) {
         <StatusIcon status="ok" />
         <h3>{t('apply.success.title')}</h3>
       </div>
-      <p>{t('apply.success.detail', { steps: result.transaction.stepsDone, id: result.transaction.id })}</p>
+      <p>{t('apply.success.detail', { count: result.transaction.stepsDone, id: result.transaction.id })}</p>
       {dom0 ? (
         <p>
           {dom0.selection === 'prompt'

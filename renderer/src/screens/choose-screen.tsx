@@ -54,7 +54,6 @@ export function ChooseScreen() {
   useEffect(() => {
     if (hiddenProblem) setOpen(true);
   }, [hiddenProblem, setOpen]);
-  const expanded = open;
   return (
     <Screen id="choose" title={t('choose.title')} lead={t('choose.intro')}>
       <div className="choose-meter">
@@ -66,16 +65,17 @@ export function ChooseScreen() {
         <button
           type="button"
           className="button secondary more-toggle"
-          aria-expanded={expanded}
+          aria-expanded={open}
           aria-controls="more-options"
           onClick={() => setOpen(!open)}
           data-testid="more-options-toggle"
         >
-          <span aria-hidden="true">{expanded ? '▾' : '▸'}</span> {t('choose.more.toggle')}
+          <span aria-hidden="true">{open ? '▾' : '▸'}</span> {t('choose.more.toggle')}
         </button>
-        {expanded ? null : <p className="hint">{t('choose.more.summary')}</p>}
-        <div id="more-options" hidden={!expanded}>
-          {expanded
+        {open ? null : <p className="hint">{t('choose.more.summary')}</p>}
+        {/* The sections exist only while open (their fields mount with it); the box stays for aria-controls. */}
+        <div id="more-options">
+          {open
             ? MORE_SECTIONS.map(([id, Section]) => (
                 <MoreSection key={id} id={id}>
                   <Section />

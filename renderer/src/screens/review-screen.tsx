@@ -264,8 +264,8 @@ function PlanView({ result }: { readonly result: PlanResult }) {
             release: plan.release,
             mode: plan.choices.dom0.mode,
             dom0Mem: plan.boot.dom0MemMaxMiB,
-            tasks: plan.tasks.length,
-            ops,
+            tasks: t('count.tasks', { count: plan.tasks.length }),
+            ops: t('count.operations', { count: ops }),
           })}
         </p>
         <p className="hint">{t('review.summary.cmdline')}</p>
@@ -313,7 +313,12 @@ function PlanView({ result }: { readonly result: PlanResult }) {
           void applyReviewedPlan(result);
         }}
       >
-        <p>{t('review.confirm.body', { ops, tasks: plan.tasks.length })}</p>
+        <p>
+          {t('review.confirm.body', {
+            ops: t('count.operations', { count: ops }),
+            tasks: t('count.tasks', { count: plan.tasks.length }),
+          })}
+        </p>
         <p>{t('review.confirm.undo')}</p>
       </ConfirmDialog>
     </>

@@ -39,7 +39,7 @@ function Installed({ status }: { readonly status: JournalStatus }) {
             <li key={tx.id} data-testid="installed-tx">
               <p>
                 <strong>
-                  {t('status.installed.item', { date: formatTimestamp(tx.createdAt), steps: tx.steps })}
+                  {t('status.installed.item', { date: formatTimestamp(tx.createdAt), count: tx.steps })}
                 </strong>
               </p>
               <p className="hint">
@@ -168,7 +168,7 @@ function RollbackPlan({ preview }: { readonly preview: RollbackPreview }) {
       <p>
         {t('status.rollback.target', {
           date: formatTimestamp(preview.target.createdAt),
-          steps: preview.target.stepsDone,
+          count: preview.target.stepsDone,
         })}
       </p>
       {preview.conflicts.length === 0 ? (

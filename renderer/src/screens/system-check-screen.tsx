@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import type { SystemFacts } from '../../../shared/facts.js';
 import type { DoctorCheck } from '../../../shared/doctor.js';
 import { DOCTOR_GROUPS, doctorCheckText } from '../../../shared/doctor.js';
@@ -63,7 +64,7 @@ function Facts({ facts }: { readonly facts: SystemFacts }) {
         label={t('facts.boot')}
         value={t('facts.bootValue', {
           freeMiB: facts.bootFs.availBytes / MiB,
-          kernels: facts.kernels.length,
+          count: facts.kernels.length,
         })}
       />
       <Fact
@@ -84,8 +85,8 @@ function Facts({ facts }: { readonly facts: SystemFacts }) {
         testId="fact-qubes"
         label={t('facts.qubes')}
         value={t('facts.qubesValue', {
-          count: facts.qubes.length - 1,
-          templates: templates.length,
+          qubes: t('count.qubes', { count: facts.qubes.length - 1 }),
+          templates: t('count.templates', { count: templates.length }),
           running: running.length,
         })}
       />
@@ -98,6 +99,14 @@ const countsOf = (checks: readonly DoctorCheck[]) => ({
   warn: checks.filter((c) => c.status === 'warn').length,
   problem: checks.filter((c) => c.status === 'problem').length,
 });
+
+/** "3 ok, 1 warning, 2 problems": each count its own plural phrase. */
+const countsText = (t: TFunction, c: { ok: number; warn: number; problem: number }) =>
+  t('doctor.summary.counts', {
+    ok: c.ok,
+    warn: t('count.warnings', { count: c.warn }),
+    problem: t('count.problems', { count: c.problem }),
+  });
 
 /** A command as a line of the list: the program's name and its arguments, without the sudo prefix. */
 function shortCommand(argv: readonly string[]): string {
@@ -156,7 +165,7 @@ function DoctorChecks() {
   return (
     <div data-testid="doctor-checks">
       <p className="doctor-summary" data-testid="doctor-summary">
-        {t('doctor.summary.counts', counts)}
+        {countsText(t, counts)}
       </p>
       {DOCTOR_GROUPS.map((g) => {
         const of = checks.filter((c) => c.group === g);
@@ -170,7 +179,7 @@ function DoctorChecks() {
             open={g === 'readiness' || c.warn + c.problem > 0}
           >
             <summary>
-              {t(`doctor.groups.${g}`)} — {t('doctor.summary.counts', c)}
+              {t(`doctor.groups.${g}`)} — {countsText(t, c)}
             </summary>
             <ul className="checks" aria-label={t(`doctor.groups.${g}`)}>
               {of.map((check) => (

@@ -7,6 +7,7 @@ import { RunningQubeShutdown } from '../../components/running-qube-shutdown.js';
 import { useStepProblems } from '../../hooks/use-step-problems.js';
 import { fields, problemFor } from '../../lib/choice-problems.js';
 import { readyValue } from '../../lib/load.js';
+import { readOnlyRow } from '../../lib/read-only-row.js';
 import { useSystemStore } from '../../stores/system-store.js';
 import { useWizardStore } from '../../stores/wizard-store.js';
 
@@ -20,9 +21,7 @@ function ReadOnlyRootList({ facts }: { readonly facts: SystemFacts }) {
     <ul className="qube-list" data-testid="read-only-root">
       {readOnlyCandidates(facts).map((q) => {
         const checked = chosen.includes(q.name);
-        const running = q.state !== 'Halted';
-        // A running qube cannot be chosen (its root is in use); one chosen before it started can still be unchosen.
-        const disabled = running && !checked;
+        const { disabled, note, shutdown } = readOnlyRow(q, checked);
         const noteId = `ro-${q.name}-note`;
         return (
           <li key={q.name} className={`qube-item${disabled ? ' disabled' : ''}`}>
@@ -38,13 +37,9 @@ function ReadOnlyRootList({ facts }: { readonly facts: SystemFacts }) {
               <span className="mono">{q.name}</span>
             </label>
             <span id={noteId} className="qube-note">
-              {running
-                ? t('extras.readOnly.running', { state: q.state })
-                : q.klass === 'TemplateVM'
-                  ? t('extras.readOnly.template')
-                  : t('extras.readOnly.klass', { klass: q.klass })}
+              {t(note.key, note.params)}
             </span>
-            {disabled ? <RunningQubeShutdown qube={q.name} /> : null}
+            {shutdown ? <RunningQubeShutdown qube={q.name} /> : null}
           </li>
         );
       })}
