@@ -224,6 +224,28 @@ describe('systemd initramfs (as in dom0)', () => {
     expect(await sha256File(img)).toBe(before);
   });
 
+  it('zram in 2 parallel copy streams (rd.qubes.stateless.streams=2), zstd with a level: attributes survive, disk unchanged', async () => {
+    const img = fresh(imgFixtures, 'sd-zram-streams');
+    const before = await sha256File(img);
+    const rep = expectBooted(
+      await boot({
+        name: 'sd-zram-streams',
+        initrd: systemdInitrd,
+        disks: [img],
+        memMiB: SMALL_MEM,
+        append: `rd.qubes.stateless=zram rd.qubes.stateless.comp=zstd rd.qubes.stateless.comp_level=3 rd.qubes.stateless.streams=2 ${LOW_RESERVE}`,
+      }),
+    );
+    expectActive(rep, 'zram');
+    expect(rep.status.streams).toBe('2');
+    expect(rep.status.comp).toBe('zstd');
+    // algorithm_params exists from Linux 6.12 on; before, the level is not applied (and the boot says so).
+    expect(rep.status.comp_params).toBe(kernelAtLeast(kernel, 6, 12) ? 'level=3' : '');
+    expectFixtures(rep, true);
+    expectSessionSettings(rep);
+    expect(await sha256File(img)).toBe(before);
+  });
+
   it(`tmpfs never drops a user.* xattr silently (this kernel: ${kernel.kver})`, async () => {
     const img = fresh(imgFixtures, 'sd-tmpfs-userxattr');
     const rep = expectBooted(
@@ -342,6 +364,24 @@ describe('shell initramfs (no systemd, dash as /bin/sh)', () => {
       expect(await sha256File(img)).toBe(before);
     });
   }
+
+  it('tmpfs in 2 parallel copy streams: attributes survive, disk unchanged', async () => {
+    const img = fresh(imgNoUserXattr, 'sh-tmpfs-streams');
+    const before = await sha256File(img);
+    const rep = expectBooted(
+      await boot({
+        name: 'sh-tmpfs-streams',
+        initrd: minimalInitrd,
+        disks: [img],
+        memMiB: SMALL_MEM,
+        append: `rd.qubes.stateless=tmpfs rd.qubes.stateless.streams=2 ${LOW_RESERVE}`,
+      }),
+    );
+    expectActive(rep, 'tmpfs');
+    expect(rep.status.streams).toBe('2');
+    expectFixtures(rep, false);
+    expect(await sha256File(img)).toBe(before);
+  });
 
   it('overlay: stateless, disk unchanged', async () => {
     const img = fresh(imgFixtures, 'sh-overlay');

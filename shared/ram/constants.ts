@@ -128,6 +128,8 @@ export const BOOT_KIT_FROM_SHELL = {
   QS_ZRAM_EST_PCT: 'BOOT_KIT_ZRAM_ESTIMATE_PCT',
   QS_TMPFS_INODE_KIB: 'TMPFS_INODE_KIB',
   QS_OVERLAY_MIN_MIB: 'BOOT_KIT_OVERLAY_MIN_MIB',
+  QS_MAX_STREAMS: 'BOOT_KIT_MAX_STREAMS',
+  QS_PARALLEL_MIN_MIB: 'BOOT_KIT_PARALLEL_MIN_MIB',
 } as const;
 
 /**
@@ -140,6 +142,13 @@ export const BOOT_KIT_ZRAM_ESTIMATE_PCT = 50;
 export const BOOT_KIT_DEFAULT_RESERVE_MIB = 1024;
 /** The boot kit's minimum room for the overlay's upper layer (QS_OVERLAY_MIN_MIB). */
 export const BOOT_KIT_OVERLAY_MIN_MIB = 64;
+/**
+ * The most parallel copy streams of the boot kit (QS_MAX_STREAMS; also the largest rd.qubes.stateless.streams)
+ * and the root size below which it copies in one stream (QS_PARALLEL_MIN_MIB). The benchmark's scaling
+ * estimate stops at the former.
+ */
+export const BOOT_KIT_MAX_STREAMS = 8;
+export const BOOT_KIT_PARALLEL_MIN_MIB = 512;
 
 /**
  * Typical zram ratios (RAM used by zram ÷ bytes stored, zsmalloc overhead and incompressible pages included)

@@ -30,7 +30,8 @@ install() {
     # All optional: a missing tool must never fail the initramfs build (that
     # would break kernel updates); the setup script checks for what it needs
     # and boots persistent when something is missing.
-    inst_multiple -o cp stat sync mke2fs cat tar timeout rmdir blockdev ln chmod
+    # du, sort, find and ln: the parallel copy streams (without them: one stream).
+    inst_multiple -o cp stat sync mke2fs cat tar timeout rmdir blockdev ln chmod du sort find
 
     inst_script "$moddir/qubes-stateless-setup.sh" /usr/sbin/qubes-stateless-setup
     # Copied over the update tools of the RAM root in a session (see there).

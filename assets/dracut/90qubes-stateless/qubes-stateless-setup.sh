@@ -18,6 +18,13 @@ NEWROOT=${NEWROOT:-/sysroot}
 QS_RUN=/run/qubes-stateless
 QS_STATUS=$QS_RUN/status
 QS_STAGE=$QS_RUN/new
+# Work files of the copy (stream lists, exit codes, first error lines).
+QS_COPY=$QS_RUN/copy
+# sysfs; a directory of fake files in the host tests.
+QS_SYS=${QS_SYS:-/sys}
+QS_TAB=$(printf '\t')
+QS_NL='
+'
 
 # zram compressor when rd.qubes.stateless.comp is absent (see assets/README.md
 # for the benchmark behind this choice).
@@ -30,6 +37,15 @@ QS_ZRAM_EST_PCT=50
 QS_TMPFS_INODE_KIB=1
 # Least room left for the overlay's upper layer, MiB.
 QS_OVERLAY_MIN_MIB=64
+# Most parallel copy streams. Each stream is a tar reader and a tar writer,
+# so 8 streams keep up to 16 processes busy; beyond that the units a root
+# splits into (its top level, and one level below a dominant directory, about
+# 20-40) are too few to balance more streams, and one disk's read throughput,
+# not the CPUs, bounds the copy (assets/README.md, benchmark).
+QS_MAX_STREAMS=8
+# Below this root size (MiB) the copy is one stream: measuring the tree and
+# starting the streams would cost more than they save.
+QS_PARALLEL_MIN_MIB=512
 # The QS_*_MIB/_PCT/_KIB numbers above are also the RAM model's
 # (shared/ram/constants.ts); assets/boot-kit-constants.test.ts ties them.
 
@@ -38,6 +54,11 @@ qs_result=fallback
 qs_reason=
 qs_message=
 qs_comp=
+qs_comp_level=
+qs_comp_params=
+qs_streams=
+qs_streams_arg=
+qs_parallel_missing=
 qs_cap_kib=
 qs_reserve_mib=
 qs_prompt_s=0
@@ -153,6 +174,8 @@ qs_write_status() {
         echo "result=$qs_result"
         echo "reason=$qs_reason"
         echo "comp=$qs_comp"
+        echo "comp_params=$qs_comp_params"
+        echo "streams=$qs_streams"
         echo "size_mib=$([ -n "$qs_cap_kib" ] && echo $((qs_cap_kib / 1024)))"
         echo "reserve_mib=$qs_reserve_mib"
         echo "prompt_seconds=$qs_prompt_s"
@@ -168,8 +191,8 @@ qs_write_status() {
         echo "readonly_mounts=$qs_ro_mounts"
         echo "readonly_devices=$qs_ro_devices"
         echo "refused_tools=$qs_refused"
-        if [ -n "$qs_zram_id" ] && [ -r "/sys/block/zram$qs_zram_id/mm_stat" ]; then
-            read -r _o _c _m _rest <"/sys/block/zram$qs_zram_id/mm_stat"
+        if [ -n "$qs_zram_id" ] && [ -r "$QS_SYS/block/zram$qs_zram_id/mm_stat" ]; then
+            read -r _o _c _m _rest <"$QS_SYS/block/zram$qs_zram_id/mm_stat"
             echo "zram_orig_bytes=$_o"
             echo "zram_compr_bytes=$_c"
             echo "zram_mem_used_bytes=$_m"
@@ -210,6 +233,24 @@ qs_parse_args() {
                 return 1
                 ;;
         esac
+        # zram's algorithm_params "level" (Linux 6.12+): zstd's compression
+        # level, lz4's acceleration; lzo-rle has none (zram.rst, "Set
+        # compression algorithm parameters").
+        if _v=$(getarg rd.qubes.stateless.comp_level=); then
+            if [ "$qs_comp" = lzo-rle ] || ! qs_is_uint "$_v" || [ "$_v" -lt 1 ] || [ "$_v" -gt 22 ]; then
+                qs_fallback bad-argument "rd.qubes.stateless.comp_level='$_v' is not a level 1..22 of lz4 or zstd"
+                return 1
+            fi
+            qs_comp_level=$_v
+        fi
+    fi
+
+    if [ "$qs_mode" != overlay ] && _v=$(getarg rd.qubes.stateless.streams=); then
+        if ! qs_is_uint "$_v" || [ "$_v" -lt 1 ] || [ "$_v" -gt $QS_MAX_STREAMS ]; then
+            qs_fallback bad-argument "rd.qubes.stateless.streams='$_v' is not 1..$QS_MAX_STREAMS"
+            return 1
+        fi
+        qs_streams_arg=$_v
     fi
 
     if _v=$(getarg rd.qubes.stateless.size=); then
@@ -290,6 +331,11 @@ qs_check_tools() {
     if ! _missing=$(qs_have $_tools); then
         qs_fallback missing-tool "'$_missing' is not in the initramfs"
         return 1
+    fi
+    # Parallel copy streams need these too; without them the copy is one
+    # stream (not a fallback: one stream copies the same).
+    if [ "$qs_mode" != overlay ] && ! qs_parallel_missing=$(qs_have du sort find ln); then
+        qs_say "'$qs_parallel_missing' is not in the initramfs: the copy runs as one stream"
     fi
     return 0
 }
@@ -412,9 +458,9 @@ qs_cleanup() {
     if [ -n "$qs_lower_bound" ]; then
         qs_umount "$QS_RUN/lower"
     fi
-    if [ -n "$qs_zram_id" ] && [ -d "/sys/block/zram$qs_zram_id" ]; then
-        echo 1 >"/sys/block/zram$qs_zram_id/reset" 2>/dev/null
-        echo "$qs_zram_id" >/sys/class/zram-control/hot_remove 2>/dev/null
+    if [ -n "$qs_zram_id" ] && [ -d "$QS_SYS/block/zram$qs_zram_id" ]; then
+        echo 1 >"$QS_SYS/block/zram$qs_zram_id/reset" 2>/dev/null
+        echo "$qs_zram_id" >"$QS_SYS/class/zram-control/hot_remove" 2>/dev/null
     fi
     qs_zram_id=
     qs_device=
@@ -423,44 +469,337 @@ qs_cleanup() {
     return 0
 }
 
-# Copy the disk root into $QS_STAGE: top-level dotfiles included ("."),
-# owners, modes, ACLs, xattrs (SELinux labels, capabilities), hard links,
-# sparse files. A tar pipeline: reading and writing run on two CPUs, about
-# twice as fast as cp -a in the benchmark (assets/README.md). Numeric ids:
-# the initramfs has no user database. A lost xattr must fail the copy, not
-# vanish: tar only warns about it (with --warning=xattr-write), so any
-# message from either side counts as a failure. Sockets are skipped (stale
-# on a root that is not running). Only the first lines are kept; a tar that
-# keeps complaining dies of SIGPIPE.
-qs_copy() {
-    rm -f "$QS_RUN/create.rc" "$QS_RUN/extract.rc"
+# Copy the disk root into $QS_STAGE: top-level dotfiles included, owners,
+# modes, ACLs, xattrs (SELinux labels, capabilities), hard links, sparse
+# files. tar pipelines: reading and writing run on two CPUs, about twice as
+# fast as cp -a in the benchmark (assets/README.md); with more CPUs, several
+# pipelines run side by side (qs_copy_parallel). Numeric ids: the initramfs
+# has no user database. A lost xattr must fail the copy, not vanish: tar
+# only warns about it (with --warning=xattr-write), so any message from any
+# tar counts as a failure. Sockets are skipped (stale on a root that is not
+# running).
+
+# One tar pipeline named $1, copying the tar sources "$2"... (".", or a
+# name list with -T). Exit codes go to $QS_COPY/$1.c and .x, the first
+# messages to $1.err; only the first lines are kept: a tar that keeps
+# complaining dies of SIGPIPE.
+qs_tar_pipe() {
+    _id=$1
+    shift
+    rm -f "$QS_COPY/$_id.c" "$QS_COPY/$_id.x"
     {
         {
             tar -C "$NEWROOT" --one-file-system --numeric-owner --xattrs --xattrs-include='*' --acls \
-                --sparse --warning=no-file-ignored -cf - . 2>&3
-            echo $? >"$QS_RUN/create.rc"
+                --sparse --warning=no-file-ignored -cf - "$@" 2>&3
+            echo $? >"$QS_COPY/$_id.c"
         } | {
             tar -C "$QS_STAGE" --numeric-owner --xattrs --xattrs-include='*' --acls \
                 --warning=xattr-write -xpf - 2>&3
-            echo $? >"$QS_RUN/extract.rc"
+            echo $? >"$QS_COPY/$_id.x"
         }
-    } 3>&1 | sed -n '1,5p;5q' >"$QS_RUN/copy-errors"
-    read -r _rc1 <"$QS_RUN/create.rc" 2>/dev/null || _rc1=141
-    read -r _rc2 <"$QS_RUN/extract.rc" 2>/dev/null || _rc2=141
-    rm -f "$QS_RUN/create.rc" "$QS_RUN/extract.rc"
+    } 3>&1 | sed -n '1,5p;5q' >"$QS_COPY/$_id.err"
+}
+
+# Did pipeline $1 succeed? If not, qs_copy_error says why.
+qs_tar_ok() {
+    { read -r _rc1 <"$QS_COPY/$1.c"; } 2>/dev/null || _rc1=141
+    { read -r _rc2 <"$QS_COPY/$1.x"; } 2>/dev/null || _rc2=141
     _err=
-    read -r _err <"$QS_RUN/copy-errors" 2>/dev/null
-    if [ "$_rc1" != 0 ] || [ "$_rc2" != 0 ] || [ -n "$_err" ]; then
-        qs_copy_error="tar exited with $_rc1/$_rc2: ${_err:-killed}"
-        case $qs_mode:$_err in
-            tmpfs:*"Operation not supported"*)
-                # tmpfs keeps user.* xattrs only from Linux 6.6 on.
-                qs_copy_error="$qs_copy_error (this kernel's tmpfs cannot keep an extended attribute of the root; use zram)"
-                ;;
+    { read -r _err <"$QS_COPY/$1.err"; } 2>/dev/null
+    if [ "$_rc1" = 0 ] && [ "$_rc2" = 0 ] && [ -z "$_err" ]; then
+        return 0
+    fi
+    qs_copy_error="tar exited with $_rc1/$_rc2: ${_err:-killed}"
+    case $qs_mode:$_err in
+        tmpfs:*"Operation not supported"*)
+            # tmpfs keeps user.* xattrs only from Linux 6.6 on.
+            qs_copy_error="$qs_copy_error (this kernel's tmpfs cannot keep an extended attribute of the root; use zram)"
+            ;;
+    esac
+    return 1
+}
+
+# Online CPUs (sysfs "0-3,6"), at least 1.
+qs_online_cpus() {
+    _n=0
+    if read -r _list <"$QS_SYS/devices/system/cpu/online" 2>/dev/null; then
+        _ifs=$IFS
+        IFS=,
+        for _r in $_list; do
+            _a=${_r%-*}
+            _b=${_r#*-}
+            if qs_is_uint "$_a" && qs_is_uint "$_b" && [ "$_b" -ge "$_a" ]; then
+                _n=$((_n + _b - _a + 1))
+            fi
+        done
+        IFS=$_ifs
+    fi
+    [ "$_n" -ge 1 ] || _n=1
+    echo "$_n"
+}
+
+# How many copy streams: rd.qubes.stateless.streams, else the online CPUs
+# up to QS_MAX_STREAMS; one for a small root or without the tools.
+qs_choose_streams() {
+    if [ -n "$qs_streams_arg" ]; then
+        qs_streams=$qs_streams_arg
+    else
+        qs_streams=$(qs_online_cpus)
+        [ "$qs_streams" -le $QS_MAX_STREAMS ] || qs_streams=$QS_MAX_STREAMS
+        [ "$qs_used_kib" -ge $((QS_PARALLEL_MIN_MIB * 1024)) ] || qs_streams=1
+    fi
+    [ -z "$qs_parallel_missing" ] || qs_streams=1
+}
+
+# The entries of directory $1 ("." or "./usr", relative to $NEWROOT) with
+# their sizes: "KiB<TAB>./path" lines. Fails on a name with a tab or a
+# newline (the lists are line-based; such a root is copied as one stream).
+qs_copy_entries() {
+    _dir=$NEWROOT${1#.}
+    for _e in "$_dir"/* "$_dir"/.[!.]* "$_dir"/..?*; do
+        [ -e "$_e" ] || [ -L "$_e" ] || continue
+        case $_e in
+            *"$QS_TAB"* | *"$QS_NL"*) return 1 ;;
         esac
+        _s=$(du -sxk -- "$_e") || return 1
+        _s=${_s%%"$QS_TAB"*}
+        case $_s in '' | *[!0-9]*) return 1 ;; esac
+        printf '%s\t%s\n' "$_s" "$1/${_e##*/}"
+    done
+    return 0
+}
+
+# Spread "KiB<TAB>name" lines (stdin) over $1 streams, biggest first, each
+# to the stream with the least so far (the lowest number on a tie), so the
+# same sizes always give the same streams: "stream<TAB>name" lines.
+qs_balance() {
+    _k=1
+    while [ "$_k" -le "$1" ]; do
+        eval "_load$_k=0"
+        _k=$((_k + 1))
+    done
+    LC_ALL=C sort -t "$QS_TAB" -k1,1nr -k2 | while IFS=$QS_TAB read -r _size _name; do
+        _best=1
+        eval "_bl=\$_load1"
+        _k=2
+        while [ "$_k" -le "$1" ]; do
+            eval "_l=\$_load$_k"
+            if [ "$_l" -lt "$_bl" ]; then
+                _best=$_k
+                _bl=$_l
+            fi
+            _k=$((_k + 1))
+        done
+        eval "_load$_best=$((_bl + _size))"
+        printf '%s\t%s\n' "$_best" "$_name"
+    done
+}
+
+# Plan a copy in $1 streams: $QS_COPY/stream.N (the names each copies),
+# final (directories whose own attributes are copied last, without their
+# contents: the root and any split directory, written into by several
+# streams) and relink (hard links between streams). Sets qs_streams to the
+# streams used. Fails when the root cannot be split (then: one stream).
+#
+# Units are the root's entries; a directory bigger than a stream's share
+# is split into its own entries. A hard-link group may span streams: each
+# stream then copies its members as files, and they are linked again after
+# the copy (qs_copy_relink). Keeping every group in one stream instead
+# would tie together the units it spans (git's /usr/bin and
+# /usr/libexec/git-core, say), which can undo the balance; the groups that
+# span streams are few and small.
+qs_copy_plan() {
+    _want=$1
+    qs_copy_entries . >"$QS_COPY/units" || return 1
+    _total=0
+    _big=
+    _bigs=0
+    while IFS=$QS_TAB read -r _s _n; do
+        _total=$((_total + _s))
+        if [ "$_s" -gt "$_bigs" ]; then
+            _bigs=$_s
+            _big=$_n
+        fi
+    done <"$QS_COPY/units"
+    : >"$QS_COPY/final"
+    if [ -n "$_big" ] && [ -d "$NEWROOT/${_big#./}" ] && [ ! -L "$NEWROOT/${_big#./}" ] \
+        && [ $((_bigs * _want)) -gt "$_total" ]; then
+        while IFS= read -r _l; do
+            [ "${_l#*"$QS_TAB"}" = "$_big" ] || printf '%s\n' "$_l"
+        done <"$QS_COPY/units" >"$QS_COPY/units.new"
+        qs_copy_entries "$_big" >>"$QS_COPY/units.new" || return 1
+        mv -f "$QS_COPY/units.new" "$QS_COPY/units"
+        printf '%s\n' "$_big" >>"$QS_COPY/final"
+        mkdir -p "$QS_STAGE/${_big#./}" || return 1
+    fi
+    printf '.\n' >>"$QS_COPY/final"
+    qs_balance "$_want" <"$QS_COPY/units" >"$QS_COPY/assign" || return 1
+    rm -f "$QS_COPY"/stream.*
+    qs_streams=0
+    while IFS=$QS_TAB read -r _i _n; do
+        printf '%s\n' "$_n" >>"$QS_COPY/stream.$_i"
+        [ "$_i" -le "$qs_streams" ] || qs_streams=$_i
+    done <"$QS_COPY/assign"
+    [ "$qs_streams" -ge 1 ] || return 1
+
+    # Hard-link groups: "inode<TAB>stream<TAB>path" of every multiply
+    # linked non-directory, grouped by inode.
+    : >"$QS_COPY/links"
+    _i=1
+    while [ "$_i" -le "$qs_streams" ]; do
+        set --
+        while IFS= read -r _n; do
+            set -- "$@" "$_n"
+        done <"$QS_COPY/stream.$_i"
+        # A name with a tab or newline would break the list: one stream.
+        _odd=$(cd "$NEWROOT" && find "$@" -xdev ! -type d -links +1 \
+            \( -name "*$QS_TAB*" -o -name "*$QS_NL*" \) -print -quit) || return 1
+        [ -z "$_odd" ] || return 1
+        (cd "$NEWROOT" && find "$@" -xdev ! -type d -links +1 -printf "%i\t$_i\t%p\n") \
+            >>"$QS_COPY/links" || return 1
+        _i=$((_i + 1))
+    done
+    : >"$QS_COPY/relink"
+    _prev=
+    LC_ALL=C sort -t "$QS_TAB" -k1,1n -k2,2n -k3 "$QS_COPY/links" >"$QS_COPY/links.sorted" || return 1
+    while IFS=$QS_TAB read -r _ino _s _p; do
+        if [ "$_ino" != "$_prev" ]; then
+            _prev=$_ino
+            _fs=$_s
+            _fp=$_p
+        elif [ "$_s" != "$_fs" ]; then
+            printf '%s\t%s\n' "$_fp" "$_p" >>"$QS_COPY/relink"
+            printf '%s\n' "${_p%/*}" >>"$QS_COPY/final"
+        fi
+    done <"$QS_COPY/links.sorted"
+    return 0
+}
+
+# Stop the processes $@ and all their descendants (a failed copy leaves no
+# tar behind). The tree is read from /proc first: a killed parent's
+# children would move to init.
+qs_kill_tree() {
+    _round=0
+    while [ "$_round" -lt 20 ]; do
+        _tree=" $* "
+        _pairs=$(for _f in /proc/[0-9]*/stat; do
+            { read -r _st <"$_f"; } 2>/dev/null || continue
+            _pid=${_st%% *}
+            _st=${_st##*) }
+            # shellcheck disable=SC2086
+            set -- $_st
+            echo "$_pid $2"
+        done)
+        _grew=1
+        while [ -n "$_grew" ]; do
+            _grew=
+            while read -r _pid _pp; do
+                case $_tree in *" $_pp "*) ;; *) continue ;; esac
+                case $_tree in *" $_pid "*) continue ;; esac
+                _tree="$_tree$_pid "
+                _grew=1
+            done <<EOT
+$_pairs
+EOT
+        done
+        _alive=
+        for _pid in $_tree; do
+            [ -d "/proc/$_pid" ] && _alive="$_alive $_pid"
+        done
+        [ -n "$_alive" ] || return 0
+        # shellcheck disable=SC2086
+        kill $_alive 2>/dev/null
+        sleep 0.1
+        _round=$((_round + 1))
+    done
+}
+
+# Run the planned streams side by side. A stream that fails signals this
+# shell (USR1), which then stops the others: the copy fails as a whole.
+qs_copy_parallel() {
+    rm -rf "$QS_COPY/failed"
+    qs_copy_stop=
+    trap 'qs_copy_stop=1' USR1
+    _pids=
+    _i=1
+    while [ "$_i" -le "$qs_streams" ]; do
+        (
+            trap - USR1
+            qs_tar_pipe "s$_i" -T "$QS_COPY/stream.$_i"
+            if ! qs_tar_ok "s$_i" && mkdir "$QS_COPY/failed" 2>/dev/null; then
+                echo "s$_i" >"$QS_COPY/failed/first"
+                kill -USR1 $$
+            fi
+            exit 0
+        ) &
+        _pids="$_pids $!"
+        _i=$((_i + 1))
+    done
+    for _pid in $_pids; do
+        # wait returns early (status > 128) when the trap fires.
+        [ -z "$qs_copy_stop" ] || break
+        wait "$_pid"
+    done
+    if [ -n "$qs_copy_stop" ]; then
+        # shellcheck disable=SC2086
+        qs_kill_tree $_pids
+    fi
+    for _pid in $_pids; do
+        wait "$_pid" 2>/dev/null
+    done
+    trap - USR1
+    _first=
+    { read -r _first <"$QS_COPY/failed/first"; } 2>/dev/null
+    if [ -n "$_first" ]; then
+        qs_tar_ok "$_first"
+        qs_copy_error="$qs_copy_error (stream ${_first#s} of $qs_streams)"
         return 1
     fi
-    rm -f "$QS_RUN/copy-errors"
+    _i=1
+    while [ "$_i" -le "$qs_streams" ]; do
+        qs_tar_ok "s$_i" || return 1
+        _i=$((_i + 1))
+    done
+    return 0
+}
+
+# Link the members of hard-link groups that spanned streams again (each
+# stream copied its members as files of their own), then give the root, the
+# split directories and the relinked files' directories their attributes
+# and times, which the streams' writes changed.
+qs_copy_relink() {
+    while IFS=$QS_TAB read -r _f _m; do
+        if ! _e=$(ln -fP -- "$QS_STAGE/${_f#./}" "$QS_STAGE/${_m#./}" 2>&1); then
+            qs_copy_error="relinking $_m failed: $_e"
+            return 1
+        fi
+    done <"$QS_COPY/relink"
+    LC_ALL=C sort -u "$QS_COPY/final" >"$QS_COPY/final.sorted" || return 1
+    qs_tar_pipe final --no-recursion -T "$QS_COPY/final.sorted"
+    qs_tar_ok final
+}
+
+qs_copy() {
+    rm -rf "$QS_COPY"
+    mkdir -p "$QS_COPY"
+    if [ "${qs_streams:-1}" -gt 1 ] && ! qs_copy_plan "$qs_streams"; then
+        qs_say "the root cannot be split into copy streams (a name with a tab or newline?): copying in one stream"
+        qs_streams=1
+    fi
+    if [ "${qs_streams:-1}" -le 1 ]; then
+        qs_streams=1
+        qs_tar_pipe one .
+        qs_tar_ok one || return 1
+    else
+        qs_copy_parallel || return 1
+        # Relinking frees the extra copies: on zram their blocks must be
+        # discarded to give the RAM back, so discard is on from here.
+        if [ -n "$qs_zram_id" ] && [ -s "$QS_COPY/relink" ]; then
+            mount -o remount,discard "$QS_STAGE" 2>/dev/null
+        fi
+        qs_copy_relink || return 1
+    fi
+    rm -rf "$QS_COPY"
     # tar only saw the page cache: zram write errors (e.g. its mem_limit) show
     # up at writeback. syncfs reports them; zram counts them as well.
     if ! sync -f "$QS_STAGE/" 2>/dev/null; then
@@ -468,7 +807,7 @@ qs_copy() {
         return 1
     fi
     if [ -n "$qs_zram_id" ]; then
-        read -r _fr _fw _rest <"/sys/block/zram$qs_zram_id/io_stat"
+        read -r _fr _fw _rest <"$QS_SYS/block/zram$qs_zram_id/io_stat"
         if [ "${_fw:-1}" != 0 ]; then
             qs_copy_error="zram rejected $_fw writes (RAM limit reached?)"
             return 1
@@ -488,31 +827,60 @@ qs_make_tmpfs() {
     return 0
 }
 
-qs_make_zram() {
-    if [ ! -e /sys/class/zram-control/hot_add ]; then
-        modprobe zram >/dev/null 2>&1
-    fi
-    # Never assume a free zram0 (Qubes 4.3 uses it for swap): add our own.
-    if ! qs_zram_id=$(cat /sys/class/zram-control/hot_add 2>/dev/null) || ! qs_is_uint "$qs_zram_id"; then
-        qs_zram_id=
-        qs_fallback zram-unavailable "cannot add a zram device (is the zram module in the initramfs?)"
-        return 1
-    fi
-    _sys=/sys/block/zram$qs_zram_id
-    _dev=/dev/zram$qs_zram_id
-    qs_device=zram$qs_zram_id
+# Write $2 to the sysfs file $1 (one place, so the host tests can log the
+# order of the writes).
+qs_sysfs_write() {
+    echo "$2" >"$1" 2>/dev/null
+}
 
-    if ! echo "$qs_comp" >"$_sys/comp_algorithm" 2>/dev/null; then
+# Set up the hot-added zram device $1 (its sysfs directory) before its
+# disksize: compressor, its parameters where the kernel has them, RAM limit.
+qs_zram_configure() {
+    if ! qs_sysfs_write "$1/comp_algorithm" "$qs_comp"; then
         qs_cleanup
         qs_fallback comp-unavailable "the kernel refused zram compressor '$qs_comp'"
         return 1
     fi
-    if ! echo "${qs_zram_limit_kib}K" >"$_sys/mem_limit" \
-        || ! echo "${qs_cap_kib}K" >"$_sys/disksize"; then
+    # algorithm_params (Linux 6.12+, Documentation/admin-guide/blockdev/zram.rst,
+    # "Set compression algorithm parameters: Optional"): "algo=NAME level=N",
+    # after comp_algorithm and before disksize, which builds the compressor.
+    # Linux 6.1 has no such attribute: the level is then not applied, as said.
+    if [ -n "$qs_comp_level" ]; then
+        if [ -e "$1/algorithm_params" ]; then
+            if ! qs_sysfs_write "$1/algorithm_params" "algo=$qs_comp level=$qs_comp_level"; then
+                qs_cleanup
+                qs_fallback comp-unavailable "the kernel refused zram parameters 'level=$qs_comp_level' for '$qs_comp'"
+                return 1
+            fi
+            qs_comp_params="level=$qs_comp_level"
+        else
+            qs_say "this kernel's zram has no algorithm_params (before Linux 6.12): rd.qubes.stateless.comp_level is not applied"
+        fi
+    fi
+    if ! qs_sysfs_write "$1/mem_limit" "${qs_zram_limit_kib}K" \
+        || ! qs_sysfs_write "$1/disksize" "${qs_cap_kib}K"; then
         qs_cleanup
         qs_fallback zram-unavailable "cannot size $qs_device"
         return 1
     fi
+    return 0
+}
+
+qs_make_zram() {
+    if [ ! -e "$QS_SYS"/class/zram-control/hot_add ]; then
+        modprobe zram >/dev/null 2>&1
+    fi
+    # Never assume a free zram0 (Qubes 4.3 uses it for swap): add our own.
+    if ! qs_zram_id=$(cat "$QS_SYS"/class/zram-control/hot_add 2>/dev/null) || ! qs_is_uint "$qs_zram_id"; then
+        qs_zram_id=
+        qs_fallback zram-unavailable "cannot add a zram device (is the zram module in the initramfs?)"
+        return 1
+    fi
+    _sys=$QS_SYS/block/zram$qs_zram_id
+    _dev=/dev/zram$qs_zram_id
+    qs_device=zram$qs_zram_id
+
+    qs_zram_configure "$_sys" || return 1
     # Let udev finish with the resized device before formatting it.
     if command -v udevadm >/dev/null 2>&1; then
         udevadm settle --timeout=10 >/dev/null 2>&1
@@ -828,6 +1196,9 @@ qs_main() {
         fi
     fi
 
+    if [ "$qs_mode" != overlay ]; then
+        qs_choose_streams
+    fi
     qs_t0=$(qs_now_cs)
     mkdir -p "$QS_STAGE"
     case $qs_mode in
@@ -836,11 +1207,11 @@ qs_main() {
             qs_make_overlay || return 0
             ;;
         zram)
-            qs_say "copying the root ($((qs_used_kib / 1024)) MiB) to RAM (zram, $qs_comp)..."
+            qs_say "copying the root ($((qs_used_kib / 1024)) MiB) to RAM (zram, $qs_comp${qs_comp_level:+ level $qs_comp_level}, up to $qs_streams streams)..."
             qs_make_zram || return 0
             ;;
         tmpfs)
-            qs_say "copying the root ($((qs_used_kib / 1024)) MiB) to RAM (tmpfs)..."
+            qs_say "copying the root ($((qs_used_kib / 1024)) MiB) to RAM (tmpfs, up to $qs_streams streams)..."
             qs_make_tmpfs || return 0
             ;;
     esac
