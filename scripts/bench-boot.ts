@@ -11,7 +11,13 @@
 // compressing it (lz4 -1, zstd -T0 -3), measured in the initramfs on the same
 // read-only root with a cold cache, and lz4/zstd alone on a tar in RAM.
 //
-//   npx tsx scripts/bench-boot.ts [--only=name,name] [--engines] [--mem=MiB]
+// Each copy mode is measured per copy stream count (1 = the single pipeline of before, 2 = the VM's
+// vCPUs), zram per compressor and algorithm_params level (6.12+), on each kernel series (Debian's 6.1 and
+// bookworm-backports' 6.12), each with its own forum recipe and read+compress limit. The configurations are
+// scripts/bench-matrix.ts's; every measured one prints a BENCH line.
+//
+//   npx tsx scripts/bench-boot.ts [--dry-run] [--kernels=6.1,6.12] [--only=name,name] [--engines]
+//                                 [--repeats=N] [--mem=MiB]
 
 import {
   chmodSync,
@@ -31,11 +37,24 @@ import {
   boot,
   buildInitramfs,
   buildRootImage,
+  findKernel,
   first,
   requireTools,
   run,
   type GuestReport,
+  type KernelInfo,
 } from '../e2e/boot/harness.js';
+import {
+  DEFAULT_MATRIX,
+  benchLine,
+  benchMatrix,
+  kernelCaps,
+  paramsLabel,
+  scalingEstimate,
+  type BenchConfig,
+  type KernelCaps,
+} from './bench-matrix.js';
+import { settingKey } from '../shared/ram/zram-settings.js';
 
 const BENCH = join(REPO_ROOT, '.cache', 'bench');
 const ROOTFS = join(BENCH, 'rootfs');
@@ -107,74 +126,94 @@ function ensureImage(): number {
   return usedKiB * 1024;
 }
 
-interface Run {
-  readonly name: string;
-  readonly append: string;
-}
-
-// Boot-time deltas of a second or two are within TCG's run-to-run noise:
-// persistent and overlay boots are repeated and their medians reported.
-const REPEATS = 3;
-
-const RUNS: readonly Run[] = [
-  ...Array.from({ length: REPEATS }, (_, i) => ({
-    name: i === 0 ? 'persistent' : `persistent#${i + 1}`,
-    append: '',
-  })),
-  ...Array.from({ length: REPEATS }, (_, i) => ({
-    name: i === 0 ? 'overlay' : `overlay#${i + 1}`,
-    append: 'rd.qubes.stateless=overlay',
-  })),
-  { name: 'zram-lz4', append: 'rd.qubes.stateless=zram rd.qubes.stateless.comp=lz4' },
-  { name: 'zram-zstd', append: 'rd.qubes.stateless=zram rd.qubes.stateless.comp=zstd' },
-  { name: 'zram-lzo-rle', append: 'rd.qubes.stateless=zram rd.qubes.stateless.comp=lzo-rle' },
-  { name: 'tmpfs', append: 'rd.qubes.stateless=tmpfs' },
-  { name: 'forum', append: 'qsbench.forum=1' },
-  { name: 'limit', append: 'qsbench.limit=1' },
-  { name: 'engine-cp-tmpfs', append: 'qsbench.copy=cp:tmpfs' },
-  { name: 'engine-cp-nosparse-tmpfs', append: 'qsbench.copy=cp-nosparse:tmpfs' },
-  { name: 'engine-tar-tmpfs', append: 'qsbench.copy=tar:tmpfs' },
-  { name: 'engine-rsync-tmpfs', append: 'qsbench.copy=rsync:tmpfs' },
-  { name: 'engine-cp-zram', append: 'qsbench.copy=cp:zram-lz4' },
-  { name: 'engine-tar-zram', append: 'qsbench.copy=tar:zram-lz4' },
-];
-
 const cs = (v: string | undefined): number => (v ? Number(v.replace(/cs$/, '')) / 100 : NaN);
 const mib = (b: number): string => `${(b / 1048576).toFixed(0)} MiB`;
 const f1 = (n: number): string => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
 const f2 = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
+const MiB = 1048576;
+/** The dom0 the scaling estimate is for. */
+const PREDICT_CORES = 8;
+
+interface Kernel {
+  readonly info: KernelInfo;
+  readonly caps: KernelCaps;
+}
+
+/** The kernels of the run that this host has (a missing one is reported, not fatal). */
+function kernels(series: readonly string[]): Kernel[] {
+  const out: Kernel[] = [];
+  for (const s of series) {
+    let info: KernelInfo;
+    try {
+      info = findKernel(s);
+    } catch (e) {
+      console.log(`kernel ${s}: skipped (${(e as Error).message})`);
+      continue;
+    }
+    const config = join('/boot', `config-${info.kver}`);
+    const text = existsSync(config) ? readFileSync(config, 'utf8') : '';
+    out.push({ info, caps: kernelCaps(s, text) });
+  }
+  return out;
+}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const only = args
-    .find((a) => a.startsWith('--only='))
-    ?.slice(7)
-    .split(',');
+  const opt = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const only = opt('only')?.split(',');
   // The copy-engine comparison (why the module copies with tar) takes a third of the run: only when asked.
   const engines = args.includes('--engines');
-  const memMiB = Number(args.find((a) => a.startsWith('--mem='))?.slice(6) ?? 4096);
+  const memMiB = Number(opt('mem') ?? 4096);
+  const repeats = Number(opt('repeats') ?? DEFAULT_MATRIX.repeats);
+  const dryRun = args.includes('--dry-run') || args.includes('--list');
+  const ks = kernels(opt('kernels')?.split(',') ?? ['6.1', '6.12']);
+  const matrix = benchMatrix(
+    ks.map((k) => k.caps),
+    { ...DEFAULT_MATRIX, engines, repeats },
+  ).filter((c) => !only || only.includes(c.name));
+  for (const k of ks)
+    console.log(
+      `kernel ${k.caps.series}: ${k.info.kver}, zram ${k.caps.compressors.join('/')}` +
+        `${k.caps.algorithmParams ? ', algorithm_params' : ', no algorithm_params'}`,
+    );
+  if (dryRun) {
+    for (const c of matrix) console.log(`  ${c.name.padEnd(28)} ${c.append || '(no words)'}`);
+    const copies = matrix.filter((c) =>
+      ['zram', 'tmpfs', 'forum', 'limit', 'engine'].includes(c.kind),
+    ).length;
+    console.log(
+      `${matrix.length} boots (${copies} that copy the root: about 1-3 min each under TCG on this host; the others about 20 s)`,
+    );
+    return;
+  }
   requireTools();
   mkdirSync(BENCH, { recursive: true });
   ensureRootfs();
   const contentBytes = ensureImage();
-  const initrd = buildInitramfs({
-    flavour: 'systemd',
-    extraModuleDirs: [join(REPO_ROOT, 'scripts', 'boot', '99qsbench')],
-    addModules: ['qsbench'],
-  });
+  const initrds = new Map(
+    ks.map((k) => [
+      k.caps.series,
+      buildInitramfs({
+        flavour: 'systemd',
+        kernel: k.info,
+        extraModuleDirs: [join(REPO_ROOT, 'scripts', 'boot', '99qsbench')],
+        addModules: ['qsbench'],
+      }),
+    ]),
+  );
   console.log(
     `image ${IMAGE} (${mib(statSync(IMAGE).size)}, content ${mib(contentBytes)}), VM ${memMiB} MiB, 2 vCPU TCG`,
   );
 
   const reports = new Map<string, GuestReport>();
-  for (const spec of RUNS.filter((r) =>
-    only ? only.includes(r.name) : engines || !r.name.startsWith('engine-'),
-  )) {
+  for (const spec of matrix) {
+    const k = ks.find((x) => x.caps.series === spec.kernel)!;
     rmSync(RUN_IMAGE, { force: true });
     run('cp', ['--sparse=always', IMAGE, RUN_IMAGE]);
     const res = await boot({
-      name: `bench-${spec.name.replace('#', '-')}`,
-      initrd,
+      name: `bench-${spec.name.replace(/[#@]/g, '-')}`,
+      initrd: initrds.get(spec.kernel)!,
+      kernel: k.info,
       disks: [RUN_IMAGE],
       memMiB,
       append: `init=${GUEST_INIT_PATH} ${spec.append}`.trim(),
@@ -186,11 +225,11 @@ async function main(): Promise<void> {
     reports.set(spec.name, rep);
     const st = rep.status;
     console.log(
-      `  ${spec.name.padEnd(26)} userspace at ${f1(rep.uptimeInit)} s` +
-        (st.result ? `  ${st.result}/${st.reason} setup ${st.seconds} s` : '') +
+      `  ${spec.name.padEnd(28)} userspace at ${f1(rep.uptimeInit)} s` +
+        (st.result ? `  ${st.result}/${st.reason} setup ${st.seconds} s streams ${st.streams ?? '-'}` : '') +
         (rep.rootRamBytes !== null ? `  root RAM ${mib(rep.rootRamBytes)}` : '') +
         (first(rep, 'bench.forum_seconds')
-          ? `  forum copy ${f1(cs(first(rep, 'bench.forum_seconds')))} s rc=${first(rep, 'bench.forum_rc')}`
+          ? `  forum copy ${f1(cs(first(rep, 'bench.forum_seconds')))} s rc=${first(rep, 'bench.forum_rc')} comp=${first(rep, 'bench.forum_comp')}`
           : '') +
         (first(rep, 'bench.copy_seconds')
           ? `  copy ${f1(cs(first(rep, 'bench.copy_seconds')))} s rc=${first(rep, 'bench.copy_rc')} ${mib(Number(first(rep, 'bench.copy_bytes')))}`
@@ -198,93 +237,215 @@ async function main(): Promise<void> {
         `  (wall ${f1(res.wallMs / 1000)} s)`,
     );
   }
-  report(reports, contentBytes);
+  for (const k of ks)
+    report(
+      matrix.filter((c) => c.kernel === k.caps.series),
+      reports,
+      contentBytes,
+      k,
+    );
+  console.log(
+    '\nTargets: copy modes >= 2x the forum recipe and >= 80% of the compression limit; overlay adds < 1 s; zram RAM/byte <= 0.35 with the best compressor.',
+  );
 }
 
-function report(reports: ReadonlyMap<string, GuestReport>, contentBytes: number): void {
-  const get = (n: string): GuestReport | undefined => reports.get(n);
-  const rootBytes = Number(
-    get('zram-lz4')?.status.root_used_bytes ?? get('tmpfs')?.status.root_used_bytes ?? contentBytes,
-  );
-  const median = (xs: number[]): number => {
-    const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
-    return v.length === 0 ? NaN : (v[(v.length - 1) >> 1]! + v[v.length >> 1]!) / 2;
-  };
-  const repeated = (name: string, f: (r: GuestReport) => number): number =>
-    median([...reports].filter(([n]) => n === name || n.startsWith(`${name}#`)).map(([, r]) => f(r)));
-  const persistentT = repeated('persistent', (r) => r.uptimeInit);
-  const overlayT = repeated('overlay', (r) => r.uptimeInit);
-  const overlaySetup = repeated('overlay', (r) => Number(r.status.seconds));
-  const limit = get('limit');
-  const readBytes = Number(limit ? first(limit, 'bench.read_bytes') : NaN);
-  const thr = (bytes: number, s: number): number => bytes / 1048576 / s;
-  const lim = {
-    read: thr(readBytes, cs(limit && first(limit, 'bench.read_cs'))),
-    lz4: thr(readBytes, cs(limit && first(limit, 'bench.lz4_read_cs'))),
-    zstd: thr(readBytes, cs(limit && first(limit, 'bench.zstd_read_cs'))),
-    lz4Ram: thr(readBytes, cs(limit && first(limit, 'bench.lz4_ram_cs'))),
-    zstdRam: thr(readBytes, cs(limit && first(limit, 'bench.zstd_ram_cs'))),
-  };
-  const forum = get('forum');
-  const forumS = cs(forum && first(forum, 'bench.forum_seconds'));
-  const forumZram = forum?.zram.find((z) => z.name === 'zram0');
+const median = (xs: number[]): number => {
+  const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  return v.length === 0 ? NaN : (v[(v.length - 1) >> 1]! + v[v.length >> 1]!) / 2;
+};
 
-  console.log('\n=== qubes-stateless boot benchmark ===');
+function report(
+  configs: readonly BenchConfig[],
+  reports: ReadonlyMap<string, GuestReport>,
+  contentBytes: number,
+  k: Kernel,
+): void {
+  const series = k.caps.series;
+  const measured = configs.filter((c) => reports.has(c.name));
+  const rep = (c: BenchConfig) => reports.get(c.name)!;
+  const ofKind = (kind: BenchConfig['kind']) => measured.filter((c) => c.kind === kind);
+  const copyRun = measured.find(
+    (c) => (c.kind === 'zram' || c.kind === 'tmpfs') && rep(c).status.root_used_bytes,
+  );
+  const rootBytes = Number(copyRun ? rep(copyRun).status.root_used_bytes : contentBytes);
+  const limit = ofKind('limit')[0];
+  const lr = limit && rep(limit);
+  const readBytes = Number(lr ? first(lr, 'bench.read_bytes') : NaN);
+  const thr = (bytes: number, s: number): number => bytes / MiB / s;
+  const limitOf = (key: string) => thr(readBytes, cs(lr && first(lr, `bench.${key}`)));
+  const lim = {
+    read: limitOf('read_cs'),
+    lz4: limitOf('lz4_read_cs'),
+    zstd: limitOf('zstd_read_cs'),
+    lz4Ram: limitOf('lz4_ram_cs'),
+    zstdRam: limitOf('zstd_ram_cs'),
+  };
+  /** The read+compress limit that matches a configuration (zstd at its level where measured). */
+  const limitFor = (c: BenchConfig): number => {
+    if (c.kind === 'tmpfs') return lim.read;
+    if (c.comp === 'zstd') {
+      const atLevel = c.level === null ? NaN : limitOf(`zstd${c.level}_read_cs`);
+      return Number.isFinite(atLevel) ? atLevel : lim.zstd;
+    }
+    return lim.lz4;
+  };
+  const forum = ofKind('forum')[0];
+  const fr = forum && rep(forum);
+  const forumS = cs(fr && first(fr, 'bench.forum_seconds'));
+  const forumZram = fr?.zram.find((z) => z.name === 'zram0');
+  const forumComp = (fr && first(fr, 'bench.forum_comp')) ?? 'lzo-rle';
+  const persistentT = median(ofKind('persistent').map((c) => rep(c).uptimeInit));
+  const overlayT = median(ofKind('overlay').map((c) => rep(c).uptimeInit));
+  const overlaySetup = median(ofKind('overlay').map((c) => Number(rep(c).status.seconds)));
+
+  console.log(`\n=== qubes-stateless boot benchmark, kernel ${series} (${k.info.kver}) ===`);
   console.log(`root content: ${mib(rootBytes)} used on the disk root (df), tar stream ${mib(readBytes)}`);
   console.log(
-    `guest limits (tar of the root, cold cache): read ${f1(lim.read)} MiB/s, read+lz4 -1 ${f1(lim.lz4)} MiB/s, read+zstd -T0 -3 ${f1(lim.zstd)} MiB/s`,
+    `guest limits (tar of the root, cold cache): read ${f1(lim.read)} MiB/s, read+lz4 -1 ${f1(lim.lz4)} MiB/s, read+zstd -T0 -3 ${f1(lim.zstd)} MiB/s` +
+      (DEFAULT_MATRIX.levels.zstd ?? [])
+        .map((l) => [l, limitOf(`zstd${l}_read_cs`)] as const)
+        .filter(([, v]) => Number.isFinite(v))
+        .map(([l, v]) => `, read+zstd -${l} ${f1(v)} MiB/s`)
+        .join(''),
   );
   console.log(
     `guest raw compression from RAM: lz4 -1 ${f1(lim.lz4Ram)} MiB/s, zstd -T0 -3 ${f1(lim.zstdRam)} MiB/s`,
   );
   console.log(
-    `forum recipe (zram0 lzo-rle, mkfs.ext2, cp -a /mnt/*): ${f1(forumS)} s` +
+    `forum recipe (zram0 ${forumComp}, mkfs.ext2, cp -a /mnt/*): ${f1(forumS)} s` +
       (forumZram
         ? `, RAM ${mib(forumZram.memUsedBytes)} (${f2(forumZram.memUsedBytes / rootBytes)} per byte)`
         : ''),
   );
-  console.log('');
   console.log(
-    'mode           userspace  +vs persistent  setup s  MiB/s   vs forum  vs limit(read+comp)  vs raw comp  root RAM   RAM/byte',
-  );
-  const limits: Record<string, [number, number]> = {
-    'zram-lz4': [lim.lz4, lim.lz4Ram],
-    'zram-zstd': [lim.zstd, lim.zstdRam],
-    'zram-lzo-rle': [lim.lz4, lim.lz4Ram],
-    tmpfs: [lim.read, NaN],
-  };
-  for (const name of ['persistent', 'overlay', 'zram-lz4', 'zram-zstd', 'zram-lzo-rle', 'tmpfs']) {
-    const r = get(name);
-    if (!r) continue;
-    const setup = Number(r.status.seconds ?? NaN);
-    const copyThr = name === 'overlay' || name === 'persistent' ? NaN : thr(rootBytes, setup);
-    const [limRead, limRaw] = limits[name] ?? [NaN, NaN];
-    const ram = r.rootRamBytes ?? NaN;
-    console.log(
-      `${name.padEnd(14)} ${f1(r.uptimeInit).padStart(7)} s ${f1(r.uptimeInit - persistentT).padStart(9)} s ${(Number.isFinite(setup) ? f1(setup) : '-').padStart(8)}` +
-        ` ${f1(copyThr).padStart(7)} ${(Number.isFinite(copyThr) ? `${f2(forumS / setup)}x` : '-').padStart(9)}` +
-        ` ${(Number.isFinite(copyThr) ? `${((100 * copyThr) / limRead).toFixed(0)}%` : '-').padStart(20)}` +
-        ` ${(Number.isFinite(copyThr) && Number.isFinite(limRaw) ? `${((100 * copyThr) / limRaw).toFixed(0)}%` : '-').padStart(12)}` +
-        ` ${(Number.isFinite(ram) ? mib(ram) : '-').padStart(9)} ${(Number.isFinite(ram) ? f2(ram / rootBytes) : '-').padStart(9)}`,
-    );
-  }
-  console.log(
-    `\npersistent vs overlay, median of ${REPEATS} boots each: userspace at ${f1(persistentT)} s vs ${f1(overlayT)} s` +
+    `persistent vs overlay, median of ${ofKind('persistent').length}/${ofKind('overlay').length} boots: userspace at ${f1(persistentT)} s vs ${f1(overlayT)} s` +
       ` (overlay ${f1(overlayT - persistentT)} s; its own setup ${f2(overlaySetup)} s; persistent boots also run the root fsck)`,
   );
-  console.log(
-    `\ncopy engines (into tmpfs / zram-lz4, same cold start)${[...reports.keys()].some((n) => n.startsWith('engine-')) ? ':' : ': not run (--engines)'}`,
-  );
-  for (const [name, r] of reports) {
-    if (!name.startsWith('engine-')) continue;
-    const s = cs(first(r, 'bench.copy_seconds'));
-    console.log(
-      `  ${name.padEnd(26)} ${f1(s).padStart(6)} s  ${f1(thr(rootBytes, s)).padStart(6)} MiB/s  rc=${first(r, 'bench.copy_rc')}`,
+
+  const lines: string[] = [];
+  const row = (c: BenchConfig, mode: string, setupS: number, vsLimit: number, ram: number) =>
+    lines.push(
+      benchLine({
+        mode,
+        comp: c.comp,
+        params: c.kind === 'zram' ? paramsLabel(c.level) : null,
+        streams: c.streams,
+        kernel: series,
+        setupS,
+        vsForum: forumS / setupS,
+        vsLimit,
+        ramPerByte: ram / rootBytes,
+      }),
+    );
+  if (ofKind('persistent').length)
+    lines.push(
+      benchLine({
+        mode: 'persistent',
+        comp: null,
+        params: null,
+        streams: null,
+        kernel: series,
+        setupS: NaN,
+        vsForum: NaN,
+        vsLimit: NaN,
+        ramPerByte: NaN,
+      }),
+    );
+  if (ofKind('overlay').length) {
+    const ram = median(ofKind('overlay').map((c) => rep(c).rootRamBytes ?? NaN));
+    lines.push(
+      benchLine({
+        mode: 'overlay',
+        comp: null,
+        params: null,
+        streams: null,
+        kernel: series,
+        setupS: overlaySetup,
+        vsForum: NaN,
+        vsLimit: NaN,
+        ramPerByte: ram / rootBytes,
+      }),
     );
   }
+  for (const c of measured.filter((x) => x.kind === 'zram' || x.kind === 'tmpfs')) {
+    const r = rep(c);
+    const setup = r.status.result === 'active' ? Number(r.status.seconds) : NaN;
+    if (r.status.result !== 'active')
+      console.log(
+        `  ${c.name}: ${r.status.result ?? 'no status'}/${r.status.reason ?? ''} ${r.status.message ?? ''}`,
+      );
+    if (r.status.streams && c.streams !== null && r.status.streams !== String(c.streams))
+      console.log(`  ${c.name}: asked for ${c.streams} streams, the boot used ${r.status.streams}`);
+    row(c, c.kind, setup, thr(rootBytes, setup) / limitFor(c), r.rootRamBytes ?? NaN);
+  }
+  if (forum) {
+    lines.push(
+      benchLine({
+        mode: 'forum',
+        comp: forumComp,
+        params: 'default',
+        streams: 1,
+        kernel: series,
+        setupS: forumS,
+        vsForum: 1,
+        vsLimit: thr(rootBytes, forumS) / (forumComp === 'zstd' ? lim.zstd : lim.lz4),
+        ramPerByte: (forumZram?.memUsedBytes ?? NaN) / rootBytes,
+      }),
+    );
+  }
+  console.log('');
+  for (const l of lines) console.log(l);
+  // The RAM model's table of measured ratios per setting (shared/ram/zram-settings.ts BOOT_RATIOS), one stream.
+  const ratios = measured
+    .filter((c) => c.kind === 'zram' && c.streams === 1 && rep(c).status.result === 'active')
+    .map(
+      (c) =>
+        `'${settingKey({ compressor: c.comp!, level: c.level })}': ${f2((rep(c).rootRamBytes ?? NaN) / rootBytes)}`,
+    );
+  if (ratios.length) console.log(`BOOT_RATIOS (kernel ${series}): { ${ratios.join(', ')} }`);
+
+  // How the copy would scale: each configuration measured with 1 and 2 streams.
   console.log(
-    '\nTargets: copy modes >= 2x the forum recipe and >= 80% of the compression limit; overlay adds < 1 s; zram RAM/byte <= 0.35 with the best compressor.',
+    `\nScaling to ${PREDICT_CORES} cores (estimate): Amdahl's law fitted to the 1- and 2-stream copy times of the same` +
+      ` configuration (parallel fraction p from t1/t2), then t = t1 × ((1 − p) + p / streams), never below the root` +
+      ` read at this VM's disk read limit (${f1(lim.read)} MiB/s, one reader). Assumes cores as fast as this VM's.`,
   );
+  const key = (c: BenchConfig) => `${c.kind}/${c.comp ?? '-'}/${paramsLabel(c.level)}`;
+  const groups = new Map<string, BenchConfig[]>();
+  for (const c of measured.filter((x) => x.streams !== null && (x.kind === 'zram' || x.kind === 'tmpfs')))
+    groups.set(key(c), [...(groups.get(key(c)) ?? []), c]);
+  for (const cs2 of groups.values()) {
+    const t = (n: number) => {
+      const c = cs2.find((x) => x.streams === n);
+      return c && rep(c).status.result === 'active' ? Number(rep(c).status.seconds) : NaN;
+    };
+    const [t1, t2] = [t(1), t(2)];
+    if (!Number.isFinite(t1) || !Number.isFinite(t2)) continue;
+    const e = scalingEstimate({
+      bytes: rootBytes,
+      t1,
+      tN: t2,
+      streamsMeasured: 2,
+      cores: PREDICT_CORES,
+      readLimitBps: lim.read * MiB,
+    });
+    const c = cs2[0]!;
+    console.log(
+      `SCALE mode=${c.kind} comp=${c.comp ?? '-'} params=${c.kind === 'zram' ? paramsLabel(c.level) : '-'} kernel=${series}` +
+        ` t1_s=${f1(t1)} t2_s=${f1(t2)} parallel=${f2(e.parallelFraction)} streams=${e.streams}` +
+        ` est_s=${f1(e.estimateS)} bound=${e.bound} vs_forum=${f2(forumS / e.estimateS)}`,
+    );
+  }
+  const engineRuns = ofKind('engine');
+  console.log(
+    `\ncopy engines (into tmpfs / zram-lz4, same cold start)${engineRuns.length ? ':' : ': not run (--engines)'}`,
+  );
+  for (const c of engineRuns) {
+    const s = cs(first(rep(c), 'bench.copy_seconds'));
+    console.log(
+      `  ${c.name.padEnd(28)} ${f1(s).padStart(6)} s  ${f1(thr(rootBytes, s)).padStart(6)} MiB/s  rc=${first(rep(c), 'bench.copy_rc')}`,
+    );
+  }
 }
 
 await main();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { QMEMMAN_DEFAULTS } from './constants.js';
 import { computeRamModel, qubeStartNeedMiB } from './model.js';
 import type { RamModelInput } from './ram-estimate.js';
+import { ratioForSetting } from './zram-settings.js';
 import { RamModelSchema } from './ram-estimate.js';
 
 const GiB = 1024;
@@ -243,5 +244,17 @@ describe("qmemman's static-max for dom0 (startup-misc.sh: dom0's size at boot)",
         Math.min(greedy.dom0.staticMaxMiB, Math.max(greedy.dom0.needMiB, greedy.dom0.qmemmanPrefMiB)),
     );
     expect(greedy.leftForQubesMiB).toBe(0);
+  });
+});
+
+describe('computeRamModel with a zram level measured by the boot benchmark', () => {
+  it('feeds the RAM model: a smaller ratio for the level, less RAM for the root', () => {
+    const table = { zstd: 0.44, 'zstd:level=9': 0.33 };
+    const base = { compressor: 'zstd', ratio: 0.4, source: 'measured', method: 'direct' } as const;
+    const m = computeRamModel(
+      baseInput({ ratio: ratioForSetting(base, { compressor: 'zstd', level: 9 }, table) }),
+    );
+    // 7000 MiB × 0.3 = 2100, + 22 MiB of ext4 metadata + the 34 MiB zram table (as in model.test.ts at 0.4).
+    expect(m.root.atBootMiB).toBe(2100 + 22 + 34);
   });
 });

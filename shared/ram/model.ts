@@ -30,6 +30,7 @@ import {
   ZRAM_TABLE_BYTES_PER_PAGE,
 } from './constants.js';
 import type { Message, RamMeasurements, RamModel, RamModelInput, RamWarning } from './ram-estimate.js';
+import { ratioForSetting } from './zram-settings.js';
 
 /**
  * The RAM model: pure arithmetic over RamModelInput, so the renderer can recompute it for every choice the
@@ -374,6 +375,8 @@ export function ramInputFrom(
   choices: WizardChoices,
   m: RamMeasurements,
   compressor: Compressor = choices.dom0.compressor,
+  /** zram algorithm_params level (6.12+); null: the kernel's default, which the root's ratio is for. */
+  level: number | null = null,
 ): RamModelInput {
   const byName = new Map(facts.qubes.map((q) => [q.name, q]));
   const zram = (d: string) => d.startsWith('/dev/zram');
@@ -396,7 +399,7 @@ export function ramInputFrom(
     bootedStateless: facts.bootMode.kind === 'stateless',
     mode: choices.dom0.mode,
     compressor,
-    ratio: m.ratios[compressor],
+    ratio: ratioForSetting(m.ratios[compressor], { compressor, level }),
     root: m.root,
     dom0UsedMiB: m.dom0UsedMiB,
     qmemman: m.qmemman,

@@ -8,6 +8,6 @@ check() { return 255; }
 depends() { echo base; }
 installkernel() { hostonly='' instmods zram ext4 lz4 lz4_compress; }
 install() {
-    inst_multiple cp tar mke2fs sync stat rsync cat lz4 zstd
+    inst_multiple cp tar mke2fs sync stat rsync cat lz4 zstd sed
     inst_hook pre-pivot 04 "$moddir/qsbench-pre-pivot.sh"
 }

@@ -11,6 +11,8 @@
 #                              (tar | cat) and reading + compressing it
 #                              (tar | lz4 -1, tar | zstd -T0 -3), cold cache,
 #                              then lz4/zstd alone on a tar of it in RAM.
+#   qsbench.zstd_levels=1,9    with qsbench.limit: read + zstd at these levels
+#                              too (the zram levels the benchmark tries).
 # Results go to /run/qsbench/result (KEY=VALUE), printed by the guest init.
 # shellcheck source=/dev/null
 type getarg >/dev/null 2>&1 || . /lib/dracut-lib.sh
@@ -34,7 +36,10 @@ qsb_used_bytes() {
 if getarg qsbench.forum= >/dev/null; then
     modprobe zram
     # The recipe's compressor, named rather than left to the kernel's default.
-    echo lzo-rle >/sys/block/zram0/comp_algorithm
+    # A kernel without it (Debian's 6.12 has no LZO zram backend) keeps its
+    # default: record the one used.
+    echo lzo-rle >/sys/block/zram0/comp_algorithm 2>/dev/null
+    qsb_out forum_comp "$(sed -n 's/.*\[\([^]]*\)\].*/\1/p' /sys/block/zram0/comp_algorithm)"
     echo 4G >/sys/block/zram0/disksize
     _t0=$(qsb_cs)
     umount /sysroot
@@ -115,6 +120,18 @@ if getarg qsbench.limit= >/dev/null; then
     _t0=$(qsb_cs)
     qsb_walk | zstd -q -T0 -3 -c >/dev/null
     qsb_out zstd_read_cs $(($(qsb_cs) - _t0))
+    if _levels=$(getarg qsbench.zstd_levels=); then
+        _ifs=$IFS
+        IFS=,
+        for _l in $_levels; do
+            case $_l in '' | *[!0-9]*) continue ;; esac
+            qsb_cold
+            _t0=$(qsb_cs)
+            qsb_walk | zstd -q -T0 "-$_l" -c >/dev/null
+            qsb_out "zstd${_l}_read_cs" $(($(qsb_cs) - _t0))
+        done
+        IFS=$_ifs
+    fi
     _ram=/run/qsbench/ram
     mkdir -p "$_ram"
     mount -t tmpfs -o size=90% qsbench-ram "$_ram"
