@@ -841,10 +841,14 @@ qs_zram_configure() {
         qs_fallback comp-unavailable "the kernel refused zram compressor '$qs_comp'"
         return 1
     fi
-    # algorithm_params (Linux 6.12+, Documentation/admin-guide/blockdev/zram.rst,
-    # "Set compression algorithm parameters: Optional"): "algo=NAME level=N",
-    # after comp_algorithm and before disksize, which builds the compressor.
-    # Linux 6.1 has no such attribute: the level is then not applied, as said.
+    # algorithm_params (Linux 6.12+; Documentation/admin-guide/blockdev/zram.rst,
+    # "Set compression algorithm parameters", between choosing the algorithm
+    # and setting disksize): "algo=NAME level=N". drivers/block/zram/
+    # zram_drv.c algorithm_params_store finds the priority by the name set in
+    # comp_algorithm (so that comes first); disksize builds the compressor
+    # with it (backend_zstd.c: no level = zstd_default_clevel()). Debian's
+    # 6.12.95 zram.ko has the attribute, 6.1.0-57's has not (strings): on 6.1
+    # the level is not applied, and the boot says so.
     if [ -n "$qs_comp_level" ]; then
         if [ -e "$1/algorithm_params" ]; then
             if ! qs_sysfs_write "$1/algorithm_params" "algo=$qs_comp level=$qs_comp_level"; then
