@@ -348,6 +348,20 @@ describe.skipIf(!ROOT || !TOOLS)(
       expect(r.stdout).toContain('done');
     });
 
+    it('copies in one stream when a hard-linked file has a tab in its path, deep in the tree', () => {
+      const odd = join(work, 'odd-deep');
+      mkdirSync(join(odd, 'c', 'x\ty'), { recursive: true });
+      mkdirSync(join(odd, 'd'));
+      randomFile(join(odd, 'd', 'f'), 8);
+      writeFileSync(join(odd, 'c', 'x\ty', 'h1'), 'h\n');
+      run('ln', [join(odd, 'c', 'x\ty', 'h1'), join(odd, 'c', 'h2')]);
+      const dst = mkdtempSync(join(work, 'dst-odd-deep-'));
+      const r = copy(odd, dst, 2);
+      expect(field(r.stdout, 'copy')).toBe('ok');
+      expect(field(r.stdout, 'streams')).toBe('1');
+      expect(lstatSync(join(dst, 'c', 'x\ty', 'h1')).ino).toBe(lstatSync(join(dst, 'c', 'h2')).ino);
+    });
+
     it('copies a root with a name it cannot list in one stream, and says so', () => {
       const odd = join(work, 'odd');
       mkdirSync(join(odd, 'a\tb'), { recursive: true });

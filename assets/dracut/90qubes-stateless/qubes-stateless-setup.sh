@@ -651,18 +651,18 @@ qs_copy_plan() {
         while IFS= read -r _n; do
             set -- "$@" "$_n"
         done <"$QS_COPY/stream.$_i"
-        # A name with a tab or newline would break the list: one stream.
-        _odd=$(cd "$NEWROOT" && find "$@" -xdev ! -type d -links +1 \
-            \( -name "*$QS_TAB*" -o -name "*$QS_NL*" \) -print -quit) || return 1
-        [ -z "$_odd" ] || return 1
-        (cd "$NEWROOT" && find "$@" -xdev ! -type d -links +1 -printf "%i\t$_i\t%p\n") \
-            >>"$QS_COPY/links" || return 1
+        # A path with a tab or newline would break the list: "odd", then one
+        # stream.
+        (cd "$NEWROOT" && find "$@" -xdev ! -type d -links +1 \
+            \( \( -path "*$QS_TAB*" -o -path "*$QS_NL*" \) -printf 'odd\n' -quit \
+            -o -printf "%i\t$_i\t%p\n" \)) >>"$QS_COPY/links" || return 1
         _i=$((_i + 1))
     done
     : >"$QS_COPY/relink"
     _prev=
     LC_ALL=C sort -t "$QS_TAB" -k1,1n -k2,2n -k3 "$QS_COPY/links" >"$QS_COPY/links.sorted" || return 1
     while IFS=$QS_TAB read -r _ino _s _p; do
+        case $_ino in '' | *[!0-9]*) return 1 ;; esac
         if [ "$_ino" != "$_prev" ]; then
             _prev=$_ino
             _fs=$_s
