@@ -552,21 +552,33 @@ qs_choose_streams() {
 }
 
 # The entries of directory $1 ("." or "./usr", relative to $NEWROOT) with
-# their sizes: "KiB<TAB>./path" lines. Fails on a name with a tab or a
-# newline (the lists are line-based; such a root is copied as one stream).
+# their sizes from $QS_COPY/du (one du walk of two levels): "KiB<TAB>./path"
+# lines. Fails on a name with a tab or a newline (the lists are line-based;
+# such a root is copied as one stream), and when du's lines are not exactly
+# the directory's entries.
 qs_copy_entries() {
     _dir=$NEWROOT${1#.}
+    _nwant=0
     for _e in "$_dir"/* "$_dir"/.[!.]* "$_dir"/..?*; do
         [ -e "$_e" ] || [ -L "$_e" ] || continue
         case $_e in
             *"$QS_TAB"* | *"$QS_NL"*) return 1 ;;
         esac
-        _s=$(du -sxk -- "$_e") || return 1
-        _s=${_s%%"$QS_TAB"*}
-        case $_s in '' | *[!0-9]*) return 1 ;; esac
-        printf '%s\t%s\n' "$_s" "$1/${_e##*/}"
+        _nwant=$((_nwant + 1))
     done
-    return 0
+    _ngot=0
+    while IFS= read -r _l; do
+        _s=${_l%%"$QS_TAB"*}
+        _p=${_l#*"$QS_TAB"}
+        case $_p in "$NEWROOT"/*) ;; *) continue ;; esac
+        _rel=./${_p#"$NEWROOT"/}
+        [ "${_rel%/*}" = "$1" ] || continue
+        case $_s in '' | *[!0-9]*) return 1 ;; esac
+        [ -e "$_p" ] || [ -L "$_p" ] || return 1
+        printf '%s\t%s\n' "$_s" "$_rel"
+        _ngot=$((_ngot + 1))
+    done <"$QS_COPY/du"
+    [ "$_ngot" = "$_nwant" ]
 }
 
 # Spread "KiB<TAB>name" lines (stdin) over $1 streams, biggest first, each
@@ -610,6 +622,9 @@ qs_balance() {
 # span streams are few and small.
 qs_copy_plan() {
     _want=$1
+    # -l: a hard-linked file counts in each unit that has it (each stream
+    # copies its members), so the sizes are what each unit copies.
+    du -xalk -d 2 "$NEWROOT" >"$QS_COPY/du" || return 1
     qs_copy_entries . >"$QS_COPY/units" || return 1
     _total=0
     _big=
