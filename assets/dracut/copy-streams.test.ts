@@ -23,7 +23,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const SETUP = join(import.meta.dirname, '90qubes-stateless', 'qubes-stateless-setup.sh');
 const ROOT = process.getuid?.() === 0 && existsSync('/usr/bin/unshare');
-const TOOLS = ['setcap', 'getfattr', 'setfattr', 'setfacl', 'python3'].every(
+const TOOLS = ['getfattr', 'setfattr', 'setfacl', 'unshare'].every(
   (t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0,
 );
 const work = mkdtempSync(join(tmpdir(), 'qs-copy-'));
@@ -114,7 +114,14 @@ function makeRoot(dir: string): void {
   run('setfattr', ['-n', 'user.qs', '-v', 'one', p('etc/conf')]);
   run('setfattr', ['-n', 'trusted.qs', '-v', 'two', p('usr/share/doc/a')]);
   run('setfattr', ['-n', 'user.dir', '-v', 'three', p('usr')]);
-  run('setcap', ['cap_net_raw+ep', p('usr/bin/tool')]);
+  // cap_net_raw+ep (VFS_CAP_REVISION_2), as e2e/boot/harness.ts sets it: setfattr, not libcap's setcap.
+  run('setfattr', [
+    '-n',
+    'security.capability',
+    '-v',
+    '0x0100000200200000000000000000000000000000',
+    p('usr/bin/tool'),
+  ]);
   run('setfacl', ['-m', 'u:1234:rx', p('etc')]);
   run('setfacl', ['-d', '-m', 'g:5678:r', p('etc')]);
   run('setfacl', ['-m', 'u:99:r', p('usr/lib/sub/f')]);
@@ -125,9 +132,9 @@ function makeRoot(dir: string): void {
   run('ln', ['-s', '../../etc/conf', p('usr/share/conf-link')]);
   run('mkfifo', [p('var/fifo')]);
   // A socket: skipped by the copy, without a message.
-  run('python3', [
-    '-c',
-    `import socket; s=socket.socket(socket.AF_UNIX); s.bind(${JSON.stringify(p('var/sock'))})`,
+  run(process.execPath, [
+    '-e',
+    `require('net').createServer().listen(${JSON.stringify(p('var/sock'))}, () => process.exit(0))`,
   ]);
   // Directory times last (creating entries changes them); the root's too.
   for (const d of [
