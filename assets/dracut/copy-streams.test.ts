@@ -317,11 +317,16 @@ describe.skipIf(!ROOT || !TOOLS)(
           rmSync(dst, { recursive: true, force: true });
         });
 
-    for (const streams of [1, 3])
-      it(`fails as a whole when the destination runs out of space (${streams} stream${streams > 1 ? 's' : ''}), leaving no process behind`, () => {
-        const dst = mkdtempSync(join(work, `full-${streams}-`));
+    for (const [shell, streams] of [
+      ['dash', 1],
+      ['dash', 3],
+      ['bash', 3],
+    ] as const)
+      it(`fails as a whole when the destination runs out of space (${streams} stream${streams > 1 ? 's' : ''}, ${shell}), leaving no process behind`, () => {
+        const dst = mkdtempSync(join(work, `full-${shell}-${streams}-`));
         const marker = dst.split('/').at(-1)!;
         const r = copy(src, dst, streams, {
+          shell,
           mode: 'tmpfs',
           namespaceSetup: `mount -t tmpfs -o size=600k qs-full '${dst}'`,
           after: `sleep 0.3; for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' <"$f" 2>/dev/null | grep -q '${marker}' && echo "stray=$f $(tr '\\0' ' ' <"$f")"; done; echo done`,
