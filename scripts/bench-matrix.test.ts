@@ -131,18 +131,21 @@ describe('the BENCH line (benchLine)', () => {
 
 describe('the copy time on more cores (scalingEstimate)', () => {
   const MiB = 1048576;
+  /** Measured with 1 and 2 streams; root and disk in MiB and MiB/s. */
+  const est = (rootMiB: number, t1: number, t2: number, cores: number, diskMiBps: number) =>
+    scalingEstimate({
+      bytes: rootMiB * MiB,
+      t1,
+      tN: t2,
+      streamsMeasured: 2,
+      cores,
+      readLimitBps: diskMiBps * MiB,
+    });
 
   it('fits the parallel fraction to 1 and 2 streams and extrapolates to 8', () => {
     // 60 s in one stream, 40 s in two: 1 − 40/60 = 1/3 saved, p = 2/3; 8 streams: 60 × (1/3 + 2/3 / 8) = 25 s.
     // The disk: 1326 MiB at 100 MiB/s = 13.26 s, below that.
-    const e = scalingEstimate({
-      bytes: 1326 * MiB,
-      t1: 60,
-      tN: 40,
-      streamsMeasured: 2,
-      cores: 8,
-      readLimitBps: 100 * MiB,
-    });
+    const e = est(1326, 60, 40, 8, 100);
     expect(e.parallelFraction).toBeCloseTo(2 / 3, 10);
     expect(e.streams).toBe(8);
     expect(e.cpuBoundS).toBeCloseTo(25, 10);
@@ -153,14 +156,7 @@ describe('the copy time on more cores (scalingEstimate)', () => {
 
   it('never beats the disk read limit', () => {
     // Perfect scaling (30 s in two streams: p = 1) would give 7.5 s; the disk at 44.7 MiB/s needs 1326/44.7 s.
-    const e = scalingEstimate({
-      bytes: 1326 * MiB,
-      t1: 60,
-      tN: 30,
-      streamsMeasured: 2,
-      cores: 8,
-      readLimitBps: 44.7 * MiB,
-    });
+    const e = est(1326, 60, 30, 8, 44.7);
     expect(e.parallelFraction).toBe(1);
     expect(e.cpuBoundS).toBeCloseTo(7.5, 10);
     expect(e.estimateS).toBeCloseTo(1326 / 44.7, 10);
@@ -168,24 +164,10 @@ describe('the copy time on more cores (scalingEstimate)', () => {
   });
 
   it('predicts no gain when two streams were not faster, and stops at the boot kit maximum of streams', () => {
-    const slower = scalingEstimate({
-      bytes: MiB,
-      t1: 50,
-      tN: 55,
-      streamsMeasured: 2,
-      cores: 8,
-      readLimitBps: 1000 * MiB,
-    });
+    const slower = est(1, 50, 55, 8, 1000);
     expect(slower.parallelFraction).toBe(0);
     expect(slower.estimateS).toBe(50);
-    const many = scalingEstimate({
-      bytes: MiB,
-      t1: 80,
-      tN: 40,
-      streamsMeasured: 2,
-      cores: 16,
-      readLimitBps: 1000 * MiB,
-    });
+    const many = est(1, 80, 40, 16, 1000);
     expect(many.streams).toBe(8);
     expect(many.estimateS).toBeCloseTo(10, 10);
   });
