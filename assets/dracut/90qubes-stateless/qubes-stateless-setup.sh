@@ -798,7 +798,7 @@ qs_copy() {
     rm -rf "$QS_COPY"
     mkdir -p "$QS_COPY"
     if [ "${qs_streams:-1}" -gt 1 ] && ! qs_copy_plan "$qs_streams"; then
-        qs_say "the root cannot be split into copy streams (a name with a tab or newline?): copying in one stream"
+        qs_say "the root cannot be split into copy streams (a name with a tab or newline, or a find without -printf): copying in one stream"
         qs_streams=1
     fi
     if [ "${qs_streams:-1}" -le 1 ]; then
