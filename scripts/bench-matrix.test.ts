@@ -163,6 +163,14 @@ describe('the copy time on more cores (scalingEstimate)', () => {
     expect(e.bound).toBe('read');
   });
 
+  it('takes a two-stream copy faster than one reader as the floor (the disk read in parallel)', () => {
+    // 20 s in two streams, below the one-reader figure 1326/44.7 = 29.7 s: the estimate is not above 20 s.
+    const e = est(1326, 60, 20, 8, 44.7);
+    expect(e.readBoundS).toBe(20);
+    expect(e.estimateS).toBe(20);
+    expect(e.bound).toBe('read');
+  });
+
   it('predicts no gain when two streams were not faster, and stops at the boot kit maximum of streams', () => {
     const slower = est(1, 50, 55, 8, 1000);
     expect(slower.parallelFraction).toBe(0);

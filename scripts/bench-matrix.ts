@@ -191,7 +191,7 @@ export interface ScalingEstimate {
   readonly streams: number;
   /** Amdahl's law alone: t1 × ((1 − p) + p / streams). */
   readonly cpuBoundS: number;
-  /** bytes / read limit. */
+  /** bytes / read limit, or the measured N-stream time if that is shorter. */
   readonly readBoundS: number;
   /** The larger of the two, and which one it is. */
   readonly estimateS: number;
@@ -209,7 +209,9 @@ export function scalingEstimate(i: ScalingInput): ScalingEstimate {
   const p = Math.min(1, Math.max(0, ((1 - i.tN / i.t1) * n) / (n - 1)));
   const streams = Math.min(i.cores, BOOT_KIT_MAX_STREAMS);
   const cpuBoundS = i.t1 * (1 - p + p / streams);
-  const readBoundS = i.bytes / i.readLimitBps;
+  // The limit is one reader's; a measured N-stream copy faster than it shows the disk reads in parallel, so the
+  // floor is never above what was measured.
+  const readBoundS = Math.min(i.bytes / i.readLimitBps, i.tN);
   return {
     parallelFraction: p,
     streams,

@@ -124,13 +124,14 @@ if getarg qsbench.limit= >/dev/null; then
         _ifs=$IFS
         IFS=,
         for _l in $_levels; do
+            # The list is split once; qsb_cs's read needs the default IFS.
+            IFS=$_ifs
             case $_l in '' | *[!0-9]*) continue ;; esac
             qsb_cold
             _t0=$(qsb_cs)
             qsb_walk | zstd -q -T0 "-$_l" -c >/dev/null
             qsb_out "zstd${_l}_read_cs" $(($(qsb_cs) - _t0))
         done
-        IFS=$_ifs
     fi
     _ram=/run/qsbench/ram
     mkdir -p "$_ram"
