@@ -360,6 +360,27 @@ describe.skipIf(!ROOT || !TOOLS)(
       expect(r.stdout).toContain('done');
     });
 
+    it('also stops what outlives its parent: children that ignore TERM, moved to init when their shell died', () => {
+      // The stream's shell dies of the first TERM; its children (like a tar in D state) do not, and are no
+      // longer below the shell in /proc once it is gone: they must still be found, and KILLed.
+      const r = sh(
+        [
+          `( sh -c 'trap "" TERM; exec sleep 32.25' & sh -c 'trap "" TERM; sleep 32.5; :' & wait ) &`,
+          'p=$!',
+          'sleep 0.3',
+          'if qs_kill_tree "$p"; then echo "kill=ok"; else echo "kill=failed"; fi',
+          'wait "$p" 2>/dev/null',
+          // A zombie is dead (its parent, init, has not reaped it yet).
+          'for f in /proc/[0-9]*/stat; do read -r s <"$f" 2>/dev/null || continue; s=${s##*) }; d=${f%/stat}',
+          String.raw`case $s in Z*) ;; *) tr '\0' ' ' <"$d/cmdline" | grep -q '^sleep 32\.' && echo "left=$d" ;; esac; done`,
+          'echo done',
+        ].join('\n'),
+      );
+      expect(r.stdout.split('\n').filter((l) => l.startsWith('left='))).toEqual([]);
+      expect(field(r.stdout, 'kill')).toBe('ok');
+      expect(r.stdout).toContain('done');
+    });
+
     it('copies in one stream when a hard-linked file has a tab in its path, deep in the tree', () => {
       const odd = join(work, 'odd-deep');
       mkdirSync(join(odd, 'c', 'x\ty'), { recursive: true });
@@ -564,6 +585,33 @@ describe('zram compression parameters (qs_zram_configure, fake sysfs)', () => {
     expect(r.writes).toEqual(['comp_algorithm zstd', 'mem_limit 1048576K', 'disksize 2097152K']);
     expect(field(r.stdout, 'params')).toBe('');
     expect(r.stderr).toContain('rd.qubes.stateless.comp_level is not applied');
+  });
+
+  it('says the RAM is held when the device cannot be reset (still open), and does not remove it', () => {
+    const release = (busy: boolean) => {
+      const sys = mkdtempSync(join(work, 'zsys-'));
+      const dev = join(sys, 'block', 'zram2');
+      mkdirSync(join(sys, 'class', 'zram-control'), { recursive: true });
+      mkdirSync(dev, { recursive: true });
+      // A write the kernel refuses (EBUSY): a directory cannot be written to.
+      if (busy) mkdirSync(join(dev, 'reset'));
+      else writeFileSync(join(dev, 'reset'), '');
+      writeFileSync(join(sys, 'class', 'zram-control', 'hot_remove'), '');
+      const run = mkdtempSync(join(work, 'zrun-'));
+      const r = sh(
+        [
+          `QS_SYS='${sys}'; QS_RUN='${run}'; QS_STAGE='${run}/new'; qs_zram_id=2`,
+          'qs_cleanup',
+          'echo "held=$qs_ram_held"',
+        ].join('\n'),
+      );
+      return {
+        held: field(r.stdout, 'held'),
+        removed: readFileSync(join(sys, 'class/zram-control/hot_remove'), 'utf8'),
+      };
+    };
+    expect(release(true)).toEqual({ held: 'zram2', removed: '' });
+    expect(release(false)).toEqual({ held: '', removed: '2\n' });
   });
 
   it('falls back (comp-unavailable) and releases the device when the kernel refuses the parameters', () => {

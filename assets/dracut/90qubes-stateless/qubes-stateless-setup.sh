@@ -71,6 +71,7 @@ qs_bytes=
 qs_device=
 qs_fstype=
 qs_zram_id=
+qs_ram_held=
 qs_ro_mounts=
 qs_ro_devices=
 qs_refused=
@@ -459,8 +460,13 @@ qs_cleanup() {
         qs_umount "$QS_RUN/lower"
     fi
     if [ -n "$qs_zram_id" ] && [ -d "$QS_SYS/block/zram$qs_zram_id" ]; then
-        echo 1 >"$QS_SYS/block/zram$qs_zram_id/reset" 2>/dev/null
-        echo "$qs_zram_id" >"$QS_SYS/class/zram-control/hot_remove" 2>/dev/null
+        # reset fails (EBUSY) while the device is open, e.g. by a process
+        # of the copy that outlived qs_kill_tree: its RAM stays in use.
+        if echo 1 >"$QS_SYS/block/zram$qs_zram_id/reset" 2>/dev/null; then
+            echo "$qs_zram_id" >"$QS_SYS/class/zram-control/hot_remove" 2>/dev/null
+        else
+            qs_ram_held=zram$qs_zram_id
+        fi
     fi
     qs_zram_id=
     qs_device=
@@ -691,42 +697,59 @@ qs_copy_plan() {
 }
 
 # Stop the processes $@ and all their descendants (a failed copy leaves no
-# tar behind). The tree is read from /proc first: a killed parent's
-# children would move to init.
+# tar behind). The tree is read from /proc, and every process found in it
+# stays in it: once a parent dies its children move to init and can no
+# longer be found through it, so they are kept from the round that found
+# them, and all of them must be dead before this returns. TERM first, KILL
+# from the sixth round (a tar that ignores TERM, or is slow to die). Fails
+# when one is still alive after 5 s (a tar stuck in D state): the caller
+# then cannot release the RAM. A zombie counts as dead (only not reaped
+# yet). Within the 5 s the kernel does not hand out a dead PID again (it
+# allocates them in order up to pid_max).
 qs_kill_tree() {
+    _tree=" $* "
     _round=0
-    while [ "$_round" -lt 20 ]; do
-        _tree=" $* "
-        _pairs=$(for _f in /proc/[0-9]*/stat; do
+    while [ "$_round" -lt 50 ]; do
+        # "pid ppid state" of every process.
+        _procs=$(for _f in /proc/[0-9]*/stat; do
             { read -r _st <"$_f"; } 2>/dev/null || continue
             _pid=${_st%% *}
             _st=${_st##*) }
             # shellcheck disable=SC2086
             set -- $_st
-            echo "$_pid $2"
+            echo "$_pid $2 $1"
         done)
         _grew=1
         while [ -n "$_grew" ]; do
             _grew=
-            while read -r _pid _pp; do
+            while read -r _pid _pp _state; do
                 case $_tree in *" $_pp "*) ;; *) continue ;; esac
                 case $_tree in *" $_pid "*) continue ;; esac
                 _tree="$_tree$_pid "
                 _grew=1
             done <<EOT
-$_pairs
+$_procs
 EOT
         done
         _alive=
-        for _pid in $_tree; do
-            [ -d "/proc/$_pid" ] && _alive="$_alive $_pid"
-        done
+        while read -r _pid _pp _state; do
+            [ "$_state" != Z ] || continue
+            case $_tree in *" $_pid "*) _alive="$_alive $_pid" ;; esac
+        done <<EOT
+$_procs
+EOT
         [ -n "$_alive" ] || return 0
-        # shellcheck disable=SC2086
-        kill $_alive 2>/dev/null
+        if [ "$_round" -lt 5 ]; then
+            # shellcheck disable=SC2086
+            kill $_alive 2>/dev/null
+        else
+            # shellcheck disable=SC2086
+            kill -KILL $_alive 2>/dev/null
+        fi
         sleep 0.1
         _round=$((_round + 1))
     done
+    return 1
 }
 
 # Run the planned streams side by side. A stream that fails signals this
@@ -755,9 +778,10 @@ qs_copy_parallel() {
         [ -z "$qs_copy_stop" ] || break
         wait "$_pid"
     done
+    _stuck=
     if [ -n "$qs_copy_stop" ]; then
         # shellcheck disable=SC2086
-        qs_kill_tree $_pids
+        qs_kill_tree $_pids || _stuck="; a copy process could not be stopped"
     fi
     for _pid in $_pids; do
         wait "$_pid" 2>/dev/null
@@ -767,7 +791,7 @@ qs_copy_parallel() {
     { read -r _first <"$QS_COPY/failed/first"; } 2>/dev/null
     if [ -n "$_first" ]; then
         qs_tar_ok "$_first"
-        qs_copy_error="$qs_copy_error (stream ${_first#s} of $qs_streams)"
+        qs_copy_error="$qs_copy_error (stream ${_first#s} of $qs_streams)$_stuck"
         return 1
     fi
     _i=1
@@ -1239,7 +1263,11 @@ qs_main() {
         qs_copy_error=
         if ! qs_copy; then
             qs_cleanup
-            qs_fallback copy-failed "copy to RAM failed ($qs_copy_error); RAM released"
+            if [ -n "$qs_ram_held" ]; then
+                qs_fallback copy-failed "copy to RAM failed ($qs_copy_error); $qs_ram_held is still in use, its RAM is NOT released"
+            else
+                qs_fallback copy-failed "copy to RAM failed ($qs_copy_error); RAM released"
+            fi
             return 0
         fi
         if [ "$qs_mode" = zram ]; then
