@@ -381,6 +381,36 @@ describe.skipIf(!ROOT || !TOOLS)(
       expect(r.stdout).toContain('done');
     });
 
+    it('copies names with backslashes as they are (the -T lists are not unquoted), units and relinked files', () => {
+      // tar would read "u\nit" as u<newline>it and "o\101" as "oA" (the decoy beside it).
+      const bs = join(work, 'backslash');
+      for (const d of ['u\\nit', 'l\\x', 'm\\ty']) mkdirSync(join(bs, d), { recursive: true });
+      randomFile(join(bs, 'u\\nit', 'f\\\\g'), 64);
+      randomFile(join(bs, 'l\\x', 'big'), 200);
+      randomFile(join(bs, 'm\\ty', 'big'), 200);
+      writeFileSync(join(bs, 'l\\x', 'h\\1'), 'linked\n');
+      run('ln', [join(bs, 'l\\x', 'h\\1'), join(bs, 'm\\ty', 'h\\2')]);
+      writeFileSync(join(bs, 'o\\101'), 'real\n');
+      writeFileSync(join(bs, 'oA'), 'decoy\n');
+      const want = snapshot(bs);
+      expect(want.links).toEqual([['l\\x/h\\1', 'm\\ty/h\\2']]);
+      // The group spans the two streams: it is relinked after the copy, its directory listed in "final".
+      const planDir = mkdtempSync(join(work, 'plan-backslash-'));
+      const plan = sh(
+        `NEWROOT='${bs}'; QS_COPY='${planDir}'; QS_STAGE='${planDir}/stage'; qs_copy_plan 2 && cat '${planDir}/relink'`,
+      );
+      expect(plan.stdout).toBe('./l\\x/h\\1\t./m\\ty/h\\2\n');
+      const dst = mkdtempSync(join(work, 'dst-backslash-'));
+      const r = copy(bs, dst, 2);
+      expect(r.stderr).toBe('');
+      expect(field(r.stdout, 'copy')).toBe('ok');
+      expect(field(r.stdout, 'streams')).toBe('2');
+      const got = snapshot(dst);
+      expect(got.entries).toEqual(want.entries);
+      expect(got.links).toEqual(want.links);
+      expect(readFileSync(join(dst, 'o\\101'), 'utf8')).toBe('real\n');
+    });
+
     it('copies in one stream when a hard-linked file has a tab in its path, deep in the tree', () => {
       const odd = join(work, 'odd-deep');
       mkdirSync(join(odd, 'c', 'x\ty'), { recursive: true });

@@ -486,9 +486,12 @@ qs_cleanup() {
 # running).
 
 # One tar pipeline named $1, copying the tar sources "$2"... (".", or a
-# name list with -T). Exit codes go to $QS_COPY/$1.c and .x, the first
-# messages to $1.err; only the first lines are kept: a tar that keeps
-# complaining dies of SIGPIPE.
+# name list with -T). --no-unquote: the lists hold names as they are, and
+# GNU tar would read the escapes \\ \n \t \NNN in them (another name, or
+# another file); every line starts with "." (qs_copy_plan), so none is read
+# as an option. Exit codes go to $QS_COPY/$1.c and .x, the first messages
+# to $1.err; only the first lines are kept: a tar that keeps complaining
+# dies of SIGPIPE.
 qs_tar_pipe() {
     _id=$1
     shift
@@ -496,7 +499,7 @@ qs_tar_pipe() {
     {
         {
             tar -C "$NEWROOT" --one-file-system --numeric-owner --xattrs --xattrs-include='*' --acls \
-                --sparse --warning=no-file-ignored -cf - "$@" 2>&3
+                --sparse --warning=no-file-ignored --no-unquote -cf - "$@" 2>&3
             echo $? >"$QS_COPY/$_id.c"
         } | {
             tar -C "$QS_STAGE" --numeric-owner --xattrs --xattrs-include='*' --acls \
