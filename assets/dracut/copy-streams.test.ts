@@ -411,6 +411,30 @@ describe.skipIf(!ROOT || !TOOLS)(
       expect(readFileSync(join(dst, 'o\\101'), 'utf8')).toBe('real\n');
     });
 
+    for (const shell of ['dash', 'bash'])
+      it(`acts on a failure at once, even when its signal comes just before the wait (${shell})`, () => {
+        // Stream 2 fails at 0.2 s while stream 1 would run for 8 s; the wait below is entered late (0.5 s),
+        // as when USR1 arrives between the loop's test and its wait.
+        const dir = mkdtempSync(join(work, 'race-'));
+        const r = sh(
+          [
+            `QS_COPY='${dir}'; qs_streams=2`,
+            'qs_tar_pipe() { case $1 in s1) sleep 8.125 ;; s2) sleep 0.2 ;; esac; }',
+            'qs_tar_ok() { [ "$1" != s2 ] || { qs_copy_error=boom; return 1; }; }',
+            'wait() { sleep 0.5; command wait "$@"; }',
+            't0=$(qs_now_cs)',
+            'if qs_copy_parallel; then echo "copy=ok"; else echo "copy=failed"; fi',
+            'echo "cs=$(($(qs_now_cs) - t0))"',
+            'echo "error=$qs_copy_error"',
+          ].join('\n'),
+          { shell },
+        );
+        expect(field(r.stdout, 'copy')).toBe('failed');
+        expect(field(r.stdout, 'error')).toBe('boom (stream 2 of 2)');
+        // Not the 8 s of stream 1 (about 1.5 s: the late wait, the kill, the two waits after it).
+        expect(Number(field(r.stdout, 'cs'))).toBeLessThan(400);
+      });
+
     it('copies in one stream when a hard-linked file has a tab in its path, deep in the tree', () => {
       const odd = join(work, 'odd-deep');
       mkdirSync(join(odd, 'c', 'x\ty'), { recursive: true });

@@ -756,7 +756,10 @@ EOT
 }
 
 # Run the planned streams side by side. A stream that fails signals this
-# shell (USR1), which then stops the others: the copy fails as a whole.
+# shell (USR1), which then stops the others: the copy fails as a whole. It
+# signals again every 0.1 s until it is stopped: a signal that arrives
+# between the loop's test and its wait is handled, but that wait would not
+# return before its stream ends; the next signal ends it.
 qs_copy_parallel() {
     rm -rf "$QS_COPY/failed"
     qs_copy_stop=
@@ -769,7 +772,11 @@ qs_copy_parallel() {
             qs_tar_pipe "s$_i" -T "$QS_COPY/stream.$_i"
             if ! qs_tar_ok "s$_i" && mkdir "$QS_COPY/failed" 2>/dev/null; then
                 echo "s$_i" >"$QS_COPY/failed/first"
-                kill -USR1 $$
+                _n=0
+                while [ "$_n" -lt 300 ] && kill -USR1 $$ 2>/dev/null; do
+                    sleep 0.1
+                    _n=$((_n + 1))
+                done
             fi
             exit 0
         ) &
@@ -778,14 +785,21 @@ qs_copy_parallel() {
     done
     for _pid in $_pids; do
         # wait returns early (status > 128) when the trap fires.
-        [ -z "$qs_copy_stop" ] || break
+        if [ -n "$qs_copy_stop" ] || [ -d "$QS_COPY/failed" ]; then
+            break
+        fi
         wait "$_pid"
     done
+    [ ! -d "$QS_COPY/failed" ] || qs_copy_stop=1
+    # The failed stream's further signals, until it is stopped, change
+    # nothing now (and interrupt no wait below).
+    trap '' USR1
     _stuck=
     if [ -n "$qs_copy_stop" ]; then
         # shellcheck disable=SC2086
         qs_kill_tree $_pids || _stuck="; a copy process could not be stopped"
     fi
+    # After these waits no stream is left to send a signal.
     for _pid in $_pids; do
         wait "$_pid" 2>/dev/null
     done
