@@ -228,6 +228,8 @@ function copy(
       'if qs_copy; then echo "copy=ok"; else echo "copy=failed"; fi',
       'echo "error=$qs_copy_error"',
       'echo "streams=$qs_streams"',
+      // The work files (lists, exit codes), gone whatever the outcome.
+      'if [ -e "$QS_COPY" ]; then echo "workfiles=left"; else echo "workfiles=gone"; fi',
       opts.after ?? '',
     ].join('\n'),
     opts,
@@ -304,6 +306,7 @@ describe.skipIf(!ROOT || !TOOLS)(
           expect(r.stderr).toBe('');
           expect(field(r.stdout, 'copy')).toBe('ok');
           expect(field(r.stdout, 'streams')).toBe(String(streams));
+          expect(field(r.stdout, 'workfiles')).toBe('gone');
           const got = snapshot(dst);
           const exp = expected!;
           expect(got.links).toEqual(exp.links);
@@ -332,6 +335,7 @@ describe.skipIf(!ROOT || !TOOLS)(
           after: `sleep 0.3; for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' <"$f" 2>/dev/null | grep -q '${marker}' && echo "stray=$f $(tr '\\0' ' ' <"$f")"; done; echo done`,
         });
         expect(field(r.stdout, 'copy')).toBe('failed');
+        expect(field(r.stdout, 'workfiles')).toBe('gone');
         expect(field(r.stdout, 'error')).toMatch(
           /^tar exited with \d+\/\d+: tar: .*(No space left on device|Wrote only \d+ of \d+ bytes)/,
         );

@@ -835,9 +835,8 @@ qs_copy_relink() {
     qs_tar_ok final
 }
 
-qs_copy() {
-    rm -rf "$QS_COPY"
-    mkdir -p "$QS_COPY"
+# The copy in one stream or in the planned streams, work files in $QS_COPY.
+qs_copy_tree() {
     if [ "${qs_streams:-1}" -gt 1 ] && ! qs_copy_plan "$qs_streams"; then
         qs_say "the root cannot be split into copy streams (a name with a tab or newline, or a find without -printf): copying in one stream"
         qs_streams=1
@@ -855,7 +854,20 @@ qs_copy() {
         fi
         qs_copy_relink || return 1
     fi
+    return 0
+}
+
+qs_copy() {
     rm -rf "$QS_COPY"
+    if ! mkdir -p "$QS_COPY"; then
+        qs_copy_error="cannot make $QS_COPY"
+        return 1
+    fi
+    qs_copy_tree
+    _copy_rc=$?
+    # Whatever the outcome: after a fallback the boot goes on with this /run.
+    rm -rf "$QS_COPY"
+    [ "$_copy_rc" = 0 ] || return 1
     # tar only saw the page cache: zram write errors (e.g. its mem_limit) show
     # up at writeback. syncfs reports them; zram counts them as well.
     if ! sync -f "$QS_STAGE/" 2>/dev/null; then
