@@ -214,11 +214,12 @@ function copy(
   src: string,
   dst: string,
   streams: number,
-  opts: { shell?: string; mode?: string; namespaceSetup?: string; after?: string } = {},
+  opts: { shell?: string; mode?: string; namespaceSetup?: string; before?: string; after?: string } = {},
 ): ShResult {
   const runDir = mkdtempSync(join(work, 'run-'));
   return sh(
     [
+      opts.before ?? '',
       `NEWROOT='${src}'`,
       `QS_RUN='${runDir}'`,
       `QS_COPY='${runDir}/copy'`,
@@ -439,18 +440,51 @@ describe.skipIf(!ROOT || !TOOLS)(
         expect(Number(field(r.stdout, 'cs'))).toBeLessThan(400);
       });
 
+    it.each([
+      ['du fails', 'du() { return 1; }', 'du failed'],
+      // du leaves out ./etc: its lines are not the root's entries.
+      [
+        'du misses an entry',
+        `du() { command du "$@" | grep -v '/etc$'; }`,
+        "du's sizes do not match the entries of .",
+      ],
+      [
+        'du misses an entry of /usr',
+        `du() { command du "$@" | grep -v '/usr/bin$'; }`,
+        "du's sizes do not match the entries of ./usr",
+      ],
+      ['find fails', 'find() { return 1; }', 'find failed (one without -printf?)'],
+      [
+        'mkdir fails',
+        `mkdir() { case $2 in "$QS_STAGE"/*) return 1 ;; esac; command mkdir "$@"; }`,
+        'mkdir of usr in the RAM root failed',
+      ],
+    ])('copies in one stream when %s, and says why', (_what, before, why) => {
+      const dst = mkdtempSync(join(work, 'dst-why-'));
+      const r = copy(src, dst, 3, { before });
+      expect(field(r.stdout, 'copy')).toBe('ok');
+      expect(field(r.stdout, 'streams')).toBe('1');
+      expect(r.stderr).toBe(
+        `qubes-stateless: the root cannot be split into copy streams (${why}): copying in one stream\n`,
+      );
+      expect(snapshot(dst).links).toEqual(expected!.links);
+      rmSync(dst, { recursive: true, force: true });
+    });
+
     it('copies in one stream when a hard-linked file has a tab in its path, deep in the tree', () => {
       const odd = join(work, 'odd-deep');
-      mkdirSync(join(odd, 'c', 'x\ty'), { recursive: true });
+      // Below the levels the plan lists (./d, the biggest, is split; ./c is a unit): only find sees the tab.
+      mkdirSync(join(odd, 'c', 's', 'x\ty'), { recursive: true });
       mkdirSync(join(odd, 'd'));
-      randomFile(join(odd, 'd', 'f'), 8);
-      writeFileSync(join(odd, 'c', 'x\ty', 'h1'), 'h\n');
-      run('ln', [join(odd, 'c', 'x\ty', 'h1'), join(odd, 'c', 'h2')]);
+      randomFile(join(odd, 'd', 'f'), 64);
+      writeFileSync(join(odd, 'c', 's', 'x\ty', 'h1'), 'h\n');
+      run('ln', [join(odd, 'c', 's', 'x\ty', 'h1'), join(odd, 'c', 'h2')]);
       const dst = mkdtempSync(join(work, 'dst-odd-deep-'));
       const r = copy(odd, dst, 2);
       expect(field(r.stdout, 'copy')).toBe('ok');
       expect(field(r.stdout, 'streams')).toBe('1');
-      expect(lstatSync(join(dst, 'c', 'x\ty', 'h1')).ino).toBe(lstatSync(join(dst, 'c', 'h2')).ino);
+      expect(r.stderr).toContain("(a hard-linked file's path has a tab or newline): copying in one stream");
+      expect(lstatSync(join(dst, 'c', 's', 'x\ty', 'h1')).ino).toBe(lstatSync(join(dst, 'c', 'h2')).ino);
     });
 
     it('copies a root with a name it cannot list in one stream, and says so', () => {
@@ -463,7 +497,9 @@ describe.skipIf(!ROOT || !TOOLS)(
       const r = copy(odd, dst, 2);
       expect(field(r.stdout, 'copy')).toBe('ok');
       expect(field(r.stdout, 'streams')).toBe('1');
-      expect(r.stderr).toContain('copying in one stream');
+      expect(r.stderr).toContain(
+        'the root cannot be split into copy streams (a name in . has a tab or newline): copying in one stream',
+      );
       expect(readFileSync(join(dst, 'c', 'g'), 'utf8')).toBe('g\n');
       expect(existsSync(join(dst, 'a\tb', 'f'))).toBe(true);
     });

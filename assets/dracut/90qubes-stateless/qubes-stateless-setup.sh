@@ -58,6 +58,7 @@ qs_comp_level=
 qs_comp_params=
 qs_streams=
 qs_streams_arg=
+qs_plan_why=
 qs_parallel_missing=
 qs_cap_kib=
 qs_reserve_mib=
@@ -564,18 +565,22 @@ qs_choose_streams() {
 # their sizes from $QS_COPY/du (one du walk of two levels): "KiB<TAB>./path"
 # lines. Fails on a name with a tab or a newline (the lists are line-based;
 # such a root is copied as one stream), and when du's lines are not exactly
-# the directory's entries.
+# the directory's entries; qs_plan_why then says which.
 qs_copy_entries() {
     _dir=$NEWROOT${1#.}
     _nwant=0
     for _e in "$_dir"/* "$_dir"/.[!.]* "$_dir"/..?*; do
         [ -e "$_e" ] || [ -L "$_e" ] || continue
         case $_e in
-            *"$QS_TAB"* | *"$QS_NL"*) return 1 ;;
+            *"$QS_TAB"* | *"$QS_NL"*)
+                qs_plan_why="a name in $1 has a tab or newline"
+                return 1
+                ;;
         esac
         _nwant=$((_nwant + 1))
     done
     _ngot=0
+    qs_plan_why="du's sizes do not match the entries of $1"
     while IFS= read -r _l; do
         _s=${_l%%"$QS_TAB"*}
         _p=${_l#*"$QS_TAB"}
@@ -587,7 +592,8 @@ qs_copy_entries() {
         printf '%s\t%s\n' "$_s" "$_rel"
         _ngot=$((_ngot + 1))
     done <"$QS_COPY/du"
-    [ "$_ngot" = "$_nwant" ]
+    [ "$_ngot" = "$_nwant" ] || return 1
+    qs_plan_why=
 }
 
 # Spread "KiB<TAB>name" lines (stdin) over $1 streams, biggest first, each
@@ -620,7 +626,8 @@ qs_balance() {
 # final (directories whose own attributes are copied last, without their
 # contents: the root and any split directory, written into by several
 # streams) and relink (hard links between streams). Sets qs_streams to the
-# streams used. Fails when the root cannot be split (then: one stream).
+# streams used. Fails when the root cannot be split (then: one stream), and
+# qs_plan_why says why.
 #
 # Units are the root's entries; a directory bigger than a stream's share
 # is split into its own entries. A hard-link group may span streams: each
@@ -633,7 +640,11 @@ qs_copy_plan() {
     _want=$1
     # -l: a hard-linked file counts in each unit that has it (each stream
     # copies its members), so the sizes are what each unit copies.
-    du -xalk -d 2 "$NEWROOT" >"$QS_COPY/du" || return 1
+    qs_plan_why=
+    if ! du -xalk -d 2 "$NEWROOT" >"$QS_COPY/du"; then
+        qs_plan_why="du failed"
+        return 1
+    fi
     qs_copy_entries . >"$QS_COPY/units" || return 1
     _total=0
     _big=
@@ -654,7 +665,10 @@ qs_copy_plan() {
         qs_copy_entries "$_big" >>"$QS_COPY/units.new" || return 1
         mv -f "$QS_COPY/units.new" "$QS_COPY/units"
         printf '%s\n' "$_big" >>"$QS_COPY/final"
-        mkdir -p "$QS_STAGE/${_big#./}" || return 1
+        if ! mkdir -p "$QS_STAGE/${_big#./}"; then
+            qs_plan_why="mkdir of ${_big#./} in the RAM root failed"
+            return 1
+        fi
     fi
     printf '.\n' >>"$QS_COPY/final"
     qs_balance "$_want" <"$QS_COPY/units" >"$QS_COPY/assign" || return 1
@@ -664,7 +678,10 @@ qs_copy_plan() {
         printf '%s\n' "$_n" >>"$QS_COPY/stream.$_i"
         [ "$_i" -le "$qs_streams" ] || qs_streams=$_i
     done <"$QS_COPY/assign"
-    [ "$qs_streams" -ge 1 ] || return 1
+    if [ "$qs_streams" -lt 1 ]; then
+        qs_plan_why="no units to spread (an empty root, or sort failed)"
+        return 1
+    fi
 
     # Hard-link groups: "inode<TAB>stream<TAB>path" of every multiply
     # linked non-directory, grouped by inode.
@@ -679,14 +696,29 @@ qs_copy_plan() {
         # stream.
         (cd "$NEWROOT" && find "$@" -xdev ! -type d -links +1 \
             \( \( -path "*$QS_TAB*" -o -path "*$QS_NL*" \) -printf 'odd\n' -quit \
-            -o -printf "%i\t$_i\t%p\n" \)) >>"$QS_COPY/links" || return 1
+            -o -printf "%i\t$_i\t%p\n" \)) >>"$QS_COPY/links" || {
+            qs_plan_why="find failed (one without -printf?)"
+            return 1
+        }
         _i=$((_i + 1))
     done
     : >"$QS_COPY/relink"
     _prev=
-    LC_ALL=C sort -t "$QS_TAB" -k1,1n -k2,2n -k3 "$QS_COPY/links" >"$QS_COPY/links.sorted" || return 1
+    if ! LC_ALL=C sort -t "$QS_TAB" -k1,1n -k2,2n -k3 "$QS_COPY/links" >"$QS_COPY/links.sorted"; then
+        qs_plan_why="sort failed"
+        return 1
+    fi
     while IFS=$QS_TAB read -r _ino _s _p; do
-        case $_ino in '' | *[!0-9]*) return 1 ;; esac
+        case $_ino in
+            odd)
+                qs_plan_why="a hard-linked file's path has a tab or newline"
+                return 1
+                ;;
+            '' | *[!0-9]*)
+                qs_plan_why="find printed no inode numbers"
+                return 1
+                ;;
+        esac
         if [ "$_ino" != "$_prev" ]; then
             _prev=$_ino
             _fs=$_s
@@ -838,7 +870,7 @@ qs_copy_relink() {
 # The copy in one stream or in the planned streams, work files in $QS_COPY.
 qs_copy_tree() {
     if [ "${qs_streams:-1}" -gt 1 ] && ! qs_copy_plan "$qs_streams"; then
-        qs_say "the root cannot be split into copy streams (a name with a tab or newline, or a find without -printf): copying in one stream"
+        qs_say "the root cannot be split into copy streams (${qs_plan_why:-the plan failed}): copying in one stream"
         qs_streams=1
     fi
     if [ "${qs_streams:-1}" -le 1 ]; then
