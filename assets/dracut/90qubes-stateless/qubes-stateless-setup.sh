@@ -37,14 +37,17 @@ QS_ZRAM_EST_PCT=50
 QS_TMPFS_INODE_KIB=1
 # Least room left for the overlay's upper layer, MiB.
 QS_OVERLAY_MIN_MIB=64
-# Most parallel copy streams. Each stream is a tar reader and a tar writer,
-# so 8 streams keep up to 16 processes busy; beyond that the units a root
-# splits into (its top level, and one level below a dominant directory, about
-# 20-40) are too few to balance more streams, and one disk's read throughput,
-# not the CPUs, bounds the copy (assets/README.md, benchmark).
+# Most parallel copy streams: a chosen cap, not a measured optimum. Each
+# stream is a tar reader and a tar writer, so 8 streams keep up to 16
+# processes busy; beyond that the units a root splits into (its top level,
+# and one level below a dominant directory: some 20-40 on a Fedora root, an
+# estimate) are too few to balance more streams, and all streams read the
+# same disk, whose read throughput is expected to bound the copy before more
+# CPUs help (not measured beyond the benchmark VM's 2; assets/README.md).
 QS_MAX_STREAMS=8
-# Below this root size (MiB) the copy is one stream: measuring the tree and
-# starting the streams would cost more than they save.
+# Below this root size (MiB) the copy is one stream: a chosen threshold, not
+# measured, under which measuring the tree and starting the streams are
+# expected to cost more than they save.
 QS_PARALLEL_MIN_MIB=512
 # The QS_*_MIB/_PCT/_KIB numbers above are also the RAM model's
 # (shared/ram/constants.ts); assets/boot-kit-constants.test.ts ties them.
@@ -478,9 +481,10 @@ qs_cleanup() {
 
 # Copy the disk root into $QS_STAGE: top-level dotfiles included, owners,
 # modes, ACLs, xattrs (SELinux labels, capabilities), hard links, sparse
-# files. tar pipelines: reading and writing run on two CPUs, about twice as
-# fast as cp -a in the benchmark (assets/README.md); with more CPUs, several
-# pipelines run side by side (qs_copy_parallel). Numeric ids: the initramfs
+# files. tar pipelines: reading and writing run on two CPUs; 1.35x (tmpfs)
+# and 1.53x (zram lz4) as fast as cp -a in the benchmark's engine run
+# (assets/README.md, "Copy engines"); with more CPUs, several pipelines run
+# side by side (qs_copy_parallel). Numeric ids: the initramfs
 # has no user database. A lost xattr must fail the copy, not vanish: tar
 # only warns about it (with --warning=xattr-write), so any message from any
 # tar counts as a failure. Sockets are skipped (stale on a root that is not
@@ -635,7 +639,8 @@ qs_balance() {
 # the copy (qs_copy_relink). Keeping every group in one stream instead
 # would tie together the units it spans (git's /usr/bin and
 # /usr/libexec/git-core, say), which can undo the balance; the groups that
-# span streams are few and small.
+# span streams are expected to be few and small (not measured on a dom0
+# root).
 qs_copy_plan() {
     _want=$1
     # -l: a hard-linked file counts in each unit that has it (each stream
@@ -947,8 +952,9 @@ qs_zram_configure() {
     # zram_drv.c algorithm_params_store finds the priority by the name set in
     # comp_algorithm (so that comes first); disksize builds the compressor
     # with it (backend_zstd.c: no level = zstd_default_clevel()). Debian's
-    # 6.12.95 zram.ko has the attribute, 6.1.0-57's has not (strings): on 6.1
-    # the level is not applied, and the boot says so.
+    # 6.12.95+deb12 zram.ko.xz has the attribute, 6.1.0-57's zram.ko has not
+    # (xz -dc | strings, checked 2026-12-01): on 6.1 the level is not
+    # applied, and the boot says so.
     if [ -n "$qs_comp_level" ]; then
         if [ -e "$1/algorithm_params" ]; then
             if ! qs_sysfs_write "$1/algorithm_params" "algo=$qs_comp level=$qs_comp_level"; then
