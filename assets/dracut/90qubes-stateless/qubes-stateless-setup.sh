@@ -743,9 +743,10 @@ qs_copy_plan() {
 # them, and all of them must be dead before this returns. TERM first, KILL
 # from the sixth round (a tar that ignores TERM, or is slow to die). Fails
 # when one is still alive after 5 s (a tar stuck in D state): the caller
-# then cannot release the RAM. A zombie counts as dead (only not reaped
-# yet). Within the 5 s the kernel does not hand out a dead PID again (it
-# allocates them in order up to pid_max).
+# then cannot release the RAM. A zombie (Z, X) counts as dead: it is only
+# not reaped yet. A dead PID kept in the tree is not expected to be reused
+# within the 5 s: the kernel hands out PIDs in order up to pid_max before
+# it wraps, and an initramfs starts few processes.
 qs_kill_tree() {
     _tree=" $* "
     _round=0
@@ -773,7 +774,7 @@ EOT
         done
         _alive=
         while read -r _pid _pp _state; do
-            [ "$_state" != Z ] || continue
+            case $_state in Z | X) continue ;; esac
             case $_tree in *" $_pid "*) _alive="$_alive $_pid" ;; esac
         done <<EOT
 $_procs
