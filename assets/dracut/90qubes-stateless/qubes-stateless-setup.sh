@@ -809,7 +809,9 @@ qs_copy_parallel() {
             trap - USR1
             qs_tar_pipe "s$_i" -T "$QS_COPY/stream.$_i"
             if ! qs_tar_ok "s$_i" && mkdir "$QS_COPY/failed" 2>/dev/null; then
-                echo "s$_i" >"$QS_COPY/failed/first"
+                # Renamed into place: "first" is never seen half written.
+                echo "s$_i" >"$QS_COPY/failed/first.new"
+                mv -f "$QS_COPY/failed/first.new" "$QS_COPY/failed/first"
                 _n=0
                 while [ "$_n" -lt 300 ] && kill -USR1 $$ 2>/dev/null; do
                     sleep 0.1
@@ -823,12 +825,12 @@ qs_copy_parallel() {
     done
     for _pid in $_pids; do
         # wait returns early (status > 128) when the trap fires.
-        if [ -n "$qs_copy_stop" ] || [ -d "$QS_COPY/failed" ]; then
+        if [ -n "$qs_copy_stop" ] || [ -e "$QS_COPY/failed/first" ]; then
             break
         fi
         wait "$_pid"
     done
-    [ ! -d "$QS_COPY/failed" ] || qs_copy_stop=1
+    [ ! -e "$QS_COPY/failed/first" ] || qs_copy_stop=1
     # The failed stream's further signals, until it is stopped, change
     # nothing now (and interrupt no wait below).
     trap '' USR1
