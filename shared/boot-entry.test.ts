@@ -34,6 +34,19 @@ describe('buildBootEntry', () => {
     ]);
   });
 
+  it("puts zram's level after its compressor, on zram entries only", () => {
+    expect(buildBootEntry({ ...base, compLevel: 1 }).linuxWords).toEqual([
+      'rd.qubes.stateless=zram',
+      'rd.qubes.stateless.comp=zstd',
+      'rd.qubes.stateless.comp_level=1',
+      'rd.qubes.stateless.size=8704',
+      'rd.qubes.stateless.reserve=1300',
+    ]);
+    expect(buildBootEntry({ ...base, mode: 'tmpfs', compLevel: 1 }).linuxWords).not.toContain(
+      'rd.qubes.stateless.comp_level=1',
+    );
+  });
+
   it('leaves out what was not chosen: the compressor outside zram, the prompt, hardening', () => {
     const e = buildBootEntry({ ...base, mode: 'tmpfs' });
     expect(e.linuxWords).toEqual([

@@ -17,6 +17,8 @@ export interface BootEntryInput {
   readonly mode: StatelessMode;
   /** zram's compressor (only zram entries carry it). */
   readonly compressor: Compressor;
+  /** zram's algorithm_params level (Linux 6.12+); absent: the kernel's default. */
+  readonly compLevel?: number;
   /** rd.qubes.stateless.size: the RAM root's cap (overlay: its upper layer's). */
   readonly sizeMiB: number;
   /** rd.qubes.stateless.reserve: what the boot kit keeps free for dom0 besides the root. */
@@ -45,6 +47,7 @@ export function buildBootEntry(e: BootEntryInput): BootEntry {
   // QS_LINUX_ARGS: every word of ours except the mode word, which the script adds itself (one entry per mode).
   const linuxArgs = [
     ...(e.mode === 'zram' ? [`${MODE_PARAM}.comp=${e.compressor}`] : []),
+    ...(e.mode === 'zram' && e.compLevel !== undefined ? [`${MODE_PARAM}.comp_level=${e.compLevel}`] : []),
     `${MODE_PARAM}.size=${e.sizeMiB}`,
     `${MODE_PARAM}.reserve=${e.reserveMiB}`,
     ...(e.promptTimeoutSec !== null ? [`${MODE_PARAM}.prompt=${e.promptTimeoutSec}`] : []),

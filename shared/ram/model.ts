@@ -30,7 +30,7 @@ import {
   ZRAM_TABLE_BYTES_PER_PAGE,
 } from './constants.js';
 import type { Message, RamMeasurements, RamModel, RamModelInput, RamWarning } from './ram-estimate.js';
-import { ratioForSetting } from './zram-settings.js';
+import { ratioForSetting, zramSettingFor } from './zram-settings.js';
 
 /**
  * The RAM model: pure arithmetic over RamModelInput, so the renderer can recompute it for every choice the
@@ -375,9 +375,10 @@ export function ramInputFrom(
   choices: WizardChoices,
   m: RamMeasurements,
   compressor: Compressor = choices.dom0.compressor,
-  /** zram algorithm_params level (6.12+); null: the kernel's default, which the root's ratio is for. */
-  level: number | null = null,
 ): RamModelInput {
+  // The level the entry gets (none unless every dom0 kernel has algorithm_params), and the ratio it gives.
+  const { level } =
+    choices.dom0.mode === 'zram' ? zramSettingFor(compressor, facts.kernels) : { level: null };
   const byName = new Map(facts.qubes.map((q) => [q.name, q]));
   const zram = (d: string) => d.startsWith('/dev/zram');
   const mounts = [facts.bootFs.target].filter((t) => t !== '/');
@@ -429,6 +430,7 @@ export function ramInputFrom(
     entry: {
       promptTimeoutSec: choices.dom0.selection === 'prompt' ? choices.dom0.promptTimeoutSec : null,
       hardening: choices.dom0.hardening,
+      ...(level !== null ? { compLevel: level } : {}),
     },
   };
 }

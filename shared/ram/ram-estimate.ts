@@ -105,7 +105,12 @@ export const RamModelInputSchema = z.object({
   /** The user's dom0_mem=max for stateless boots; null = the recommendation. */
   dom0MemMaxMiB: mib.nullable(),
   /** The stateless entry's options besides its sizes (shared/boot-entry.ts builds its command line). */
-  entry: z.object({ promptTimeoutSec: z.number().int().positive().nullable(), hardening: z.boolean() }),
+  entry: z.object({
+    promptTimeoutSec: z.number().int().positive().nullable(),
+    hardening: z.boolean(),
+    /** zram's algorithm_params level on the entry (shared/ram/zram-settings.ts); absent: the default. */
+    compLevel: z.number().int().min(1).max(22).optional(),
+  }),
 });
 export type RamModelInput = z.infer<typeof RamModelInputSchema>;
 

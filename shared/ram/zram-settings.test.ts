@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { CompressionRatio } from './ram-estimate.js';
-import { BOOT_RATIOS, ratioForSetting, settingKey } from './zram-settings.js';
+import {
+  BOOT_RATIOS,
+  kernelHasZramParams,
+  ratioForSetting,
+  settingKey,
+  zramSettingFor,
+} from './zram-settings.js';
 
 const sampled: CompressionRatio = { compressor: 'zstd', ratio: 0.5, source: 'measured', method: 'direct' };
 
@@ -28,5 +34,38 @@ describe('ratios per zram setting (ratioForSetting)', () => {
     // Today's table has the defaults only (the 2026-11-22 run): no level changes anything yet.
     expect(BOOT_RATIOS).toEqual({ lz4: 0.59, zstd: 0.44, 'lzo-rle': 0.58 });
     expect(ratioForSetting(sampled, { compressor: 'zstd', level: 9 })).toBe(sampled);
+  });
+});
+
+describe('the level on the entry (zramSettingFor)', () => {
+  const k = (version: string, xenDom0 = true) => ({ version, xenDom0 });
+  const chosen = { zstd: 1 };
+
+  it('reads the kernel series from the version string', () => {
+    expect(kernelHasZramParams('6.12.59-1.qubes.fc41.x86_64')).toBe(true);
+    expect(kernelHasZramParams('6.6.63-1.qubes.fc37.x86_64')).toBe(false);
+    expect(kernelHasZramParams('6.1.0-57-amd64')).toBe(false);
+    expect(kernelHasZramParams('7.0.1')).toBe(true);
+    expect(kernelHasZramParams('6.13')).toBe(true);
+    expect(kernelHasZramParams('garbage')).toBe(false);
+  });
+
+  it('sets the chosen level only when every dom0 kernel has algorithm_params', () => {
+    expect(zramSettingFor('zstd', [k('6.12.59-1.qubes.fc41.x86_64')], chosen)).toEqual({
+      compressor: 'zstd',
+      level: 1,
+    });
+    // A 4.2 dom0 that also has a 6.12 kernel-latest: GRUB offers both, so no level.
+    expect(
+      zramSettingFor('zstd', [k('6.6.63-1.qubes.fc37.x86_64'), k('6.12.59-1.qubes.fc37.x86_64')], chosen)
+        .level,
+    ).toBeNull();
+    // A kernel without Xen dom0 support gets no Xen entry, so it does not count.
+    expect(zramSettingFor('zstd', [k('6.12.59-1.qubes.fc41.x86_64'), k('5.4.0', false)], chosen).level).toBe(
+      1,
+    );
+    expect(zramSettingFor('zstd', [], chosen).level).toBeNull();
+    // No level chosen for lz4.
+    expect(zramSettingFor('lz4', [k('6.12.59-1.qubes.fc41.x86_64')], chosen).level).toBeNull();
   });
 });

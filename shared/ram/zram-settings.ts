@@ -43,3 +43,37 @@ export function ratioForSetting(
   if (atLevel === undefined || atDefault === undefined || atDefault <= 0) return base;
   return { ...base, ratio: Math.min(1.1, Math.round(base.ratio * (atLevel / atDefault) * 1000) / 1000) };
 }
+
+/**
+ * The algorithm_params level the wizard puts on a zram entry, per compressor, where the boot benchmark showed
+ * it pays for this content (assets/README.md, Benchmark). A compressor without an entry keeps the kernel's
+ * default level.
+ */
+export const CHOSEN_LEVELS: Readonly<Partial<Record<Compressor, number>>> = {};
+
+/** zram's algorithm_params appeared in Linux 6.12 (Documentation/admin-guide/blockdev/zram.rst, v6.12). */
+const PARAMS_SINCE: readonly [number, number] = [6, 12];
+
+/** Whether a kernel version string ("6.12.59-1.qubes.fc41.x86_64") is 6.12 or later. */
+export function kernelHasZramParams(version: string): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(version);
+  if (!m) return false;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  return major > PARAMS_SINCE[0] || (major === PARAMS_SINCE[0] && minor >= PARAMS_SINCE[1]);
+}
+
+/**
+ * The zram setting of the stateless entry: the chosen level only when every dom0 kernel GRUB offers has
+ * algorithm_params. On an older one the boot kit goes on at the default level, and the RAM model, planning
+ * with the level's ratio, would promise RAM that boot does not save.
+ */
+export function zramSettingFor(
+  compressor: Compressor,
+  kernels: readonly { readonly version: string; readonly xenDom0: boolean }[],
+  chosen: Readonly<Partial<Record<Compressor, number>>> = CHOSEN_LEVELS,
+): ZramSetting {
+  const level = chosen[compressor];
+  const dom0Kernels = kernels.filter((k) => k.xenDom0);
+  const all = dom0Kernels.length > 0 && dom0Kernels.every((k) => kernelHasZramParams(k.version));
+  return { compressor, level: level !== undefined && all ? level : null };
+}
