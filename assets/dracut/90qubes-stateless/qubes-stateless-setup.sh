@@ -251,8 +251,8 @@ qs_parse_args() {
     fi
 
     if [ "$qs_mode" != overlay ] && _v=$(getarg rd.qubes.stateless.streams=); then
-        if ! qs_is_uint "$_v" || [ "$_v" -lt 1 ] || [ "$_v" -gt $QS_MAX_STREAMS ]; then
-            qs_fallback bad-argument "rd.qubes.stateless.streams='$_v' is not 1..$QS_MAX_STREAMS"
+        if [ "$_v" != auto ] && { ! qs_is_uint "$_v" || [ "$_v" -lt 1 ] || [ "$_v" -gt $QS_MAX_STREAMS ]; }; then
+            qs_fallback bad-argument "rd.qubes.stateless.streams='$_v' is not 1..$QS_MAX_STREAMS or auto"
             return 1
         fi
         qs_streams_arg=$_v
@@ -552,16 +552,20 @@ qs_online_cpus() {
     echo "$_n"
 }
 
-# How many copy streams: rd.qubes.stateless.streams, else the online CPUs
-# up to QS_MAX_STREAMS; one for a small root or without the tools.
+# How many copy streams: rd.qubes.stateless.streams=N; "auto": the online
+# CPUs up to QS_MAX_STREAMS, one for a small root; absent: one, because two
+# streams were not faster than one in the boot benchmark (assets/README.md,
+# Benchmark). One as well without the tools.
 qs_choose_streams() {
-    if [ -n "$qs_streams_arg" ]; then
-        qs_streams=$qs_streams_arg
-    else
-        qs_streams=$(qs_online_cpus)
-        [ "$qs_streams" -le $QS_MAX_STREAMS ] || qs_streams=$QS_MAX_STREAMS
-        [ "$qs_used_kib" -ge $((QS_PARALLEL_MIN_MIB * 1024)) ] || qs_streams=1
-    fi
+    case $qs_streams_arg in
+        '') qs_streams=1 ;;
+        auto)
+            qs_streams=$(qs_online_cpus)
+            [ "$qs_streams" -le $QS_MAX_STREAMS ] || qs_streams=$QS_MAX_STREAMS
+            [ "$qs_used_kib" -ge $((QS_PARALLEL_MIN_MIB * 1024)) ] || qs_streams=1
+            ;;
+        *) qs_streams=$qs_streams_arg ;;
+    esac
     [ -z "$qs_parallel_missing" ] || qs_streams=1
 }
 

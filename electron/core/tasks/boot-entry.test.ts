@@ -64,3 +64,26 @@ describe('the stateless entry shown is the one installed', () => {
     if (choices.dom0.dom0MemMaxMiB !== null) expect(shown.xenWords).toEqual(['dom0_mem=max:6144M']);
   });
 });
+
+describe("zram's level on the entry", () => {
+  // 4.3's dom0 kernels are 6.12 (algorithm_params), 4.2's are 6.6: zstd gets level 1 on 4.3 only.
+  it.each([
+    ['qubes-4.3', ['rd.qubes.stateless.comp=zstd', 'rd.qubes.stateless.comp_level=1']],
+    ['qubes-4.2', ['rd.qubes.stateless.comp=zstd']],
+  ])('%s: the installed entry carries %j', async (profile, words) => {
+    const sim = await tempSim(profile);
+    const facts = await probeFacts(sim);
+    const choices = WizardChoicesSchema.parse({ dom0: { mode: 'zram', compressor: 'zstd' } });
+    const measurements = await measureRam(sim, facts, {});
+    const shown = computeRamModel(ramInputFrom(facts, choices, measurements)).cmdline;
+    expect(shown.linuxWords.filter((w) => w.startsWith('rd.qubes.stateless.comp'))).toEqual(words);
+    const engine = new Engine({
+      sys: sim,
+      assetsDir: testAssetsDir(),
+      sizing: modelSizing(async () => measurements),
+    });
+    await engine.apply(choices);
+    const ours = entryWords(await sim.readText(PATHS.grubCfg), entryTitle('zram'));
+    expect(ours.linux.filter((w) => w.startsWith('rd.qubes.stateless.comp'))).toEqual(words);
+  });
+});
