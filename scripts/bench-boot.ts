@@ -11,7 +11,7 @@
 // compressing it (lz4 -1, zstd -T0 -3), measured in the initramfs on the same
 // read-only root with a cold cache, and lz4/zstd alone on a tar in RAM.
 //
-// Each copy mode is measured per copy stream count (1 = the single pipeline of before, 2 = the VM's
+// Each copy mode is measured per copy stream count (1 = the default single pipeline, 2 = the VM's
 // vCPUs), zram per compressor and algorithm_params level (6.12+), on each kernel series (Debian's 6.1 and
 // bookworm-backports' 6.12), each with its own forum recipe and read+compress limit. The configurations are
 // scripts/bench-matrix.ts's; every measured one prints a BENCH line.
@@ -182,7 +182,7 @@ async function main(): Promise<void> {
       ['zram', 'tmpfs', 'forum', 'limit', 'engine'].includes(c.kind),
     ).length;
     console.log(
-      `${matrix.length} boots (${copies} that copy the root: about 1-3 min each under TCG on this host; the others about 20 s)`,
+      `${matrix.length} boots (${copies} that copy the root: about 1-10 min each under TCG on this host, zstd level 9 the longest; the others about 20-30 s)`,
     );
     return;
   }
@@ -408,7 +408,8 @@ function report(
   console.log(
     `\nScaling to ${PREDICT_CORES} cores (estimate): Amdahl's law fitted to the 1- and 2-stream copy times of the same` +
       ` configuration (parallel fraction p from t1/t2), then t = t1 × ((1 − p) + p / streams), never below the root` +
-      ` read at this VM's disk read limit (${f1(lim.read)} MiB/s, one reader). Assumes cores as fast as this VM's.`,
+      ` read at this VM's disk read limit (${f1(lim.read)} MiB/s, one reader) unless 2 streams beat it.` +
+      ` Assumes cores as fast as this VM's.`,
   );
   const key = (c: BenchConfig) => `${c.kind}/${c.comp ?? '-'}/${paramsLabel(c.level)}`;
   const groups = new Map<string, BenchConfig[]>();

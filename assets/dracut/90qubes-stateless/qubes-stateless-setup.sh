@@ -340,7 +340,9 @@ qs_check_tools() {
     # Parallel copy streams need these too; without them the copy is one
     # stream (not a fallback: one stream copies the same).
     if [ "$qs_mode" != overlay ] && ! qs_parallel_missing=$(qs_have du sort find ln); then
-        qs_say "'$qs_parallel_missing' is not in the initramfs: the copy runs as one stream"
+        # Said only when streams were asked for: one stream is the default.
+        [ -z "$qs_streams_arg" ] ||
+            qs_say "'$qs_parallel_missing' is not in the initramfs: the copy runs as one stream"
     fi
     return 0
 }
@@ -483,8 +485,8 @@ qs_cleanup() {
 # modes, ACLs, xattrs (SELinux labels, capabilities), hard links, sparse
 # files. tar pipelines: reading and writing run on two CPUs; 1.35x (tmpfs)
 # and 1.53x (zram lz4) as fast as cp -a in the benchmark's engine run
-# (assets/README.md, "Copy engines"); with more CPUs, several pipelines run
-# side by side (qs_copy_parallel). Numeric ids: the initramfs
+# (assets/README.md, "Copy engines"); with rd.qubes.stateless.streams=N or
+# auto, several pipelines run side by side (qs_copy_parallel). Numeric ids: the initramfs
 # has no user database. A lost xattr must fail the copy, not vanish: tar
 # only warns about it (with --warning=xattr-write), so any message from any
 # tar counts as a failure. Sockets are skipped (stale on a root that is not
@@ -554,8 +556,8 @@ qs_online_cpus() {
 
 # How many copy streams: rd.qubes.stateless.streams=N; "auto": the online
 # CPUs up to QS_MAX_STREAMS, one for a small root; absent: one, because two
-# streams were not faster than one in the boot benchmark (assets/README.md,
-# Benchmark). One as well without the tools.
+# streams were slower than one in 4 of 5 configurations of the boot
+# benchmark (assets/README.md, Benchmark). One as well without the tools.
 qs_choose_streams() {
     case $qs_streams_arg in
         '') qs_streams=1 ;;
@@ -1324,11 +1326,11 @@ qs_main() {
             qs_make_overlay || return 0
             ;;
         zram)
-            qs_say "copying the root ($((qs_used_kib / 1024)) MiB) to RAM (zram, $qs_comp${qs_comp_level:+ level $qs_comp_level}, up to $qs_streams streams)..."
+            qs_say "copying the root ($((qs_used_kib / 1024)) MiB) to RAM (zram, $qs_comp${qs_comp_level:+, level $qs_comp_level asked}, copy streams: $qs_streams)..."
             qs_make_zram || return 0
             ;;
         tmpfs)
-            qs_say "copying the root ($((qs_used_kib / 1024)) MiB) to RAM (tmpfs, up to $qs_streams streams)..."
+            qs_say "copying the root ($((qs_used_kib / 1024)) MiB) to RAM (tmpfs, copy streams: $qs_streams)..."
             qs_make_tmpfs || return 0
             ;;
     esac

@@ -8,7 +8,7 @@ import { qvmShutdown } from './admin-commands.js';
 /**
  * Shut down qubes the wizard showed as blocking a choice (a running qube's root cannot be made read-only).
  * The renderer sends names only; each must be a valid name (shared/qube-names.ts) of a qube the probe finds now,
- * not dom0, one the wizard lists (shared/read-only-root.ts), and Running or already Halted (shutdownOffered):
+ * not dom0, one the wizard lists (shared/read-only-root.ts), and Running (shutdownOffered) or already Halted:
  * nothing else is shut down from here. Every name is checked before anything runs, so bad input changes nothing.
  * Returns the names that are halted afterwards, read by a fresh probe.
  */
