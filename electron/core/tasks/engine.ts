@@ -182,7 +182,10 @@ export class Engine {
     // A crash before an earlier apply's or rollback's first journal write leaves nothing to recover, but may
     // leave that write's temp file.
     await this.removeStaleTemps([...txs, tx]);
-    await this.journal.save(tx);
+    // A failure of this first write (a full disk) is not a refusal: say that nothing was changed.
+    await this.journal.save(tx).catch((e: unknown) => {
+      throw withOutcome(e, 'unchanged', 'nothing was changed. Fix the cause and apply again');
+    });
     return tx;
   }
 
